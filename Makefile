@@ -1,0 +1,80 @@
+# lexsim: `make demo` runs the sample report, `make test` runs every test. Both set up what is
+# missing first: Debian packages (when root), then a .venv with the package built from this tree.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+CMAKE := $(VENV)/bin/cmake
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev catch2
+CORPORA ?= $(abspath ../shared/corpora)
+export LEXSIM_CORPORA := $(CORPORA)
+
+.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean
+
+all: python
+
+# Debian packages: installed when missing and we are root; otherwise say what to install.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.stamp-deps: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
+	  "scikit-learn>=1.2" "pytest>=7" "pybind11-stubgen>=2.5"
+	@touch $@
+
+venv: $(VENV)/.stamp-deps
+
+deps: system-deps venv
+
+# The Python package, built by scikit-build-core into build/<wheel tag> (incremental).
+python: deps
+	$(PIP) install -q --no-build-isolation --no-deps .
+
+# The C++ library on its own: build, Catch2 tests, install into build/install.
+cpp: deps
+	$(CMAKE) -S . -B build/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(CURDIR)/build/install \
+	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/cpp -j $(JOBS)
+	$(CMAKE) --install build/cpp
+
+cpp-test: cpp
+	$(VENV)/bin/ctest --test-dir build/cpp --output-on-failure -j $(JOBS)
+
+# A separate project that finds the installed package with find_package(lexsim).
+consumer: cpp
+	$(CMAKE) -S tests/consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install \
+	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/consumer
+	./build/consumer/lexsim_consumer
+
+pytest: python
+	$(PY) -m pytest -q
+
+test: cpp-test consumer pytest
+
+demo: python
+	$(VENV)/bin/lexsim report
+
+# Regenerate the typing stubs of the compiled module after changing the bindings.
+stubs: python
+	cd build && ../$(VENV)/bin/pybind11-stubgen lexsim._core -o stubs --numpy-array-use-type-var
+	cp build/stubs/lexsim/_core.pyi python/lexsim/_core.pyi
+
+clean:
+	rm -rf build

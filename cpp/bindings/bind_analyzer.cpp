@@ -1,0 +1,126 @@
+// Analyzer, its options, and the Unicode helpers the Python parity tests use.
+#include <pybind11/stl.h>
+
+#include "buffers.hpp"
+#include "lexsim/analyzer.hpp"
+#include "lexsim/errors.hpp"
+
+namespace lexsim::bindings {
+namespace {
+
+std::string_view text_view(const py::handle& obj, std::string& hold) {
+  if (PyUnicode_Check(obj.ptr())) {
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(obj.ptr(), &n);
+    if (p == nullptr) {
+      PyErr_Clear();
+      throw py::value_error("text is not encodable as UTF-8 (it contains a lone surrogate code point)");
+    }
+    return {p, static_cast<std::size_t>(n)};
+  }
+  if (PyBytes_Check(obj.ptr())) {
+    hold.assign(PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr())));
+    return hold;
+  }
+  throw py::type_error(std::string("expected str or bytes, got ") + Py_TYPE(obj.ptr())->tp_name);
+}
+
+}  // namespace
+
+void bind_analyzer(py::module_& m) {
+  py::enum_<DecodeError>(m, "DecodeError")
+      .value("strict", DecodeError::strict)
+      .value("replace", DecodeError::replace)
+      .value("ignore", DecodeError::ignore);
+  py::enum_<StripAccents>(m, "StripAccents")
+      .value("none", StripAccents::none)
+      .value("ascii", StripAccents::ascii)
+      .value("unicode", StripAccents::unicode);
+  py::enum_<Normalization>(m, "Normalization")
+      .value("none", Normalization::none)
+      .value("nfc", Normalization::nfc)
+      .value("nfkc", Normalization::nfkc);
+  py::enum_<AnalyzerKind>(m, "AnalyzerKind")
+      .value("word", AnalyzerKind::word)
+      .value("char", AnalyzerKind::char_)
+      .value("char_wb", AnalyzerKind::char_wb);
+
+  py::class_<AnalyzerOptions>(m, "AnalyzerOptions", "Text analysis options (defaults equal scikit-learn's).")
+      .def(py::init<>())
+      .def_readwrite("analyzer", &AnalyzerOptions::analyzer)
+      .def_readwrite("decode_error", &AnalyzerOptions::decode_error)
+      .def_readwrite("normalization", &AnalyzerOptions::normalization)
+      .def_readwrite("casefold", &AnalyzerOptions::casefold)
+      .def_readwrite("lowercase", &AnalyzerOptions::lowercase)
+      .def_readwrite("strip_accents", &AnalyzerOptions::strip_accents)
+      .def_readwrite("token_pattern", &AnalyzerOptions::token_pattern)
+      .def_readwrite("stop_words", &AnalyzerOptions::stop_words)
+      .def_readwrite("ngram_range", &AnalyzerOptions::ngram_range);
+
+  py::class_<Token>(m, "Token", "A token and its [begin, end) offsets in the original text.")
+      .def_readonly("text", &Token::text)
+      .def_readonly("byte_begin", &Token::byte_begin)
+      .def_readonly("byte_end", &Token::byte_end)
+      .def_readonly("char_begin", &Token::char_begin)
+      .def_readonly("char_end", &Token::char_end)
+      .def("__repr__", [](const Token& t) {
+        return "Token(" + py::repr(py::str(t.text)).cast<std::string>() + ", chars=" + std::to_string(t.char_begin) +
+               ":" + std::to_string(t.char_end) + ", bytes=" + std::to_string(t.byte_begin) + ":" +
+               std::to_string(t.byte_end) + ")";
+      });
+
+  py::class_<Analyzer>(m, "Analyzer", "Turns text into terms; immutable and thread-safe.")
+      .def(py::init<AnalyzerOptions>(), py::arg("options"))
+      .def_property_readonly("options", &Analyzer::options)
+      .def(
+          "analyze",
+          [](const Analyzer& a, const py::object& text) {
+            std::string hold;
+            const auto v = text_view(text, hold);
+            std::vector<std::string> out;
+            {
+              py::gil_scoped_release release;
+              out = a.analyze(v);
+            }
+            return out;
+          },
+          py::arg("text"), "The terms of one document.")
+      .def(
+          "preprocess",
+          [](const Analyzer& a, const py::object& text) {
+            std::string hold;
+            return a.preprocess(text_view(text, hold));
+          },
+          py::arg("text"), "The text after decoding, normalisation, case and accent handling.")
+      .def(
+          "tokenize",
+          [](const Analyzer& a, const py::object& text) {
+            std::string hold;
+            return a.tokenize(text_view(text, hold));
+          },
+          py::arg("preprocessed"), "Word tokens of preprocessed text, as token_pattern finds them.")
+      .def(
+          "word_ngrams",
+          [](const Analyzer& a, const std::vector<std::string>& tokens) {
+            std::vector<std::string_view> views(tokens.begin(), tokens.end());
+            struct Collect : TermSink {
+              std::vector<std::string> out;
+              void add(std::string_view t) override { out.emplace_back(t); }
+            } sink;
+            a.word_ngrams(views, sink);
+            return sink.out;
+          },
+          py::arg("tokens"), "Stop-word removal and word n-grams over tokens.")
+      .def(
+          "tokens_with_offsets",
+          [](const Analyzer& a, const py::object& text) {
+            std::string hold;
+            return a.tokens_with_offsets(text_view(text, hold));
+          },
+          py::arg("text"), "Word tokens with byte and code-point offsets into the original text.")
+      .def_static("supports_token_pattern", &Analyzer::supports_token_pattern, py::arg("pattern"));
+
+  m.def("english_stop_words", &english_stop_words, "scikit-learn's English stop-word list.");
+}
+
+}  // namespace lexsim::bindings

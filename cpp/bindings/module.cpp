@@ -1,0 +1,41 @@
+// lexsim._core: the compiled part of the lexsim Python package. Private: use the lexsim package.
+#include <pybind11/pybind11.h>
+
+#include "buffers.hpp"
+#include "lexsim/errors.hpp"
+#include "lexsim/version.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "lexsim's C++ core (private; use the lexsim package).";
+  m.attr("__version__") = LEXSIM_VERSION_INFO;
+  m.attr("unicode_version") = lexsim::unicode_version();
+
+  // lexsim's C++ exceptions become ValueError subclasses (and NotFittedError also an AttributeError,
+  // as in scikit-learn), so Python callers catch them the way they catch scikit-learn's errors.
+  // Held for the life of the process (never destroyed, so nothing runs after the interpreter ends).
+  static auto* error = new py::exception<lexsim::Error>(m, "LexsimError", PyExc_ValueError);
+  static auto* unicode_error = new py::exception<lexsim::UnicodeError>(m, "UnicodeError", error->ptr());
+  py::object not_fitted_bases = py::make_tuple(*error, py::handle(PyExc_AttributeError));
+  static PyObject* not_fitted = PyErr_NewException("lexsim._core.NotFittedError", not_fitted_bases.ptr(), nullptr);
+  m.attr("NotFittedError") = py::handle(not_fitted);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const lexsim::NotFittedError& e) {
+      PyErr_SetString(not_fitted, e.what());
+    } catch (const lexsim::UnicodeError& e) {
+      py::object exc = py::handle(unicode_error->ptr())(e.what());
+      exc.attr("document") = e.document();
+      exc.attr("byte_offset") = e.byte_offset();
+      PyErr_SetObject(unicode_error->ptr(), exc.ptr());
+    } catch (const lexsim::Error& e) {
+      PyErr_SetString(error->ptr(), e.what());
+    }
+  });
+
+  lexsim::bindings::bind_analyzer(m);
+  lexsim::bindings::bind_vectorizer(m);
+  lexsim::bindings::bind_similarity(m);
+}

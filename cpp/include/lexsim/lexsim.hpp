@@ -1,0 +1,10 @@
+#pragma once
+// lexsim: Unicode-aware TF-IDF vectors and cosine similarity with scikit-learn parity.
+
+#include "lexsim/analyzer.hpp"
+#include "lexsim/errors.hpp"
+#include "lexsim/similarity.hpp"
+#include "lexsim/sparse.hpp"
+#include "lexsim/vectorizer.hpp"
+#include "lexsim/version.hpp"
+#include "lexsim/vocabulary.hpp"

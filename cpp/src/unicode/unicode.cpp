@@ -1,0 +1,358 @@
+#include "unicode.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "lexsim/errors.hpp"
+
+namespace lexsim::detail {
+namespace {
+
+struct CodePointRange {
+  char32_t first;
+  char32_t last;
+};
+
+#include "case_context.inc"
+
+template <std::size_t N>
+bool in_ranges(const CodePointRange (&ranges)[N], char32_t c) noexcept {
+  const auto* end = ranges + N;
+  const auto* it = std::upper_bound(ranges, end, c, [](char32_t v, const CodePointRange& r) { return v < r.first; });
+  return it != ranges && c <= (it - 1)->last;
+}
+
+AsciiTables make_ascii_tables() {
+  AsciiTables t{};
+  for (int c = 0; c < 128; ++c) {
+    t.word[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    t.space[c] = (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+    t.lower[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  }
+  return t;
+}
+
+[[noreturn]] void throw_invalid(std::size_t offset, const char* why) {
+  throw UnicodeError("invalid UTF-8 at byte offset " + std::to_string(offset) + ": " + why, 0, offset);
+}
+
+// Decompose one code point with utf8proc (options select NFD/NFKD/casefold) into out.
+void decompose_into(char32_t c, utf8proc_option_t options, std::uint32_t origin, CodePoints& out) {
+  utf8proc_int32_t buf[32];
+  int last_boundclass = 0;
+  auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf, 32, options, &last_boundclass);
+  if (n < 0 || n > 32) {  // cannot happen for valid code points; keep the character as it is
+    out.push(c, origin);
+    return;
+  }
+  for (utf8proc_ssize_t i = 0; i < n; ++i) out.push(static_cast<char32_t>(buf[i]), origin);
+}
+
+int ccc(char32_t c) noexcept { return utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->combining_class; }
+
+// Canonical ordering: stable sort of each run of non-starters by combining class.
+void canonical_order(CodePoints& t) {
+  const std::size_t n = t.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (ccc(t.cp[i]) == 0) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < n && ccc(t.cp[j]) != 0) ++j;
+    if (j - i > 1) {
+      std::vector<std::pair<char32_t, std::uint32_t>> run;
+      for (std::size_t k = i; k < j; ++k) run.emplace_back(t.cp[k], t.origin[k]);
+      std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return ccc(a.first) < ccc(b.first); });
+      for (std::size_t k = i; k < j; ++k) {
+        t.cp[k] = run[k - i].first;
+        t.origin[k] = run[k - i].second;
+      }
+    }
+    i = j;
+  }
+}
+
+// Code points that are the second half of some canonical composition (so a segment may not end
+// before them). Built once from utf8proc's own data.
+struct SecondTable {
+  std::vector<bool> second;
+  SecondTable() : second(0x110000, false) {
+    for (char32_t c = 0; c < 0x110000; ++c) {
+      const auto* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+      if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0 || p->comp_exclusion) continue;
+      utf8proc_int32_t buf[8];
+      int bc = 0;
+      // One level of canonical decomposition: compare with the full NFD to find pairs.
+      auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf, 8, UTF8PROC_DECOMPOSE, &bc);
+      if (n >= 2) {
+        for (utf8proc_ssize_t i = 1; i < n; ++i) second[static_cast<std::size_t>(buf[i])] = true;
+      }
+    }
+    for (char32_t c = 0x1161; c <= 0x1175; ++c) second[c] = true;  // Hangul V
+    for (char32_t c = 0x11A8; c <= 0x11C2; ++c) second[c] = true;  // Hangul T
+  }
+};
+
+const SecondTable& second_table() {
+  static const SecondTable table;
+  return table;
+}
+
+}  // namespace
+
+const AsciiTables kAscii = make_ascii_tables();
+
+const char* unicode_data_version() noexcept { return ::utf8proc_unicode_version(); }
+
+std::size_t first_non_ascii(std::string_view in) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ULL) break;
+  }
+  for (; i < n; ++i) {
+    if (p[i] & 0x80) return i;
+  }
+  return n;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_pos) {
+  out.clear();
+  byte_pos.clear();
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  out.cp.reserve(n);
+  out.origin.reserve(n);
+  byte_pos.reserve(n + 1);
+  std::size_t i = 0;
+  auto emit = [&](char32_t c, std::size_t at) {
+    out.push(c, static_cast<std::uint32_t>(out.size()));
+    byte_pos.push_back(at);
+  };
+  while (i < n) {
+    const unsigned char b = p[i];
+    if (b < 0x80) {
+      emit(b, i);
+      ++i;
+      continue;
+    }
+    // Number of continuation bytes and the allowed range of the first one (Unicode Table 3-7).
+    int need = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    char32_t c = 0;
+    if (b >= 0xC2 && b <= 0xDF) {
+      need = 1;
+      c = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      need = 2;
+      c = b & 0x0F;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      need = 3;
+      c = b & 0x07;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    std::size_t len = 1;  // bytes of the (maybe partial) sequence consumed so far
+    bool ok = need > 0;
+    const char* why = b >= 0x80 && b <= 0xBF ? "unexpected continuation byte" : "invalid start byte";
+    for (int k = 0; ok && k < need; ++k) {
+      if (i + len >= n) {
+        ok = false;
+        why = "unexpected end of data";
+        break;
+      }
+      const unsigned char cb = p[i + len];
+      const unsigned char klo = k == 0 ? lo : 0x80, khi = k == 0 ? hi : 0xBF;
+      if (cb < klo || cb > khi) {
+        ok = false;
+        why = "invalid continuation byte";
+        break;
+      }
+      c = (c << 6) | (cb & 0x3F);
+      ++len;
+    }
+    if (ok) {
+      emit(c, i);
+      i += len;
+      continue;
+    }
+    switch (mode) {
+      case DecodeError::strict:
+        throw_invalid(i, why);
+      case DecodeError::replace:
+        emit(0xFFFD, i);
+        break;
+      case DecodeError::ignore:
+        break;
+    }
+    i += len;  // the maximal subpart: lead byte plus the valid continuation bytes seen
+  }
+  byte_pos.push_back(n);
+}
+
+bool is_word(char32_t c) noexcept {
+  if (c < 128) return kAscii.word[c];
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_space(char32_t c) noexcept {
+  if (c < 128) return kAscii.space[c];
+  switch (c) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+void lower(const CodePoints& in, CodePoints& out) {
+  out.clear();
+  out.cp.reserve(in.size());
+  out.origin.reserve(in.size());
+  const std::size_t n = in.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = in.cp[i];
+    const std::uint32_t o = in.origin[i];
+    if (c < 128) {
+      out.push(static_cast<char32_t>(kAscii.lower[c]), o);
+    } else if (c == 0x130) {  // the one code point whose full lowercase is two: i + combining dot
+      out.push(U'i', o);
+      out.push(0x307, o);
+    } else if (c == 0x3A3) {  // Greek capital sigma: final form at the end of a word (Final_Sigma)
+      std::size_t j = i;
+      bool final_sigma = false;
+      while (j > 0 && in_ranges(kCaseIgnorable, in.cp[j - 1])) --j;
+      if (j > 0 && in_ranges(kCasedNotIgnorable, in.cp[j - 1])) {
+        std::size_t k = i + 1;
+        while (k < n && in_ranges(kCaseIgnorable, in.cp[k])) ++k;
+        final_sigma = k == n || !in_ranges(kCasedNotIgnorable, in.cp[k]);
+      }
+      out.push(final_sigma ? 0x3C2 : 0x3C3, o);
+    } else {
+      out.push(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))), o);
+    }
+  }
+}
+
+void casefold(const CodePoints& in, CodePoints& out) {
+  out.clear();
+  out.cp.reserve(in.size());
+  out.origin.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char32_t c = in.cp[i];
+    if (c < 128) {
+      out.push(static_cast<char32_t>(kAscii.lower[c]), in.origin[i]);
+    } else {
+      decompose_into(c, UTF8PROC_CASEFOLD, in.origin[i], out);
+    }
+  }
+}
+
+void strip_accents(const CodePoints& in, bool ascii, CodePoints& out) {
+  out.clear();
+  out.cp.reserve(in.size());
+  out.origin.reserve(in.size());
+  CodePoints tmp;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char32_t c = in.cp[i];
+    if (c < 128) {
+      out.push(c, in.origin[i]);
+      continue;
+    }
+    // Canonical reordering never moves a starter, and only non-starters (which both modes drop,
+    // being non-ASCII with a non-zero class) are reordered, so per-character NFKD is exact.
+    tmp.clear();
+    decompose_into(c, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT), in.origin[i], tmp);
+    for (std::size_t k = 0; k < tmp.size(); ++k) {
+      const char32_t d = tmp.cp[k];
+      const bool keep = ascii ? d < 128 : ccc(d) == 0;
+      if (keep) out.push(d, tmp.origin[k]);
+    }
+  }
+}
+
+void normalize(const CodePoints& in, Normalization form, CodePoints& out) {
+  out.clear();
+  if (form == Normalization::none) {
+    out = in;
+    return;
+  }
+  // Full decomposition per character, canonical ordering, then canonical composition of each
+  // segment that starts at a starter no composition can reach back over.
+  CodePoints dec;
+  const auto opts = static_cast<utf8proc_option_t>(
+      UTF8PROC_DECOMPOSE | (form == Normalization::nfkc ? UTF8PROC_COMPAT : 0));
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in.cp[i] < 128) {
+      dec.push(in.cp[i], in.origin[i]);
+    } else {
+      decompose_into(in.cp[i], opts, in.origin[i], dec);
+    }
+  }
+  canonical_order(dec);
+  const auto& second = second_table().second;
+  std::vector<utf8proc_int32_t> seg;
+  std::size_t i = 0;
+  const std::size_t n = dec.size();
+  while (i < n) {
+    std::size_t j = i + 1;
+    while (j < n && !(ccc(dec.cp[j]) == 0 && !second[dec.cp[j]])) ++j;
+    if (j - i == 1) {
+      out.push(dec.cp[i], dec.origin[i]);
+    } else {
+      seg.assign(dec.cp.begin() + static_cast<std::ptrdiff_t>(i), dec.cp.begin() + static_cast<std::ptrdiff_t>(j));
+      auto m = utf8proc_normalize_utf32(seg.data(), static_cast<utf8proc_ssize_t>(seg.size()),
+                                        static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+      if (m < 0) m = static_cast<utf8proc_ssize_t>(seg.size());
+      // Composed characters take the origin of the segment's first code point; the others keep theirs
+      // when the segment length did not change.
+      const bool same = static_cast<std::size_t>(m) == j - i;
+      for (utf8proc_ssize_t k = 0; k < m; ++k) {
+        out.push(static_cast<char32_t>(seg[static_cast<std::size_t>(k)]),
+                 same ? dec.origin[i + static_cast<std::size_t>(k)] : (k == 0 ? dec.origin[i] : dec.origin[j - 1]));
+      }
+    }
+    i = j;
+  }
+}
+
+}  // namespace lexsim::detail

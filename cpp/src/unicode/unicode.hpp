@@ -1,0 +1,65 @@
+#pragma once
+// Internal Unicode layer: the one place that decides what a word character, a space and
+// "lowercase" are. Python's definitions are the reference (see tests/python/test_unicode_tables.py).
+// utf8proc is used only here and never leaks into public headers.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lexsim/analyzer.hpp"
+
+namespace lexsim::detail {
+
+/// Code points of a text with, for each, the index of the input code point it came from.
+struct CodePoints {
+  std::vector<char32_t> cp;
+  std::vector<std::uint32_t> origin;
+  void clear() {
+    cp.clear();
+    origin.clear();
+  }
+  void push(char32_t c, std::uint32_t o) {
+    cp.push_back(c);
+    origin.push_back(o);
+  }
+  std::size_t size() const noexcept { return cp.size(); }
+};
+
+/// Decode UTF-8 as Python's bytes.decode('utf-8', errors) does. byte_pos receives, for each decoded
+/// code point, its first byte, plus a final entry equal to the input size. Throws UnicodeError (strict).
+void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_pos);
+
+/// Offset of the first byte that is not 7-bit ASCII, or in.size().
+std::size_t first_non_ascii(std::string_view in) noexcept;
+
+void append_utf8(std::string& out, char32_t c);
+
+/// Python str.isalnum() or '_' (what re's \w matches in a str pattern).
+bool is_word(char32_t c) noexcept;
+/// Python str.isspace() (what re's \s matches in a str pattern).
+bool is_space(char32_t c) noexcept;
+
+/// Python str.lower() over a whole text (context-dependent final sigma included).
+void lower(const CodePoints& in, CodePoints& out);
+/// Python-compatible full case folding (str.casefold()).
+void casefold(const CodePoints& in, CodePoints& out);
+/// NFKD, then drop combining (ascii=false) or non-ASCII (ascii=true) code points.
+void strip_accents(const CodePoints& in, bool ascii, CodePoints& out);
+/// NFC or NFKC.
+void normalize(const CodePoints& in, Normalization form, CodePoints& out);
+
+/// Version of the Unicode data utf8proc carries.
+const char* unicode_data_version() noexcept;
+
+/// ASCII lookup tables shared by the fast paths.
+struct AsciiTables {
+  bool word[128];
+  bool space[128];
+  char lower[128];
+};
+extern const AsciiTables kAscii;
+
+}  // namespace lexsim::detail

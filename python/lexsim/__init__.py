@@ -1,0 +1,38 @@
+"""lexsim: Unicode-aware TF-IDF and cosine similarity with exact scikit-learn parity, in C++.
+
+>>> import lexsim
+>>> vec = lexsim.TfidfVectorizer(strip_accents="unicode")
+>>> X = vec.fit_transform(["Erdoğan met Putin in Sochi", "Erdogan and Putin met again"])
+>>> neighbours = lexsim.top_k(X, k=1)
+"""
+
+from __future__ import annotations
+
+from . import _core
+from ._errors import LexsimError, NotFittedError, UnicodeError
+from .similarity import top_k
+from .vectorizers import (
+    ENGLISH_STOP_WORDS,
+    CountVectorizer,
+    TfidfVectorizer,
+    strip_accents_ascii,
+    strip_accents_unicode,
+)
+
+__version__: str = _core.__version__
+#: Unicode version of the character data in the C++ core (utf8proc's).
+unicode_version: str = _core.unicode_version
+
+__all__ = [
+    "CountVectorizer",
+    "ENGLISH_STOP_WORDS",
+    "LexsimError",
+    "NotFittedError",
+    "TfidfVectorizer",
+    "UnicodeError",
+    "__version__",
+    "strip_accents_ascii",
+    "strip_accents_unicode",
+    "top_k",
+    "unicode_version",
+]

@@ -1,0 +1,66 @@
+"""Assembling scipy matrices from the C++ core's buffers, and handing scipy matrices to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+_INT32_MAX = np.iinfo(np.int32).max
+
+
+def _sparse_interface() -> str:
+    try:
+        from sklearn import get_config
+    except ImportError:  # pragma: no cover
+        return "spmatrix"
+    return str(get_config().get("sparse_interface", "spmatrix"))
+
+
+def csr_from_buffers(parts: tuple[Any, Any, Any, tuple[int, int]]) -> sp.csr_matrix:
+    """Wrap the (data, indices, indptr, shape) the core returns, without copying the arrays.
+
+    The result is a ``scipy.sparse.csr_matrix`` (a ``csr_array`` when scikit-learn's
+    ``sparse_interface`` config says ``"sparray"``).
+    """
+    data, indices, indptr, shape = parts
+    cls = sp.csr_array if _sparse_interface() == "sparray" else sp.csr_matrix
+    m = cls((data, indices, indptr), shape=tuple(shape), copy=False)
+    m.has_sorted_indices = True  # the core sorts column indices within each row
+    return m
+
+
+def as_core_csr(X: Any, name: str, dtype: Any = None) -> tuple[Any, Any, Any, int, int]:
+    """Check a matrix and return (data, indices, indptr, rows, cols) in the types the core reads.
+
+    Accepts any scipy sparse matrix or array (converted to CSR) and 2-d numpy arrays. Copies only
+    what must change: other formats, index types, duplicate entries or non-float data.
+    """
+    if isinstance(X, (str, bytes)) or not (sp.issparse(X) or isinstance(X, np.ndarray)):
+        raise TypeError(f"{name} must be a scipy sparse matrix or a 2-d numpy array, got {type(X).__name__}")
+    if not sp.issparse(X):
+        if X.ndim != 2:
+            raise ValueError(f"{name} must be 2-dimensional, got an array of shape {X.shape}")
+        X = sp.csr_matrix(X)
+    elif X.format != "csr":
+        X = X.tocsr()
+    if dtype is None:
+        dtype = np.float32 if X.dtype == np.float32 else np.float64
+    if X.dtype != dtype:
+        X = X.astype(dtype)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    if X.shape[1] > _INT32_MAX:
+        raise ValueError(f"{name} has {X.shape[1]} columns; at most 2**31 - 1 are supported")
+    data = np.ascontiguousarray(X.data)
+    if not np.isfinite(data).all():
+        bad = int(np.flatnonzero(~np.isfinite(data))[0])
+        raise ValueError(f"{name} contains NaN or infinity (stored value {bad}: {data[bad]!r})")
+    indices = np.ascontiguousarray(X.indices, dtype=np.int32)
+    indptr = X.indptr
+    if indptr.dtype not in (np.int32, np.int64):
+        indptr = indptr.astype(np.int64)
+    indptr = np.ascontiguousarray(indptr)
+    return data, indices, indptr, int(X.shape[0]), int(X.shape[1])

@@ -1,0 +1,915 @@
+"""scikit-learn compatible vectorizers backed by lexsim's C++ core.
+
+``CountVectorizer`` and ``TfidfVectorizer`` take the same parameters as scikit-learn's classes of
+the same names, give the same matrices (to 1e-12 in float64) and the same attributes, and add a few
+options of their own (``normalization``, ``casefold``, ``n_jobs``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import numbers
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Optional, Union
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._base import BaseEstimator, TransformerMixin
+from ._errors import NotFittedError
+from ._sparse import csr_from_buffers
+
+__all__ = ["CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "strip_accents_unicode", "strip_accents_ascii"]
+
+#: scikit-learn's English stop-word list (318 words).
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_core.english_stop_words())
+
+Document = Union[str, bytes]
+Analyzer = Callable[[Any], list]
+
+_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_INTEGER_DTYPES = {"int32", "int64"}
+_FLOAT_DTYPES = {"float32", "float64"}
+
+
+def _plain_analyzer_options(**kw: Any) -> _core.AnalyzerOptions:
+    o = _core.AnalyzerOptions()
+    for k, v in kw.items():
+        setattr(o, k, v)
+    return o
+
+
+def strip_accents_unicode(s: str) -> str:
+    """NFKD, then drop combining characters (what ``strip_accents='unicode'`` does).
+
+    Parameters
+    ----------
+    s : str
+        The text.
+
+    Returns
+    -------
+    str
+        The text without accents.
+    """
+    return _ACCENTS_UNICODE.preprocess(s)
+
+
+def strip_accents_ascii(s: str) -> str:
+    """NFKD, then drop every non-ASCII character (what ``strip_accents='ascii'`` does).
+
+    Parameters
+    ----------
+    s : str
+        The text.
+
+    Returns
+    -------
+    str
+        The ASCII text.
+    """
+    return _ACCENTS_ASCII.preprocess(s)
+
+
+_ACCENTS_UNICODE = _core.Analyzer(_plain_analyzer_options(lowercase=False, strip_accents=_core.StripAccents.unicode))
+_ACCENTS_ASCII = _core.Analyzer(_plain_analyzer_options(lowercase=False, strip_accents=_core.StripAccents.ascii))
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _is_real(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _check_df(name: str, value: Any) -> _core.DocFrequency:
+    if _is_int(value):
+        if value < 1:
+            raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+        return _core.DocFrequency.count(int(value))
+    if _is_real(value):
+        if not (0.0 <= float(value) <= 1.0):
+            raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+        return _core.DocFrequency.proportion(float(value))
+    raise TypeError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+
+
+def _check_choice(name: str, value: Any, choices: tuple, allow_callable: bool = False) -> None:
+    if allow_callable and callable(value):
+        return
+    if value not in choices:
+        extra = " or a callable" if allow_callable else ""
+        raise ValueError(f"The '{name}' parameter must be one of {list(choices)!r}{extra}. Got {value!r} instead.")
+
+
+def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
+    if stop_words is None:
+        return None
+    if isinstance(stop_words, str):
+        if stop_words == "english":
+            return ENGLISH_STOP_WORDS
+        raise ValueError(f"not a built-in stop list: {stop_words}")
+    if isinstance(stop_words, Iterable):
+        words = list(stop_words)
+        for i, w in enumerate(words):
+            if not isinstance(w, str):
+                raise TypeError(f"stop_words must contain only str; item {i} is {type(w).__name__}")
+        return frozenset(words)
+    raise TypeError(f"The 'stop_words' parameter must be 'english', a list of str or None. Got {stop_words!r} instead.")
+
+
+class _BaseVectorizer(TransformerMixin, BaseEstimator):
+    """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers."""
+
+    _native: Any
+    _is_tfidf = False
+
+    # ------------------------------------------------------------------ parameters
+    def _validate_params(self) -> None:
+        _check_choice("input", self.input, ("content", "filename", "file"))
+        _check_choice("decode_error", self.decode_error, ("strict", "ignore", "replace"))
+        _check_choice("strip_accents", self.strip_accents, (None, "ascii", "unicode"), allow_callable=True)
+        _check_choice("analyzer", self.analyzer, ("word", "char", "char_wb"), allow_callable=True)
+        _check_choice("normalization", self.normalization, (None, "NFC", "NFKC"))
+        for name in ("preprocessor", "tokenizer"):
+            value = getattr(self, name)
+            if value is not None and not callable(value):
+                raise TypeError(f"The '{name}' parameter must be a callable or None. Got {value!r} instead.")
+        if not isinstance(self.encoding, str):
+            raise TypeError(f"The 'encoding' parameter must be a str. Got {self.encoding!r} instead.")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"The 'encoding' parameter names an unknown encoding: {self.encoding!r}") from None
+        if not isinstance(self.token_pattern, (str, type(None))):
+            raise TypeError(f"The 'token_pattern' parameter must be a str or None. Got {self.token_pattern!r} instead.")
+        ngram = self.ngram_range
+        if not (isinstance(ngram, tuple) and len(ngram) == 2 and all(_is_int(n) for n in ngram)):
+            raise TypeError(f"The 'ngram_range' parameter must be a tuple of two ints. Got {ngram!r} instead.")
+        if ngram[0] < 1 or ngram[1] < 1:
+            raise ValueError(f"Invalid value for ngram_range={ngram} both bounds must be at least 1.")
+        if ngram[0] > ngram[1]:
+            raise ValueError(f"Invalid value for ngram_range={ngram} lower boundary larger than the upper boundary.")
+        _check_df("max_df", self.max_df)
+        _check_df("min_df", self.min_df)
+        if self.max_features is not None and not (_is_int(self.max_features) and self.max_features >= 1):
+            raise ValueError(f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead.")
+        if not isinstance(self.binary, (bool, np.bool_)):
+            raise TypeError(f"The 'binary' parameter must be a bool. Got {self.binary!r} instead.")
+        if not isinstance(self.lowercase, (bool, np.bool_)) or not isinstance(self.casefold, (bool, np.bool_)):
+            raise TypeError("The 'lowercase' and 'casefold' parameters must be bools.")
+        if self.n_jobs is not None and not (_is_int(self.n_jobs) and (self.n_jobs >= 1 or self.n_jobs == -1)):
+            raise ValueError(f"The 'n_jobs' parameter must be None, -1 or a positive int. Got {self.n_jobs!r} instead.")
+        _stop_list(self.stop_words)
+
+    def _terms_in_order(self) -> Optional[list[str]]:
+        """The fixed vocabulary as terms in column order (scikit-learn's _validate_vocabulary)."""
+        vocabulary = self.vocabulary
+        if vocabulary is None:
+            return None
+        if isinstance(vocabulary, set):
+            vocabulary = sorted(vocabulary)
+        if isinstance(vocabulary, str):
+            raise TypeError("The 'vocabulary' parameter must be a mapping or an iterable of terms, not a str.")
+        if not isinstance(vocabulary, Mapping):
+            vocab: dict[Any, int] = {}
+            for i, t in enumerate(vocabulary):
+                if vocab.setdefault(t, i) != i:
+                    raise ValueError(f"Duplicate term in vocabulary: {t!r}")
+            vocabulary = vocab
+        else:
+            indices = set(vocabulary.values())
+            if len(indices) != len(vocabulary):
+                raise ValueError("Vocabulary contains repeated indices.")
+            for i in range(len(vocabulary)):
+                if i not in indices:
+                    raise ValueError(f"Vocabulary of size {len(vocabulary)} doesn't contain index {i}.")
+        if not vocabulary:
+            raise ValueError("empty vocabulary passed to fit")
+        terms: list[Any] = [None] * len(vocabulary)
+        for t, i in vocabulary.items():
+            if not isinstance(t, str):
+                raise TypeError(f"vocabulary terms must be str; got {t!r}")
+            terms[int(i)] = t
+        return terms
+
+    def _dtype_name(self) -> str:
+        name = np.dtype(self.dtype).name
+        if self._is_tfidf:
+            if name not in _FLOAT_DTYPES:
+                warnings.warn(
+                    f"Only (<class 'numpy.float64'>, <class 'numpy.float32'>) 'dtype' should be used. "
+                    f"{self.dtype} 'dtype' will be converted to np.float64.",
+                    UserWarning,
+                )
+                return "float64"
+            return name
+        return name
+
+    def _native_mode(self) -> bool:
+        """True when the whole analysis runs in C++ (no Python callables, a native token pattern)."""
+        if callable(self.analyzer) or self.preprocessor is not None or callable(self.strip_accents):
+            return False
+        if self.analyzer == "word":
+            return self.tokenizer is None and _core.Analyzer.supports_token_pattern(self.token_pattern or "")
+        return True
+
+    def _analyzer_options(self, native: bool) -> _core.AnalyzerOptions:
+        o = _core.AnalyzerOptions()
+        o.analyzer = {"word": _core.AnalyzerKind.word, "char": _core.AnalyzerKind.char, "char_wb": _core.AnalyzerKind.char_wb}.get(
+            self.analyzer if isinstance(self.analyzer, str) else "word", _core.AnalyzerKind.word
+        )
+        o.decode_error = getattr(_core.DecodeError, self.decode_error)
+        o.normalization = {None: _core.Normalization.none, "NFC": _core.Normalization.nfc, "NFKC": _core.Normalization.nfkc}[self.normalization]
+        o.casefold = bool(self.casefold)
+        o.lowercase = bool(self.lowercase)
+        o.strip_accents = {None: _core.StripAccents.none, "ascii": _core.StripAccents.ascii, "unicode": _core.StripAccents.unicode}.get(
+            self.strip_accents if isinstance(self.strip_accents, str) or self.strip_accents is None else None, _core.StripAccents.none
+        )
+        # A pattern the core cannot run is tokenized in Python; the core then only sees terms.
+        o.token_pattern = self.token_pattern if native and self.analyzer == "word" else _DEFAULT_TOKEN_PATTERN
+        stop = _stop_list(self.stop_words)
+        o.stop_words = sorted(stop) if stop is not None else None
+        o.ngram_range = tuple(self.ngram_range)
+        return o
+
+    def _count_options(self, options: Any, native: bool) -> Any:
+        options.analysis = self._analyzer_options(native)
+        options.min_df = _check_df("min_df", self.min_df)
+        options.max_df = _check_df("max_df", self.max_df)
+        options.max_features = self.max_features
+        options.vocabulary = self._terms_in_order()
+        options.binary = bool(self.binary)
+        options.n_jobs = 1 if self.n_jobs is None else int(self.n_jobs)
+        return options
+
+    # ------------------------------------------------------------------ input
+    def _utf8_passthrough(self) -> bool:
+        return codecs.lookup(self.encoding).name == "utf-8"
+
+    def decode(self, doc: Any) -> str:
+        """Decode one input item to ``str`` as scikit-learn does (``input``, ``encoding``, ``decode_error``).
+
+        Parameters
+        ----------
+        doc : str, bytes, path or file
+            The item, read according to ``input``.
+
+        Returns
+        -------
+        str
+            The document text.
+        """
+        if self.input == "filename":
+            with open(doc, "rb") as fh:
+                doc = fh.read()
+        elif self.input == "file":
+            doc = doc.read()
+        if isinstance(doc, bytes):
+            doc = doc.decode(self.encoding, self.decode_error)
+        if doc is np.nan or (isinstance(doc, float) and math.isnan(doc)):
+            raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
+        return doc
+
+    def _documents(self, raw_documents: Any) -> list:
+        """The input as a list of str/bytes the core reads (bytes are UTF-8, decoded by the core)."""
+        if isinstance(raw_documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        if not isinstance(raw_documents, Iterable):
+            raise TypeError(f"Iterable over raw text documents expected, got {type(raw_documents).__name__}.")
+        docs = raw_documents if type(raw_documents) is list else list(raw_documents)
+        if self.input != "content":
+            docs = [self._read_item(d) for d in docs]
+        if not self._utf8_passthrough():
+            docs = [d.decode(self.encoding, self.decode_error) if isinstance(d, bytes) else d for d in docs]
+        return docs
+
+    def _read_item(self, item: Any) -> bytes:
+        if self.input == "filename":
+            with open(item, "rb") as fh:
+                return fh.read()
+        data = item.read()
+        return data if isinstance(data, (str, bytes)) else data
+
+    def _explain_type_error(self, docs: list, error: TypeError) -> Exception:
+        for i, d in enumerate(docs):
+            if isinstance(d, float) and math.isnan(d):
+                return ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
+        return error
+
+    # ------------------------------------------------------------------ scikit-learn analysis API
+    def build_preprocessor(self) -> Callable[[str], str]:
+        """Return the function that preprocesses text before tokenization.
+
+        Returns
+        -------
+        callable
+            ``str -> str``: lowercasing and accent stripping (or the user's ``preprocessor``).
+        """
+        if self.preprocessor is not None:
+            return self.preprocessor
+        native = _core.Analyzer(self._preprocess_options())
+        accent = self.strip_accents if callable(self.strip_accents) else None
+        if accent is None:
+            return native.preprocess
+
+        def preprocess(doc: str) -> str:
+            return accent(native.preprocess(doc))
+
+        return preprocess
+
+    def _preprocess_options(self) -> _core.AnalyzerOptions:
+        o = self._analyzer_options(native=False)
+        o.stop_words = None
+        o.analyzer = _core.AnalyzerKind.word
+        return o
+
+    def build_tokenizer(self) -> Callable[[str], list]:
+        """Return the function that splits preprocessed text into tokens.
+
+        Returns
+        -------
+        callable
+            ``str -> list of str`` (the user's ``tokenizer``, else ``token_pattern``).
+        """
+        if self.tokenizer is not None:
+            return self.tokenizer
+        token_pattern = re.compile(self.token_pattern)
+        if token_pattern.groups > 1:
+            raise ValueError("More than 1 capturing group in token pattern. Only a single group should be captured.")
+        if _core.Analyzer.supports_token_pattern(self.token_pattern):
+            o = _plain_analyzer_options(lowercase=False, token_pattern=self.token_pattern)
+            return _core.Analyzer(o).tokenize
+        return token_pattern.findall
+
+    def get_stop_words(self) -> Optional[frozenset[str]]:
+        """Build or fetch the effective stop words list.
+
+        Returns
+        -------
+        frozenset of str or None
+            The stop words.
+        """
+        return _stop_list(self.stop_words)
+
+    def build_analyzer(self) -> Callable[[Any], list]:
+        """Return the callable that turns one document into its terms.
+
+        Returns
+        -------
+        callable
+            ``document -> list of str``; decoding, preprocessing, tokenization, stop words and n-grams.
+        """
+        self._validate_params()
+        if callable(self.analyzer):
+            user = self.analyzer
+
+            def analyze_callable(doc: Any) -> list:
+                return list(user(self.decode(doc)))
+
+            return analyze_callable
+        if self._native_mode():
+            native = _core.Analyzer(self._analyzer_options(native=True))
+
+            def analyze_native(doc: Any) -> list:
+                if self.input != "content" or (isinstance(doc, bytes) and not self._utf8_passthrough()):
+                    doc = self.decode(doc)
+                return native.analyze(doc)
+
+            return analyze_native
+        preprocess = self.build_preprocessor()
+        helper = _core.Analyzer(self._analyzer_options(native=False))
+        if self.analyzer == "word":
+            tokenize = self.build_tokenizer()
+
+            def analyze_word(doc: Any) -> list:
+                tokens = tokenize(preprocess(self.decode(doc)))
+                return helper.word_ngrams([str(t) for t in tokens])
+
+            return analyze_word
+        # char / char_wb with a Python preprocessor: n-grams of the preprocessed text in the core
+        ngrams = _core.Analyzer(_plain_analyzer_options(
+            lowercase=False, analyzer=helper.options.analyzer, ngram_range=tuple(self.ngram_range)))
+
+        def analyze_chars(doc: Any) -> list:
+            return ngrams.analyze(preprocess(self.decode(doc)))
+
+        return analyze_chars
+
+    # ------------------------------------------------------------------ fitting
+    def _new_native(self, native_mode: bool) -> Any:
+        raise NotImplementedError
+
+    def _run(self, raw_documents: Any, fit: bool) -> sp.csr_matrix:
+        self._validate_params()
+        native_mode = self._native_mode()
+        if fit:
+            engine = self._new_native(native_mode)
+        else:
+            engine = self._fitted_native()
+        dtype = self._dtype_name()
+        core_dtype = dtype if dtype in _INTEGER_DTYPES | _FLOAT_DTYPES else "int64"
+        docs = self._documents(raw_documents)
+        try:
+            if self._engine_native_mode(engine, native_mode):
+                call = engine.fit_transform if fit else engine.transform
+                parts = call(docs, core_dtype)
+            else:
+                analyze = self.build_analyzer()
+                terms = [analyze(d) for d in docs]
+                call = engine.fit_transform_terms if fit else engine.transform_terms
+                parts = call(terms, core_dtype)
+        except TypeError as e:
+            raise self._explain_type_error(docs, e) from None
+        except _core.NotFittedError as e:
+            raise NotFittedError(str(e)) from None
+        if fit:
+            self._native = engine
+            self._native_is_native_mode = native_mode
+            self._vocabulary_cache = None
+            self.fixed_vocabulary_ = self.vocabulary is not None
+        X = csr_from_buffers(parts)
+        if core_dtype != dtype:
+            X = X.astype(self.dtype)
+        return X
+
+    def _engine_native_mode(self, engine: Any, native_mode: bool) -> bool:
+        return getattr(self, "_native_is_native_mode", native_mode) if engine is getattr(self, "_native", None) else native_mode
+
+    def _fitted_native(self) -> Any:
+        native = getattr(self, "_native", None)
+        if native is None:
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
+        return native
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return getattr(self, "_native", None) is not None
+
+    # ------------------------------------------------------------------ fitted attributes
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """A mapping of terms to column indices (fitted)."""
+        native = self._fitted_native_attr()
+        if getattr(self, "_vocabulary_cache", None) is None:
+            self._vocabulary_cache = {t: i for i, t in enumerate(native.feature_names())}
+        return self._vocabulary_cache
+
+    def _fitted_native_attr(self) -> Any:
+        native = getattr(self, "_native", None)
+        if native is None:
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet.")
+        return native
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Get output feature names (the terms, in column order).
+
+        Parameters
+        ----------
+        input_features : None
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        numpy.ndarray of str objects
+            The terms.
+        """
+        if getattr(self, "_native", None) is None and self.vocabulary is not None and not self._is_tfidf:
+            return np.asarray(self._terms_in_order(), dtype=object)
+        return np.asarray(self._fitted_native().feature_names(), dtype=object)
+
+    def inverse_transform(self, X: Any) -> list[np.ndarray]:
+        """Return the terms with non-zero entries in each row of X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A document-term matrix.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            For each row, its terms.
+        """
+        terms = self.get_feature_names_out()
+        if sp.issparse(X):
+            X = sp.csr_matrix(X)
+            if X.shape[1] != len(terms):
+                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input.")
+            return [terms[X[i, :].nonzero()[-1]].ravel() for i in range(X.shape[0])]
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"Expected a 2-d array, got shape {X.shape}")
+        if X.shape[1] != len(terms):
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input.")
+        return [terms[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
+        state = dict(state)
+        native = state.pop("_native", None)
+        state.pop("_vocabulary_cache", None)
+        if native is not None:
+            state["_fitted_state"] = self._export_state(native)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        fitted = state.pop("_fitted_state", None)
+        if hasattr(super(), "__setstate__"):
+            super().__setstate__(state)
+        else:  # pragma: no cover
+            self.__dict__.update(state)
+        self._vocabulary_cache = None
+        if fitted is not None:
+            self._native = self._import_state(fitted)
+
+    def _export_state(self, native: Any) -> dict[str, Any]:
+        return {
+            "terms": native.feature_names(),
+            "n_documents": native.n_documents,
+            "document_frequencies": native.document_frequencies(),
+        }
+
+
+class CountVectorizer(_BaseVectorizer):
+    """Convert a collection of text documents to a matrix of token counts.
+
+    A drop-in replacement for :class:`sklearn.feature_extraction.text.CountVectorizer`: the same
+    parameters, defaults, attributes and results, computed in C++.
+
+    Parameters
+    ----------
+    input : {'content', 'filename', 'file'}, default='content'
+        What the items of ``raw_documents`` are: text, file names to read, or file objects.
+    encoding : str, default='utf-8'
+        Encoding of ``bytes`` input.
+    decode_error : {'strict', 'ignore', 'replace'}, default='strict'
+        What to do with bytes that do not decode. ``strict`` raises a ``ValueError`` naming the
+        document and byte offset.
+    strip_accents : {'ascii', 'unicode'} or callable, default=None
+        Remove accents after lowercasing: ``'unicode'`` = NFKD then drop combining characters,
+        ``'ascii'`` = NFKD then drop non-ASCII characters.
+    lowercase : bool, default=True
+        Lowercase with Python's ``str.lower()`` rules.
+    preprocessor : callable, default=None
+        Replaces lowercasing and accent stripping (runs in Python).
+    tokenizer : callable, default=None
+        Replaces the token pattern (runs in Python).
+    stop_words : {'english'}, list or None, default=None
+        Words removed after tokenization, before n-grams.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        What a token is. Runs of ``\\w`` (such as the default, ``\\b\\w+\\b`` or ``\\w{3,}``) run in
+        C++; any other regular expression runs in Python with :mod:`re`.
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        The n-gram sizes to extract.
+    analyzer : {'word', 'char', 'char_wb'} or callable, default='word'
+        Word n-grams, character n-grams, or character n-grams inside word boundaries.
+    max_df : float in [0.0, 1.0] or int, default=1.0
+        Ignore terms in more documents than this (a proportion if float, a count if int).
+    min_df : float in [0.0, 1.0] or int, default=1
+        Ignore terms in fewer documents than this.
+    max_features : int, default=None
+        Keep only the terms with the highest total counts; equal counts are broken in favour of the
+        term that comes first in code-point order.
+    vocabulary : Mapping or iterable, default=None
+        A fixed vocabulary (terms to column indices, or terms in column order).
+    binary : bool, default=False
+        Count presence (1) instead of occurrences.
+    dtype : dtype, default=np.int64
+        Type of the matrix values.
+    normalization : {'NFC', 'NFKC'}, default=None
+        Unicode normalisation before everything else (not in scikit-learn).
+    casefold : bool, default=False
+        Full Unicode case folding (``str.casefold()``) instead of lowercasing (not in scikit-learn).
+    n_jobs : int, default=None
+        Threads for fitting and transforming (``None`` = 1, ``-1`` = all cores). Results do not
+        depend on it.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Terms to column indices.
+    fixed_vocabulary_ : bool
+        Whether the vocabulary was given.
+
+    Examples
+    --------
+    >>> from lexsim import CountVectorizer
+    >>> cv = CountVectorizer()
+    >>> X = cv.fit_transform(["Erdoğan met Putin", "Putin met Assad"])
+    >>> cv.get_feature_names_out().tolist()
+    ['assad', 'erdoğan', 'met', 'putin']
+    >>> X.toarray().tolist()
+    [[0, 1, 1, 1], [1, 0, 1, 1]]
+    """
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        strip_accents: Any = None,
+        lowercase: bool = True,
+        preprocessor: Optional[Callable[[str], str]] = None,
+        tokenizer: Optional[Callable[[str], list]] = None,
+        stop_words: Any = None,
+        token_pattern: Optional[str] = _DEFAULT_TOKEN_PATTERN,
+        ngram_range: tuple[int, int] = (1, 1),
+        analyzer: Any = "word",
+        max_df: float = 1.0,
+        min_df: float = 1,
+        max_features: Optional[int] = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.int64,
+        normalization: Optional[str] = None,
+        casefold: bool = False,
+        n_jobs: Optional[int] = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.normalization = normalization
+        self.casefold = casefold
+        self.n_jobs = n_jobs
+
+    def _new_native(self, native_mode: bool) -> Any:
+        return _core.CountVectorizer(self._count_options(_core.CountOptions(), native_mode))
+
+    def _import_state(self, state: dict[str, Any]) -> Any:
+        native = self._new_native(self._native_mode())
+        native.set_vocabulary(state["terms"], state["n_documents"], state["document_frequencies"])
+        return native
+
+    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "CountVectorizer":
+        """Learn the vocabulary of the documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
+        self._run(raw_documents, fit=True)
+        return self
+
+    def fit_transform(self, raw_documents: Iterable[Document], y: Any = None) -> sp.csr_matrix:
+        """Learn the vocabulary and return the document-term count matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_features)
+            The counts; its arrays are the buffers the C++ core filled (no copy).
+        """
+        return self._run(raw_documents, fit=True)
+
+    def transform(self, raw_documents: Iterable[Document]) -> sp.csr_matrix:
+        """Count the fitted vocabulary's terms in the documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_features)
+            The counts.
+        """
+        if getattr(self, "_native", None) is None and self.vocabulary is not None:
+            self._validate_params()
+            self._native = self._new_native(self._native_mode())
+            self._native_is_native_mode = self._native_mode()
+            self.fixed_vocabulary_ = True
+        return self._run(raw_documents, fit=False)
+
+
+class TfidfVectorizer(_BaseVectorizer):
+    """Convert a collection of raw documents to a matrix of TF-IDF features.
+
+    A drop-in replacement for :class:`sklearn.feature_extraction.text.TfidfVectorizer`: the same
+    parameters, defaults, attributes and results (to 1e-12 in float64), computed in C++. It takes
+    every parameter of :class:`CountVectorizer` (``dtype`` defaults to float64 here) plus:
+
+    Parameters
+    ----------
+    norm : {'l2', 'l1'} or None, default='l2'
+        Row normalisation.
+    use_idf : bool, default=True
+        Weight by inverse document frequency.
+    smooth_idf : bool, default=True
+        Add one to document frequencies (as if one extra document held every term).
+    sublinear_tf : bool, default=False
+        Replace tf with 1 + log(tf).
+    **count_parameters
+        ``input``, ``encoding``, ``decode_error``, ``strip_accents``, ``lowercase``, ``preprocessor``,
+        ``tokenizer``, ``analyzer``, ``stop_words``, ``token_pattern``, ``ngram_range``, ``max_df``,
+        ``min_df``, ``max_features``, ``vocabulary``, ``binary``, ``dtype``, ``normalization``,
+        ``casefold``, ``n_jobs``: see :class:`CountVectorizer`.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Terms to column indices.
+    fixed_vocabulary_ : bool
+        Whether the vocabulary was given.
+    idf_ : numpy.ndarray of shape (n_features,)
+        The inverse document frequency of each term: ``ln((1 + n) / (1 + df)) + 1`` with smoothing,
+        ``ln(n / df) + 1`` without.
+
+    Examples
+    --------
+    >>> from lexsim import TfidfVectorizer
+    >>> vec = TfidfVectorizer(strip_accents="unicode")
+    >>> X = vec.fit_transform(["Erdoğan met Putin", "Erdogan met Assad"])
+    >>> vec.get_feature_names_out().tolist()
+    ['assad', 'erdogan', 'met', 'putin']
+    >>> X.shape
+    (2, 4)
+    """
+
+    _is_tfidf = True
+
+    def __init__(
+        self,
+        *,
+        input: str = "content",
+        encoding: str = "utf-8",
+        decode_error: str = "strict",
+        strip_accents: Any = None,
+        lowercase: bool = True,
+        preprocessor: Optional[Callable[[str], str]] = None,
+        tokenizer: Optional[Callable[[str], list]] = None,
+        analyzer: Any = "word",
+        stop_words: Any = None,
+        token_pattern: Optional[str] = _DEFAULT_TOKEN_PATTERN,
+        ngram_range: tuple[int, int] = (1, 1),
+        max_df: float = 1.0,
+        min_df: float = 1,
+        max_features: Optional[int] = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.float64,
+        norm: Optional[str] = "l2",
+        use_idf: bool = True,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        normalization: Optional[str] = None,
+        casefold: bool = False,
+        n_jobs: Optional[int] = None,
+    ) -> None:
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.analyzer = analyzer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.norm = norm
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+        self.normalization = normalization
+        self.casefold = casefold
+        self.n_jobs = n_jobs
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        _check_choice("norm", self.norm, ("l1", "l2", None))
+        for name in ("use_idf", "smooth_idf", "sublinear_tf"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"The '{name}' parameter must be a bool. Got {getattr(self, name)!r} instead.")
+
+    def _new_native(self, native_mode: bool) -> Any:
+        o = self._count_options(_core.TfidfOptions(), native_mode)
+        o.norm = {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none}[self.norm]
+        o.use_idf = bool(self.use_idf)
+        o.smooth_idf = bool(self.smooth_idf)
+        o.sublinear_tf = bool(self.sublinear_tf)
+        return _core.TfidfVectorizer(o)
+
+    def _export_state(self, native: Any) -> dict[str, Any]:
+        state = super()._export_state(native)
+        state["idf"] = np.asarray(native.idf(), dtype=np.float64).copy() if self.use_idf else None
+        return state
+
+    def _import_state(self, state: dict[str, Any]) -> Any:
+        native = self._new_native(self._native_mode())
+        idf = state.get("idf")
+        native.set_state(state["terms"], state["n_documents"], [] if idf is None else list(map(float, idf)), state["document_frequencies"])
+        return native
+
+    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "TfidfVectorizer":
+        """Learn the vocabulary and idf of the documents.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
+        self._run(raw_documents, fit=True)
+        return self
+
+    def fit_transform(self, raw_documents: Iterable[Document], y: Any = None) -> sp.csr_matrix:
+        """Learn the vocabulary and idf, and return the TF-IDF matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_features)
+            TF-IDF weights; its arrays are the buffers the C++ core filled (no copy).
+        """
+        return self._run(raw_documents, fit=True)
+
+    def transform(self, raw_documents: Iterable[Document]) -> sp.csr_matrix:
+        """Transform documents to the TF-IDF matrix with the fitted vocabulary and idf.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, n_features)
+            TF-IDF weights.
+        """
+        if getattr(self, "_native", None) is None:
+            raise NotFittedError("The TF-IDF vectorizer is not fitted")
+        return self._run(raw_documents, fit=False)
+
+    @property
+    def idf_(self) -> np.ndarray:
+        """Inverse document frequency of each term (fitted; only when ``use_idf``)."""
+        native = self._fitted_native_attr()
+        if not self.use_idf:
+            raise AttributeError("idf_ is only defined when use_idf=True")
+        dtype = np.float32 if np.dtype(self.dtype) == np.float32 else np.float64
+        return np.asarray(native.idf(), dtype=dtype)
+
+    @idf_.setter
+    def idf_(self, value: Any) -> None:
+        if not self.use_idf:
+            raise ValueError("`idf_` cannot be set when `user_idf=False`.")
+        native = self._fitted_native_attr()
+        idf = np.asarray(value, dtype=np.float64)
+        n = len(native.feature_names())
+        if idf.ndim != 1 or idf.shape[0] != n:
+            raise ValueError(f"idf length = {idf.shape[0] if idf.ndim else 0} must be equal to vocabulary size = {n}")
+        if not np.isfinite(idf).all():
+            raise ValueError("idf_ must hold finite values")
+        native.set_idf(idf.tolist())
