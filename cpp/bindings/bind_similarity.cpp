@@ -37,11 +37,7 @@ py::tuple run(const py::tuple& a, const std::optional<py::tuple>& b, const TopKO
   const auto av = unpack(a);
   std::optional<CsrView<T, IP, std::int32_t>> bv;
   if (b) bv = unpack(*b);
-  CsrMatrix<T> out;
-  {
-    py::gil_scoped_release release;
-    out = top_k(av, bv ? &*bv : nullptr, opt);
-  }
+  CsrMatrix<T> out = without_gil([&] { return top_k(av, bv ? &*bv : nullptr, opt); });
   return csr_to_python(std::move(out));
 }
 

@@ -45,11 +45,7 @@ template <bool FloatOnly, class Fn>
 py::tuple run_typed(DType dtype, Fn&& fn) {
   auto go = [&](auto tag) {
     using T = decltype(tag);
-    CsrMatrix<T> m;
-    {
-      py::gil_scoped_release release;
-      m = fn(tag);
-    }
+    CsrMatrix<T> m = without_gil([&] { return fn(tag); });
     return csr_to_python(std::move(m));
   };
   switch (dtype) {

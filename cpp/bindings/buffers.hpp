@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "lexsim/errors.hpp"
+#include "lexsim/interrupt.hpp"
 #include "lexsim/sparse.hpp"
 
 namespace lexsim::bindings {
@@ -71,6 +73,22 @@ inline std::vector<std::string_view> document_views(const py::list& docs) {
     }
   }
   return out;
+}
+
+/// Runs fn() without the GIL while Ctrl-C stays responsive: the core polls an interrupt check that
+/// briefly takes the GIL to run Python's signal handlers; a KeyboardInterrupt propagates as such.
+template <class Fn>
+auto without_gil(Fn&& fn) -> decltype(fn()) {
+  try {
+    py::gil_scoped_release release;
+    InterruptGuard guard([] {
+      py::gil_scoped_acquire acquire;
+      return PyErr_CheckSignals() != 0;
+    });
+    return fn();
+  } catch (const Cancelled&) {
+    throw py::error_already_set();
+  }
 }
 
 void bind_analyzer(py::module_& m);

@@ -18,7 +18,11 @@ PYBIND11_MODULE(_core, m) {
   static auto* error = new py::exception<lexsim::Error>(m, "LexsimError", PyExc_ValueError);
   static auto* unicode_error = new py::exception<lexsim::UnicodeError>(m, "UnicodeError", error->ptr());
   py::object not_fitted_bases = py::make_tuple(*error, py::handle(PyExc_AttributeError));
-  static PyObject* not_fitted = PyErr_NewException("lexsim._core.NotFittedError", not_fitted_bases.ptr(), nullptr);
+  static PyObject* not_fitted = PyErr_NewExceptionWithDoc(
+      "lexsim._core.NotFittedError", "A vectorizer was used before fit.", not_fitted_bases.ptr(), nullptr);
+  error->attr("__doc__") = "Base of the errors raised by lexsim's C++ core (a ValueError).";
+  unicode_error->attr("__doc__") =
+      "Invalid UTF-8 with decode_error='strict'; attributes document and byte_offset name where.";
   m.attr("NotFittedError") = py::handle(not_fitted);
   py::register_exception_translator([](std::exception_ptr p) {
     try {

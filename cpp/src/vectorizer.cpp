@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "lexsim/errors.hpp"
+#include "lexsim/interrupt.hpp"
 
 namespace lexsim {
 namespace {
@@ -140,6 +141,7 @@ CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
   RowCounter counter;
   counter.counts.assign(vocabulary_.size(), 0);
   for (std::size_t i = 0; i < source.size(); ++i) {
+    detail::poll_interrupt();
     source.terms(i, [&](std::string_view t) {
       const auto id = vocabulary_.find(t);
       if (id >= 0) counter.add(id);
@@ -166,6 +168,7 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Source& source) {
   m.indptr.reserve(source.size() + 1);
   RowCounter counter;
   for (std::size_t i = 0; i < source.size(); ++i) {
+    detail::poll_interrupt();
     source.terms(i, [&](std::string_view t) { counter.add(seen.insert(t)); });
     counter.flush(m, options_.binary);
   }

@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - exercised only without scikit-learn
         """fit_transform from fit and transform."""
 
         def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
-            return self.fit(X, y, **fit_params).transform(X)
+            return self.fit(X, y, **fit_params).transform(X)  # type: ignore[attr-defined]
 
 
 __all__ = ["BaseEstimator", "TransformerMixin", "HAVE_SKLEARN"]

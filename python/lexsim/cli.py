@@ -48,6 +48,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # e.g. `lexsim report | head`
+        sys.stderr.close()
+        return 0
     except (ValueError, TypeError, OSError) as e:
         print(f"lexsim: error: {e}", file=sys.stderr)
         return 2

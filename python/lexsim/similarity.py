@@ -52,7 +52,7 @@ def top_k(
     >>> import lexsim
     >>> X = lexsim.TfidfVectorizer().fit_transform(["a red apple", "a red car", "blue sky"])
     >>> lexsim.top_k(X, k=1).toarray().round(2).tolist()
-    [[0.0, 0.34, 0.0], [0.34, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    [[0.0, 0.37, 0.0], [0.37, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
     if not (isinstance(k, numbers.Integral) and not isinstance(k, bool)):
         raise TypeError(f"k must be an int, got {type(k).__name__}")

@@ -127,6 +127,7 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
     """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers."""
 
     _native: Any
+    _vocabulary_cache: Optional[dict[str, int]] = None
     _is_tfidf = False
 
     # ------------------------------------------------------------------ parameters
@@ -166,6 +167,8 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
         if self.n_jobs is not None and not (_is_int(self.n_jobs) and (self.n_jobs >= 1 or self.n_jobs == -1)):
             raise ValueError(f"The 'n_jobs' parameter must be None, -1 or a positive int. Got {self.n_jobs!r} instead.")
         _stop_list(self.stop_words)
+        if self.tokenizer is not None and self.token_pattern is not None:
+            warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' is not None'", UserWarning)
 
     def _terms_in_order(self) -> Optional[list[str]]:
         """The fixed vocabulary as terms in column order (scikit-learn's _validate_vocabulary)."""
@@ -289,12 +292,14 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
             docs = [d.decode(self.encoding, self.decode_error) if isinstance(d, bytes) else d for d in docs]
         return docs
 
-    def _read_item(self, item: Any) -> bytes:
+    def _read_item(self, item: Any) -> Union[str, bytes]:
         if self.input == "filename":
             with open(item, "rb") as fh:
                 return fh.read()
         data = item.read()
-        return data if isinstance(data, (str, bytes)) else data
+        if not isinstance(data, (str, bytes)):
+            raise TypeError(f"file object returned {type(data).__name__} from read(), expected str or bytes")
+        return data
 
     def _explain_type_error(self, docs: list, error: TypeError) -> Exception:
         for i, d in enumerate(docs):
@@ -455,9 +460,10 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
     def vocabulary_(self) -> dict[str, int]:
         """A mapping of terms to column indices (fitted)."""
         native = self._fitted_native_attr()
-        if getattr(self, "_vocabulary_cache", None) is None:
-            self._vocabulary_cache = {t: i for i, t in enumerate(native.feature_names())}
-        return self._vocabulary_cache
+        cache = self._vocabulary_cache
+        if cache is None:
+            cache = self._vocabulary_cache = {t: i for i, t in enumerate(native.feature_names())}
+        return cache
 
     def _fitted_native_attr(self) -> Any:
         native = getattr(self, "_native", None)

@@ -25,6 +25,13 @@ class NotFittedError : public Error {
   using Error::Error;
 };
 
+/// A long operation was stopped by its interrupt check (see lexsim/interrupt.hpp). The objects it
+/// worked on are left as they were before the call.
+class Cancelled : public Error {
+ public:
+  Cancelled() : Error("operation cancelled") {}
+};
+
 /// Input text is not valid UTF-8 and decode_error is strict.
 class UnicodeError : public Error {
  public:

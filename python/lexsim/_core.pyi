@@ -1,0 +1,457 @@
+"""
+lexsim's C++ core (private; use the lexsim package).
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'top_k', 'unicode_version']
+class LexsimError(ValueError):
+    pass
+class UnicodeError(LexsimError):
+    pass
+class NotFittedError(LexsimError, AttributeError):
+    pass
+class DecodeError:
+    """
+    Members:
+    
+      strict
+    
+      replace
+    
+      ignore
+    """
+    __members__: typing.ClassVar[dict[str, DecodeError]]
+    ignore: typing.ClassVar[DecodeError]
+    replace: typing.ClassVar[DecodeError]
+    strict: typing.ClassVar[DecodeError]
+    @typing.overload
+    def __eq__(self, other: DecodeError) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: DecodeError) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class StripAccents:
+    """
+    Members:
+    
+      none
+    
+      ascii
+    
+      unicode
+    """
+    __members__: typing.ClassVar[dict[str, StripAccents]]
+    ascii: typing.ClassVar[StripAccents]
+    none: typing.ClassVar[StripAccents]
+    unicode: typing.ClassVar[StripAccents]
+    @typing.overload
+    def __eq__(self, other: StripAccents) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: StripAccents) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Normalization:
+    """
+    Members:
+    
+      none
+    
+      nfc
+    
+      nfkc
+    """
+    __members__: typing.ClassVar[dict[str, Normalization]]
+    nfc: typing.ClassVar[Normalization]
+    nfkc: typing.ClassVar[Normalization]
+    none: typing.ClassVar[Normalization]
+    @typing.overload
+    def __eq__(self, other: Normalization) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Normalization) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class AnalyzerKind:
+    """
+    Members:
+    
+      word
+    
+      char
+    
+      char_wb
+    """
+    __members__: typing.ClassVar[dict[str, AnalyzerKind]]
+    char: typing.ClassVar[AnalyzerKind]
+    char_wb: typing.ClassVar[AnalyzerKind]
+    word: typing.ClassVar[AnalyzerKind]
+    @typing.overload
+    def __eq__(self, other: AnalyzerKind) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: AnalyzerKind) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class AnalyzerOptions:
+    """
+    Text analysis options (defaults equal scikit-learn's).
+    """
+    analyzer: AnalyzerKind
+    casefold: bool
+    decode_error: DecodeError
+    lowercase: bool
+    normalization: Normalization
+    strip_accents: StripAccents
+    token_pattern: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def ngram_range(self) -> tuple[int, int]:
+        ...
+    @ngram_range.setter
+    def ngram_range(self, arg0: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def stop_words(self) -> list[str] | None:
+        ...
+    @stop_words.setter
+    def stop_words(self, arg0: collections.abc.Sequence[str] | None) -> None:
+        ...
+class Token:
+    """
+    A token and its [begin, end) offsets in the original text.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def byte_begin(self) -> int:
+        ...
+    @property
+    def byte_end(self) -> int:
+        ...
+    @property
+    def char_begin(self) -> int:
+        ...
+    @property
+    def char_end(self) -> int:
+        ...
+    @property
+    def text(self) -> str:
+        ...
+class Analyzer:
+    """
+    Turns text into terms; immutable and thread-safe.
+    """
+    @staticmethod
+    def supports_token_pattern(pattern: str) -> bool:
+        ...
+    def __init__(self, options: AnalyzerOptions) -> None:
+        ...
+    def analyze(self, text: typing.Any) -> list[str]:
+        """
+        The terms of one document.
+        """
+    def preprocess(self, text: typing.Any) -> str:
+        """
+        The text after decoding, normalisation, case and accent handling.
+        """
+    def tokenize(self, preprocessed: typing.Any) -> list[str]:
+        """
+        Word tokens of preprocessed text, as token_pattern finds them.
+        """
+    def tokens_with_offsets(self, text: typing.Any) -> list[Token]:
+        """
+        Word tokens with byte and code-point offsets into the original text.
+        """
+    def word_ngrams(self, tokens: collections.abc.Sequence[str]) -> list[str]:
+        """
+        Stop-word removal and word n-grams over tokens.
+        """
+    @property
+    def options(self) -> AnalyzerOptions:
+        ...
+class DocFrequency:
+    is_proportion: bool
+    @staticmethod
+    def count(arg0: typing.SupportsInt | typing.SupportsIndex) -> DocFrequency:
+        ...
+    @staticmethod
+    def proportion(arg0: typing.SupportsFloat | typing.SupportsIndex) -> DocFrequency:
+        ...
+    def __init__(self) -> None:
+        ...
+    @property
+    def value(self) -> float:
+        ...
+    @value.setter
+    def value(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class Norm:
+    """
+    Members:
+    
+      none
+    
+      l1
+    
+      l2
+    """
+    __members__: typing.ClassVar[dict[str, Norm]]
+    l1: typing.ClassVar[Norm]
+    l2: typing.ClassVar[Norm]
+    none: typing.ClassVar[Norm]
+    @typing.overload
+    def __eq__(self, other: Norm) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Norm) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CountOptions:
+    analysis: AnalyzerOptions
+    binary: bool
+    max_df: DocFrequency
+    min_df: DocFrequency
+    def __init__(self) -> None:
+        ...
+    @property
+    def max_features(self) -> int | None:
+        ...
+    @max_features.setter
+    def max_features(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def vocabulary(self) -> list[str] | None:
+        ...
+    @vocabulary.setter
+    def vocabulary(self, arg0: collections.abc.Sequence[str] | None) -> None:
+        ...
+class TfidfOptions(CountOptions):
+    norm: Norm
+    smooth_idf: bool
+    sublinear_tf: bool
+    use_idf: bool
+    def __init__(self) -> None:
+        ...
+class CountVectorizer:
+    """
+    Term counts (see lexsim.CountVectorizer).
+    """
+    def __init__(self, options: CountOptions) -> None:
+        ...
+    def document_frequencies(self) -> list[int]:
+        ...
+    def feature_names(self) -> list[str]:
+        """
+        Terms in column order.
+        """
+    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def fit_transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def set_vocabulary(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
+        ...
+    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    @property
+    def analyzer(self) -> Analyzer:
+        ...
+    @property
+    def is_fitted(self) -> bool:
+        ...
+    @property
+    def n_documents(self) -> int:
+        ...
+class TfidfVectorizer:
+    """
+    TF-IDF (see lexsim.TfidfVectorizer).
+    """
+    def __init__(self, options: TfidfOptions) -> None:
+        ...
+    def document_frequencies(self) -> list[int]:
+        ...
+    def feature_names(self) -> list[str]:
+        """
+        Terms in column order.
+        """
+    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def fit_transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def idf(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def set_idf(self, idf: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    def set_state(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, idf: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
+        ...
+    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    @property
+    def analyzer(self) -> Analyzer:
+        ...
+    @property
+    def is_fitted(self) -> bool:
+        ...
+    @property
+    def n_documents(self) -> int:
+        ...
+def english_stop_words() -> list[str]:
+    """
+    scikit-learn's English stop-word list.
+    """
+def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Top-k cosine similarities between CSR matrices given as buffer tuples.
+    """
+__version__: str = '0.1.0'
+unicode_version: str = '15.0.0'
