@@ -1,0 +1,278 @@
+// top_k cosine similarity: hand-computed cosines, options, parallel determinism and a brute-force
+// dense reference.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <lexsim/lexsim.hpp>
+#include <random>
+#include <utility>
+#include <vector>
+
+using Mat = lexsim::SparseMatrix<double>;
+using Dense = std::vector<std::vector<double>>;
+// One result row: (column, similarity) pairs in column order.
+using Row = std::vector<std::pair<int, double>>;
+
+namespace {
+
+Mat from_dense(const Dense& d, int cols) {
+  Mat m(static_cast<int>(d.size()), cols);
+  std::vector<Eigen::Triplet<double>> t;
+  for (std::size_t r = 0; r < d.size(); ++r)
+    for (int c = 0; c < cols; ++c)
+      if (d[r][static_cast<std::size_t>(c)] != 0.0) t.emplace_back(static_cast<int>(r), c, d[r][static_cast<std::size_t>(c)]);
+  m.setFromTriplets(t.begin(), t.end());
+  m.makeCompressed();
+  return m;
+}
+
+Row row_of(const Mat& m, int r) {
+  Row out;
+  for (Mat::InnerIterator it(m, r); it; ++it) out.emplace_back(static_cast<int>(it.col()), it.value());
+  return out;
+}
+
+std::vector<int> cols_of(const Mat& m, int r) {
+  std::vector<int> out;
+  for (const auto& [c, v] : row_of(m, r)) out.push_back(c);
+  return out;
+}
+
+// Rows of the hand-made matrix (3 columns). Cosines: c(0,1) = c(1,2) = c(1,5) = 1/sqrt(2),
+// c(0,4) = c(4,5) = 3/5, c(1,4) = 3/(5 sqrt(2)), c(0,5) = 1, row 3 is zero, the rest 0.
+const Dense kHand{{1, 0, 0}, {1, 1, 0}, {0, 1, 0}, {0, 0, 0}, {3, 0, 4}, {2, 0, 0}};
+const double kR2 = 1.0 / std::sqrt(2.0);
+
+// Random sparse matrix; values are small integers (many exact ties), some rows repeat or are zero.
+Dense random_dense(std::mt19937& rng, int rows, int cols, double density, bool negative) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::uniform_int_distribution<int> val(negative ? -3 : 1, 3);
+  Dense d(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
+  for (std::size_t r = 0; r < d.size(); ++r) {
+    const double roll = u(rng);
+    if (roll < 0.05) continue;  // zero row
+    if (roll < 0.15 && r > 0) {  // repeat an earlier row
+      d[r] = d[std::uniform_int_distribution<std::size_t>(0, r - 1)(rng)];
+      continue;
+    }
+    for (auto& v : d[r])
+      if (u(rng) < density) v = val(rng);
+  }
+  return d;
+}
+
+// Brute force: unit rows, dense dot products in column order, sort by (-cosine, column).
+std::vector<Row> brute_top_k(const Dense& A, const Dense* B, long k, std::optional<double> threshold) {
+  auto unit = [](const Dense& m) {
+    Dense out = m;
+    for (auto& row : out) {
+      double s = 0;
+      for (double v : row) s += v * v;
+      if (s == 0) continue;
+      s = std::sqrt(s);
+      for (double& v : row) v /= s;
+    }
+    return out;
+  };
+  const Dense ua = unit(A), ub = unit(B ? *B : A);
+  std::vector<Row> result;
+  for (std::size_t i = 0; i < ua.size(); ++i) {
+    std::vector<std::pair<double, int>> cand;
+    for (std::size_t j = 0; j < ub.size(); ++j) {
+      if (!B && i == j) continue;
+      double s = 0;
+      for (std::size_t c = 0; c < ua[i].size(); ++c) s += ua[i][c] * ub[j][c];
+      if (s == 0) continue;
+      if (threshold && !(s > *threshold)) continue;
+      cand.emplace_back(s, static_cast<int>(j));
+    }
+    std::sort(cand.begin(), cand.end(), [](const auto& x, const auto& y) {
+      return x.first > y.first || (x.first == y.first && x.second < y.second);
+    });
+    if (static_cast<long>(cand.size()) > k) cand.resize(static_cast<std::size_t>(k));
+    Row row;
+    for (const auto& [s, j] : cand) row.emplace_back(j, s);
+    std::sort(row.begin(), row.end());
+    result.push_back(row);
+  }
+  return result;
+}
+
+void check_against_brute(const Mat& got, const std::vector<Row>& want) {
+  REQUIRE(got.rows() == static_cast<Eigen::Index>(want.size()));
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const Row g = row_of(got, static_cast<int>(i));
+    INFO("row " << i);
+    REQUIRE(g.size() == want[i].size());
+    for (std::size_t p = 0; p < g.size(); ++p) {
+      CHECK(g[p].first == want[i][p].first);
+      CHECK(g[p].second == Approx(want[i][p].second).epsilon(0).margin(1e-12));
+    }
+  }
+}
+
+lexsim::TopKOptions opts(long k, std::optional<double> threshold = std::nullopt, int n_jobs = 1) {
+  lexsim::TopKOptions o;
+  o.k = k;
+  o.threshold = threshold;
+  o.n_jobs = n_jobs;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("top_k on a hand-made matrix") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(2));
+  REQUIRE(S.rows() == 6);
+  REQUIRE(S.cols() == 6);
+  CHECK(S.isCompressed());
+  // Row 0: 5 (cos 1) and 1 (1/sqrt 2) beat 4 (0.6).
+  CHECK(row_of(S, 0) == Row{{1, kR2}, {5, 1.0}});
+  // Row 2: only row 1 shares a column.
+  CHECK(row_of(S, 2) == Row{{1, kR2}});
+  // Row 5: 0 (1) and 1 (1/sqrt 2).
+  CHECK(row_of(S, 5) == Row{{0, 1.0}, {1, kR2}});
+  CHECK(S.coeff(4, 0) == Approx(0.6));
+}
+
+TEST_CASE("top_k self-join leaves out the diagonal") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(10));
+  for (int r = 0; r < 6; ++r) CHECK(S.coeff(r, r) == 0.0);
+  // Against B = A explicitly, each row's best match is itself.
+  const Mat T = lexsim::top_k(X, X, opts(1));
+  CHECK(row_of(T, 0) == Row{{0, 1.0}});
+  CHECK(row_of(T, 2) == Row{{2, 1.0}});
+  CHECK(T.coeff(4, 4) == Approx(1.0));
+}
+
+TEST_CASE("top_k with k larger than the number of rows keeps every non-zero match") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(100));
+  CHECK(cols_of(S, 0) == std::vector<int>{1, 4, 5});
+  CHECK(cols_of(S, 1) == std::vector<int>{0, 2, 4, 5});
+  CHECK(S.coeff(1, 4) == Approx(3.0 / (5.0 * std::sqrt(2.0))));
+  CHECK(cols_of(S, 4) == std::vector<int>{0, 1, 5});
+  CHECK(S.nonZeros() == 3 + 4 + 1 + 0 + 3 + 3);
+}
+
+TEST_CASE("top_k threshold keeps only similarities strictly above it") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(10, 0.65));
+  CHECK(cols_of(S, 0) == std::vector<int>{1, 5});
+  CHECK(cols_of(S, 4).empty());
+  // Row 4's best matches are exactly 0.6 (3/5): not kept by threshold 0.6.
+  const Mat T = lexsim::top_k(X, opts(10, 0.6));
+  CHECK(cols_of(T, 4).empty());
+  CHECK(cols_of(T, 0) == std::vector<int>{1, 5});
+  const Mat U = lexsim::top_k(X, opts(10, 0.59));
+  CHECK(cols_of(U, 4) == std::vector<int>{0, 5});
+}
+
+TEST_CASE("top_k ties go to the lower column index") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(2));
+  // Row 1 ties at 1/sqrt(2) with rows 0, 2 and 5.
+  CHECK(row_of(S, 1) == Row{{0, kR2}, {2, kR2}});
+  // Row 4 ties at 0.6 with rows 0 and 5; k = 1 takes row 0.
+  CHECK(cols_of(lexsim::top_k(X, opts(1)), 4) == std::vector<int>{0});
+  // Identical rows of B.
+  const Mat B = from_dense({{0, 2, 0}, {1, 1, 0}, {1, 1, 0}, {1, 1, 0}}, 3);
+  const Mat A = from_dense({{1, 1, 0}}, 3);
+  CHECK(cols_of(lexsim::top_k(A, B, opts(2)), 0) == std::vector<int>{1, 2});
+}
+
+TEST_CASE("top_k zero rows give empty rows and match nothing") {
+  const Mat X = from_dense(kHand, 3);
+  const Mat S = lexsim::top_k(X, opts(10));
+  CHECK(cols_of(S, 3).empty());
+  for (int r = 0; r < 6; ++r) CHECK(S.coeff(r, 3) == 0.0);
+  const Mat Z = from_dense({{0, 0}, {0, 0}}, 2);
+  const Mat T = lexsim::top_k(Z, opts(3));
+  CHECK(T.rows() == 2);
+  CHECK(T.nonZeros() == 0);
+}
+
+TEST_CASE("top_k does not depend on n_jobs") {
+  std::mt19937 rng(12345);
+  const Mat X = from_dense(random_dense(rng, 300, 50, 0.1, false), 50);
+  const Mat ref = lexsim::top_k(X, opts(7, std::nullopt, 1));
+  REQUIRE(ref.nonZeros() > 300);
+  for (int jobs : {2, -1, 3, 16}) {
+    INFO("n_jobs " << jobs);
+    const Mat S = lexsim::top_k(X, opts(7, std::nullopt, jobs));
+    REQUIRE(S.nonZeros() == ref.nonZeros());
+    CHECK(std::equal(S.outerIndexPtr(), S.outerIndexPtr() + S.rows() + 1, ref.outerIndexPtr()));
+    CHECK(std::equal(S.innerIndexPtr(), S.innerIndexPtr() + S.nonZeros(), ref.innerIndexPtr()));
+    CHECK(std::equal(S.valuePtr(), S.valuePtr() + S.nonZeros(), ref.valuePtr()));
+  }
+}
+
+TEST_CASE("top_k equals a brute-force dense cosine") {
+  std::mt19937 rng(2024);
+  for (int trial = 0; trial < 12; ++trial) {
+    const bool negative = trial % 3 == 2;
+    const int rows = 20 + trial * 7, cols = 3 + trial;
+    const long k = 1 + trial % 5;
+    const std::optional<double> threshold = trial % 4 == 1 ? std::optional<double>(0.3) : std::nullopt;
+    INFO("trial " << trial);
+    const Dense a = random_dense(rng, rows, cols, 0.3, negative);
+    const Dense b = random_dense(rng, rows / 2 + 1, cols, 0.3, negative);
+    // Self-join (alternating 1 and 2 threads) and A against B.
+    check_against_brute(lexsim::top_k(from_dense(a, cols), opts(k, threshold, 1 + trial % 2)),
+                        brute_top_k(a, nullptr, k, threshold));
+    check_against_brute(lexsim::top_k(from_dense(a, cols), from_dense(b, cols), opts(k, threshold)),
+                        brute_top_k(a, &b, k, threshold));
+  }
+}
+
+TEST_CASE("top_k on CSR views in float and with 32-bit indptr") {
+  const Mat X = from_dense(kHand, 3);
+  lexsim::CsrMatrix<float> m;
+  m.rows = 6;
+  m.cols = 3;
+  m.indptr.assign(X.outerIndexPtr(), X.outerIndexPtr() + 7);
+  m.indices.assign(X.innerIndexPtr(), X.innerIndexPtr() + X.nonZeros());
+  m.data.assign(X.valuePtr(), X.valuePtr() + X.nonZeros());
+  const auto v = lexsim::view(m);
+  const lexsim::CsrMatrix<float> S = lexsim::top_k(v, static_cast<decltype(&v)>(nullptr), opts(2));
+  CHECK(S.rows == 6);
+  CHECK(S.cols == 6);
+  CHECK(S.indptr == std::vector<std::int64_t>{0, 2, 4, 5, 5, 7, 9});
+  CHECK(S.indices == std::vector<std::int32_t>{1, 5, 0, 2, 1, 0, 5, 0, 1});
+  CHECK(S.data[1] == Approx(1.0f));
+
+  const auto v32 = lexsim::view(X);  // Eigen: int indptr and indices
+  const auto S32 = lexsim::top_k(v32, &v32, opts(1));
+  // Each row's best match is itself, except that row 5 ties with row 0 (cos 1) and the zero row has none.
+  CHECK(S32.indptr == std::vector<std::int64_t>{0, 1, 2, 3, 3, 4, 5});
+  CHECK(S32.indices == std::vector<std::int32_t>{0, 1, 2, 4, 0});
+}
+
+TEST_CASE("top_k rejects invalid arguments") {
+  const Mat X = from_dense(kHand, 3);
+  CHECK_THROWS_AS(lexsim::top_k(X, opts(0)), lexsim::InvalidArgument);
+  CHECK_THROWS_AS(lexsim::top_k(X, opts(-3)), lexsim::InvalidArgument);
+  CHECK_THROWS_AS(lexsim::top_k(X, opts(2, std::numeric_limits<double>::quiet_NaN())), lexsim::InvalidArgument);
+
+  Mat bad = X;
+  bad.coeffRef(1, 1) = std::numeric_limits<double>::quiet_NaN();
+  bad.makeCompressed();
+  CHECK_THROWS_AS(lexsim::top_k(bad, opts(2)), lexsim::InvalidArgument);
+  CHECK_THROWS_AS(lexsim::top_k(X, bad, opts(2)), lexsim::InvalidArgument);
+  Mat inf = X;
+  inf.coeffRef(0, 0) = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(lexsim::top_k(inf, opts(2)), lexsim::InvalidArgument);
+
+  const Mat other = from_dense({{1, 0, 0, 1}}, 4);
+  CHECK_THROWS_AS(lexsim::top_k(X, other, opts(2)), lexsim::InvalidArgument);
+
+  Mat uncompressed(2, 3);
+  uncompressed.reserve(Eigen::VectorXi::Constant(2, 2));
+  uncompressed.insert(0, 0) = 1.0;
+  REQUIRE_FALSE(uncompressed.isCompressed());
+  CHECK_THROWS_AS(lexsim::top_k(uncompressed, opts(2)), lexsim::InvalidArgument);
+}
