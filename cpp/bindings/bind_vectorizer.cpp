@@ -144,6 +144,7 @@ void bind_vectorizer(py::module_& m) {
   py::class_<TfidfVectorizer> tfidf(m, "TfidfVectorizer", "TF-IDF (see lexsim.TfidfVectorizer).");
   tfidf.def(py::init<TfidfOptions>(), py::arg("options"))
       .def("idf", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<double>(v.idf())); })
+      .def("idf_float", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<float>(v.idf_float())); })
       .def("set_idf", &TfidfVectorizer::set_idf, py::arg("idf"))
       .def("set_state", &TfidfVectorizer::set_state, py::arg("terms"), py::arg("n_documents"), py::arg("idf"),
            py::arg("document_frequencies") = std::vector<std::int64_t>{});

@@ -83,7 +83,7 @@ bool parse_token_pattern(const std::string& pattern, TokenRule& rule) {
 // Thread-local working storage, so that analysing a document allocates nothing in steady state.
 struct Scratch {
   detail::CodePoints decoded, a, b;
-  std::vector<std::size_t> byte_pos;
+  std::vector<std::size_t> byte_begin, byte_end;  // source bytes of each decoded code point
   std::string text;                  // processed text, UTF-8
   std::vector<std::uint32_t> cp_byte;  // byte offset of each processed code point (+ end)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> tokens;  // code-point ranges
@@ -119,7 +119,7 @@ struct Analyzer::Impl {
       }
       return nullptr;
     }
-    detail::decode_utf8(in, opt.decode_error, s.decoded, s.byte_pos);
+    detail::decode_utf8(in, opt.decode_error, s.decoded, s.byte_begin, s.byte_end);
     const detail::CodePoints* cur = &s.decoded;
     detail::CodePoints* spare[2] = {&s.a, &s.b};
     int next = 0;
@@ -419,8 +419,8 @@ std::vector<Token> Analyzer::tokens_with_offsets(std::string_view text) const {
       const std::uint32_t first = cps->origin[a], last = cps->origin[b - 1];
       t.char_begin = first;
       t.char_end = static_cast<std::size_t>(last) + 1;
-      t.byte_begin = s.byte_pos[first];
-      t.byte_end = s.byte_pos[static_cast<std::size_t>(last) + 1];
+      t.byte_begin = s.byte_begin[first];
+      t.byte_end = s.byte_end[last];
     }
     out.push_back(std::move(t));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 #include <utility>
 
 #include "lexsim/errors.hpp"
@@ -295,16 +296,30 @@ LEXSIM_COUNT_INSTANTIATE(double)
 // TfidfVectorizer
 
 TfidfVectorizer::TfidfVectorizer(TfidfOptions options)
-    : CountVectorizer(static_cast<const CountOptions&>(options)), tfidf_(std::move(options)) {}
+    : CountVectorizer(static_cast<const CountOptions&>(options)), tfidf_(std::move(options)) {
+  fitted_ = false;  // a fixed vocabulary still needs fit() for its idf, as in scikit-learn
+}
 
 void TfidfVectorizer::fit_idf() {
   idf_.clear();
+  idf_float_.clear();
   if (!tfidf_.use_idf) return;
-  // idf = ln((n + s) / (df + s)) + 1 with s = 1 when smoothing, as scikit-learn computes it.
+  // idf = ln((n + s) / (df + s)) + 1 with s = 1 when smoothing, as scikit-learn computes it: in the
+  // output's precision (float32 output gets float arithmetic throughout).
   const double s = tfidf_.smooth_idf ? 1.0 : 0.0;
   const double n = static_cast<double>(n_documents_) + s;
+  const float sf = static_cast<float>(s), nf = static_cast<float>(n_documents_) + sf;
   idf_.resize(df_.size());
-  for (std::size_t j = 0; j < df_.size(); ++j) idf_[j] = std::log(n / (static_cast<double>(df_[j]) + s)) + 1.0;
+  idf_float_.resize(df_.size());
+  for (std::size_t j = 0; j < df_.size(); ++j) {
+    idf_[j] = std::log(n / (static_cast<double>(df_[j]) + s)) + 1.0;
+    idf_float_[j] = std::log(nf / (static_cast<float>(df_[j]) + sf)) + 1.0f;
+  }
+}
+
+const std::vector<float>& TfidfVectorizer::idf_float() const {
+  check_fitted();
+  return idf_float_;
 }
 
 const std::vector<double>& TfidfVectorizer::idf() const {
@@ -317,16 +332,24 @@ void TfidfVectorizer::set_idf(std::vector<double> idf) {
   if (idf.size() != vocabulary_.size())
     throw InvalidArgument("idf has " + std::to_string(idf.size()) + " values but the vocabulary has " +
                           std::to_string(vocabulary_.size()) + " terms");
+  for (std::size_t j = 0; j < idf.size(); ++j) {
+    if (!std::isfinite(idf[j])) throw InvalidArgument("idf[" + std::to_string(j) + "] is not finite");
+  }
   idf_ = std::move(idf);
+  idf_float_.assign(idf_.begin(), idf_.end());
 }
 
 void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
                                 std::vector<std::int64_t> document_frequencies) {
   set_vocabulary(terms, n_documents, std::move(document_frequencies));
   if (tfidf_.use_idf) {
-    set_idf(std::move(idf));
+    // Recompute from the counts when they are known, so float output stays exactly what fit gave;
+    // an idf that differs from the computed one was set by the user and wins.
+    if (df_.size() == terms.size()) fit_idf();
+    if (idf != idf_) set_idf(std::move(idf));
   } else {
     idf_.clear();
+    idf_float_.clear();
   }
 }
 
@@ -339,22 +362,28 @@ void TfidfVectorizer::weight(CsrMatrix<T>& X) const {
     if (idf_.size() != static_cast<std::size_t>(X.cols))
       throw InvalidArgument("idf vector of length " + std::to_string(idf_.size()) + " does not match " +
                             std::to_string(X.cols) + " columns");
-    for (std::size_t k = 0; k < X.data.size(); ++k) X.data[k] *= static_cast<T>(idf_[static_cast<std::size_t>(X.indices[k])]);
+    if constexpr (std::is_same_v<T, float>) {
+      for (std::size_t k = 0; k < X.data.size(); ++k) X.data[k] *= idf_float_[static_cast<std::size_t>(X.indices[k])];
+    } else {
+      for (std::size_t k = 0; k < X.data.size(); ++k) X.data[k] *= static_cast<T>(idf_[static_cast<std::size_t>(X.indices[k])]);
+    }
   }
   if (tfidf_.norm == Norm::none) return;
   for (std::int64_t r = 0; r < X.rows; ++r) {
     const auto b = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r)]);
     const auto e = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r) + 1]);
-    T sum = 0;  // accumulated in the output type and column order, like scikit-learn's normalize()
+    // As scikit-learn's normalize(): squares in the data type, summed in double in column order,
+    // each value divided in double.
+    double sum = 0;
     if (tfidf_.norm == Norm::l2) {
-      for (std::size_t k = b; k < e; ++k) sum += X.data[k] * X.data[k];
-      if (sum == T(0)) continue;
+      for (std::size_t k = b; k < e; ++k) sum += static_cast<double>(X.data[k] * X.data[k]);
+      if (sum == 0.0) continue;
       sum = std::sqrt(sum);
     } else {
-      for (std::size_t k = b; k < e; ++k) sum += std::abs(X.data[k]);
-      if (sum == T(0)) continue;
+      for (std::size_t k = b; k < e; ++k) sum += std::abs(static_cast<double>(X.data[k]));
+      if (sum == 0.0) continue;
     }
-    for (std::size_t k = b; k < e; ++k) X.data[k] /= sum;
+    for (std::size_t k = b; k < e; ++k) X.data[k] = static_cast<T>(static_cast<double>(X.data[k]) / sum);
   }
 }
 

@@ -35,6 +35,7 @@ std::uint64_t hash_bytes(std::string_view s) noexcept {
 }  // namespace detail
 
 Vocabulary Vocabulary::from_terms(const std::vector<std::string>& terms) {
+  if (terms.empty()) throw InvalidArgument("empty vocabulary");
   Vocabulary v;
   v.reserve(terms.size());
   for (const auto& t : terms) {

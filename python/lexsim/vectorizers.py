@@ -904,8 +904,9 @@ class TfidfVectorizer(_BaseVectorizer):
         native = self._fitted_native_attr()
         if not self.use_idf:
             raise AttributeError("idf_ is only defined when use_idf=True")
-        dtype = np.float32 if np.dtype(self.dtype) == np.float32 else np.float64
-        return np.asarray(native.idf(), dtype=dtype)
+        if np.dtype(self.dtype) == np.float32:  # computed in float32 arithmetic, as scikit-learn does
+            return native.idf_float()
+        return native.idf()
 
     @idf_.setter
     def idf_(self, value: Any) -> None:

@@ -134,6 +134,8 @@ class TfidfVectorizer : protected CountVectorizer {
 
   /// idf of each column (empty when use_idf is false). Throws NotFittedError before fit.
   const std::vector<double>& idf() const;
+  /// The same computed in float arithmetic, as scikit-learn does for float32 output.
+  const std::vector<float>& idf_float() const;
   /// Replace the idf vector (its length must equal the vocabulary size).
   void set_idf(std::vector<double> idf);
 
@@ -145,6 +147,7 @@ class TfidfVectorizer : protected CountVectorizer {
   void fit_idf();
   TfidfOptions tfidf_;
   std::vector<double> idf_;
+  std::vector<float> idf_float_;
 };
 
 }  // namespace lexsim

@@ -141,23 +141,27 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_pos) {
+void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
+                 std::vector<std::size_t>& byte_end) {
   out.clear();
-  byte_pos.clear();
+  byte_begin.clear();
+  byte_end.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const std::size_t n = in.size();
   out.cp.reserve(n);
   out.origin.reserve(n);
-  byte_pos.reserve(n + 1);
+  byte_begin.reserve(n);
+  byte_end.reserve(n);
   std::size_t i = 0;
-  auto emit = [&](char32_t c, std::size_t at) {
+  auto emit = [&](char32_t c, std::size_t at, std::size_t len) {
     out.push(c, static_cast<std::uint32_t>(out.size()));
-    byte_pos.push_back(at);
+    byte_begin.push_back(at);
+    byte_end.push_back(at + len);
   };
   while (i < n) {
     const unsigned char b = p[i];
     if (b < 0x80) {
-      emit(b, i);
+      emit(b, i, 1);
       ++i;
       continue;
     }
@@ -199,7 +203,7 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
       ++len;
     }
     if (ok) {
-      emit(c, i);
+      emit(c, i, len);
       i += len;
       continue;
     }
@@ -207,14 +211,13 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
       case DecodeError::strict:
         throw_invalid(i, why);
       case DecodeError::replace:
-        emit(0xFFFD, i);
+        emit(0xFFFD, i, len);
         break;
       case DecodeError::ignore:
         break;
     }
     i += len;  // the maximal subpart: lead byte plus the valid continuation bytes seen
   }
-  byte_pos.push_back(n);
 }
 
 bool is_word(char32_t c) noexcept {

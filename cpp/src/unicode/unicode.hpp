@@ -28,9 +28,11 @@ struct CodePoints {
   std::size_t size() const noexcept { return cp.size(); }
 };
 
-/// Decode UTF-8 as Python's bytes.decode('utf-8', errors) does. byte_pos receives, for each decoded
-/// code point, its first byte, plus a final entry equal to the input size. Throws UnicodeError (strict).
-void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_pos);
+/// Decode UTF-8 as Python's bytes.decode('utf-8', errors) does. For each decoded code point,
+/// byte_begin/byte_end receive the [begin, end) bytes it came from (for a U+FFFD from `replace`, the
+/// invalid bytes it stands for). Throws UnicodeError (strict).
+void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
+                 std::vector<std::size_t>& byte_end);
 
 /// Offset of the first byte that is not 7-bit ASCII, or in.size().
 std::size_t first_non_ascii(std::string_view in) noexcept;
