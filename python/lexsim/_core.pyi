@@ -8,11 +8,17 @@ import numpy.typing
 import typing
 __all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'top_k', 'unicode_version']
 class LexsimError(ValueError):
-    pass
+    """
+    Base of the errors raised by lexsim's C++ core (a ValueError).
+    """
 class UnicodeError(LexsimError):
-    pass
+    """
+    Invalid UTF-8 with decode_error='strict'; attributes document and byte_offset name where.
+    """
 class NotFittedError(LexsimError, AttributeError):
-    pass
+    """
+    A vectorizer was used before fit.
+    """
 class DecodeError:
     """
     Members:
@@ -427,6 +433,8 @@ class TfidfVectorizer:
     def fit_transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
         ...
     def idf(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def idf_float(self) -> numpy.typing.NDArray[numpy.float32]:
         ...
     def set_idf(self, idf: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...

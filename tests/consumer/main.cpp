@@ -61,6 +61,20 @@ int main() {
     expect(S.nonZeros() == 2, "only documents 0 and 1 have a match");
     expect(std::abs(S.coeff(0, 1) - 0.6509328139962117) < 1e-12, "cos(0, 1) = 0.650933");
     expect(std::abs(S.coeff(1, 0) - 0.6509328139962117) < 1e-12, "cos(1, 0) = 0.650933");
+
+    // The options example of the README's C++ quick start.
+    lexsim::TfidfOptions folded_options;
+    folded_options.analysis.strip_accents = lexsim::StripAccents::unicode;
+    folded_options.analysis.stop_words = lexsim::english_stop_words();
+    folded_options.sublinear_tf = true;
+    lexsim::TfidfVectorizer folded(folded_options);
+    const std::vector<std::string> spellings{"Erdoğan met Putin", "Erdogan and Putin met again"};
+    auto Y = folded.fit_transform(spellings);
+    auto neighbours = lexsim::top_k(Y, {/*k=*/1});
+    const auto folded_terms = folded.feature_names();
+    expect(folded_terms == std::vector<std::string>{"erdogan", "met", "putin"}, "accent folding: erdogan, met, putin");
+    expect(neighbours.nonZeros() == 2 && std::abs(neighbours.coeff(0, 1) - 1.0) < 1e-12,
+           "both spellings make the same vector");
   } catch (const lexsim::Error& e) {
     std::cout << "FAILED  lexsim error: " << e.what() << '\n';
     return 1;
