@@ -32,17 +32,24 @@ void check_view(const CsrView<T, IndPtr, Ind>& m, const char* name) {
 }
 
 // Row-normalised copy of the values (cosine = dot product of unit rows); zero rows stay zero.
+// The norm is taken of the row scaled by its largest magnitude, so that squares of very large or
+// very small (but finite) values neither overflow nor vanish.
 template <class T, class IndPtr, class Ind>
 std::vector<T> unit_rows(const CsrView<T, IndPtr, Ind>& m) {
   const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
   std::vector<T> out(m.data, m.data + nnz);
   for (std::int64_t r = 0; r < m.rows; ++r) {
     const auto b = static_cast<std::size_t>(m.indptr[r]), e = static_cast<std::size_t>(m.indptr[r + 1]);
-    T sum = 0;
-    for (std::size_t k = b; k < e; ++k) sum += out[k] * out[k];
-    if (sum == T(0)) continue;
-    sum = std::sqrt(sum);
-    for (std::size_t k = b; k < e; ++k) out[k] /= sum;
+    double scale = 0;
+    for (std::size_t k = b; k < e; ++k) scale = std::max(scale, std::abs(static_cast<double>(out[k])));
+    if (scale == 0.0) continue;
+    double sum = 0;
+    for (std::size_t k = b; k < e; ++k) {
+      const double v = static_cast<double>(out[k]) / scale;
+      sum += v * v;
+    }
+    const double norm = std::sqrt(sum);
+    for (std::size_t k = b; k < e; ++k) out[k] = static_cast<T>(static_cast<double>(out[k]) / scale / norm);
   }
   return out;
 }

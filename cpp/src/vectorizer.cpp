@@ -8,6 +8,7 @@
 
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
+#include "analyzer_impl.hpp"
 
 namespace lexsim {
 namespace {
@@ -19,13 +20,8 @@ struct TextSource {
   std::size_t size() const { return docs.size(); }
   template <class F>
   void terms(std::size_t i, F&& f) const {
-    struct Sink : TermSink {
-      F* fn;
-      void add(std::string_view t) override { (*fn)(t); }
-    } sink;
-    sink.fn = &f;
     try {
-      analyzer.analyze(docs[i], sink);
+      analyzer.impl().each_term(docs[i], f);
     } catch (const UnicodeError& e) {
       throw UnicodeError("document " + std::to_string(i) + ": " + e.what(), i, e.byte_offset());
     }
@@ -51,9 +47,10 @@ struct RowCounter {
     if (i >= counts.size()) counts.resize(std::max<std::size_t>(i + 1, counts.size() * 2), 0);
     if (counts[i]++ == 0) touched.push_back(id);
   }
+  // Ends a row. Fitting leaves it unsorted (its ids are renumbered and sorted afterwards anyway).
   template <class T>
-  void flush(CsrMatrix<T>& m, bool binary) {
-    std::sort(touched.begin(), touched.end());
+  void flush(CsrMatrix<T>& m, bool binary, bool sort = true) {
+    if (sort) std::sort(touched.begin(), touched.end());
     for (auto id : touched) {
       auto& c = counts[static_cast<std::size_t>(id)];
       m.indices.push_back(id);
@@ -171,7 +168,7 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Source& source) {
   for (std::size_t i = 0; i < source.size(); ++i) {
     detail::poll_interrupt();
     source.terms(i, [&](std::string_view t) { counter.add(seen.insert(t)); });
-    counter.flush(m, options_.binary);
+    counter.flush(m, options_.binary, /*sort=*/false);
   }
   const std::size_t n_seen = seen.size();
   if (n_seen == 0) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");

@@ -46,60 +46,62 @@ Vocabulary Vocabulary::from_terms(const std::vector<std::string>& terms) {
   return v;
 }
 
+void Vocabulary::rehash(std::size_t n_slots) {
+  std::vector<Slot> slots(n_slots, Slot{0, -1});
+  const std::size_t mask = n_slots - 1;
+  for (std::size_t id = 0; id < entries_.size(); ++id) {
+    const std::uint64_t h = detail::hash_bytes(term(static_cast<std::int32_t>(id)));
+    std::size_t s = h & mask;
+    while (slots[s].id >= 0) s = (s + 1) & mask;
+    slots[s] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(id)};
+  }
+  slots_ = std::move(slots);
+}
+
 void Vocabulary::reserve(std::size_t n_terms) {
-  offsets_.reserve(n_terms);
-  lengths_.reserve(n_terms);
-  hashes_.reserve(n_terms);
+  entries_.reserve(n_terms);
   std::size_t want = 16;
   while (want < n_terms * 2) want <<= 1;
-  if (want > slots_.size()) {
-    slots_.assign(want, -1);
-    const std::size_t mask = want - 1;
-    for (std::size_t id = 0; id < offsets_.size(); ++id) {
-      std::size_t s = hashes_[id] & mask;
-      while (slots_[s] >= 0) s = (s + 1) & mask;
-      slots_[s] = static_cast<std::int32_t>(id);
+  if (want > slots_.size()) rehash(want);
+}
+
+std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t h, std::size_t& slot) const noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  const auto tag = static_cast<std::uint32_t>(h >> 32);
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const Slot& sl = slots_[s];
+    if (sl.id < 0) {
+      slot = s;
+      return -1;
+    }
+    if (sl.tag == tag) {
+      const Entry& e = entries_[static_cast<std::size_t>(sl.id)];
+      if (e.length == t.size() && std::memcmp(arena_.data() + e.offset, t.data(), t.size()) == 0) {
+        slot = s;
+        return sl.id;
+      }
     }
   }
 }
 
-void Vocabulary::grow() { reserve(slots_.empty() ? 8 : slots_.size()); }
-
-std::int32_t Vocabulary::find(std::string_view term) const noexcept {
+std::int32_t Vocabulary::find(std::string_view t) const noexcept {
   if (slots_.empty()) return -1;
-  const std::uint64_t h = detail::hash_bytes(term);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
-    const std::int32_t id = slots_[s];
-    if (id < 0) return -1;
-    const auto i = static_cast<std::size_t>(id);
-    if (hashes_[i] == h && lengths_[i] == term.size() &&
-        std::memcmp(arena_.data() + offsets_[i], term.data(), term.size()) == 0)
-      return id;
-  }
+  std::size_t slot;
+  return probe(t, detail::hash_bytes(t), slot);
 }
 
-std::int32_t Vocabulary::insert(std::string_view term) {
-  if (slots_.size() < (offsets_.size() + 1) * 2) grow();
-  const std::uint64_t h = detail::hash_bytes(term);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t s = h & mask;
-  for (;; s = (s + 1) & mask) {
-    const std::int32_t id = slots_[s];
-    if (id < 0) break;
-    const auto i = static_cast<std::size_t>(id);
-    if (hashes_[i] == h && lengths_[i] == term.size() &&
-        std::memcmp(arena_.data() + offsets_[i], term.data(), term.size()) == 0)
-      return id;
-  }
-  if (offsets_.size() >= static_cast<std::size_t>(INT32_MAX)) throw Error("vocabulary exceeds 2^31-1 terms");
-  if (term.size() > UINT32_MAX) throw InvalidArgument("term longer than 4 GiB");
-  const auto id = static_cast<std::int32_t>(offsets_.size());
-  offsets_.push_back(arena_.size());
-  lengths_.push_back(static_cast<std::uint32_t>(term.size()));
-  hashes_.push_back(h);
-  arena_.append(term.data(), term.size());
-  slots_[s] = id;
+std::int32_t Vocabulary::insert(std::string_view t) {
+  if (slots_.size() < (entries_.size() + 1) * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+  const std::uint64_t h = detail::hash_bytes(t);
+  std::size_t slot;
+  const std::int32_t found = probe(t, h, slot);
+  if (found >= 0) return found;
+  if (entries_.size() >= static_cast<std::size_t>(INT32_MAX)) throw Error("vocabulary exceeds 2^31-1 terms");
+  if (t.size() > UINT32_MAX) throw InvalidArgument("term longer than 4 GiB");
+  const auto id = static_cast<std::int32_t>(entries_.size());
+  entries_.push_back(Entry{arena_.size(), static_cast<std::uint32_t>(t.size())});
+  arena_.append(t.data(), t.size());
+  slots_[slot] = Slot{static_cast<std::uint32_t>(h >> 32), id};
   return id;
 }
 

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._base import BaseEstimator, TransformerMixin
+from ._base import HAVE_SKLEARN, BaseEstimator
 from ._errors import NotFittedError
 from ._sparse import csr_from_buffers
 
@@ -123,8 +123,12 @@ def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
     raise TypeError(f"The 'stop_words' parameter must be 'english', a list of str or None. Got {stop_words!r} instead.")
 
 
-class _BaseVectorizer(TransformerMixin, BaseEstimator):
-    """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers."""
+class _BaseVectorizer(BaseEstimator):
+    """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers.
+
+    Like scikit-learn's vectorizers it is not a TransformerMixin: its output is always sparse, so
+    scikit-learn's ``set_output`` / ``transform_output`` wrapping does not apply.
+    """
 
     _native: Any
     _vocabulary_cache: Optional[dict[str, int]] = None
@@ -289,8 +293,29 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
         if self.input != "content":
             docs = [self._read_item(d) for d in docs]
         if not self._utf8_passthrough():
-            docs = [d.decode(self.encoding, self.decode_error) if isinstance(d, bytes) else d for d in docs]
+            docs = [self._decode_bytes(i, d) if isinstance(d, bytes) else d for i, d in enumerate(docs)]
         return docs
+
+    def _decode_bytes(self, i: int, data: bytes) -> str:
+        try:
+            return data.decode(self.encoding, self.decode_error)
+        except UnicodeDecodeError as e:
+            raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+
+    def _analyze_all(self, docs: list) -> list:
+        """Terms of every document through the Python analyzer, naming the document on errors."""
+        analyze = self.build_analyzer()
+        out = []
+        for i, d in enumerate(docs):
+            if not isinstance(d, (str, bytes)) and self.input == "content":
+                if isinstance(d, float) and math.isnan(d):
+                    raise ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
+                raise TypeError(f"document {i} is {type(d).__name__}, expected str or bytes")
+            try:
+                out.append([str(t) for t in analyze(d)])
+            except UnicodeDecodeError as e:
+                raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+        return out
 
     def _read_item(self, item: Any) -> Union[str, bytes]:
         if self.input == "filename":
@@ -425,8 +450,7 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
                 call = engine.fit_transform if fit else engine.transform
                 parts = call(docs, core_dtype)
             else:
-                analyze = self.build_analyzer()
-                terms = [analyze(d) for d in docs]
+                terms = self._analyze_all(docs)
                 call = engine.fit_transform_terms if fit else engine.transform_terms
                 parts = call(terms, core_dtype)
         except TypeError as e:
@@ -451,6 +475,14 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
         if native is None:
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
         return native
+
+    if HAVE_SKLEARN:
+
+        def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+            tags = super().__sklearn_tags__()
+            tags.input_tags.string = True
+            tags.input_tags.two_d_array = False
+            return tags
 
     def __sklearn_is_fitted__(self) -> bool:
         return getattr(self, "_native", None) is not None
@@ -501,7 +533,7 @@ class _BaseVectorizer(TransformerMixin, BaseEstimator):
         list of numpy.ndarray
             For each row, its terms.
         """
-        terms = self.get_feature_names_out()
+        terms = np.array(list(self.get_feature_names_out()))  # a '<U' array, as scikit-learn returns
         if sp.issparse(X):
             X = sp.csr_matrix(X)
             if X.shape[1] != len(terms):

@@ -106,6 +106,8 @@ class Analyzer {
   static bool supports_token_pattern(const std::string& pattern);
 
   struct Impl;
+  /// The implementation (an opaque type outside lexsim's sources).
+  const Impl& impl() const noexcept { return *impl_; }
 
  private:
   std::unique_ptr<Impl> impl_;
