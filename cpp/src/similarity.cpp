@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,23 +33,30 @@ void check_view(const CsrView<T, IndPtr, Ind>& m, const char* name) {
 }
 
 // Row-normalised copy of the values (cosine = dot product of unit rows); zero rows stay zero.
-// The norm is taken of the row scaled by its largest magnitude, so that squares of very large or
-// very small (but finite) values neither overflow nor vanish.
+// Normally x / sqrt(sum x^2) in the data type, exactly as scikit-learn's normalize(); only when the
+// squares overflow or vanish is the row first scaled by its largest magnitude.
 template <class T, class IndPtr, class Ind>
 std::vector<T> unit_rows(const CsrView<T, IndPtr, Ind>& m) {
   const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
   std::vector<T> out(m.data, m.data + nnz);
   for (std::int64_t r = 0; r < m.rows; ++r) {
     const auto b = static_cast<std::size_t>(m.indptr[r]), e = static_cast<std::size_t>(m.indptr[r + 1]);
+    T sum = 0;
+    for (std::size_t k = b; k < e; ++k) sum += out[k] * out[k];
+    if (std::isfinite(sum) && sum >= std::numeric_limits<T>::min()) {
+      const T norm = std::sqrt(sum);
+      for (std::size_t k = b; k < e; ++k) out[k] /= norm;
+      continue;
+    }
     double scale = 0;
     for (std::size_t k = b; k < e; ++k) scale = std::max(scale, std::abs(static_cast<double>(out[k])));
-    if (scale == 0.0) continue;
-    double sum = 0;
+    if (scale == 0.0) continue;  // an all-zero row
+    double scaled = 0;
     for (std::size_t k = b; k < e; ++k) {
       const double v = static_cast<double>(out[k]) / scale;
-      sum += v * v;
+      scaled += v * v;
     }
-    const double norm = std::sqrt(sum);
+    const double norm = std::sqrt(scaled);
     for (std::size_t k = b; k < e; ++k) out[k] = static_cast<T>(static_cast<double>(out[k]) / scale / norm);
   }
   return out;
