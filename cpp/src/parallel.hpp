@@ -3,10 +3,10 @@
 // the caller merges blocks in order, so results never depend on the number of threads.
 
 #include <algorithm>
+#include <climits>
 #include <atomic>
 #include <cstdint>
 #include <exception>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -21,33 +21,46 @@ inline int resolve_jobs(int n_jobs, std::int64_t n_items) {
   return n;
 }
 
+/// Tells a worker to give up because an earlier block failed (or was interrupted): the result is
+/// lost anyway, and the earlier block's error is the one reported.
+class StopToken {
+ public:
+  StopToken(const std::atomic<int>& first_failed, int worker) : first_failed_(first_failed), worker_(worker) {}
+  bool requested() const noexcept { return first_failed_.load(std::memory_order_relaxed) < worker_; }
+
+ private:
+  const std::atomic<int>& first_failed_;
+  int worker_;
+};
+
 /// Calls fn(worker, begin, end, stop) for `workers` contiguous blocks of [0, n) and rethrows the
-/// first error. Worker 0 runs on the calling thread (so it sees that thread's interrupt check);
-/// once any worker fails, `stop` becomes true and the others should return early.
+/// error of the earliest failing block, so the error reported never depends on timing. Worker 0
+/// runs on the calling thread (so it sees that thread's interrupt check).
 template <class Fn>
 void parallel_blocks(std::int64_t n, int workers, Fn&& fn) {
-  std::atomic<bool> stop{false};
+  std::atomic<int> first_failed{INT32_MAX};
   if (workers <= 1) {
-    fn(0, std::int64_t{0}, n, stop);
+    fn(0, std::int64_t{0}, n, StopToken(first_failed, 0));
     return;
   }
-  std::exception_ptr error;
-  std::mutex error_mutex;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
   auto run = [&](int w) {
     const std::int64_t begin = n * w / workers, end = n * (w + 1) / workers;
     try {
-      fn(w, begin, end, stop);
+      fn(w, begin, end, StopToken(first_failed, w));
     } catch (...) {
-      stop = true;
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
+      errors[static_cast<std::size_t>(w)] = std::current_exception();
+      int seen = first_failed.load();
+      while (w < seen && !first_failed.compare_exchange_weak(seen, w)) {
+      }
     }
   };
   std::vector<std::thread> threads;
   for (int w = 1; w < workers; ++w) threads.emplace_back(run, w);
   run(0);
   for (auto& t : threads) t.join();
-  if (error) std::rethrow_exception(error);
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace lexsim::detail

@@ -120,7 +120,7 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
   };
   const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
   std::vector<Block> blocks(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const std::atomic<bool>& stop) {
+  detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
     Block& out = blocks[static_cast<std::size_t>(w)];
     std::vector<T> acc(static_cast<std::size_t>(Bv.rows), T(0));
     std::vector<char> hit(static_cast<std::size_t>(Bv.rows), 0);
@@ -128,7 +128,7 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
     std::vector<std::pair<T, std::int32_t>> cand;
     for (std::int64_t i = begin; i < end; ++i) {
       if (w == 0) detail::poll_interrupt();  // the calling thread's check (worker 0 runs on it)
-      if (stop.load(std::memory_order_relaxed)) return;
+      if (stop.requested()) return;
       touched.clear();
       for (auto p = static_cast<std::size_t>(A.indptr[i]); p < static_cast<std::size_t>(A.indptr[i + 1]); ++p) {
         const auto c = static_cast<std::size_t>(A.indices[p]);

@@ -1,6 +1,7 @@
 #include "lexsim/vectorizer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <type_traits>
@@ -9,6 +10,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "analyzer_impl.hpp"
+#include "parallel.hpp"
 
 namespace lexsim {
 namespace {
@@ -18,6 +20,11 @@ struct TextSource {
   const Documents& docs;
   const Analyzer& analyzer;
   std::size_t size() const { return docs.size(); }
+  std::size_t bytes(std::int64_t begin, std::int64_t end) const {
+    std::size_t n = 0;
+    for (auto i = begin; i < end; ++i) n += docs[static_cast<std::size_t>(i)].size();
+    return n;
+  }
   template <class F>
   void terms(std::size_t i, F&& f) const {
     try {
@@ -32,6 +39,11 @@ struct TextSource {
 struct TermSource {
   const TermLists& docs;
   std::size_t size() const { return docs.size(); }
+  std::size_t bytes(std::int64_t begin, std::int64_t end) const {
+    std::size_t n = 0;
+    for (auto i = begin; i < end; ++i) n += docs[static_cast<std::size_t>(i)].size() * 5;
+    return n;
+  }
   template <class F>
   void terms(std::size_t i, F&& f) const {
     for (auto t : docs[i]) f(t);
@@ -67,6 +79,101 @@ std::vector<std::int64_t> column_document_frequency(const CsrMatrix<T>& m) {
   std::vector<std::int64_t> df(static_cast<std::size_t>(m.cols), 0);
   for (auto j : m.indices) ++df[static_cast<std::size_t>(j)];
   return df;
+}
+
+// One worker's share of a fit: its rows counted with the worker's own term ids.
+template <class T>
+struct FitPart {
+  Vocabulary vocab;
+  CsrMatrix<T> m;  // column indices are local term ids; rows are not sorted yet
+  std::vector<std::int64_t> df;
+  std::vector<double> tf;
+};
+
+template <class T, class Source>
+void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool binary, bool poll,
+                const detail::StopToken& stop, FitPart<T>& part) {
+  part.m.rows = end - begin;
+  part.m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
+  const std::size_t guess = source.bytes(begin, end) / 5 + 16;  // about one distinct term per 5 bytes
+  part.m.indices.reserve(guess);
+  part.m.data.reserve(guess);
+  RowCounter counter;
+  for (auto i = begin; i < end; ++i) {
+    if (poll) detail::poll_interrupt();
+    if (stop.requested()) return;
+    source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { counter.add(part.vocab.insert(t)); });
+    counter.flush(part.m, binary, /*sort=*/false);
+  }
+  part.df.assign(part.vocab.size(), 0);
+  part.tf.assign(part.vocab.size(), 0.0);
+  for (std::size_t k = 0; k < part.m.indices.size(); ++k) {
+    const auto j = static_cast<std::size_t>(part.m.indices[k]);
+    ++part.df[j];
+    part.tf[j] += static_cast<double>(part.m.data[k]);
+  }
+}
+
+// Renumbers the columns of m with map (-1 drops a column) and sorts each row, in place.
+template <class T>
+void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
+  std::vector<std::pair<std::int32_t, T>> row;
+  std::size_t w = 0;
+  for (std::int64_t r = 0; r < m.rows; ++r) {
+    const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r)]);
+    const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r) + 1]);
+    row.clear();
+    for (std::size_t k = b; k < e; ++k) {
+      const auto id = map[static_cast<std::size_t>(m.indices[k])];
+      if (id >= 0) row.emplace_back(id, m.data[k]);
+    }
+    std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    m.indptr[static_cast<std::size_t>(r)] = static_cast<std::int64_t>(w);
+    for (const auto& [id, v] : row) {
+      m.indices[w] = id;
+      m.data[w] = v;
+      ++w;
+    }
+  }
+  m.indptr[static_cast<std::size_t>(m.rows)] = static_cast<std::int64_t>(w);
+  // No shrink_to_fit: it would copy both arrays; the unused tail was never touched, so it costs
+  // address space, not memory.
+  m.indices.resize(w);
+  m.data.resize(w);
+}
+
+// Stacks row blocks in order (moving the first instead of copying when it is the only one).
+template <class T>
+CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
+  if (parts.size() == 1) {
+    CsrMatrix<T> m = std::move(*parts[0]);
+    m.cols = cols;
+    return m;
+  }
+  CsrMatrix<T> m;
+  m.cols = cols;
+  std::size_t nnz = 0, rows = 0;
+  for (auto* p : parts) {
+    nnz += p->data.size();
+    rows += static_cast<std::size_t>(p->rows);
+  }
+  m.rows = static_cast<std::int64_t>(rows);
+  m.indptr.reserve(rows + 1);
+  m.indices.reserve(nnz);
+  m.data.reserve(nnz);
+  for (auto* p : parts) {
+    const std::int64_t base = m.indptr.back();
+    for (std::int64_t r = 1; r <= p->rows; ++r) m.indptr.push_back(base + p->indptr[static_cast<std::size_t>(r)]);
+    m.indices.insert(m.indices.end(), p->indices.begin(), p->indices.end());
+    m.data.insert(m.data.end(), p->data.begin(), p->data.end());
+    *p = CsrMatrix<T>{};  // release each block as soon as it is copied
+  }
+  return m;
+}
+
+// Workers for a batch: each gets at least a few hundred documents, or threads cost more than they save.
+inline int jobs_for(int n_jobs, std::size_t n_docs) {
+  return detail::resolve_jobs(n_jobs, static_cast<std::int64_t>(n_docs / 256 + 1));
 }
 
 std::string describe_df(const char* name, const DocFrequency& d) {
@@ -132,20 +239,29 @@ void CountVectorizer::set_vocabulary(const std::vector<std::string>& terms, std:
 template <class T, class Source>
 CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
   check_fitted();
-  CsrMatrix<T> m;
-  m.rows = static_cast<std::int64_t>(source.size());
-  m.cols = static_cast<std::int64_t>(vocabulary_.size());
-  m.indptr.reserve(source.size() + 1);
-  RowCounter counter;
-  counter.counts.assign(vocabulary_.size(), 0);
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    detail::poll_interrupt();
-    source.terms(i, [&](std::string_view t) {
-      const auto id = vocabulary_.find(t);
-      if (id >= 0) counter.add(id);
-    });
-    counter.flush(m, options_.binary);
-  }
+  const auto n_doc = static_cast<std::int64_t>(source.size());
+  const int workers = jobs_for(options_.n_jobs, source.size());
+  std::vector<CsrMatrix<T>> blocks(static_cast<std::size_t>(workers));
+  detail::parallel_blocks(n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+    CsrMatrix<T>& m = blocks[static_cast<std::size_t>(w)];
+    m.rows = end - begin;
+    m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
+    RowCounter counter;
+    counter.counts.assign(vocabulary_.size(), 0);
+    for (auto i = begin; i < end; ++i) {
+      if (w == 0) detail::poll_interrupt();
+      if (stop.requested()) return;
+      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+        const auto id = vocabulary_.find(t);
+        if (id >= 0) counter.add(id);
+      });
+      counter.flush(m, options_.binary);
+    }
+  });
+  std::vector<CsrMatrix<T>*> parts;
+  for (auto& b : blocks) parts.push_back(&b);
+  auto m = stack_rows(parts, static_cast<std::int64_t>(vocabulary_.size()));
+  m.rows = n_doc;
   return m;
 }
 
@@ -159,28 +275,43 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Source& source) {
     n_documents_ = n_doc;
     return m;
   }
-  // Pass 1: count with ids in order of first appearance.
-  Vocabulary seen;
-  CsrMatrix<T> m;
-  m.rows = n_doc;
-  m.indptr.reserve(source.size() + 1);
-  RowCounter counter;
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    detail::poll_interrupt();
-    source.terms(i, [&](std::string_view t) { counter.add(seen.insert(t)); });
-    counter.flush(m, options_.binary, /*sort=*/false);
+  // Pass 1: each worker counts its documents with term ids in order of first appearance.
+  const int workers = jobs_for(options_.n_jobs, source.size());
+  std::vector<FitPart<T>> parts(static_cast<std::size_t>(workers));
+  detail::parallel_blocks(n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+    count_rows(source, begin, end, options_.binary, /*poll=*/w == 0, stop, parts[static_cast<std::size_t>(w)]);
+  });
+
+  // Merge: one id per distinct term (in order of workers, then of appearance), with document
+  // frequencies and total counts summed. Sums of integers, so exact whatever the split.
+  Vocabulary merged;
+  std::vector<std::vector<std::int32_t>> to_merged(parts.size());
+  std::vector<std::int64_t> df;
+  std::vector<double> tf;
+  if (parts.size() == 1) {
+    merged = std::move(parts[0].vocab);
+    df = std::move(parts[0].df);
+    tf = std::move(parts[0].tf);
+  } else {
+    merged.reserve(parts[0].vocab.size() + parts[0].vocab.size() / 4);
+    for (std::size_t w = 0; w < parts.size(); ++w) {
+      const auto& part = parts[w];
+      to_merged[w].resize(part.vocab.size());
+      for (std::size_t lid = 0; lid < part.vocab.size(); ++lid) {
+        const auto gid = static_cast<std::size_t>(merged.insert(part.vocab.term(static_cast<std::int32_t>(lid))));
+        if (gid >= df.size()) {
+          df.resize(gid + 1, 0);
+          tf.resize(gid + 1, 0.0);
+        }
+        df[gid] += part.df[lid];
+        tf[gid] += part.tf[lid];
+        to_merged[w][lid] = static_cast<std::int32_t>(gid);
+      }
+    }
   }
-  const std::size_t n_seen = seen.size();
+  const std::size_t n_seen = merged.size();
   if (n_seen == 0) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
 
-  // Document frequency and total count of every term.
-  std::vector<std::int64_t> df(n_seen, 0);
-  std::vector<double> tf(n_seen, 0.0);
-  for (std::size_t k = 0; k < m.indices.size(); ++k) {
-    const auto j = static_cast<std::size_t>(m.indices[k]);
-    ++df[j];
-    tf[j] += static_cast<double>(m.data[k]);
-  }
   const double high = options_.max_df.is_proportion ? options_.max_df.value * static_cast<double>(n_doc) : options_.max_df.value;
   const double low = options_.min_df.is_proportion ? options_.min_df.value * static_cast<double>(n_doc) : options_.min_df.value;
   if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
@@ -192,7 +323,7 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Source& source) {
     const auto d = static_cast<double>(df[j]);
     if (d <= high && d >= low) kept.push_back(static_cast<std::int32_t>(j));
   }
-  std::sort(kept.begin(), kept.end(), [&](std::int32_t a, std::int32_t b) { return seen.term(a) < seen.term(b); });
+  std::sort(kept.begin(), kept.end(), [&](std::int32_t a, std::int32_t b) { return merged.term(a) < merged.term(b); });
   if (options_.max_features && static_cast<std::int64_t>(kept.size()) > *options_.max_features) {
     // Highest total count first; equal counts keep code-point order (a stable sort).
     std::vector<std::int32_t> by_count = kept;
@@ -207,39 +338,32 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Source& source) {
   }
   if (kept.empty()) throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
 
-  // Pass 2: renumber the columns in place (rows only shrink) and sort each row by its new ids.
+  // Pass 2: renumber every block's columns in place (rows only shrink), sort rows, stack blocks.
   std::vector<std::int32_t> new_id(n_seen, -1);
   for (std::size_t k = 0; k < kept.size(); ++k) new_id[static_cast<std::size_t>(kept[k])] = static_cast<std::int32_t>(k);
-  std::vector<std::pair<std::int32_t, T>> row;
-  std::size_t w = 0;
-  for (std::int64_t r = 0; r < n_doc; ++r) {
-    const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r)]);
-    const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r) + 1]);
-    row.clear();
-    for (std::size_t k = b; k < e; ++k) {
-      const auto id = new_id[static_cast<std::size_t>(m.indices[k])];
-      if (id >= 0) row.emplace_back(id, m.data[k]);
-    }
-    std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    m.indptr[static_cast<std::size_t>(r)] = static_cast<std::int64_t>(w);
-    for (const auto& [id, v] : row) {
-      m.indices[w] = id;
-      m.data[w] = v;
-      ++w;
-    }
-  }
-  m.indptr[static_cast<std::size_t>(n_doc)] = static_cast<std::int64_t>(w);
-  m.indices.resize(w);
-  m.data.resize(w);
-  m.indices.shrink_to_fit();
-  m.data.shrink_to_fit();
-  m.cols = static_cast<std::int64_t>(kept.size());
+  detail::parallel_blocks(static_cast<std::int64_t>(parts.size()), workers,
+                          [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
+                            for (auto w = static_cast<std::size_t>(begin); w < static_cast<std::size_t>(end); ++w) {
+                              if (parts.size() == 1) {
+                                renumber_rows(parts[w].m, new_id);
+                              } else {
+                                std::vector<std::int32_t> map(to_merged[w].size());
+                                for (std::size_t lid = 0; lid < map.size(); ++lid)
+                                  map[lid] = new_id[static_cast<std::size_t>(to_merged[w][lid])];
+                                renumber_rows(parts[w].m, map);
+                              }
+                            }
+                          });
+  std::vector<CsrMatrix<T>*> blocks;
+  for (auto& p : parts) blocks.push_back(&p.m);
+  CsrMatrix<T> m = stack_rows(blocks, static_cast<std::int64_t>(kept.size()));
+  m.rows = n_doc;
 
   Vocabulary final_vocab;
   final_vocab.reserve(kept.size());
   df_.assign(kept.size(), 0);
   for (std::size_t k = 0; k < kept.size(); ++k) {
-    final_vocab.insert(seen.term(kept[k]));
+    final_vocab.insert(merged.term(kept[k]));
     df_[k] = df[static_cast<std::size_t>(kept[k])];
   }
   vocabulary_ = std::move(final_vocab);

@@ -7,9 +7,19 @@
 namespace lexsim {
 namespace detail {
 
+namespace {
+inline std::uint64_t mix(std::uint64_t h) noexcept {
+  h ^= h >> 32;
+  h *= 0x94D049BB133111EBULL;
+  h ^= h >> 29;
+  return h;
+}
+}  // namespace
+
 std::uint64_t hash_bytes(std::string_view s) noexcept {
-  // 64-bit multiply-xorshift over 8-byte words; fast on short terms and well mixed.
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  if (s.size() <= 8) return mix((term_head(s) ^ (static_cast<std::uint64_t>(s.size()) << 59)) * kMul);
+  // 64-bit multiply-xorshift over 8-byte words.
   std::uint64_t h = 0x243F6A8885A308D3ULL ^ (s.size() * kMul);
   const char* p = s.data();
   std::size_t n = s.size();
@@ -26,10 +36,7 @@ std::uint64_t hash_bytes(std::string_view s) noexcept {
     std::memcpy(&w, p, n);
     h = (h ^ (w * kMul)) * 0xBF58476D1CE4E5B9ULL;
   }
-  h ^= h >> 32;
-  h *= 0x94D049BB133111EBULL;
-  h ^= h >> 29;
-  return h;
+  return mix(h);
 }
 
 }  // namespace detail
@@ -46,14 +53,21 @@ Vocabulary Vocabulary::from_terms(const std::vector<std::string>& terms) {
   return v;
 }
 
+namespace {
+inline std::uint32_t slot_meta(std::uint64_t hash, std::size_t length) noexcept {
+  return (static_cast<std::uint32_t>(hash >> 40) << 8) | static_cast<std::uint32_t>(length < 255 ? length : 255);
+}
+}  // namespace
+
 void Vocabulary::rehash(std::size_t n_slots) {
-  std::vector<Slot> slots(n_slots, Slot{0, -1});
+  std::vector<Slot> slots(n_slots, Slot{0, 0, -1});
   const std::size_t mask = n_slots - 1;
   for (std::size_t id = 0; id < entries_.size(); ++id) {
-    const std::uint64_t h = detail::hash_bytes(term(static_cast<std::int32_t>(id)));
+    const std::string_view t = term(static_cast<std::int32_t>(id));
+    const std::uint64_t h = detail::hash_bytes(t);
     std::size_t s = h & mask;
     while (slots[s].id >= 0) s = (s + 1) & mask;
-    slots[s] = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(id)};
+    slots[s] = Slot{detail::term_head(t), slot_meta(h, t.size()), static_cast<std::int32_t>(id)};
   }
   slots_ = std::move(slots);
 }
@@ -65,16 +79,20 @@ void Vocabulary::reserve(std::size_t n_terms) {
   if (want > slots_.size()) rehash(want);
 }
 
-std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t h, std::size_t& slot) const noexcept {
+std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t head, std::uint64_t h, std::size_t& slot) const noexcept {
   const std::size_t mask = slots_.size() - 1;
-  const auto tag = static_cast<std::uint32_t>(h >> 32);
+  const std::uint32_t meta = slot_meta(h, t.size());
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {
     const Slot& sl = slots_[s];
     if (sl.id < 0) {
       slot = s;
       return -1;
     }
-    if (sl.tag == tag) {
+    if (sl.meta == meta && sl.head == head) {
+      if (t.size() <= 8) {  // head and length identify the term
+        slot = s;
+        return sl.id;
+      }
       const Entry& e = entries_[static_cast<std::size_t>(sl.id)];
       if (e.length == t.size() && std::memcmp(arena_.data() + e.offset, t.data(), t.size()) == 0) {
         slot = s;
@@ -87,21 +105,22 @@ std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t h, std::size_t&
 std::int32_t Vocabulary::find(std::string_view t) const noexcept {
   if (slots_.empty()) return -1;
   std::size_t slot;
-  return probe(t, detail::hash_bytes(t), slot);
+  return probe(t, detail::term_head(t), detail::hash_bytes(t), slot);
 }
 
 std::int32_t Vocabulary::insert(std::string_view t) {
   if (slots_.size() < (entries_.size() + 1) * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+  const std::uint64_t head = detail::term_head(t);
   const std::uint64_t h = detail::hash_bytes(t);
   std::size_t slot;
-  const std::int32_t found = probe(t, h, slot);
+  const std::int32_t found = probe(t, head, h, slot);
   if (found >= 0) return found;
   if (entries_.size() >= static_cast<std::size_t>(INT32_MAX)) throw Error("vocabulary exceeds 2^31-1 terms");
   if (t.size() > UINT32_MAX) throw InvalidArgument("term longer than 4 GiB");
   const auto id = static_cast<std::int32_t>(entries_.size());
   entries_.push_back(Entry{arena_.size(), static_cast<std::uint32_t>(t.size())});
   arena_.append(t.data(), t.size());
-  slots_[slot] = Slot{static_cast<std::uint32_t>(h >> 32), id};
+  slots_[slot] = Slot{head, slot_meta(h, t.size()), id};
   return id;
 }
 

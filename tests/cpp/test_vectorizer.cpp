@@ -436,3 +436,34 @@ TEST_CASE("invalid UTF-8 names the document and the byte") {
     CHECK(lexsim::TfidfVectorizer(o).fit_transform(docs).rows() == 6);
   }
 }
+
+TEST_CASE("fit_transform and transform are bit-identical for every n_jobs") {
+  // Enough documents that every worker gets a block (workers get at least 256 documents each).
+  std::vector<std::string> docs;
+  for (int i = 0; i < 3000; ++i)
+    docs.push_back("doc " + std::to_string(i % 97) + " Erdoğan term" + std::to_string(i % 13) + " café x" +
+                   std::to_string(i * 7 % 31) + (i % 5 ? " the and of" : " rare" + std::to_string(i)));
+  for (bool binary : {false, true}) {
+    lexsim::TfidfOptions o;
+    o.binary = binary;
+    o.min_df = lexsim::DocFrequency::count(2);
+    o.max_features = 150;
+    lexsim::TfidfVectorizer one(o);
+    const auto ref = one.fit_transform_csr<double>(docs);
+    const auto ref_t = one.transform_csr<double>(docs);
+    for (int jobs : {2, 3, -1}) {
+      INFO("n_jobs " << jobs << ", binary " << binary);
+      o.n_jobs = jobs;
+      lexsim::TfidfVectorizer many(o);
+      const auto X = many.fit_transform_csr<double>(docs);
+      CHECK(X.indptr == ref.indptr);
+      CHECK(X.indices == ref.indices);
+      CHECK(X.data == ref.data);
+      CHECK(many.feature_names() == one.feature_names());
+      CHECK(many.idf() == one.idf());
+      const auto T = many.transform_csr<double>(docs);
+      CHECK(T.indices == ref_t.indices);
+      CHECK(T.data == ref_t.data);
+    }
+  }
+}

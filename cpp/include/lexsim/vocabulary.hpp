@@ -36,13 +36,15 @@ class Vocabulary {
     std::uint64_t offset;
     std::uint32_t length;
   };
-  // A slot holds the upper half of the term's hash beside its id, so a probe compares term bytes
-  // only when the hashes agree.
+  // A slot holds 24 bits of the term's hash and its length (meta), its first bytes (head) and its id:
+  // a term of up to 8 bytes is identified by head and length alone, so most lookups read one slot
+  // and nothing else; longer terms compare their remaining bytes in the arena.
   struct Slot {
-    std::uint32_t tag;
+    std::uint64_t head;
+    std::uint32_t meta;
     std::int32_t id;  // -1 = empty
   };
-  std::int32_t probe(std::string_view term, std::uint64_t hash, std::size_t& slot) const noexcept;
+  std::int32_t probe(std::string_view term, std::uint64_t head, std::uint64_t hash, std::size_t& slot) const noexcept;
   void rehash(std::size_t n_slots);
   std::string arena_;
   std::vector<Entry> entries_;
@@ -50,6 +52,21 @@ class Vocabulary {
 };
 
 namespace detail {
+/// The bytes of a term of up to 8 bytes packed so that (head, length) identifies it; for longer
+/// terms, a function of their first and last bytes.
+inline std::uint64_t term_head(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  if (n >= 4) {
+    std::uint32_t lo, hi;
+    __builtin_memcpy(&lo, p, 4);
+    __builtin_memcpy(&hi, p + (n < 8 ? n : 8) - 4, 4);
+    return lo | (static_cast<std::uint64_t>(hi) << 32);
+  }
+  if (n == 0) return 0;
+  return p[0] | (static_cast<std::uint64_t>(p[n / 2]) << 8) | (static_cast<std::uint64_t>(p[n - 1]) << 16);
+}
+/// Hash of a term (consistent with term_head for short terms).
 std::uint64_t hash_bytes(std::string_view s) noexcept;
 }
 
