@@ -114,24 +114,27 @@ void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool
   }
 }
 
-// Renumbers the columns of m with map (-1 drops a column) and sorts each row, in place.
+// Renumbers the columns of m with map (-1 drops a column) and sorts each row, in place. A row is
+// sorted as 8-byte keys (new id, position in the row), which moves half the bytes of pairs.
 template <class T>
 void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
-  std::vector<std::pair<std::int32_t, T>> row;
+  std::vector<std::uint64_t> keys;
+  std::vector<T> values;
   std::size_t w = 0;
   for (std::int64_t r = 0; r < m.rows; ++r) {
     const auto b = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r)]);
     const auto e = static_cast<std::size_t>(m.indptr[static_cast<std::size_t>(r) + 1]);
-    row.clear();
+    keys.clear();
     for (std::size_t k = b; k < e; ++k) {
       const auto id = map[static_cast<std::size_t>(m.indices[k])];
-      if (id >= 0) row.emplace_back(id, m.data[k]);
+      if (id >= 0) keys.push_back((static_cast<std::uint64_t>(id) << 32) | static_cast<std::uint32_t>(k - b));
     }
-    std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::sort(keys.begin(), keys.end());
+    values.assign(m.data.begin() + static_cast<std::ptrdiff_t>(b), m.data.begin() + static_cast<std::ptrdiff_t>(e));
     m.indptr[static_cast<std::size_t>(r)] = static_cast<std::int64_t>(w);
-    for (const auto& [id, v] : row) {
-      m.indices[w] = id;
-      m.data[w] = v;
+    for (const auto key : keys) {
+      m.indices[w] = static_cast<std::int32_t>(key >> 32);
+      m.data[w] = values[key & 0xFFFFFFFFu];
       ++w;
     }
   }
@@ -142,7 +145,8 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
   m.data.resize(w);
 }
 
-// Stacks row blocks in order (moving the first instead of copying when it is the only one).
+// Stacks row blocks in order (moving the first instead of copying when it is the only one); the
+// blocks are copied into place by as many threads as there are blocks.
 template <class T>
 CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
   if (parts.size() == 1) {
@@ -152,22 +156,27 @@ CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
   }
   CsrMatrix<T> m;
   m.cols = cols;
-  std::size_t nnz = 0, rows = 0;
+  std::vector<std::size_t> row_at{0}, nz_at{0};
   for (auto* p : parts) {
-    nnz += p->data.size();
-    rows += static_cast<std::size_t>(p->rows);
+    row_at.push_back(row_at.back() + static_cast<std::size_t>(p->rows));
+    nz_at.push_back(nz_at.back() + p->data.size());
   }
-  m.rows = static_cast<std::int64_t>(rows);
-  m.indptr.reserve(rows + 1);
-  m.indices.reserve(nnz);
-  m.data.reserve(nnz);
-  for (auto* p : parts) {
-    const std::int64_t base = m.indptr.back();
-    for (std::int64_t r = 1; r <= p->rows; ++r) m.indptr.push_back(base + p->indptr[static_cast<std::size_t>(r)]);
-    m.indices.insert(m.indices.end(), p->indices.begin(), p->indices.end());
-    m.data.insert(m.data.end(), p->data.begin(), p->data.end());
-    *p = CsrMatrix<T>{};  // release each block as soon as it is copied
-  }
+  m.rows = static_cast<std::int64_t>(row_at.back());
+  m.indptr.assign(row_at.back() + 1, 0);
+  m.indices.resize(nz_at.back());
+  m.data.resize(nz_at.back());
+  m.indptr.back() = static_cast<std::int64_t>(nz_at.back());
+  const int workers = static_cast<int>(parts.size());
+  detail::parallel_blocks(workers, workers, [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
+    for (auto w = static_cast<std::size_t>(begin); w < static_cast<std::size_t>(end); ++w) {
+      CsrMatrix<T>& p = *parts[w];
+      for (std::int64_t r = 0; r < p.rows; ++r)
+        m.indptr[row_at[w] + static_cast<std::size_t>(r)] = static_cast<std::int64_t>(nz_at[w]) + p.indptr[static_cast<std::size_t>(r)];
+      std::copy(p.indices.begin(), p.indices.end(), m.indices.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
+      std::copy(p.data.begin(), p.data.end(), m.data.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
+      p = CsrMatrix<T>{};  // release each block as soon as it is copied
+    }
+  });
   return m;
 }
 
@@ -490,22 +499,25 @@ void TfidfVectorizer::weight(CsrMatrix<T>& X) const {
     }
   }
   if (tfidf_.norm == Norm::none) return;
-  for (std::int64_t r = 0; r < X.rows; ++r) {
-    const auto b = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r)]);
-    const auto e = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r) + 1]);
-    // As scikit-learn's normalize(): squares in the data type, summed in double in column order,
-    // each value divided in double.
-    double sum = 0;
-    if (tfidf_.norm == Norm::l2) {
-      for (std::size_t k = b; k < e; ++k) sum += static_cast<double>(X.data[k] * X.data[k]);
-      if (sum == 0.0) continue;
-      sum = std::sqrt(sum);
-    } else {
-      for (std::size_t k = b; k < e; ++k) sum += std::abs(static_cast<double>(X.data[k]));
-      if (sum == 0.0) continue;
+  const int workers = jobs_for(options_.n_jobs, static_cast<std::size_t>(X.rows));
+  detail::parallel_blocks(X.rows, workers, [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      const auto b = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r)]);
+      const auto e = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r) + 1]);
+      // As scikit-learn's normalize(): squares in the data type, summed in double in column order,
+      // each value divided in double.
+      double sum = 0;
+      if (tfidf_.norm == Norm::l2) {
+        for (std::size_t k = b; k < e; ++k) sum += static_cast<double>(X.data[k] * X.data[k]);
+        if (sum == 0.0) continue;
+        sum = std::sqrt(sum);
+      } else {
+        for (std::size_t k = b; k < e; ++k) sum += std::abs(static_cast<double>(X.data[k]));
+        if (sum == 0.0) continue;
+      }
+      for (std::size_t k = b; k < e; ++k) X.data[k] = static_cast<T>(static_cast<double>(X.data[k]) / sum);
     }
-    for (std::size_t k = b; k < e; ++k) X.data[k] = static_cast<T>(static_cast<double>(X.data[k]) / sum);
-  }
+  });
 }
 
 TfidfVectorizer& TfidfVectorizer::fit(const Documents& docs) {
