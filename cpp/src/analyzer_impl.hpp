@@ -3,6 +3,7 @@
 // loop can call each_term() without a virtual call per term.
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -332,34 +333,69 @@ struct Analyzer::Impl {
     }
     word_ngrams(s.views, sink, s.join);
   }
+  // The ASCII fast path of each_term: 64 bytes at a time, lowercase them and mark word characters
+  // in a bit mask; tokens are the runs of set bits. Returns false, having done nothing, when the
+  // text is not all ASCII.
+  template <class F>
+  bool ascii_words(std::string_view text, F& f) const {
+    if (detail::first_non_ascii(text) != text.size()) return false;
+    Scratch& s = detail::scratch();
+    const std::size_t n = text.size();
+    const bool lower = opt.lowercase || opt.casefold;
+    s.text.resize(n + 64);
+    const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+    char* out = s.text.data();
+    const char* base = lower ? out : text.data();
+    std::size_t tok_start = 0;
+    bool in_tok = false;
+    unsigned char tail[64];
+    auto emit = [&](std::size_t b, std::size_t e) {
+      const std::size_t len = e - b;
+      if (len >= rule.min_len && (rule.max_len == 0 || len <= rule.max_len)) {
+        const std::string_view term(base + b, len);
+        if (!have_stop_words || stop_words.find(term) < 0) f(term);
+      }
+    };
+    // Each block is lowercased before its tokens are emitted, and a token only reads bytes of its
+    // own and earlier blocks.
+    for (std::size_t at = 0; at < n; at += 64) {
+      const unsigned char* p = in + at;
+      const std::size_t avail = n - at;
+      if (avail < 64) {
+        std::memset(tail, 0, sizeof tail);
+        std::memcpy(tail, p, avail);
+        p = tail;
+      }
+      std::uint64_t non_ascii = 0;
+      const std::uint64_t word = detail::word_mask64(p, out + at, lower, non_ascii);  // zero padding is not \w
+      // A token starts at a word bit whose predecessor is not one, and ends at the first non-word bit
+      // after it (in a short last block, at the padding: position n).
+      const std::uint64_t prev = (word << 1) | (in_tok ? 1u : 0u);
+      const std::uint64_t starts = word & ~prev;
+      const std::uint64_t ends = ~word & prev;
+      std::uint64_t events = starts | ends;
+      while (events) {
+        const int bit = __builtin_ctzll(events);
+        const std::uint64_t one = std::uint64_t{1} << bit;
+        if (starts & one) {
+          tok_start = at + static_cast<std::size_t>(bit);
+        } else {
+          emit(tok_start, at + static_cast<std::size_t>(bit));
+        }
+        events &= events - 1;
+      }
+      in_tok = (word >> 63) != 0;  // only a full block can end inside a token
+    }
+    if (in_tok) emit(tok_start, n);
+    return true;
+  }
+
   // Calls f(term) for every term of text. The common case (word analyzer, unigrams, ASCII text)
   // runs in one tight loop without building token lists; everything else goes through analyze().
   template <class F>
   void each_term(std::string_view text, F&& f) const {
     if (opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1 &&
-        rule.bounded && detail::first_non_ascii(text) == text.size()) {
-      Scratch& s = detail::scratch();
-      std::string_view t = text;
-      if (opt.lowercase || opt.casefold) {
-        s.text.resize(text.size());
-        const auto* in = reinterpret_cast<const unsigned char*>(text.data());
-        for (std::size_t i = 0; i < text.size(); ++i) s.text[i] = detail::kAscii.lower[in[i]];
-        t = s.text;
-      }
-      const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-      const std::size_t n = t.size();
-      const bool* word = detail::kAscii.word;
-      std::size_t i = 0;
-      while (i < n) {
-        while (i < n && !word[p[i]]) ++i;
-        const std::size_t b = i;
-        while (i < n && word[p[i]]) ++i;
-        const std::size_t len = i - b;
-        if (len >= rule.min_len && (rule.max_len == 0 || len <= rule.max_len) && len > 0) {
-          const std::string_view term(t.data() + b, len);
-          if (!have_stop_words || stop_words.find(term) < 0) f(term);
-        }
-      }
+        rule.bounded && ascii_words(text, f)) {
       return;
     }
     using Fn = std::remove_reference_t<F>;

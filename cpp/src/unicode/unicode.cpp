@@ -2,6 +2,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 
@@ -107,6 +111,44 @@ const SecondTable& second_table() {
 const AsciiTables kAscii = make_ascii_tables();
 
 const char* unicode_data_version() noexcept { return ::utf8proc_unicode_version(); }
+
+#if defined(__SSE2__)
+std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::uint64_t& non_ascii) noexcept {
+  // Unsigned range test a <= x <= b as min(x - a, b - a) == x - a.
+  auto in_range = [](__m128i x, char a, char b) {
+    const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(a));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(b - a))), d);
+  };
+  std::uint64_t mask = 0, high = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+    const __m128i digit = in_range(v, '0', '9');
+    const __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), under);
+    mask |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(word))) << (16 * k);
+    high |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(v))) << (16 * k);
+    __m128i o = v;
+    if (lower) o = _mm_add_epi8(v, _mm_and_si128(in_range(v, 'A', 'Z'), _mm_set1_epi8(0x20)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16 * k), o);
+  }
+  non_ascii = high;
+  return mask;
+}
+#else
+std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::uint64_t& non_ascii) noexcept {
+  std::uint64_t mask = 0, high = 0;
+  for (int i = 0; i < 64; ++i) {
+    const unsigned char c = p[i];
+    high |= static_cast<std::uint64_t>(c >> 7) << i;
+    const unsigned char a = c & 0x7F;
+    mask |= static_cast<std::uint64_t>(kAscii.word[a] && c < 128) << i;
+    out[i] = lower && c < 128 ? kAscii.lower[c] : static_cast<char>(c);
+  }
+  non_ascii = high;
+  return mask;
+}
+#endif
 
 std::size_t first_non_ascii(std::string_view in) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());

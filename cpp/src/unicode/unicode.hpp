@@ -56,6 +56,10 @@ void normalize(const CodePoints& in, Normalization form, CodePoints& out);
 /// Version of the Unicode data utf8proc carries.
 const char* unicode_data_version() noexcept;
 
+/// For 64 bytes at p: the bit mask of ASCII word characters ([0-9A-Za-z_]); writes the bytes to
+/// out, lowercased when `lower`; sets non_ascii to the mask of bytes >= 0x80.
+std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::uint64_t& non_ascii) noexcept;
+
 /// ASCII lookup tables shared by the fast paths.
 struct AsciiTables {
   bool word[128];
