@@ -390,6 +390,12 @@ struct Analyzer::Impl {
     return true;
   }
 
+  // True when every view each_term passes stays valid until the next analysis on this thread
+  // (word unigrams: slices of one buffer), so a caller may collect a document's terms first.
+  bool stable_views() const noexcept {
+    return opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1;
+  }
+
   // Calls f(term) for every term of text. The common case (word analyzer, unigrams, ASCII text)
   // runs in one tight loop without building token lists; everything else goes through analyze().
   template <class F>

@@ -20,6 +20,7 @@ struct TextSource {
   const Documents& docs;
   const Analyzer& analyzer;
   std::size_t size() const { return docs.size(); }
+  bool stable_views() const { return analyzer.impl().stable_views(); }
   std::size_t bytes(std::int64_t begin, std::int64_t end) const {
     std::size_t n = 0;
     for (auto i = begin; i < end; ++i) n += docs[static_cast<std::size_t>(i)].size();
@@ -39,6 +40,7 @@ struct TextSource {
 struct TermSource {
   const TermLists& docs;
   std::size_t size() const { return docs.size(); }
+  bool stable_views() const { return true; }
   std::size_t bytes(std::int64_t begin, std::int64_t end) const {
     std::size_t n = 0;
     for (auto i = begin; i < end; ++i) n += docs[static_cast<std::size_t>(i)].size() * 5;
@@ -99,10 +101,21 @@ void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool
   part.m.indices.reserve(guess);
   part.m.data.reserve(guess);
   RowCounter counter;
+  std::vector<std::string_view> terms;
+  std::vector<std::int32_t> ids;
+  const bool batch = source.stable_views();
   for (auto i = begin; i < end; ++i) {
     if (poll) detail::poll_interrupt();
     if (stop.requested()) return;
-    source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { counter.add(part.vocab.insert(t)); });
+    if (batch) {  // all the document's terms first, then one prefetching insert
+      terms.clear();
+      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { terms.push_back(t); });
+      ids.resize(terms.size());
+      part.vocab.insert_many(terms.data(), terms.size(), ids.data());
+      for (auto id : ids) counter.add(id);
+    } else {
+      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { counter.add(part.vocab.insert(t)); });
+    }
     counter.flush(part.m, binary, /*sort=*/false);
   }
   part.df.assign(part.vocab.size(), 0);

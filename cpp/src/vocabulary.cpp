@@ -108,10 +108,23 @@ std::int32_t Vocabulary::find(std::string_view t) const noexcept {
   return probe(t, detail::term_head(t), detail::hash_bytes(t), slot);
 }
 
-std::int32_t Vocabulary::insert(std::string_view t) {
+std::int32_t Vocabulary::insert(std::string_view t) { return insert_hashed(t, detail::term_head(t), detail::hash_bytes(t)); }
+
+void Vocabulary::insert_many(const std::string_view* terms, std::size_t n, std::int32_t* ids) {
+  batch_hash_.resize(n);
+  batch_head_.resize(n);
+  if (slots_.size() < (entries_.size() + n) * 2) reserve(entries_.size() + n);  // no rehash mid-batch
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    batch_hash_[i] = detail::hash_bytes(terms[i]);
+    batch_head_[i] = detail::term_head(terms[i]);
+    __builtin_prefetch(&slots_[batch_hash_[i] & mask]);
+  }
+  for (std::size_t i = 0; i < n; ++i) ids[i] = insert_hashed(terms[i], batch_head_[i], batch_hash_[i]);
+}
+
+std::int32_t Vocabulary::insert_hashed(std::string_view t, std::uint64_t head, std::uint64_t h) {
   if (slots_.size() < (entries_.size() + 1) * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
-  const std::uint64_t head = detail::term_head(t);
-  const std::uint64_t h = detail::hash_bytes(t);
   std::size_t slot;
   const std::int32_t found = probe(t, head, h, slot);
   if (found >= 0) return found;

@@ -23,6 +23,9 @@ class Vocabulary {
   std::int32_t find(std::string_view term) const noexcept;
   /// Id of a term, inserting it with the next id if absent.
   std::int32_t insert(std::string_view term);
+  /// insert() for many terms at once (ids[i] for terms[i]): their slots are prefetched first, which
+  /// hides most of the memory latency of a large table.
+  void insert_many(const std::string_view* terms, std::size_t n, std::int32_t* ids);
   std::string_view term(std::int32_t id) const noexcept {
     const Entry& e = entries_[static_cast<std::size_t>(id)];
     return {arena_.data() + e.offset, e.length};
@@ -45,6 +48,8 @@ class Vocabulary {
     std::int32_t id;  // -1 = empty
   };
   std::int32_t probe(std::string_view term, std::uint64_t head, std::uint64_t hash, std::size_t& slot) const noexcept;
+  std::int32_t insert_hashed(std::string_view term, std::uint64_t head, std::uint64_t hash);
+  std::vector<std::uint64_t> batch_hash_, batch_head_;
   void rehash(std::size_t n_slots);
   std::string arena_;
   std::vector<Entry> entries_;
