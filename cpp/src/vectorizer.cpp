@@ -270,13 +270,26 @@ CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
     m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
     RowCounter counter;
     counter.counts.assign(vocabulary_.size(), 0);
+    std::vector<std::string_view> terms;
+    std::vector<std::int32_t> ids;
+    std::vector<std::uint64_t> hashes;
+    const bool batch = source.stable_views();
     for (auto i = begin; i < end; ++i) {
       if (w == 0) detail::poll_interrupt();
       if (stop.requested()) return;
-      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
-        const auto id = vocabulary_.find(t);
-        if (id >= 0) counter.add(id);
-      });
+      if (batch) {  // all the document's terms first, then one prefetching lookup
+        terms.clear();
+        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { terms.push_back(t); });
+        ids.resize(terms.size());
+        vocabulary_.find_many(terms.data(), terms.size(), ids.data(), hashes);
+        for (auto id : ids)
+          if (id >= 0) counter.add(id);
+      } else {
+        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+          const auto id = vocabulary_.find(t);
+          if (id >= 0) counter.add(id);
+        });
+      }
       counter.flush(m, options_.binary);
     }
   });

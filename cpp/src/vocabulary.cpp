@@ -1,5 +1,6 @@
 #include "lexsim/vocabulary.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "lexsim/errors.hpp"
@@ -121,6 +122,22 @@ void Vocabulary::insert_many(const std::string_view* terms, std::size_t n, std::
     __builtin_prefetch(&slots_[batch_hash_[i] & mask]);
   }
   for (std::size_t i = 0; i < n; ++i) ids[i] = insert_hashed(terms[i], batch_head_[i], batch_hash_[i]);
+}
+
+void Vocabulary::find_many(const std::string_view* terms, std::size_t n, std::int32_t* ids,
+                           std::vector<std::uint64_t>& hashes) const {
+  if (slots_.empty()) {
+    std::fill(ids, ids + n, -1);
+    return;
+  }
+  hashes.resize(n);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    hashes[i] = detail::hash_bytes(terms[i]);
+    __builtin_prefetch(&slots_[hashes[i] & mask]);
+  }
+  std::size_t slot;
+  for (std::size_t i = 0; i < n; ++i) ids[i] = probe(terms[i], detail::term_head(terms[i]), hashes[i], slot);
 }
 
 std::int32_t Vocabulary::insert_hashed(std::string_view t, std::uint64_t head, std::uint64_t h) {

@@ -26,6 +26,9 @@ class Vocabulary {
   /// insert() for many terms at once (ids[i] for terms[i]): their slots are prefetched first, which
   /// hides most of the memory latency of a large table.
   void insert_many(const std::string_view* terms, std::size_t n, std::int32_t* ids);
+  /// find() for many terms at once, prefetching their slots first. `hashes` is caller scratch space
+  /// (this function is const and safe to call from many threads).
+  void find_many(const std::string_view* terms, std::size_t n, std::int32_t* ids, std::vector<std::uint64_t>& hashes) const;
   std::string_view term(std::int32_t id) const noexcept {
     const Entry& e = entries_[static_cast<std::size_t>(id)];
     return {arena_.data() + e.offset, e.length};
