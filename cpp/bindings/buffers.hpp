@@ -49,31 +49,72 @@ py::tuple csr_to_python(CsrMatrix<T>&& m) {
   return py::make_tuple(data, indices, indptr, py::make_tuple(rows, cols));
 }
 
-/// Views of the UTF-8 text of a list of str/bytes. The list must stay alive (and unmodified) while
-/// the views are used; str objects cache their UTF-8 form, so this copies nothing for ASCII text.
-inline std::vector<std::string_view> document_views(const py::list& docs) {
-  std::vector<std::string_view> out;
-  out.reserve(docs.size());
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    PyObject* o = PyList_GET_ITEM(docs.ptr(), static_cast<py::ssize_t>(i));
-    if (PyUnicode_Check(o)) {
-      Py_ssize_t n = 0;
-      const char* p = PyUnicode_AsUTF8AndSize(o, &n);
-      if (p == nullptr) {
-        PyErr_Clear();
-        throw py::value_error("document " + std::to_string(i) +
-                              " is not encodable as UTF-8 (it contains a lone surrogate code point)");
+/// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
+/// viewed in place; other str are encoded into one arena owned by this object (not cached inside
+/// the str objects, which would keep a second copy of the user's corpus alive). The list must stay
+/// alive and unmodified while the views are used.
+class DocumentViews {
+ public:
+  explicit DocumentViews(const py::list& docs) {
+    const std::size_t n = docs.size();
+    views_.resize(n);
+    std::vector<std::pair<std::size_t, std::size_t>> in_arena;  // (doc, offset) of encoded documents
+    for (std::size_t i = 0; i < n; ++i) {
+      PyObject* o = PyList_GET_ITEM(docs.ptr(), static_cast<py::ssize_t>(i));
+      if (PyUnicode_Check(o)) {
+        if (PyUnicode_IS_ASCII(o)) {
+          views_[i] = std::string_view(static_cast<const char*>(PyUnicode_DATA(o)),
+                                       static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)));
+        } else {
+          const std::size_t at = arena_.size();
+          encode(o, i);
+          in_arena.emplace_back(i, at);
+        }
+      } else if (PyBytes_Check(o)) {
+        views_[i] = std::string_view(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
+      } else {
+        throw py::type_error("document " + std::to_string(i) + " is " + std::string(Py_TYPE(o)->tp_name) +
+                             ", expected str or bytes");
       }
-      out.emplace_back(p, static_cast<std::size_t>(n));
-    } else if (PyBytes_Check(o)) {
-      out.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
-    } else {
-      throw py::type_error("document " + std::to_string(i) + " is " + std::string(Py_TYPE(o)->tp_name) +
-                           ", expected str or bytes");
+    }
+    // The arena no longer grows: point the encoded documents into it.
+    for (std::size_t k = 0; k < in_arena.size(); ++k) {
+      const std::size_t end = k + 1 < in_arena.size() ? in_arena[k + 1].second : arena_.size();
+      views_[in_arena[k].first] = std::string_view(arena_.data() + in_arena[k].second, end - in_arena[k].second);
     }
   }
-  return out;
-}
+  const std::vector<std::string_view>& views() const noexcept { return views_; }
+
+ private:
+  void encode(PyObject* o, std::size_t doc) {
+    const int kind = PyUnicode_KIND(o);
+    const void* data = PyUnicode_DATA(o);
+    const auto len = PyUnicode_GET_LENGTH(o);
+    arena_.reserve(arena_.size() + static_cast<std::size_t>(len) * (kind == PyUnicode_1BYTE_KIND ? 2 : kind == PyUnicode_2BYTE_KIND ? 3 : 4));
+    for (Py_ssize_t j = 0; j < len; ++j) {
+      const Py_UCS4 c = PyUnicode_READ(kind, data, j);
+      if (c < 0x80) {
+        arena_.push_back(static_cast<char>(c));
+      } else if (c < 0x800) {
+        arena_.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+      } else if (c < 0x10000) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+          throw py::value_error("document " + std::to_string(doc) + " is not encodable as UTF-8 (it contains a lone surrogate code point at index " + std::to_string(j) + ")");
+        arena_.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+      } else {
+        arena_.push_back(static_cast<char>(0xF0 | (c >> 18)));
+        arena_.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+      }
+    }
+  }
+  std::string arena_;
+  std::vector<std::string_view> views_;
+};
 
 /// Runs fn() without the GIL while Ctrl-C stays responsive: the core polls an interrupt check that
 /// briefly takes the GIL to run Python's signal handlers; a KeyboardInterrupt propagates as such.
