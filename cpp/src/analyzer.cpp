@@ -54,14 +54,16 @@ Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
 const AnalyzerOptions& Analyzer::options() const noexcept { return impl_->opt; }
 
-void Analyzer::analyze(std::string_view text, TermSink& sink) const { impl_->analyze(text, sink); }
+void Analyzer::analyze(std::string_view text, TermSink& sink) const {
+  impl_->each_term(text, [&](std::string_view t) { sink.add(t); });  // the vectorizers' path too
+}
 
 std::vector<std::string> Analyzer::analyze(std::string_view text) const {
   struct Collect : TermSink {
     std::vector<std::string> out;
     void add(std::string_view t) override { out.emplace_back(t); }
   } c;
-  impl_->analyze(text, c);
+  analyze(text, c);
   return std::move(c.out);
 }
 

@@ -95,6 +95,10 @@ struct Scratch {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> tokens;  // code-point ranges
   std::vector<std::string_view> views;
   std::string join;
+  struct Span {
+    std::uint32_t begin, end, cps;
+  };
+  std::vector<Span> spans;  // tokens of the UTF-8 fast path: byte range and length in code points
 };
 
 inline Scratch& scratch() {
@@ -390,6 +394,87 @@ struct Analyzer::Impl {
     return true;
   }
 
+  // The UTF-8 fast path of each_term for the default preprocessing (lowercase only): decodes,
+  // lowercases (Python's rules) and classifies in one pass, then emits the tokens. Returns false,
+  // having emitted nothing, for options it does not cover, invalid UTF-8 (the general path applies
+  // decode_error) or a capital sigma (whose lowercase depends on context).
+  template <class F>
+  bool utf8_words(std::string_view text, F& f) const {
+    if (!opt.lowercase || opt.casefold || opt.strip_accents != StripAccents::none ||
+        opt.normalization != Normalization::none)
+      return false;
+    Scratch& s = detail::scratch();
+    s.text.clear();
+    s.text.reserve(text.size() + 8);
+    s.spans.clear();
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    bool in_tok = false;
+    std::uint32_t tok_begin = 0, tok_cps = 0;
+    auto step = [&](bool word) {  // called after appending one lowered code point
+      if (word) {
+        if (!in_tok) {
+          in_tok = true;
+          tok_cps = 0;
+        }
+        ++tok_cps;
+        return;
+      }
+      if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+      in_tok = false;
+    };
+    auto mark = [&]() {
+      if (!in_tok) tok_begin = static_cast<std::uint32_t>(s.text.size());
+    };
+    std::size_t i = 0;
+    while (i < n) {
+      const unsigned char b = p[i];
+      if (b < 0x80) {
+        const bool w = detail::kAscii.word[b];
+        if (w) mark();
+        else if (in_tok) {  // close before appending the separator
+          s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+          in_tok = false;
+        }
+        s.text.push_back(detail::kAscii.lower[b]);
+        if (w) step(true);
+        ++i;
+        continue;
+      }
+      char32_t cp;
+      const std::size_t len = detail::decode_one(p + i, n - i, cp);
+      if (len == 0 || cp == 0x3A3) return false;
+      i += len;
+      if (cp == 0x130) {  // lowercases to i + U+0307, a combining mark that ends the word
+        mark();
+        s.text.push_back('i');
+        step(true);
+        if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+        in_tok = false;
+        detail::append_utf8(s.text, 0x307);
+        continue;
+      }
+      const char32_t lc = detail::lower_simple(cp);
+      const bool w = detail::is_word(lc);
+      if (w) mark();
+      else if (in_tok) {
+        s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+        in_tok = false;
+      }
+      detail::append_utf8(s.text, lc);
+      if (w) step(true);
+    }
+    if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+    for (const auto& sp : s.spans) {
+      const std::size_t cps = sp.cps;
+      if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len)) {
+        const std::string_view term(s.text.data() + sp.begin, sp.end - sp.begin);
+        if (!have_stop_words || stop_words.find(term) < 0) f(term);
+      }
+    }
+    return true;
+  }
+
   // True when every view each_term passes stays valid until the next analysis on this thread
   // (word unigrams: slices of one buffer), so a caller may collect a document's terms first.
   bool stable_views() const noexcept {
@@ -401,7 +486,7 @@ struct Analyzer::Impl {
   template <class F>
   void each_term(std::string_view text, F&& f) const {
     if (opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1 &&
-        rule.bounded && ascii_words(text, f)) {
+        rule.bounded && (ascii_words(text, f) || utf8_words(text, f))) {
       return;
     }
     using Fn = std::remove_reference_t<F>;

@@ -197,3 +197,16 @@ def test_nul_and_control_characters_tokenize_as_scikit_learn_does() -> None:
     for kw in ({}, {"analyzer": "char", "ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 3)}):
         assert lexsim.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist() == \
             sk.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist()
+
+
+def test_default_analyzer_equals_scikit_learn_for_every_code_point() -> None:
+    """The default word analysis (lowercase + (?u)\\b\\w\\w+\\b) runs on lexsim's fused UTF-8 path;
+    every assigned code point between letters must give scikit-learn's tokens."""
+    ours = lexsim.CountVectorizer().build_analyzer()
+    theirs = sk.CountVectorizer().build_analyzer()
+    bad = []
+    for part in chunks(ALL, 2048):
+        text = " ".join("Ab" + c + "Cd" for c in part)
+        if ours(text) != theirs(text):
+            bad += [c for c in part if ours("Ab" + c + "Cd") != theirs("Ab" + c + "Cd")]
+    assert [f"U+{ord(c):04X}" for c in bad] == []

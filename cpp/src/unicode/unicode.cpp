@@ -289,6 +289,11 @@ bool is_space(char32_t c) noexcept {
   }
 }
 
+char32_t lower_simple(char32_t c) noexcept {
+  if (c < 128) return static_cast<char32_t>(kAscii.lower[c]);
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
+
 void lower(const CodePoints& in, CodePoints& out) {
   out.clear();
   out.cp.reserve(in.size());

@@ -44,6 +44,41 @@ bool is_word(char32_t c) noexcept;
 /// Python str.isspace() (what re's \s matches in a str pattern).
 bool is_space(char32_t c) noexcept;
 
+/// Simple (one code point) lowercase mapping; the full mapping differs only for U+0130 and, by
+/// context, U+03A3, which callers handle.
+char32_t lower_simple(char32_t c) noexcept;
+
+/// Decodes one well-formed UTF-8 sequence at p[0..n) (n >= 1, p[0] >= 0x80): its length, or 0 when
+/// it is not well formed.
+inline std::size_t decode_one(const unsigned char* p, std::size_t n, char32_t& cp) noexcept {
+  const unsigned char b = p[0];
+  std::size_t need;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    need = 1;
+    cp = b & 0x1F;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    need = 2;
+    cp = b & 0x0F;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need = 3;
+    cp = b & 0x07;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n < need + 1) return 0;
+  for (std::size_t k = 1; k <= need; ++k) {
+    const unsigned char c = p[k];
+    if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  return need + 1;
+}
+
 /// Python str.lower() over a whole text (context-dependent final sigma included).
 void lower(const CodePoints& in, CodePoints& out);
 /// Python-compatible full case folding (str.casefold()).
