@@ -12,7 +12,7 @@ APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev catch2
 CORPORA ?= $(abspath ../shared/corpora)
 export LEXSIM_CORPORA := $(CORPORA)
 
-.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean
+.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke
 
 all: python
 
@@ -69,7 +69,22 @@ consumer: cpp
 pytest: python
 	$(PY) -m pytest -q
 
-test: cpp-test consumer pytest
+test: cpp-test consumer pytest bench-smoke
+
+# Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
+# that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with
+# numpy 2) to .venv and, as root, valgrind when missing. `make bench` runs it, then the real
+# measurements (about 20 minutes), writing benchmarks/results.json and the table in README.md.
+bench-smoke: python
+	@$(PY) -c "import gensim" 2>/dev/null || $(PIP) install -q "gensim>=4.4,<5" || \
+	  echo "note: gensim could not be installed; the smoke run skips it"
+	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; } || \
+	  echo "note: valgrind is missing; instructions per byte are not counted"
+	$(PY) benchmarks/run.py --smoke
+
+bench: bench-smoke
+	$(PY) benchmarks/run.py
 
 demo: python
 	$(VENV)/bin/lexsim report

@@ -1,0 +1,549 @@
+"""The lexsim benchmark suite: lexsim against scikit-learn and gensim on the same corpora.
+
+    python benchmarks/run.py [--smoke] [--repeat N] [--size-mb N] [--budget-s S] [--no-readme] [--output FILE]
+
+Steps: build or reuse the corpora (corpora.py, in a subprocess); check lexsim's parity with
+scikit-learn on each corpus (worker.py --op parity) and stop if it fails; measure every
+(corpus, tool, operation) in its own fresh process (worker.py), one after another; count
+instructions per byte under callgrind (callgrind.py); derive the ratios and the goals; write
+``benchmarks/results.json`` and the Markdown report, which is printed and written into README.md
+between ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
+
+``--smoke`` checks that all of it works, quickly: tiny corpora, one run per measurement, every tool
+and operation on the sentences corpus only (parity on all three), callgrind on 50 KB while the
+measurements run, results in ``build/bench-smoke/results.json``, README untouched. Its figures
+measure nothing. This process stays small (no corpus, no numpy), so that the peak RSS each worker
+inherits at exec time is below its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import callgrind  # noqa: E402  (benchmarks/ is not a package; both are light to import)
+import corpora  # noqa: E402
+
+README = ROOT / "README.md"
+MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+OPERATIONS = ("fit", "transform", "fit_transform")
+REFERENCE = "sklearn-tfidf"
+CORPUS_TITLES = {"sentences": "sentences", "news": "news articles", "nonlatin": "non-Latin"}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One row kind of the tables: what the worker runs (``key``, ``n_jobs``) and how it is shown."""
+
+    key: str
+    n_jobs: int
+    label: str
+    ops: tuple[str, ...] = OPERATIONS
+    #: "reference" (scikit-learn, what lexsim is checked against), "yes" (checked), or "no".
+    parity: str = "no"
+
+    @property
+    def id(self) -> str:
+        return f"{self.key}/{self.n_jobs}"
+
+
+TOOLS = (
+    Tool("sklearn-tfidf", 1, "scikit-learn TfidfVectorizer", parity="reference"),
+    Tool("sklearn-count", 1, "scikit-learn CountVectorizer", parity="reference"),
+    Tool("sklearn-hashing", 1, "scikit-learn HashingVectorizer", ops=("fit_transform",)),
+    Tool("gensim-tfidf", 1, "gensim Dictionary + TfidfModel"),
+    Tool("lexsim-tfidf", 1, "lexsim TfidfVectorizer n_jobs=1", parity="yes"),
+    Tool("lexsim-tfidf", 2, "lexsim TfidfVectorizer n_jobs=2", parity="yes"),
+    Tool("lexsim-count", 1, "lexsim CountVectorizer n_jobs=1", parity="yes"),
+    Tool("lexsim-count", 2, "lexsim CountVectorizer n_jobs=2", parity="yes"),
+)
+#: The cost of Unicode normalization and case folding: measured on the sentences corpus only.
+NFKC_TOOL = Tool("lexsim-count-nfkc", 1, "lexsim CountVectorizer n_jobs=1, normalization='NFKC', casefold=True", ops=("fit",))
+TOKENIZE = ("lexsim-count/1", "fit")
+
+
+@dataclass
+class Settings:
+    smoke: bool
+    size_mb: float
+    repeat: int
+    budget_s: float
+    callgrind_mb: float
+    output: Path
+    readme: bool
+
+
+# ---------------------------------------------------------------------------- running the parts
+
+
+def _python(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True)
+
+
+def _json_output(run: subprocess.CompletedProcess, what: str) -> Any:
+    """The JSON a helper script printed on stdout (a worker's also when its checks failed)."""
+    try:
+        return json.loads(run.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.stderr[-4000:]}") from None
+
+
+def build_corpora(size_mb: float) -> dict:
+    return _json_output(_python("corpora.py", "--size-mb", str(size_mb)), "building the corpora")
+
+
+def check_parity(corpus: dict) -> dict:
+    run = _python("worker.py", "--corpus", corpus["path"], "--op", "parity")
+    return _json_output(run, f"worker (parity on {corpus['name']})")
+
+
+def run_worker(corpus: dict, tool: Tool, op: str, settings: Settings) -> dict:
+    run = _python(
+        "worker.py", "--corpus", corpus["path"], "--tool", tool.key, "--op", op, "--n-jobs", str(tool.n_jobs),
+        "--repeat", str(settings.repeat), "--budget-s", str(settings.budget_s),
+    )
+    if run.returncode != 0:
+        raise SystemExit(f"worker {tool.key} n_jobs={tool.n_jobs} {op} on {corpus['name']} failed:\n{run.stderr[-4000:]}")
+    result = _json_output(run, "worker")
+    best = result["best_s"]
+    result.update(
+        corpus=corpus["name"], tool_id=tool.id, label=tool.label, parity=tool.parity,
+        mb_per_s=corpus["bytes"] / 1e6 / best, docs_per_s=corpus["docs"] / best,
+        increment_mib=round(result["peak_rss_mib"] - result["rss_before_mib"], 1),
+    )
+    return result
+
+
+def run_callgrind(settings: Settings) -> dict:
+    reason = callgrind.unavailable()
+    if reason:
+        return {"skipped": reason}
+    return callgrind.measure(settings.callgrind_mb)
+
+
+def plan(corpus_names: list[str], tools: tuple[Tool, ...]) -> list[tuple[str, Tool, str]]:
+    """(corpus, tool, operation) in the order they are measured: by corpus, then operation."""
+    steps = []
+    for name in corpus_names:
+        for op in OPERATIONS:
+            for tool in tools:
+                if op in tool.ops:
+                    steps.append((name, tool, op))
+            if name == "sentences" and op in NFKC_TOOL.ops:
+                steps.append((name, NFKC_TOOL, op))
+    return steps
+
+
+# ---------------------------------------------------------------------------- derived figures
+
+
+def _index(measurements: list[dict]) -> dict[tuple[str, str, str], dict]:
+    return {(m["corpus"], m["tool_id"], m["op"]): m for m in measurements}
+
+
+def add_speedups(measurements: list[dict]) -> None:
+    """Each measurement's speed relative to scikit-learn's TfidfVectorizer (same corpus and operation)."""
+    by = _index(measurements)
+    for m in measurements:
+        ref = by.get((m["corpus"], f"{REFERENCE}/1", m["op"]))
+        m["speed_vs_sklearn_tfidf"] = ref["best_s"] / m["best_s"] if ref else None
+
+
+def derive(measurements: list[dict], corpus_names: list[str]) -> dict:
+    """Tokenization rate, NFKC + casefold cost, transform scaling and the goals."""
+    by = _index(measurements)
+
+    def get(corpus: str, tool_id: str, op: str) -> Optional[dict]:
+        return by.get((corpus, tool_id, op))
+
+    plain, nfkc = get("sentences", *TOKENIZE), get("sentences", NFKC_TOOL.id, "fit")
+    tokenize = {
+        "mb_per_s": plain["mb_per_s"] if plain else None,
+        "nfkc_casefold_mb_per_s": nfkc["mb_per_s"] if nfkc else None,
+        "nfkc_casefold_cost": nfkc["best_s"] / plain["best_s"] - 1 if plain and nfkc else None,
+    }
+    scaling = []
+    for corpus in corpus_names:
+        for key, label in (("lexsim-tfidf", "TfidfVectorizer"), ("lexsim-count", "CountVectorizer")):
+            one, two = get(corpus, f"{key}/1", "transform"), get(corpus, f"{key}/2", "transform")
+            if one and two:
+                scaling.append({"corpus": corpus, "class": label, "n_jobs_1_s": one["best_s"], "n_jobs_2_s": two["best_s"],
+                                "speedup": one["best_s"] / two["best_s"]})
+
+    def speedups(corpora_: tuple[str, ...], n_jobs: int) -> dict[str, Optional[float]]:
+        return {c: (get(c, f"lexsim-tfidf/{n_jobs}", "fit_transform") or {}).get("speed_vs_sklearn_tfidf") for c in corpora_}
+
+    rss = {}
+    for corpus in corpus_names:
+        ref = get(corpus, f"{REFERENCE}/1", "fit_transform")
+        mine = [m for m in (get(corpus, f"lexsim-tfidf/{n}", "fit_transform") for n in (1, 2)) if m]
+        if ref and len(mine) == 2:
+            rss[corpus] = max(m["peak_rss_mib"] for m in mine) / ref["peak_rss_mib"]
+    tfidf_scaling = {s["corpus"]: s["speedup"] for s in scaling if s["class"] == "TfidfVectorizer"}
+    goals = [
+        _goal("fit_transform ≥ 25× scikit-learn, n_jobs=1, both English corpora", speedups(("sentences", "news"), 1), 25, "×"),
+        _goal("fit_transform ≥ 45× scikit-learn, n_jobs=2, both English corpora", speedups(("sentences", "news"), 2), 45, "×"),
+        _goal("fit_transform ≥ 10× scikit-learn on non-Latin text (n_jobs=1)", speedups(("nonlatin",), 1), 10, "×"),
+        _goal("tokenization ≥ 500 MB/s per core on ASCII-heavy text (CountVectorizer(n_jobs=1).fit, sentences)",
+              {"sentences": tokenize["mb_per_s"]}, 500, " MB/s"),
+        _goal("NFKC + casefold cost ≤ 15% (same measurement)", {"sentences": tokenize["nfkc_casefold_cost"]}, 0.15, "%", at_most=True),
+        _goal("transform 1 → 2 threads ≥ 1.8× (TfidfVectorizer, every corpus)",
+              {c: tfidf_scaling.get(c) for c in corpus_names}, 1.8, "×"),
+        _goal("peak RSS during fit_transform ≤ ½ of scikit-learn's (TfidfVectorizer; worse of n_jobs 1 and 2; every corpus)",
+              {c: rss.get(c) for c in corpus_names}, 0.5, "×", at_most=True),
+    ]
+    return {"tokenization": tokenize, "transform_scaling": scaling, "goals": goals}
+
+
+def _goal(goal: str, values: dict[str, Optional[float]], bound: float, unit: str, at_most: bool = False) -> dict:
+    measured = {c: v for c, v in values.items() if v is not None}
+    complete = bool(measured) and len(measured) == len(values)
+    met = all((v <= bound) if at_most else (v >= bound) for v in measured.values()) if complete else None
+    return {"goal": goal, "bound": bound, "at_most": at_most, "unit": unit, "measured": values, "met": met}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def lexsim_build() -> Optional[str]:
+    """A digest of the installed lexsim package's files, to notice a reinstall in the middle of a run."""
+    spec = importlib.util.find_spec("lexsim")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    digest = hashlib.sha256()
+    for location in spec.submodule_search_locations:
+        for path in sorted(Path(location).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _check_build(expected: Optional[str]) -> None:
+    if lexsim_build() != expected:
+        raise SystemExit("the installed lexsim changed during the run (it was reinstalled): "
+                         "the measurements would mix two builds. Run again.")
+
+
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+
+def machine_info() -> dict:
+    """CPU, cores, memory, OS, Python and library versions, date and the tree's commit."""
+    def lines(path: str) -> list[str]:
+        return Path(path).read_text().splitlines() if Path(path).exists() else []
+
+    cpu = next((line.split(":", 1)[1].strip() for line in lines("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    mem_kib = next((int(line.split()[1]) for line in lines("/proc/meminfo") if line.startswith("MemTotal:")), 0)
+    release = dict(line.split("=", 1) for line in lines("/etc/os-release") if "=" in line)
+    os_name = f"{release['PRETTY_NAME'].strip(chr(34))}, Linux {platform.release()}" if "PRETTY_NAME" in release else platform.platform()
+    versions: dict[str, Optional[str]] = {}
+    for dist in ("lexsim", "numpy", "scipy", "scikit-learn", "gensim"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = None
+    try:
+        commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
+        # Read-only: 1 when the sources of the package differ from the commit.
+        modified = _git("diff", "--quiet", "HEAD", "--", "cpp", "python", "CMakeLists.txt", "pyproject.toml").returncode == 1
+    except OSError:
+        commit, modified = "", False
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem_kib / 2**20, 1), "os": os_name,
+        "python": platform.python_version(), "versions": versions,
+        "commit": commit or None,
+        "uncommitted_changes": modified,
+        "lexsim_build": lexsim_build(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _sig(x: float) -> str:
+    """Three significant figures (whole numbers from 100 on, thousands separated)."""
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
+def _times(x: Optional[float]) -> str:
+    return "—" if x is None else f"{_sig(x)}×"
+
+
+def _goal_value(goal: dict, v: float) -> str:
+    if goal["unit"] == "%":
+        return f"{v * 100:+.1f}%"
+    return f"{_sig(v)}{goal['unit']}"
+
+
+def render(results: dict) -> str:
+    """The Markdown report: method, machine, goals, one table per corpus, callgrind, scaling."""
+    s, m = results["settings"], results["machine"]
+    v = m["versions"]
+    out = []
+    if s["smoke"]:
+        out += ["**Smoke run** (tiny inputs, one run each): it shows that the suite works; its figures measure nothing.", ""]
+    sizes = ", ".join(f"{CORPUS_TITLES[c['name']]} {c['bytes'] / 1e6:.1f} MB in {c['docs']:,} documents" for c in results["corpora"].values())
+    out += [
+        f"Measured by `{'make bench-smoke' if s['smoke'] else 'make bench'}` "
+        "(`benchmarks/run.py`; "
+        "[benchmarks/README.md](benchmarks/README.md) explains each figure). "
+        f"Corpora: {sizes}. "
+        f"Every figure comes from a fresh process per tool, corpus and operation, {'two at a time' if s['smoke'] else 'one after another'}: "
+        "the corpus is read into a list of `str` first (not timed); `transform` uses a vectorizer fitted on the same corpus (not timed). "
+        f"Time is the best of up to {s['repeat']} run{'s' if s['repeat'] > 1 else ''} (another run only while all runs fit in {s['budget_s']:g} s; "
+        "the *runs* column says how many). Peak RSS is the process's `ru_maxrss` during the first run, the mark reset after loading; "
+        "*+RSS* is what the operation added to the interpreter, the loaded corpus and, for `transform`, the fitted vectorizer. "
+        "Before any timing, lexsim's TfidfVectorizer and CountVectorizer (defaults; n_jobs 1 and 2; `fit_transform` and `fit` + `transform`) "
+        "were checked on each whole corpus against scikit-learn's: same feature names, matrices equal to 1e-12 (counts exactly). "
+        "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row. "
+        "HashingVectorizer and gensim compute other things (hashed columns; gensim's own idf, log2(N/df)) and are not checked. "
+        "gensim gets scikit-learn's tokens (`str.lower()`, then the regex `(?u)\\b\\w\\w+\\b`; not `simple_preprocess`), "
+        "and its `transform` builds a CSR matrix with `corpus2csc`.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}. "
+        f"Python {m['python']}, lexsim {v['lexsim']} (commit {m['commit']}{' with uncommitted changes' if m['uncommitted_changes'] else ''}), numpy {v['numpy']}, scipy {v['scipy']}, "
+        f"scikit-learn {v['scikit-learn']}, gensim {v['gensim'] or 'not installed'}. {m['date']}.",
+        "",
+    ]
+    if results["notes"]:
+        out += ["Notes: " + "; ".join(results["notes"]) + ".", ""]
+    out += [
+        "### Goals",
+        "",
+        "| goal | measured | met? |",
+        "|---|---|---|",
+    ]
+    for g in results["goals"]:
+        measured = ", ".join(f"{CORPUS_TITLES[c]} {_goal_value(g, x)}" if x is not None else f"{CORPUS_TITLES[c]} not measured"
+                             for c, x in g["measured"].items())
+        met = "— (smoke run)" if s["smoke"] else {True: "yes", False: "**no**", None: "—"}[g["met"]]
+        out.append(f"| {g['goal']} | {measured} | {met} |")
+    for name, corpus in results["corpora"].items():
+        rows = [x for x in results["measurements"] if x["corpus"] == name]
+        if not rows:
+            continue
+        out += [
+            "",
+            f"### {CORPUS_TITLES[name]}: {corpus['bytes'] / 1e6:.1f} MB, {corpus['docs']:,} documents ({corpus['description']})",
+            "",
+            "| tool | operation | time (s) | MB/s | docs/s | peak RSS (MiB) | +RSS (MiB) | speed vs scikit-learn TfidfVectorizer | parity checked | runs |",
+            "|---|---|--:|--:|--:|--:|--:|--:|---|--:|",
+        ]
+        for x in rows:
+            parity = {"yes": "yes", "reference": "reference", "no": "no"}[x["parity"]]
+            out.append(
+                f"| {x['label']} | {x['op']} | {_sig(x['best_s'])} | {_sig(x['mb_per_s'])} | {x['docs_per_s']:,.0f} | "
+                f"{x['peak_rss_mib']:,.0f} | {x['increment_mib']:,.0f} | {_times(x['speed_vs_sklearn_tfidf'])} | {parity} | {len(x['times'])} |"
+            )
+    out += ["", "### Instructions per input byte (callgrind)", ""]
+    cg = results["callgrind"]
+    if "skipped" in cg:
+        out.append(f"Not measured: {cg['skipped']}.")
+    else:
+        ipb = cg["instructions_per_byte"]
+        out += [
+            f"`valgrind --tool=callgrind` on the {cg['input']} ({cg['bytes'] / 1e6:.2f} MB), `fit_transform` with default "
+            "parameters, both in one process; only the call is counted (instrumentation switched on just before it and off "
+            "just after, minus what the switching costs). Counts repeat from run to run to within 0.01%.",
+            "",
+            "| tool | instructions / byte |",
+            "|---|--:|",
+            f"| lexsim TfidfVectorizer n_jobs=1 | {ipb['lexsim']:,.0f} |",
+            f"| scikit-learn TfidfVectorizer | {ipb['sklearn']:,.0f} |",
+            f"| ratio | {_times(cg['sklearn_over_lexsim'])} |",
+        ]
+    tok = results["tokenization"]
+    out += ["", "### Tokenization and the cost of NFKC + casefold", ""]
+    if tok["mb_per_s"] is not None:
+        line = (f"lexsim `CountVectorizer(n_jobs=1).fit` on the sentences corpus (tokenize and count, end to end): "
+                f"{_sig(tok['mb_per_s'])} MB/s.")
+        if tok["nfkc_casefold_cost"] is not None:
+            line += (f" With `normalization='NFKC', casefold=True`: {_sig(tok['nfkc_casefold_mb_per_s'])} MB/s, "
+                     f"a cost of {tok['nfkc_casefold_cost'] * 100:+.1f}% in time.")
+        out.append(line)
+    if results["transform_scaling"]:
+        out += ["", "### Transform scaling, 1 → 2 threads", "", "| corpus | class | n_jobs=1 (s) | n_jobs=2 (s) | speed-up |", "|---|---|--:|--:|--:|"]
+        for x in results["transform_scaling"]:
+            out.append(f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |")
+    return "\n".join(out) + "\n"
+
+
+def write_readme(section: str, readme: Path = README) -> None:
+    """Replace what is between the bench markers of README.md with ``section``."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(MARK_START), text.find(MARK_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{readme} lacks the markers {MARK_START} ... {MARK_END}")
+    readme.write_text(text[: start + len(MARK_START)] + "\n" + section + text[end:], encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def _busy_cpu_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all processes, from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    """CPU seconds of this process and of the children it has waited for (workers, valgrind)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _map(fn: Callable[[Any], Any], items: list, jobs: int) -> list:
+    """``[fn(x) for x in items]``, ``jobs`` at a time (in order of ``items`` either way)."""
+    if jobs == 1:
+        return [fn(x) for x in items]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(fn, items))
+
+
+def _timed(what: str, durations: dict, fn: Callable[[], Any]) -> Any:
+    start = time.monotonic()
+    value = fn()
+    durations[what] = round(time.monotonic() - start, 1)
+    return value
+
+
+def parse_args(argv: Optional[list[str]]) -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny inputs, one run each: only check that everything works")
+    parser.add_argument("--repeat", type=int, help="runs per measurement at most, the best is kept (default 3; smoke 1)")
+    parser.add_argument("--size-mb", type=float, help="MB of text in each English corpus; non-Latin gets half (default 100; smoke 0.2)")
+    parser.add_argument("--budget-s", type=float, default=20.0, help="start another run only while all runs of a measurement fit in this many seconds (default 20)")
+    parser.add_argument("--no-readme", action="store_true", help="do not write the report into README.md")
+    parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
+    args = parser.parse_args(argv)
+    smoke = args.smoke
+    return Settings(
+        smoke=smoke,
+        size_mb=args.size_mb if args.size_mb is not None else (0.2 if smoke else 100.0),
+        repeat=max(1, args.repeat if args.repeat is not None else (1 if smoke else 3)),
+        budget_s=args.budget_s,
+        callgrind_mb=0.05 if smoke else 2.0,
+        output=args.output or (ROOT / "build" / "bench-smoke" / "results.json" if smoke else HERE / "results.json"),
+        readme=not (smoke or args.no_readme),
+    )
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    settings = parse_args(argv)
+    started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
+    machine = machine_info()
+    durations: dict[str, float] = {}
+    tools: tuple[Tool, ...] = TOOLS
+    notes = []
+    if importlib.util.find_spec("gensim") is None:
+        if not settings.smoke:
+            raise SystemExit("gensim is needed for a full run: .venv/bin/pip install 'gensim>=4.4' (make bench does it)")
+        tools = tuple(t for t in TOOLS if t.key != "gensim-tfidf")
+        notes.append("gensim is not installed: the smoke run skips it")
+    for note in notes:
+        _say(f"note: {note}")
+
+    # Measurements that make no timing claims (the smoke run's) may share the cores.
+    jobs = 2 if settings.smoke else 1
+    _say(f"corpora: building or reusing {settings.size_mb:g} MB corpora in {corpora.DEFAULT_CACHE}")
+    built = _timed("corpora", durations, lambda: build_corpora(settings.size_mb))
+    names = list(built)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as background:
+        # The smoke run counts instructions while it measures; a real run never overlaps timings.
+        counting = background.submit(run_callgrind, settings) if settings.smoke else None
+
+        def parity() -> dict:
+            found = dict(zip(names, _map(lambda name: check_parity(built[name]), names, jobs)))
+            for name in names:
+                failed = [c for c in found[name]["checks"] if not c["ok"]]
+                _say(f"parity on {name}: {len(found[name]['checks']) - len(failed)}/{len(found[name]['checks'])} checks passed")
+                for c in failed:
+                    _say(f"  FAILED: lexsim {c['class']} n_jobs={c['n_jobs']} {c['op']}: same feature names {c['same_feature_names']}, "
+                         f"max |difference| {c['max_abs_diff']:.3g} (tolerance {c['tolerance']:g})")
+            return found
+
+        parity_results = _timed("parity", durations, parity)
+        if not all(p["ok"] for p in parity_results.values()):
+            _say("lexsim's output differs from scikit-learn's: not measuring.")
+            return 1
+
+        steps = plan(names[:1] if settings.smoke else names, tools)
+
+        def measure(step: tuple[str, Tool, str]) -> dict:
+            name, tool, op = step
+            _check_build(machine["lexsim_build"])
+            result = run_worker(built[name], tool, op, settings)
+            runs = len(result["times"])
+            _say(f"{name} {op} {tool.label}: {result['best_s']:.3f} s (best of {runs}), peak RSS {result['peak_rss_mib']:,.0f} MiB")
+            return result
+
+        def measure_all() -> list[dict]:
+            _say(f"measuring: {len(steps)} measurements, each in its own process")
+            return _map(measure, steps, jobs)
+
+        measurements = _timed("measurements", durations, measure_all)
+        if counting is not None:
+            cg = counting.result()
+        else:
+            _say("callgrind: counting instructions")
+            cg = _timed("callgrind", durations, lambda: run_callgrind(settings))
+    if "skipped" in cg:
+        _say(f"note: instructions not counted: {cg['skipped']}")
+    _check_build(machine["lexsim_build"])
+
+    add_speedups(measurements)
+    derived = derive(measurements, names)
+    durations["total"] = round(time.monotonic() - started, 1)
+    # Whatever else ran meanwhile competed for the cores: say how much, on average.
+    others = ((_busy_cpu_s() - busy_at_start) - (_own_cpu_s() - own_at_start)) / durations["total"]
+    if not settings.smoke and others > 0.1:
+        notes.append(f"other processes kept {others:.2f} cores busy on average during the run, which may have slowed it down")
+    results = {
+        "settings": {"smoke": settings.smoke, "size_mb": settings.size_mb, "repeat": settings.repeat,
+                     "budget_s": settings.budget_s, "callgrind_mb": settings.callgrind_mb},
+        "machine": machine,
+        "notes": notes,
+        "corpora": {n: {**c, "path": os.path.relpath(c["path"], ROOT)} for n, c in built.items()},
+        "parity": parity_results,
+        "measurements": measurements,
+        "callgrind": cg,
+        **derived,
+        "durations_s": durations,
+        "other_processes_cores": round(max(0.0, others), 3),
+    }
+    settings.output.parent.mkdir(parents=True, exist_ok=True)
+    settings.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = render(results)
+    _say("\n" + report)
+    _say(f"results: {settings.output}")
+    if settings.readme:
+        write_readme(report)
+        _say(f"README: {README} updated between {MARK_START} and {MARK_END}")
+    _say(f"total {durations['total']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
