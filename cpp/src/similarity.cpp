@@ -106,8 +106,13 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
                           std::to_string(Bv.cols));
   if (Bv.rows > INT32_MAX) throw InvalidArgument("B has more than 2^31-1 rows");
 
-  const std::vector<T> a_unit = unit_rows(A);
-  const std::vector<T> b_unit = self ? a_unit : unit_rows(Bv);
+  auto values = [&](const CsrView<T, IndPtr, Ind>& m) {
+    if (options.normalize) return unit_rows(m);
+    const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
+    return std::vector<T>(m.data, m.data + nnz);
+  };
+  const std::vector<T> a_unit = values(A);
+  const std::vector<T> b_unit = self ? a_unit : values(Bv);
   const Postings<T> post = transpose(Bv, b_unit);
   const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(Bv.rows, 1)));
 

@@ -15,6 +15,9 @@ struct TopKOptions {
   std::optional<double> threshold;
   /// Worker threads; the result does not depend on it.
   int n_jobs = 1;
+  /// true: cosine similarity (rows are L2-normalised on the fly). false: the raw dot product of
+  /// the rows as given (e.g. BM25 query-term indicators against document term weights).
+  bool normalize = true;
 };
 
 /// For each row of A, the k rows of B with the largest cosine similarity (rows are L2-normalised
