@@ -63,4 +63,34 @@ void parallel_blocks(std::int64_t n, int workers, Fn&& fn) {
     if (e) std::rethrow_exception(e);
 }
 
+/// Calls fn(worker, begin, end) for chunks of [0, n) handed out on demand, for work whose cost per
+/// item is uneven. Only for work whose result does not depend on which worker did which chunk.
+/// Worker 0 runs on the calling thread; after an error the others stop at their next chunk, and the
+/// error of the lowest-numbered failing worker is rethrown.
+template <class Fn>
+void parallel_chunks(std::int64_t n, int workers, std::int64_t chunk, Fn&& fn) {
+  std::atomic<std::int64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(std::max(workers, 1)));
+  auto run = [&](int w) {
+    try {
+      for (;;) {
+        if (failed.load(std::memory_order_relaxed)) return;
+        const std::int64_t begin = next.fetch_add(chunk);
+        if (begin >= n) return;
+        fn(w, begin, std::min(n, begin + chunk));
+      }
+    } catch (...) {
+      errors[static_cast<std::size_t>(w)] = std::current_exception();
+      failed.store(true);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; ++w) threads.emplace_back(run, w);
+  run(0);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
 }  // namespace lexsim::detail

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +93,223 @@ Postings<T> transpose(const CsrView<T, IndPtr, Ind>& m, const std::vector<T>& va
   return p;
 }
 
+// One scored candidate. `better` is the ranking everywhere: higher score, ties to the lower index.
+template <class T>
+struct Hit {
+  T score;
+  std::int32_t index;
+};
+
+template <class T>
+inline bool better(const Hit<T>& x, const Hit<T>& y) noexcept {
+  return x.score > y.score || (x.score == y.score && x.index < y.index);
+}
+
+// The k best hits of one row in heap[0, size), worst on top. `floor` is what a score must reach to
+// be worth offering: -inf (or the threshold) until the heap is full, then the worst score kept.
+// Candidates equal to the floor are offered too, so the result never depends on the order in
+// which they arrive.
+template <class T>
+inline void offer(Hit<T>* heap, std::int32_t& size, T& floor, std::size_t k, Hit<T> h) {
+  if (static_cast<std::size_t>(size) < k) {
+    heap[size++] = h;
+    std::push_heap(heap, heap + size, better<T>);
+    if (static_cast<std::size_t>(size) == k) floor = heap[0].score;
+    return;
+  }
+  if (!better(h, heap[0])) return;
+  std::pop_heap(heap, heap + size, better<T>);
+  heap[size - 1] = h;
+  std::push_heap(heap, heap + size, better<T>);
+  floor = heap[0].score;
+}
+
+// Per-thread scratch for Gustavson's row product with a dense accumulator: acc holds the dot
+// products of one row of A with the rows of B, and is all zeros between rows.
+template <class T>
+struct Accumulator {
+  explicit Accumulator(std::size_t n) : acc(n, T(0)), stamp(n, -1) {}
+  std::vector<T> acc;
+  std::vector<std::int64_t> stamp;  // the last row of A that touched each row of B
+  std::vector<std::int32_t> touched;
+  bool dense = false;               // true: read acc over [lo, rows); false: only at `touched`
+};
+
+// Adds row i of A times B^T into s.acc for the rows of B at or after lo. When the products reach a
+// large part of [lo, rows) the caller scans that range; otherwise it reads the touched list.
+template <class T, class IndPtr, class Ind>
+void accumulate_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, std::int64_t i,
+                    const Postings<T>& post, std::int32_t lo, std::int32_t rows, Accumulator<T>& s) {
+  const auto p_begin = static_cast<std::size_t>(A.indptr[i]), p_end = static_cast<std::size_t>(A.indptr[i + 1]);
+  auto suffix = [&](std::size_t c) {  // the part of a posting list (increasing rows) at or after lo
+    const std::int32_t* first = post.row.data() + post.start[c];
+    const std::int32_t* last = post.row.data() + post.start[c + 1];
+    return std::make_pair(lo > 0 ? std::lower_bound(first, last, lo) : first, last);
+  };
+  std::size_t work = 0;
+  for (std::size_t p = p_begin; p < p_end; ++p) {
+    const auto [q, last] = suffix(static_cast<std::size_t>(A.indices[p]));
+    work += static_cast<std::size_t>(last - q);
+  }
+  s.touched.clear();
+  s.dense = work * 4 >= static_cast<std::size_t>(rows - lo);
+  T* acc = s.acc.data();
+  for (std::size_t p = p_begin; p < p_end; ++p) {
+    auto [q, last] = suffix(static_cast<std::size_t>(A.indices[p]));
+    const T av = a_values[p];
+    const T* v = post.value.data() + (q - post.row.data());
+    if (s.dense) {
+      for (; q != last; ++q, ++v) acc[*q] += av * *v;
+      continue;
+    }
+    for (; q != last; ++q, ++v) {
+      const auto j = static_cast<std::size_t>(*q);
+      if (s.stamp[j] != i) {
+        s.stamp[j] = i;
+        s.touched.push_back(*q);
+      }
+      acc[j] += av * *v;
+    }
+  }
+}
+
+// Calls visit(j, score) for the rows whose accumulated score may matter, zeroing acc as it goes.
+// keep(j, x) is a cheap test that must be true for every score that matters; in the dense case it
+// is applied to blocks of 8 so that most of the range is passed over without branching per row.
+template <class T, class Keep, class Visit>
+void drain_row(Accumulator<T>& s, std::int32_t lo, std::int32_t rows, Keep&& keep, Visit&& visit) {
+  T* acc = s.acc.data();
+  auto one = [&](std::int32_t j) {
+    const T x = acc[j];
+    acc[j] = T(0);
+    if (x != T(0) && keep(j, x)) visit(j, x);
+  };
+  if (!s.dense) {
+    for (const std::int32_t j : s.touched) one(j);
+    return;
+  }
+  std::int32_t j = lo;
+  for (; j + 8 <= rows; j += 8) {
+    bool any = false;
+    for (int u = 0; u < 8; ++u) any |= keep(j + u, acc[j + u]);
+    if (!any) {
+      std::fill(acc + j, acc + j + 8, T(0));
+      continue;
+    }
+    for (int u = 0; u < 8; ++u) one(j + u);
+  }
+  for (; j < rows; ++j) one(j);
+}
+
+// Rows in column order: the heap's hits sorted by index, appended to a block of output rows.
+template <class T>
+struct Block {
+  std::vector<std::int64_t> row_nnz;
+  std::vector<std::int32_t> indices;
+  std::vector<T> data;
+
+  void append(Hit<T>* hits, std::size_t n) {
+    std::sort(hits, hits + n, [](const Hit<T>& x, const Hit<T>& y) { return x.index < y.index; });
+    row_nnz.push_back(static_cast<std::int64_t>(n));
+    for (std::size_t p = 0; p < n; ++p) {
+      indices.push_back(hits[p].index);
+      data.push_back(hits[p].score);
+    }
+  }
+};
+
+template <class T>
+CsrMatrix<T> concatenate(std::int64_t rows, std::int64_t cols, std::vector<Block<T>>& blocks) {
+  CsrMatrix<T> result;
+  result.rows = rows;
+  result.cols = cols;
+  std::size_t total = 0;
+  for (const auto& b : blocks) total += b.data.size();
+  result.indices.reserve(total);
+  result.data.reserve(total);
+  result.indptr.reserve(static_cast<std::size_t>(rows) + 1);
+  for (auto& b : blocks) {
+    for (auto n : b.row_nnz) result.indptr.push_back(result.indptr.back() + n);
+    result.indices.insert(result.indices.end(), b.indices.begin(), b.indices.end());
+    result.data.insert(result.data.end(), b.data.begin(), b.data.end());
+    b = Block<T>{};
+  }
+  return result;
+}
+
+// The self-join keeps per-thread heaps for every row so that each pair is scored once. Above this
+// many bytes for all of them, each row is scored against all rows instead (scratch per thread only).
+constexpr std::size_t kSymmetricBudget = std::size_t{1} << 30;
+
+// Self-join scoring each pair (i, j), i < j, once and offering it to both rows. The dot product
+// runs over the shared columns in increasing order either way, so it is the same number the
+// one-sided path computes for (i, j) and for (j, i). Rows early in the matrix pair with more rows,
+// so work is handed out in small chunks; which thread scores a pair does not change the result,
+// because the final selection per row is over a fixed set of candidates.
+template <class T, class IndPtr, class Ind>
+CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& values, const Postings<T>& post,
+                             std::size_t k, std::optional<double> threshold, int workers) {
+  const auto rows = static_cast<std::size_t>(A.rows);
+  const auto n = static_cast<std::int32_t>(A.rows);
+  const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
+  struct Heaps {
+    std::vector<Hit<T>> hits;
+    std::vector<std::int32_t> size;
+    std::vector<T> floor;
+    std::unique_ptr<Accumulator<T>> scratch;
+  };
+  std::vector<Heaps> heaps(static_cast<std::size_t>(workers));
+  detail::parallel_chunks(A.rows, workers, 16, [&](int w, std::int64_t begin, std::int64_t end) {
+    Heaps& h = heaps[static_cast<std::size_t>(w)];
+    if (!h.scratch) {
+      h.hits.resize(rows * k);
+      h.size.assign(rows, 0);
+      h.floor.assign(rows, floor0);
+      h.scratch = std::make_unique<Accumulator<T>>(rows);
+    }
+    Hit<T>* const hits = h.hits.data();
+    std::int32_t* const size = h.size.data();
+    T* const floor = h.floor.data();
+    for (std::int64_t i = begin; i < end; ++i) {
+      if (w == 0) detail::poll_interrupt();
+      const auto ii = static_cast<std::int32_t>(i);
+      accumulate_row(A, values, i, post, ii + 1, n, *h.scratch);
+      T floor_i = floor[i];
+      drain_row(
+          *h.scratch, ii + 1, n, [&](std::int32_t j, T x) { return (x >= floor[j]) | (x >= floor_i); },
+          [&](std::int32_t j, T x) {
+            if (threshold && !(static_cast<double>(x) > *threshold)) return;
+            if (x >= floor[j]) offer(hits + static_cast<std::size_t>(j) * k, size[j], floor[j], k, Hit<T>{x, ii});
+            if (x >= floor_i) offer(hits + static_cast<std::size_t>(i) * k, size[i], floor_i, k, Hit<T>{x, j});
+          });
+      floor[i] = floor_i;
+    }
+  });
+  for (auto& h : heaps) h.scratch.reset();
+
+  // Merge the workers' heaps row by row.
+  std::vector<Block<T>> blocks(static_cast<std::size_t>(workers));
+  detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
+    Block<T>& out = blocks[static_cast<std::size_t>(w)];
+    std::vector<Hit<T>> merged;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const auto iu = static_cast<std::size_t>(i);
+      merged.clear();
+      for (const Heaps& h : heaps) {
+        if (h.hits.empty()) continue;
+        const Hit<T>* hi = h.hits.data() + iu * k;
+        merged.insert(merged.end(), hi, hi + h.size[iu]);
+      }
+      if (merged.size() > k) {
+        std::nth_element(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(k), merged.end(), better<T>);
+        merged.resize(k);
+      }
+      out.append(merged.data(), merged.size());
+    }
+  });
+  return concatenate(A.rows, A.rows, blocks);
+}
+
 }  // namespace
 
 template <class T, class IndPtr, class Ind>
@@ -111,84 +330,43 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
     const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
     return std::vector<T>(m.data, m.data + nnz);
   };
-  const std::vector<T> a_unit = values(A);
-  const std::vector<T> b_unit = self ? a_unit : values(Bv);
-  const Postings<T> post = transpose(Bv, b_unit);
+  const std::vector<T> a_values = values(A);
+  const std::vector<T> b_values = self ? std::vector<T>{} : values(Bv);
+  const Postings<T> post = transpose(Bv, self ? a_values : b_values);
+  const auto n_b = static_cast<std::int32_t>(Bv.rows);
   const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(Bv.rows, 1)));
-
-  // Each worker handles a contiguous block of rows; blocks are concatenated in order, so the
-  // result does not depend on the number of workers.
-  struct Block {
-    std::vector<std::int64_t> row_nnz;
-    std::vector<std::int32_t> indices;
-    std::vector<T> data;
-  };
+  const std::optional<double> threshold = options.threshold;
   const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
-  std::vector<Block> blocks(static_cast<std::size_t>(workers));
+
+  const std::size_t heap_bytes =
+      static_cast<std::size_t>(A.rows) * k * sizeof(Hit<T>) * static_cast<std::size_t>(workers);
+  if (self && A.rows > 1 && heap_bytes <= kSymmetricBudget)
+    return top_k_symmetric(A, a_values, post, k, threshold, workers);
+
+  // One-sided: each row of A against all of B, in contiguous blocks concatenated in order.
+  const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
+  std::vector<Block<T>> blocks(static_cast<std::size_t>(workers));
   detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    Block& out = blocks[static_cast<std::size_t>(w)];
-    std::vector<T> acc(static_cast<std::size_t>(Bv.rows), T(0));
-    std::vector<char> hit(static_cast<std::size_t>(Bv.rows), 0);
-    std::vector<std::int32_t> touched;
-    std::vector<std::pair<T, std::int32_t>> cand;
+    Block<T>& out = blocks[static_cast<std::size_t>(w)];
+    Accumulator<T> scratch(static_cast<std::size_t>(n_b));
+    std::vector<Hit<T>> heap(k);
     for (std::int64_t i = begin; i < end; ++i) {
       if (w == 0) detail::poll_interrupt();  // the calling thread's check (worker 0 runs on it)
       if (stop.requested()) return;
-      touched.clear();
-      for (auto p = static_cast<std::size_t>(A.indptr[i]); p < static_cast<std::size_t>(A.indptr[i + 1]); ++p) {
-        const auto c = static_cast<std::size_t>(A.indices[p]);
-        const T av = a_unit[p];
-        for (auto q = static_cast<std::size_t>(post.start[c]); q < static_cast<std::size_t>(post.start[c + 1]); ++q) {
-          const auto j = static_cast<std::size_t>(post.row[q]);
-          if (!hit[j]) {
-            hit[j] = 1;
-            touched.push_back(post.row[q]);
-          }
-          acc[j] += av * post.value[q];
-        }
-      }
-      cand.clear();
-      for (auto j : touched) {
-        const auto ju = static_cast<std::size_t>(j);
-        const T s = acc[ju];
-        acc[ju] = T(0);
-        hit[ju] = 0;
-        if (self && j == i) continue;
-        if (s == T(0)) continue;
-        if (options.threshold && !(static_cast<double>(s) > *options.threshold)) continue;
-        cand.emplace_back(s, j);
-      }
-      auto better = [](const std::pair<T, std::int32_t>& x, const std::pair<T, std::int32_t>& y) {
-        return x.first > y.first || (x.first == y.first && x.second < y.second);
-      };
-      if (cand.size() > k) {
-        std::nth_element(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(k), cand.end(), better);
-        cand.resize(k);
-      }
-      std::sort(cand.begin(), cand.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
-      out.row_nnz.push_back(static_cast<std::int64_t>(cand.size()));
-      for (const auto& [s, j] : cand) {
-        out.indices.push_back(j);
-        out.data.push_back(s);
-      }
+      std::int32_t size = 0;
+      T floor = floor0;
+      accumulate_row(A, a_values, i, post, 0, n_b, scratch);
+      drain_row(
+          scratch, 0, n_b, [&](std::int32_t, T x) { return x >= floor; },
+          [&](std::int32_t j, T x) {
+            if (self && j == i) return;
+            if (threshold && !(static_cast<double>(x) > *threshold)) return;
+            offer(heap.data(), size, floor, k, Hit<T>{x, j});
+          });
+      out.append(heap.data(), static_cast<std::size_t>(size));
     }
   });
-
-  CsrMatrix<T> result;
-  result.rows = A.rows;
-  result.cols = Bv.rows;
-  std::size_t total = 0;
-  for (const auto& b : blocks) total += b.data.size();
-  result.indices.reserve(total);
-  result.data.reserve(total);
-  result.indptr.reserve(static_cast<std::size_t>(A.rows) + 1);
-  for (auto& b : blocks) {
-    for (auto n : b.row_nnz) result.indptr.push_back(result.indptr.back() + n);
-    result.indices.insert(result.indices.end(), b.indices.begin(), b.indices.end());
-    result.data.insert(result.data.end(), b.data.begin(), b.data.end());
-    b = Block{};
-  }
-  return result;
+  return concatenate(A.rows, Bv.rows, blocks);
 }
 
 #define LEXSIM_TOPK_INSTANTIATE(T, IP, I) \
