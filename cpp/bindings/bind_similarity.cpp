@@ -1,4 +1,4 @@
-// top_k over CSR buffers handed in by the Python layer (no copies of the inputs).
+// The similarity kernels over CSR buffers handed in by the Python layer (no copies of the inputs).
 #include <pybind11/stl.h>
 
 #include <optional>
@@ -41,6 +41,30 @@ py::tuple run(const py::tuple& a, const std::optional<py::tuple>& b, const TopKO
   return csr_to_python(std::move(out));
 }
 
+// Calls fn(view) with the view typed after the tuple's buffers: (data, indices:int32, indptr, rows,
+// cols), data float32/float64 and indptr int32/int64.
+template <class Fn>
+auto with_view(const py::tuple& m, Fn&& fn) {
+  const auto data = m[0].cast<py::array>();
+  const auto indptr = m[2].cast<py::array>();
+  auto call = [&](auto tag_t, auto tag_ip) {
+    using T = decltype(tag_t);
+    using IP = decltype(tag_ip);
+    return fn(make_view<T, IP>(data, m[1].cast<py::array>(), indptr, m[3].cast<std::int64_t>(), m[4].cast<std::int64_t>()));
+  };
+  const bool f32 = data.dtype().is(py::dtype::of<float>());
+  const bool ip32 = indptr.dtype().is(py::dtype::of<std::int32_t>());
+  // Every branch must return the same type: results are handed back as Python objects.
+  if (f32) return ip32 ? call(float{}, std::int32_t{}) : call(float{}, std::int64_t{});
+  return ip32 ? call(double{}, std::int32_t{}) : call(double{}, std::int64_t{});
+}
+
+template <class T>
+py::tuple pairs_to_python(Pairs<T>&& p) {
+  return py::make_tuple(move_to_numpy(std::move(p.rows)), move_to_numpy(std::move(p.cols)),
+                        move_to_numpy(std::move(p.scores)));
+}
+
 }  // namespace
 
 void bind_similarity(py::module_& m) {
@@ -63,6 +87,67 @@ void bind_similarity(py::module_& m) {
       },
       py::arg("a"), py::arg("b"), py::arg("k"), py::arg("threshold"), py::arg("n_jobs"),
       "Top-k cosine similarities between CSR matrices given as buffer tuples.");
+
+  m.def(
+      "similar_pairs",
+      [](const py::tuple& x, double threshold, int n_jobs) {
+        PairsOptions opt;
+        opt.threshold = threshold;
+        opt.n_jobs = n_jobs;
+        return with_view(x, [&](const auto& v) -> py::tuple {
+          auto pairs = without_gil([&] { return similar_pairs(v, opt); });
+          return pairs_to_python(std::move(pairs));
+        });
+      },
+      py::arg("x"), py::arg("threshold"), py::arg("n_jobs"),
+      "Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.");
+
+  m.def(
+      "group",
+      [](const py::tuple& x, double threshold, std::int64_t n_terms, int n_jobs) {
+        GroupOptions opt;
+        opt.threshold = threshold;
+        opt.n_terms = n_terms;
+        opt.n_jobs = n_jobs;
+        return with_view(x, [&](const auto& v) -> py::tuple {
+          auto g = without_gil([&] { return group(v, opt); });
+          return py::make_tuple(move_to_numpy(std::move(g.labels)), move_to_numpy(std::move(g.offsets)),
+                                move_to_numpy(std::move(g.members)), move_to_numpy(std::move(g.representative)),
+                                csr_to_python(std::move(g.top_terms)));
+        });
+      },
+      py::arg("x"), py::arg("threshold"), py::arg("n_terms"), py::arg("n_jobs"),
+      "Story groups: (labels, offsets, members, representative, top_terms CSR buffers).");
+
+  m.def(
+      "top_terms",
+      [](const py::tuple& x, std::int64_t n, int n_jobs) {
+        return with_view(x, [&](const auto& v) -> py::tuple {
+          auto out = without_gil([&] { return top_terms(v, n, n_jobs); });
+          return csr_to_python(std::move(out));
+        });
+      },
+      py::arg("x"), py::arg("n"), py::arg("n_jobs"), "Each row's n largest values as CSR buffers.");
+
+  m.def(
+      "explain",
+      [](const py::tuple& x, std::int64_t i, std::int64_t j) {
+        return with_view(x, [&](const auto& v) -> py::tuple {
+          const auto parts = explain(v, i, j);
+          std::vector<std::int32_t> cols;
+          std::vector<double> contribution, wi, wj;
+          for (const auto& c : parts) {
+            cols.push_back(c.column);
+            contribution.push_back(c.contribution);
+            wi.push_back(c.weight_i);
+            wj.push_back(c.weight_j);
+          }
+          return py::make_tuple(move_to_numpy(std::move(cols)), move_to_numpy(std::move(contribution)),
+                                move_to_numpy(std::move(wi)), move_to_numpy(std::move(wj)));
+        });
+      },
+      py::arg("x"), py::arg("i"), py::arg("j"),
+      "Shared columns of rows i and j with their contributions to the cosine, largest first.");
 }
 
 }  // namespace lexsim::bindings

@@ -12,86 +12,16 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "parallel.hpp"
+#include "rows.hpp"
 
 namespace lexsim {
 namespace {
 
-template <class T, class IndPtr, class Ind>
-void check_view(const CsrView<T, IndPtr, Ind>& m, const char* name) {
-  if (m.rows < 0 || m.cols < 0) throw InvalidArgument(std::string(name) + " has a negative shape");
-  if (m.rows > 0 && m.indptr == nullptr) throw InvalidArgument(std::string(name) + " has no indptr");
-  if (m.rows > 0 && m.indptr[0] != 0) throw InvalidArgument(std::string(name) + ".indptr[0] must be 0");
-  for (std::int64_t r = 0; r < m.rows; ++r) {
-    if (m.indptr[r + 1] < m.indptr[r]) throw InvalidArgument(std::string(name) + ".indptr is not non-decreasing at row " + std::to_string(r));
-  }
-  const auto nnz = m.rows > 0 ? static_cast<std::int64_t>(m.indptr[m.rows]) : 0;
-  for (std::int64_t k = 0; k < nnz; ++k) {
-    if (m.indices[k] < 0 || static_cast<std::int64_t>(m.indices[k]) >= m.cols)
-      throw InvalidArgument(std::string(name) + " has column index " + std::to_string(static_cast<long long>(m.indices[k])) +
-                            " out of range at position " + std::to_string(k));
-    if (!std::isfinite(static_cast<double>(m.data[k])))
-      throw InvalidArgument(std::string(name) + " contains a non-finite value (NaN or inf) at position " + std::to_string(k));
-  }
-}
+using detail::check_view;
+using detail::Postings;
+using detail::transpose;
+using detail::unit_rows;
 
-// Row-normalised copy of the values (cosine = dot product of unit rows); zero rows stay zero.
-// Normally x / sqrt(sum x^2) in the data type, exactly as scikit-learn's normalize(); only when the
-// squares overflow or vanish is the row first scaled by its largest magnitude.
-template <class T, class IndPtr, class Ind>
-std::vector<T> unit_rows(const CsrView<T, IndPtr, Ind>& m) {
-  const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
-  std::vector<T> out(m.data, m.data + nnz);
-  for (std::int64_t r = 0; r < m.rows; ++r) {
-    const auto b = static_cast<std::size_t>(m.indptr[r]), e = static_cast<std::size_t>(m.indptr[r + 1]);
-    T sum = 0;
-    for (std::size_t k = b; k < e; ++k) sum += out[k] * out[k];
-    if (std::isfinite(sum) && sum >= std::numeric_limits<T>::min()) {
-      const T norm = std::sqrt(sum);
-      for (std::size_t k = b; k < e; ++k) out[k] /= norm;
-      continue;
-    }
-    double scale = 0;
-    for (std::size_t k = b; k < e; ++k) scale = std::max(scale, std::abs(static_cast<double>(out[k])));
-    if (scale == 0.0) continue;  // an all-zero row
-    double scaled = 0;
-    for (std::size_t k = b; k < e; ++k) {
-      const double v = static_cast<double>(out[k]) / scale;
-      scaled += v * v;
-    }
-    const double norm = std::sqrt(scaled);
-    for (std::size_t k = b; k < e; ++k) out[k] = static_cast<T>(static_cast<double>(out[k]) / scale / norm);
-  }
-  return out;
-}
-
-// Column-major copy of B (its transpose in CSR): for each column, the rows holding it.
-template <class T>
-struct Postings {
-  std::vector<std::int64_t> start;
-  std::vector<std::int32_t> row;
-  std::vector<T> value;
-};
-
-template <class T, class IndPtr, class Ind>
-Postings<T> transpose(const CsrView<T, IndPtr, Ind>& m, const std::vector<T>& values) {
-  Postings<T> p;
-  p.start.assign(static_cast<std::size_t>(m.cols) + 1, 0);
-  const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
-  for (std::size_t k = 0; k < nnz; ++k) ++p.start[static_cast<std::size_t>(m.indices[k]) + 1];
-  for (std::size_t c = 0; c < static_cast<std::size_t>(m.cols); ++c) p.start[c + 1] += p.start[c];
-  p.row.resize(nnz);
-  p.value.resize(nnz);
-  std::vector<std::int64_t> fill(p.start.begin(), p.start.end() - 1);
-  for (std::int64_t r = 0; r < m.rows; ++r) {
-    for (auto k = static_cast<std::size_t>(m.indptr[r]); k < static_cast<std::size_t>(m.indptr[r + 1]); ++k) {
-      const auto c = static_cast<std::size_t>(m.indices[k]);
-      const auto at = static_cast<std::size_t>(fill[c]++);
-      p.row[at] = static_cast<std::int32_t>(r);
-      p.value[at] = values[k];
-    }
-  }
-  return p;
-}
 
 // One scored candidate. `better` is the ranking everywhere: higher score, ties to the lower index.
 template <class T>

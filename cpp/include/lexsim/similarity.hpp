@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "lexsim/sparse.hpp"
 
@@ -32,5 +33,78 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
 SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options = {});
 SparseMatrix<double> top_k(const SparseMatrix<double>& A, const SparseMatrix<double>& B,
                            const TopKOptions& options = {});
+
+struct PairsOptions {
+  /// Keep pairs whose cosine similarity is at least this; in (0, 1].
+  double threshold = 0.5;
+  /// Worker threads; the result does not depend on it.
+  int n_jobs = 1;
+};
+
+/// Pairs of rows as three parallel arrays, sorted by (row, col).
+template <class T>
+struct Pairs {
+  std::vector<std::int32_t> rows;
+  std::vector<std::int32_t> cols;
+  std::vector<T> scores;
+
+  std::size_t size() const noexcept { return scores.size(); }
+};
+
+/// Every pair of rows i < j of X with cosine similarity >= options.threshold, exactly (rows are
+/// L2-normalised on the fly). Scores are bit-identical to top_k's. All-pairs search with prefix
+/// filtering (Bayardo et al. 2007) and L2 bounds: only pairs that share one of the few rare,
+/// heavy features a match needs are ever scored.
+template <class T, class IndPtr, class Ind>
+Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& options);
+Pairs<double> similar_pairs(const SparseMatrix<double>& X, const PairsOptions& options);
+
+struct GroupOptions {
+  /// Documents are in one group when a chain of pairs with cosine >= threshold links them.
+  double threshold = 0.5;
+  /// How many of each group's heaviest centroid columns to report.
+  std::int64_t n_terms = 10;
+  int n_jobs = 1;
+};
+
+/// Story groups: the connected components of the graph of similar pairs (single linkage).
+/// Groups are numbered by decreasing size, ties by their first member; every row is in a group
+/// (a row similar to no other is a group of one).
+template <class T>
+struct Groups {
+  std::vector<std::int32_t> labels;          ///< per row of X: its group
+  std::vector<std::int64_t> offsets;         ///< group g is members[offsets[g], offsets[g + 1])
+  std::vector<std::int32_t> members;         ///< increasing within each group
+  std::vector<std::int32_t> representative;  ///< per group: the member with the largest summed
+                                             ///< cosine to the others (ties: the lower row)
+  CsrMatrix<T> top_terms;                    ///< groups x columns: the n_terms largest columns of
+                                             ///< each group's centroid (mean of its unit rows)
+
+  std::size_t size() const noexcept { return representative.size(); }
+};
+
+template <class T, class IndPtr, class Ind>
+Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options);
+Groups<double> group(const SparseMatrix<double>& X, const GroupOptions& options);
+
+/// Each row's n largest stored values (a document's key terms in a TF-IDF matrix); ties go to the
+/// lower column, zeros are left out. Result: same shape as X, columns sorted within each row.
+template <class T, class IndPtr, class Ind>
+CsrMatrix<T> top_terms(const CsrView<T, IndPtr, Ind>& X, std::int64_t n, int n_jobs = 1);
+SparseMatrix<double> top_terms(const SparseMatrix<double>& X, std::int64_t n, int n_jobs = 1);
+
+/// One shared column's part of the cosine similarity of two rows.
+struct Contribution {
+  std::int32_t column;
+  double contribution;  ///< unit_i[column] * unit_j[column]
+  double weight_i;      ///< unit_i[column]
+  double weight_j;      ///< unit_j[column]
+};
+
+/// Why rows i and j of X match: every shared column with its contribution, largest first (ties:
+/// lower column). The contributions add up to the cosine similarity of the two rows.
+template <class T, class IndPtr, class Ind>
+std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t i, std::int64_t j);
+std::vector<Contribution> explain(const SparseMatrix<double>& X, std::int64_t i, std::int64_t j);
 
 }  // namespace lexsim

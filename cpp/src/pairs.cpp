@@ -1,0 +1,318 @@
+// similar_pairs (all pairs above a cosine threshold) and story groups built on it.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lexsim/errors.hpp"
+#include "lexsim/interrupt.hpp"
+#include "lexsim/similarity.hpp"
+#include "parallel.hpp"
+#include "rows.hpp"
+
+namespace lexsim {
+namespace {
+
+// Relative slack on every bound, far above the rounding of a sum of a few thousand products: a
+// bound may let a few extra candidates through to the exact check, never keep a match out.
+constexpr double kSlack = 1e-9;
+
+void check_threshold(double threshold) {
+  if (std::isnan(threshold)) throw InvalidArgument("threshold must not be NaN");
+  if (!(threshold > 0.0 && threshold <= 1.0))
+    throw InvalidArgument("threshold must be in (0, 1] (a threshold <= 0 would pair every two documents); got " +
+                          std::to_string(threshold));
+}
+
+// The index of the prefix-filtering search. Columns are ranked from the most to the least
+// frequent; each row splits, in that order, into a prefix whose norm is below the threshold and
+// the suffix. If two unit rows have cosine >= t, the shared column that comes last in the order
+// lies in both suffixes (otherwise every shared column is in one row's prefix, and Cauchy-Schwarz
+// bounds the cosine by that prefix's norm, < t). So only suffix columns are indexed and probed.
+template <class T>
+struct PrefixIndex {
+  std::vector<double> prefix_norm;       // per row: the norm of its prefix (with slack)
+  std::vector<std::uint8_t> suffix_at;   // per stored value: 1 when it is in its row's suffix
+  detail::Postings<T> suffix;            // per column: the rows holding it in their suffix
+};
+
+template <class T, class IndPtr, class Ind>
+PrefixIndex<T> build_index(const CsrView<T, IndPtr, Ind>& X, const std::vector<T>& values, double t) {
+  const auto cols = static_cast<std::size_t>(X.cols);
+  const auto nnz = X.rows > 0 ? static_cast<std::size_t>(X.indptr[X.rows]) : 0;
+  std::vector<std::int64_t> df(cols, 0);
+  for (std::size_t p = 0; p < nnz; ++p) ++df[static_cast<std::size_t>(X.indices[p])];
+  std::vector<std::int32_t> by_df(cols);
+  std::iota(by_df.begin(), by_df.end(), 0);
+  std::stable_sort(by_df.begin(), by_df.end(), [&](std::int32_t a, std::int32_t b) { return df[a] > df[b]; });
+  std::vector<std::int32_t> rank(cols);
+  for (std::size_t r = 0; r < cols; ++r) rank[static_cast<std::size_t>(by_df[r])] = static_cast<std::int32_t>(r);
+
+  PrefixIndex<T> index;
+  index.prefix_norm.assign(static_cast<std::size_t>(X.rows), 0.0);
+  index.suffix_at.assign(nnz, 0);
+  std::vector<std::size_t> order;
+  for (std::int64_t r = 0; r < X.rows; ++r) {
+    const auto b = static_cast<std::size_t>(X.indptr[r]), e = static_cast<std::size_t>(X.indptr[r + 1]);
+    order.resize(e - b);
+    std::iota(order.begin(), order.end(), b);
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return rank[static_cast<std::size_t>(X.indices[x])] < rank[static_cast<std::size_t>(X.indices[y])];
+    });
+    double sum = 0;
+    std::size_t cut = 0;
+    for (; cut < order.size(); ++cut) {
+      const double v = static_cast<double>(values[order[cut]]);
+      if (std::sqrt(sum + v * v) * (1 + kSlack) >= t) break;
+      sum += v * v;
+    }
+    index.prefix_norm[static_cast<std::size_t>(r)] = std::sqrt(sum) * (1 + kSlack);
+    for (std::size_t q = cut; q < order.size(); ++q) index.suffix_at[order[q]] = 1;
+  }
+
+  // Posting lists over the suffix entries only, rows increasing.
+  auto& post = index.suffix;
+  post.start.assign(cols + 1, 0);
+  for (std::size_t p = 0; p < nnz; ++p)
+    if (index.suffix_at[p]) ++post.start[static_cast<std::size_t>(X.indices[p]) + 1];
+  for (std::size_t c = 0; c < cols; ++c) post.start[c + 1] += post.start[c];
+  post.row.resize(static_cast<std::size_t>(post.start[cols]));
+  post.value.resize(post.row.size());
+  std::vector<std::int64_t> fill(post.start.begin(), post.start.end() - 1);
+  for (std::int64_t r = 0; r < X.rows; ++r) {
+    for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p) {
+      if (!index.suffix_at[p]) continue;
+      const auto at = static_cast<std::size_t>(fill[static_cast<std::size_t>(X.indices[p])]++);
+      post.row[at] = static_cast<std::int32_t>(r);
+      post.value[at] = values[p];
+    }
+  }
+  return index;
+}
+
+}  // namespace
+
+template <class T, class IndPtr, class Ind>
+Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& options) {
+  check_threshold(options.threshold);
+  detail::check_view(X, "X");
+  if (X.rows > INT32_MAX) throw InvalidArgument("X has more than 2^31-1 rows");
+  const double t = options.threshold;
+  const std::vector<T> values = detail::unit_rows(X);
+  const PrefixIndex<T> index = build_index(X, values, t);
+  const auto& post = index.suffix;
+  const auto rows = static_cast<std::int32_t>(X.rows);
+
+  // Rows early in the matrix pair with more rows: chunks handed out on demand, each writing its
+  // own slot, concatenated in order.
+  constexpr std::int64_t kChunk = 64;
+  const auto n_chunks = static_cast<std::size_t>((X.rows + kChunk - 1) / kChunk);
+  std::vector<Pairs<T>> found(n_chunks);
+  const int workers = detail::resolve_jobs(options.n_jobs, X.rows);
+  struct Scratch {
+    std::vector<T> acc, dense;
+    std::vector<std::int64_t> stamp;
+    std::vector<std::int32_t> touched;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(workers));
+  detail::parallel_chunks(X.rows, workers, kChunk, [&](int w, std::int64_t begin, std::int64_t end) {
+    Scratch& s = scratch[static_cast<std::size_t>(w)];
+    if (s.acc.empty() && rows > 0) {
+      s.acc.assign(static_cast<std::size_t>(rows), T(0));
+      s.stamp.assign(static_cast<std::size_t>(rows), -1);
+      s.dense.assign(static_cast<std::size_t>(X.cols), T(0));
+    }
+    Pairs<T>& out = found[static_cast<std::size_t>(begin / kChunk)];
+    for (std::int64_t x = begin; x < end; ++x) {
+      if (w == 0) detail::poll_interrupt();
+      const auto xb = static_cast<std::size_t>(X.indptr[x]), xe = static_cast<std::size_t>(X.indptr[x + 1]);
+      // Partial dot products over the columns in both suffixes, with the later rows only.
+      s.touched.clear();
+      for (std::size_t p = xb; p < xe; ++p) {
+        if (!index.suffix_at[p]) continue;
+        const auto c = static_cast<std::size_t>(X.indices[p]);
+        const std::int32_t* first = post.row.data() + post.start[c];
+        const std::int32_t* last = post.row.data() + post.start[c + 1];
+        const std::int32_t* q = std::upper_bound(first, last, static_cast<std::int32_t>(x));
+        const T xv = values[p];
+        for (const T* v = post.value.data() + (q - post.row.data()); q != last; ++q, ++v) {
+          const auto y = static_cast<std::size_t>(*q);
+          if (s.stamp[y] != x) {
+            s.stamp[y] = x;
+            s.touched.push_back(*q);
+          }
+          s.acc[y] += xv * *v;
+        }
+      }
+      if (s.touched.empty()) continue;
+      // The rest of a dot product runs over columns in one of the two prefixes; prefixes are
+      // nested (one global order), so it is at most the larger prefix norm.
+      for (std::size_t p = xb; p < xe; ++p) s.dense[static_cast<std::size_t>(X.indices[p])] = values[p];
+      std::sort(s.touched.begin(), s.touched.end());
+      const double px = index.prefix_norm[static_cast<std::size_t>(x)];
+      for (const std::int32_t y : s.touched) {
+        const auto yu = static_cast<std::size_t>(y);
+        const double upper = (static_cast<double>(s.acc[yu]) + std::max(px, index.prefix_norm[yu])) * (1 + kSlack);
+        s.acc[yu] = T(0);
+        if (upper < t) continue;
+        // The exact score, over the shared columns in increasing order as top_k sums it.
+        T dot = T(0);
+        for (auto q = static_cast<std::size_t>(X.indptr[y]); q < static_cast<std::size_t>(X.indptr[y + 1]); ++q)
+          dot += s.dense[static_cast<std::size_t>(X.indices[q])] * values[q];
+        if (static_cast<double>(dot) >= t) {
+          out.rows.push_back(static_cast<std::int32_t>(x));
+          out.cols.push_back(y);
+          out.scores.push_back(dot);
+        }
+      }
+      for (std::size_t p = xb; p < xe; ++p) s.dense[static_cast<std::size_t>(X.indices[p])] = T(0);
+    }
+  });
+
+  Pairs<T> result;
+  std::size_t total = 0;
+  for (const auto& f : found) total += f.size();
+  result.rows.reserve(total);
+  result.cols.reserve(total);
+  result.scores.reserve(total);
+  for (auto& f : found) {
+    result.rows.insert(result.rows.end(), f.rows.begin(), f.rows.end());
+    result.cols.insert(result.cols.end(), f.cols.begin(), f.cols.end());
+    result.scores.insert(result.scores.end(), f.scores.begin(), f.scores.end());
+    f = Pairs<T>{};
+  }
+  return result;
+}
+
+template <class T, class IndPtr, class Ind>
+Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
+  if (options.n_terms < 0) throw InvalidArgument("n_terms must be >= 0; got " + std::to_string(options.n_terms));
+  PairsOptions po;
+  po.threshold = options.threshold;
+  po.n_jobs = options.n_jobs;
+  const Pairs<T> pairs = similar_pairs(X, po);
+  const auto n = static_cast<std::size_t>(X.rows);
+
+  // Connected components (union-find, the root being the lowest row of its component).
+  std::vector<std::int32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](std::int32_t v) {
+    while (parent[static_cast<std::size_t>(v)] != v) {
+      parent[static_cast<std::size_t>(v)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(v)])];
+      v = parent[static_cast<std::size_t>(v)];
+    }
+    return v;
+  };
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    const std::int32_t a = find(pairs.rows[p]), b = find(pairs.cols[p]);
+    if (a != b) parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
+  }
+  std::vector<std::int64_t> size(n, 0);
+  for (std::size_t v = 0; v < n; ++v) ++size[static_cast<std::size_t>(find(static_cast<std::int32_t>(v)))];
+  std::vector<std::int32_t> roots;
+  for (std::size_t v = 0; v < n; ++v)
+    if (parent[v] == static_cast<std::int32_t>(v)) roots.push_back(static_cast<std::int32_t>(v));
+  std::stable_sort(roots.begin(), roots.end(), [&](std::int32_t a, std::int32_t b) {
+    return size[static_cast<std::size_t>(a)] > size[static_cast<std::size_t>(b)];
+  });
+
+  Groups<T> g;
+  const std::size_t n_groups = roots.size();
+  std::vector<std::int32_t> label_of_root(n, -1);
+  g.offsets.assign(n_groups + 1, 0);
+  for (std::size_t l = 0; l < n_groups; ++l) {
+    label_of_root[static_cast<std::size_t>(roots[l])] = static_cast<std::int32_t>(l);
+    g.offsets[l + 1] = g.offsets[l] + size[static_cast<std::size_t>(roots[l])];
+  }
+  g.labels.resize(n);
+  g.members.resize(n);
+  std::vector<std::int64_t> fill(g.offsets.begin(), g.offsets.end() - 1);
+  for (std::size_t v = 0; v < n; ++v) {
+    const std::int32_t l = label_of_root[static_cast<std::size_t>(find(static_cast<std::int32_t>(v)))];
+    g.labels[v] = l;
+    g.members[static_cast<std::size_t>(fill[static_cast<std::size_t>(l)]++)] = static_cast<std::int32_t>(v);
+  }
+
+  // Centroids (mean of unit rows) give each member's summed cosine to the others in one pass:
+  // sum_j cos(i, j) = u_i . (sum_j u_j) - u_i . u_i.
+  const std::vector<T> values = detail::unit_rows(X);
+  g.representative.resize(n_groups);
+  g.top_terms.rows = static_cast<std::int64_t>(n_groups);
+  g.top_terms.cols = X.cols;
+  std::vector<double> centroid(static_cast<std::size_t>(X.cols), 0.0);
+  std::vector<std::uint8_t> in_use(static_cast<std::size_t>(X.cols), 0);
+  std::vector<std::int32_t> used;
+  std::vector<std::pair<double, std::int32_t>> heavy;
+  for (std::size_t l = 0; l < n_groups; ++l) {
+    if ((l & 255) == 0) detail::poll_interrupt();
+    const auto mb = static_cast<std::size_t>(g.offsets[l]), me = static_cast<std::size_t>(g.offsets[l + 1]);
+    used.clear();
+    for (std::size_t m = mb; m < me; ++m) {
+      const auto r = static_cast<std::size_t>(g.members[m]);
+      for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p) {
+        const auto c = static_cast<std::size_t>(X.indices[p]);
+        if (!in_use[c]) {
+          in_use[c] = 1;
+          used.push_back(static_cast<std::int32_t>(c));
+        }
+        centroid[c] += static_cast<double>(values[p]);
+      }
+    }
+    std::int32_t best = g.members[mb];
+    double best_sum = -std::numeric_limits<double>::infinity();
+    for (std::size_t m = mb; m < me && me - mb > 1; ++m) {
+      const auto r = static_cast<std::size_t>(g.members[m]);
+      double dot = 0, self = 0;
+      for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p) {
+        const double v = static_cast<double>(values[p]);
+        dot += v * centroid[static_cast<std::size_t>(X.indices[p])];
+        self += v * v;
+      }
+      if (dot - self > best_sum) {
+        best_sum = dot - self;
+        best = g.members[m];
+      }
+    }
+    g.representative[l] = best;
+    heavy.clear();
+    const auto count = static_cast<double>(me - mb);
+    for (const std::int32_t c : used) {
+      const double w = centroid[static_cast<std::size_t>(c)] / count;
+      centroid[static_cast<std::size_t>(c)] = 0.0;
+      in_use[static_cast<std::size_t>(c)] = 0;
+      if (w != 0.0) heavy.emplace_back(w, c);
+    }
+    const auto keep = std::min(heavy.size(), static_cast<std::size_t>(options.n_terms));
+    std::partial_sort(heavy.begin(), heavy.begin() + static_cast<std::ptrdiff_t>(keep), heavy.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    heavy.resize(keep);
+    std::sort(heavy.begin(), heavy.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [w, c] : heavy) {
+      g.top_terms.indices.push_back(c);
+      g.top_terms.data.push_back(static_cast<T>(w));
+    }
+    g.top_terms.indptr.push_back(static_cast<std::int64_t>(g.top_terms.data.size()));
+  }
+  return g;
+}
+
+#define LEXSIM_PAIRS_INSTANTIATE(T, IP, I)                                                         \
+  template Pairs<T> similar_pairs<T, IP, I>(const CsrView<T, IP, I>&, const PairsOptions&); \
+  template Groups<T> group<T, IP, I>(const CsrView<T, IP, I>&, const GroupOptions&);
+LEXSIM_PAIRS_INSTANTIATE(double, std::int64_t, std::int32_t)
+LEXSIM_PAIRS_INSTANTIATE(float, std::int64_t, std::int32_t)
+LEXSIM_PAIRS_INSTANTIATE(double, std::int32_t, std::int32_t)
+LEXSIM_PAIRS_INSTANTIATE(float, std::int32_t, std::int32_t)
+#undef LEXSIM_PAIRS_INSTANTIATE
+
+Pairs<double> similar_pairs(const SparseMatrix<double>& X, const PairsOptions& options) {
+  return similar_pairs(view(X), options);
+}
+
+Groups<double> group(const SparseMatrix<double>& X, const GroupOptions& options) { return group(view(X), options); }
+
+}  // namespace lexsim
