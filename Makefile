@@ -38,7 +38,7 @@ $(VENV)/.stamp-deps: pyproject.toml
 	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
-	  "scikit-learn>=1.2" "pytest>=7" "pybind11-stubgen>=2.5"
+	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5"
 	@touch $@
 
 venv: $(VENV)/.stamp-deps
@@ -78,6 +78,8 @@ test: cpp-test consumer pytest bench-smoke
 bench-smoke: python
 	@$(PY) -c "import gensim" 2>/dev/null || $(PIP) install -q "gensim>=4.4,<5" || \
 	  echo "note: gensim could not be installed; the smoke run skips it"
+	@$(PY) -c "import sparse_dot_topn" 2>/dev/null || $(PIP) install -q "sparse_dot_topn>=1.1" || \
+	  echo "note: sparse_dot_topn could not be installed; the smoke run skips it"
 	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; } || \
 	  echo "note: valgrind is missing; instructions per byte are not counted"

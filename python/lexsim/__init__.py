@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._errors import LexsimError, NotFittedError, UnicodeError
-from .similarity import top_k
+from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
     CountVectorizer,
@@ -26,13 +26,20 @@ unicode_version: str = _core.unicode_version
 __all__ = [
     "CountVectorizer",
     "ENGLISH_STOP_WORDS",
+    "Explanation",
+    "Group",
     "LexsimError",
     "NotFittedError",
+    "StoryGroups",
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",
+    "explain",
+    "group",
+    "similar_pairs",
     "strip_accents_ascii",
     "strip_accents_unicode",
     "top_k",
+    "top_terms",
     "unicode_version",
 ]

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'top_k', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -457,9 +457,25 @@ def english_stop_words() -> list[str]:
     """
     scikit-learn's English stop-word list.
     """
+def explain(x: tuple, i: typing.SupportsInt | typing.SupportsIndex, j: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Shared columns of rows i and j with their contributions to the cosine, largest first.
+    """
+def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_terms: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Story groups: (labels, offsets, members, representative, top_terms CSR buffers).
+    """
+def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.
+    """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Top-k cosine similarities between CSR matrices given as buffer tuples.
+    """
+def top_terms(x: tuple, n: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Each row's n largest values as CSR buffers.
     """
 __version__: str = '0.1.0'
 unicode_version: str = '15.0.0'

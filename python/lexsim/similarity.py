@@ -1,10 +1,12 @@
-"""Cosine similarity between the rows of sparse matrices."""
+"""Cosine similarity between the rows of sparse matrices: neighbours, pairs, story groups, key
+terms and why two documents match."""
 
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Optional
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
 import scipy.sparse as sp
@@ -12,7 +14,69 @@ import scipy.sparse as sp
 from . import _core
 from ._sparse import as_core_csr, csr_from_buffers
 
-__all__ = ["top_k"]
+Term = Union[str, int]
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def _threshold(value: Any, *, low: float, low_inclusive: bool) -> float:
+    """A cosine threshold: a real number in [low, 1] (or (low, 1]), never NaN."""
+    if not (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+        raise TypeError(f"threshold must be a number, got {type(value).__name__}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError("threshold must not be NaN")
+    ok = (low <= value if low_inclusive else low < value) and value <= 1.0
+    if not ok:
+        interval = f"[{low:g}, 1]" if low_inclusive else f"({low:g}, 1]"
+        extra = "" if low_inclusive else " (a threshold <= 0 would pair every two documents)"
+        raise ValueError(f"threshold must be in {interval}{extra}, got {value!r}")
+    return value
+
+
+def _jobs(n_jobs: Any) -> int:
+    if n_jobs is None:
+        return 1
+    if not (isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and (n_jobs >= 1 or n_jobs == -1)):
+        raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
+    return int(n_jobs)
+
+
+def _feature_names(vectorizer: Any, n_features: int) -> Optional[np.ndarray]:
+    """Column names from a fitted vectorizer (anything with get_feature_names_out) or a sequence;
+    None keeps column indices."""
+    if vectorizer is None:
+        return None
+    if hasattr(vectorizer, "get_feature_names_out"):
+        names = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
+    elif isinstance(vectorizer, (str, bytes)) or not isinstance(vectorizer, Sequence) and not isinstance(
+        vectorizer, np.ndarray
+    ):
+        raise TypeError(
+            "vectorizer must be a fitted vectorizer (with get_feature_names_out), a sequence of "
+            f"feature names or None, got {type(vectorizer).__name__}"
+        )
+    else:
+        names = np.asarray(list(vectorizer), dtype=object)
+    if len(names) != n_features:
+        raise ValueError(f"the vectorizer has {len(names)} features but X has {n_features} columns")
+    return names
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("as_frame=True and to_frame() need pandas: pip install pandas") from e
+    return pandas
+
+__all__ = ["Explanation", "Group", "StoryGroups", "explain", "group", "similar_pairs", "top_k", "top_terms"]
 
 
 def top_k(
@@ -54,20 +118,10 @@ def top_k(
     >>> lexsim.top_k(X, k=1).toarray().round(2).tolist()
     [[0.0, 0.37, 0.0], [0.37, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
-    if not (isinstance(k, numbers.Integral) and not isinstance(k, bool)):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if k <= 0:
-        raise ValueError(f"k must be a positive integer, got {k}")
+    k = _positive_int(k, "k")
     if threshold is not None:
-        if not (isinstance(threshold, numbers.Real) and not isinstance(threshold, bool)):
-            raise TypeError(f"threshold must be a number or None, got {type(threshold).__name__}")
-        if math.isnan(threshold):
-            raise ValueError("threshold must not be NaN")
-        if not -1.0 <= float(threshold) <= 1.0:
-            raise ValueError(f"threshold must be in [-1, 1], got {threshold}")
-        threshold = float(threshold)
-    if n_jobs is not None and not (isinstance(n_jobs, numbers.Integral) and (n_jobs >= 1 or n_jobs == -1)):
-        raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
+        threshold = _threshold(threshold, low=-1.0, low_inclusive=True)
+    jobs = _jobs(n_jobs)
     self_join = B is None or B is A
     a = as_core_csr(A, "A")
     b = None
@@ -82,5 +136,321 @@ def top_k(
         if a[2].dtype != b[2].dtype:
             a = a[:2] + (a[2].astype(np.int64),) + a[3:]
             b = b[:2] + (b[2].astype(np.int64),) + b[3:]
-    parts = _core.top_k(a, b, int(k), threshold, 1 if n_jobs is None else int(n_jobs))
+    parts = _core.top_k(a, b, k, threshold, jobs)
     return csr_from_buffers(parts)
+
+
+def similar_pairs(
+    X: Any,
+    threshold: float,
+    n_jobs: Optional[int] = None,
+    *,
+    as_frame: bool = False,
+) -> Any:
+    """Every pair of rows ``i < j`` whose cosine similarity is at least ``threshold``, exactly.
+
+    An all-pairs search with prefix filtering and L2 bounds: rows are split into a prefix of
+    frequent, light columns and a suffix of rare, heavy ones, and only pairs that share a suffix
+    column are ever scored. Far faster than a brute-force product for thresholds that mean
+    "the same story" (0.5 and above). Scores are bit-identical to :func:`top_k`'s.
+
+    Parameters
+    ----------
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        Rows to compare, e.g. a TF-IDF matrix (L2-normalised on the fly).
+    threshold : float in (0, 1]
+        Keep pairs with cosine ``>= threshold``.
+    n_jobs : int, default=None
+        Threads (``None`` = 1, ``-1`` = all cores); the result does not depend on it.
+    as_frame : bool, default=False
+        Return a pandas DataFrame with columns ``i, j, score`` instead.
+
+    Returns
+    -------
+    rows, cols, scores : ndarray of int32, int32 and X's float type
+        Sorted by ``(rows, cols)``; ``rows[p] < cols[p]``.
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> X = lexsim.TfidfVectorizer().fit_transform(["a red apple", "a red apple!", "blue sky"])
+    >>> rows, cols, scores = lexsim.similar_pairs(X, 0.9)
+    >>> rows.tolist(), cols.tolist(), scores.round(6).tolist()
+    ([0], [1], [1.0])
+    """
+    t = _threshold(threshold, low=0.0, low_inclusive=False)
+    jobs = _jobs(n_jobs)
+    rows, cols, scores = _core.similar_pairs(as_core_csr(X, "X"), t, jobs)
+    if as_frame:
+        return _pandas().DataFrame({"i": rows, "j": cols, "score": scores})
+    return rows, cols, scores
+
+
+@dataclass(frozen=True)
+class Group:
+    """One story group.
+
+    Attributes
+    ----------
+    label : int
+        The group's number; 0 is the largest group.
+    members : ndarray of int32
+        Row indices, increasing.
+    representative : int
+        The member with the largest summed cosine similarity to the other members (the lowest
+        row on ties; the only member of a group of one).
+    top_terms : list of (term, weight)
+        The heaviest columns of the group's centroid (the mean of its L2-normalised rows),
+        largest first; terms are feature names when a vectorizer was given, else column indices.
+    """
+
+    label: int
+    members: np.ndarray
+    representative: int
+    top_terms: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True)
+class StoryGroups:
+    """The result of :func:`group`: a label per document and the groups, largest first.
+
+    Attributes
+    ----------
+    labels : ndarray of int32 of shape (n_samples,)
+        Each document's group.
+    groups : list of Group
+        Indexed by label.
+    """
+
+    labels: np.ndarray
+    groups: list
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __iter__(self) -> Iterator[Group]:
+        return iter(self.groups)
+
+    def __getitem__(self, label: int) -> Group:
+        return self.groups[label]
+
+    def to_frame(self) -> Any:
+        """One row per group: label, size, representative, members and top terms (pandas)."""
+        pd = _pandas()
+        return pd.DataFrame(
+            {
+                "label": [g.label for g in self.groups],
+                "size": [len(g) for g in self.groups],
+                "representative": [g.representative for g in self.groups],
+                "members": [g.members.tolist() for g in self.groups],
+                "top_terms": [[t for t, _ in g.top_terms] for g in self.groups],
+            }
+        ).set_index("label")
+
+
+def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
+    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column)."""
+    data, indices, indptr, _shape = parts
+    out = []
+    for r in range(len(indptr) - 1):
+        b, e = int(indptr[r]), int(indptr[r + 1])
+        cols, vals = indices[b:e], data[b:e]
+        order = np.lexsort((cols, -vals))
+        out.append(
+            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[order], vals[order])]
+        )
+    return out
+
+
+def group(
+    X: Any,
+    threshold: float,
+    *,
+    vectorizer: Any = None,
+    n_terms: int = 10,
+    n_jobs: Optional[int] = None,
+) -> StoryGroups:
+    """Story groups: documents linked by a chain of pairs with cosine ``>= threshold``.
+
+    The groups are the connected components of :func:`similar_pairs` (single linkage), so the
+    result is exact and does not depend on the order of the documents. Near-duplicate detection is
+    the same call with a high threshold (0.9 and above). Every document gets a label; a document
+    similar to no other is a group of one.
+
+    Parameters
+    ----------
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        Rows to group, e.g. a TF-IDF matrix.
+    threshold : float in (0, 1]
+        Link two documents when their cosine is at least this.
+    vectorizer : fitted vectorizer or sequence of str, default=None
+        Gives the names of the top terms; without it they are column indices.
+    n_terms : int, default=10
+        How many top terms to report per group.
+    n_jobs : int, default=None
+        Threads for the pair search (``None`` = 1, ``-1`` = all cores).
+
+    Returns
+    -------
+    StoryGroups
+        ``labels`` per document, and ``groups`` numbered by decreasing size (ties: first member).
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> docs = ["Putin met Assad in Moscow", "Assad met Putin in Moscow", "Rain in Paris"]
+    >>> vec = lexsim.TfidfVectorizer()
+    >>> groups = lexsim.group(vec.fit_transform(docs), 0.8, vectorizer=vec, n_terms=2)
+    >>> groups.labels.tolist()
+    [0, 0, 1]
+    >>> groups[0].members.tolist(), groups[0].representative, [t for t, _ in groups[0].top_terms]
+    ([0, 1], 0, ['assad', 'met'])
+    """
+    t = _threshold(threshold, low=0.0, low_inclusive=False)
+    n_terms = _positive_int(n_terms, "n_terms")
+    jobs = _jobs(n_jobs)
+    a = as_core_csr(X, "X")
+    names = _feature_names(vectorizer, a[4])
+    labels, offsets, members, representative, terms = _core.group(a, t, n_terms, jobs)
+    ranked = _ranked_rows(terms, names)
+    groups = [
+        Group(
+            label=g,
+            members=members[int(offsets[g]) : int(offsets[g + 1])],
+            representative=int(representative[g]),
+            top_terms=ranked[g],
+        )
+        for g in range(len(representative))
+    ]
+    return StoryGroups(labels=labels, groups=groups)
+
+
+def top_terms(
+    vectorizer: Any,
+    X: Any,
+    n: int = 10,
+    *,
+    n_jobs: Optional[int] = None,
+    as_frame: bool = False,
+) -> Any:
+    """Each document's ``n`` highest-weighted terms, largest first (ties: the lower column).
+
+    Parameters
+    ----------
+    vectorizer : fitted vectorizer, sequence of str, or None
+        Gives the term names (``get_feature_names_out()``); None keeps column indices.
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        Document weights, e.g. from ``vectorizer.transform``.
+    n : int, default=10
+        Terms per document.
+    n_jobs : int, default=None
+        Threads (``None`` = 1, ``-1`` = all cores).
+    as_frame : bool, default=False
+        Return a long pandas DataFrame with columns ``doc, rank, term, weight`` instead.
+
+    Returns
+    -------
+    list of list of (term, weight)
+        One list per row of X; zero weights are left out.
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> vec = lexsim.TfidfVectorizer()
+    >>> X = vec.fit_transform(["the cat sat", "the dog sat on the dog"])
+    >>> [term for term, _ in lexsim.top_terms(vec, X, n=2)[1]]
+    ['dog', 'the']
+    """
+    n = _positive_int(n, "n")
+    jobs = _jobs(n_jobs)
+    a = as_core_csr(X, "X")
+    names = _feature_names(vectorizer, a[4])
+    ranked = _ranked_rows(_core.top_terms(a, n, jobs), names)
+    if as_frame:
+        pd = _pandas()
+        rows = [(d, r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms)]
+        return pd.DataFrame(rows, columns=["doc", "rank", "term", "weight"])
+    return ranked
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why two documents match: the shared terms behind their cosine similarity.
+
+    Attributes
+    ----------
+    i, j : int
+        The two rows.
+    similarity : float
+        Their cosine similarity (the sum of every shared term's contribution).
+    terms : list of (term, contribution, weight_i, weight_j)
+        The top shared terms, largest contribution first (ties: the lower column); weights are
+        the terms' values in the L2-normalised rows and contribution = weight_i * weight_j.
+    n_shared : int
+        How many terms the two rows share in all.
+    """
+
+    i: int
+    j: int
+    similarity: float
+    terms: list
+    n_shared: int
+
+    def to_frame(self) -> Any:
+        """The shared terms as a pandas DataFrame (term, contribution, weight_i, weight_j)."""
+        return _pandas().DataFrame(self.terms, columns=["term", "contribution", "weight_i", "weight_j"])
+
+
+def explain(vectorizer: Any, X: Any, i: int, j: int, n: Optional[int] = 10) -> Explanation:
+    """The shared terms contributing most to the cosine similarity of rows ``i`` and ``j``.
+
+    Parameters
+    ----------
+    vectorizer : fitted vectorizer, sequence of str, or None
+        Gives the term names; None keeps column indices.
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        Document weights, e.g. a TF-IDF matrix.
+    i, j : int
+        The two rows (negative indices count from the end, as in Python).
+    n : int or None, default=10
+        How many terms to list; None lists every shared term.
+
+    Returns
+    -------
+    Explanation
+        ``similarity`` and the top ``terms`` with their contributions; all shared terms'
+        contributions add up to ``similarity``.
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> vec = lexsim.TfidfVectorizer()
+    >>> X = vec.fit_transform(["Putin met Assad", "Assad met Erdogan", "Rain in Paris"])
+    >>> e = lexsim.explain(vec, X, 0, 1)
+    >>> [t for t, *_ in e.terms], round(e.similarity, 4)
+    (['assad', 'met'], 0.5363)
+    """
+    a = as_core_csr(X, "X")
+    rows = a[3]
+    idx = []
+    for name, v in (("i", i), ("j", j)):
+        if not (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+            raise TypeError(f"{name} must be an int, got {type(v).__name__}")
+        if not -rows <= v < rows:
+            raise ValueError(f"{name}={v} is out of range for a matrix with {rows} rows")
+        idx.append(int(v) % rows)
+    if n is not None:
+        n = _positive_int(n, "n")
+    names = _feature_names(vectorizer, a[4])
+    cols, contribution, wi, wj = _core.explain(a, idx[0], idx[1])
+    # The kernels sum the products in column order: do the same for the similarity.
+    similarity = float(sum(contribution[np.argsort(cols, kind="stable")].tolist()))
+    keep = len(cols) if n is None else min(n, len(cols))
+    terms = [
+        (names[c] if names is not None else int(c), float(contribution[p]), float(wi[p]), float(wj[p]))
+        for p, c in enumerate(cols[:keep])
+    ]
+    return Explanation(i=idx[0], j=idx[1], similarity=similarity, terms=terms, n_shared=len(cols))

@@ -1,6 +1,7 @@
 // top_k cosine similarity: hand-computed cosines, options, parallel determinism and a brute-force
 // dense reference.
 #include <algorithm>
+#include <iterator>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -275,4 +276,142 @@ TEST_CASE("top_k rejects invalid arguments") {
   uncompressed.insert(0, 0) = 1.0;
   REQUIRE_FALSE(uncompressed.isCompressed());
   CHECK_THROWS_AS(lexsim::top_k(uncompressed, opts(2)), lexsim::InvalidArgument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// similar_pairs, group, top_terms, explain
+
+namespace {
+
+// Every cosine by brute force, summed over the shared columns in increasing order.
+Dense brute_cosines(const Dense& m) {
+  Dense u = m;
+  for (auto& row : u) {
+    double s = 0;
+    for (double v : row) s += v * v;
+    if (s == 0) continue;
+    s = std::sqrt(s);
+    for (double& v : row) v /= s;
+  }
+  Dense S(u.size(), std::vector<double>(u.size(), 0.0));
+  for (std::size_t i = 0; i < u.size(); ++i)
+    for (std::size_t j = 0; j < u.size(); ++j)
+      for (std::size_t c = 0; c < u[i].size(); ++c) S[i][j] += u[i][c] * u[j][c];
+  return S;
+}
+
+}  // namespace
+
+TEST_CASE("similar_pairs equals a brute-force search, with ties and duplicates") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 12; ++trial) {
+    const bool negative = trial % 4 == 3;
+    const Dense d = random_dense(rng, 50, 10, 0.3, negative);
+    const Mat X = from_dense(d, 10);
+    const Dense S = brute_cosines(d);
+    for (double t : {0.25, 0.5, 0.8, 1.0}) {
+      lexsim::PairsOptions o;
+      o.threshold = t;
+      o.n_jobs = 1 + trial % 2;
+      const auto pairs = lexsim::similar_pairs(X, o);
+      std::vector<std::pair<int, int>> got, want;
+      for (std::size_t p = 0; p < pairs.size(); ++p) {
+        got.emplace_back(pairs.rows[p], pairs.cols[p]);
+        CHECK(pairs.rows[p] < pairs.cols[p]);
+        CHECK(pairs.scores[p] >= t);
+        CHECK(pairs.scores[p] == Approx(S[pairs.rows[p]][pairs.cols[p]]).margin(1e-12));
+      }
+      CHECK(std::is_sorted(got.begin(), got.end()));
+      for (std::size_t i = 0; i < d.size(); ++i)
+        for (std::size_t j = i + 1; j < d.size(); ++j)
+          if (S[i][j] >= t) want.emplace_back(static_cast<int>(i), static_cast<int>(j));
+      // Only pairs whose cosine is the threshold up to rounding may differ.
+      std::vector<std::pair<int, int>> diff;
+      std::set_symmetric_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(diff));
+      for (const auto& [i, j] : diff) CHECK(std::abs(S[i][j] - t) < 1e-12);
+    }
+  }
+}
+
+TEST_CASE("similar_pairs scores equal top_k's and do not depend on n_jobs") {
+  std::mt19937 rng(3);
+  const Dense d = random_dense(rng, 300, 30, 0.1, false);
+  const Mat X = from_dense(d, 30);
+  lexsim::PairsOptions o;
+  o.threshold = 0.3;
+  const auto one = lexsim::similar_pairs(X, o);
+  o.n_jobs = 2;
+  const auto two = lexsim::similar_pairs(X, o);
+  CHECK(one.rows == two.rows);
+  CHECK(one.cols == two.cols);
+  CHECK(one.scores == two.scores);
+  const Mat K = lexsim::top_k(X, opts(300));
+  for (std::size_t p = 0; p < one.size(); ++p) CHECK(one.scores[p] == K.coeff(one.rows[p], one.cols[p]));
+}
+
+TEST_CASE("similar_pairs and group reject bad thresholds") {
+  const Mat X = from_dense(kHand, 3);
+  for (double t : {0.0, -0.5, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    lexsim::PairsOptions o;
+    o.threshold = t;
+    CHECK_THROWS_AS(lexsim::similar_pairs(X, o), lexsim::InvalidArgument);
+    lexsim::GroupOptions g;
+    g.threshold = t;
+    CHECK_THROWS_AS(lexsim::group(X, g), lexsim::InvalidArgument);
+  }
+}
+
+TEST_CASE("group: components of the pair graph, largest first, representatives and centroid terms") {
+  // Cosines of kHand: c(0,1) = c(1,2) = c(1,5) = 0.707, c(0,4) = c(4,5) = 0.6, c(0,5) = 1.
+  const Mat X = from_dense(kHand, 3);
+  lexsim::GroupOptions o;
+  o.threshold = 0.7;
+  o.n_terms = 2;
+  const auto g = lexsim::group(X, o);
+  // {0, 1, 2, 5} linked through 1; 3 (zero row) and 4 alone.
+  REQUIRE(g.size() == 3);
+  CHECK(g.labels == std::vector<std::int32_t>{0, 0, 0, 1, 2, 0});
+  CHECK(std::vector<std::int32_t>(g.members.begin(), g.members.begin() + 4) == std::vector<std::int32_t>{0, 1, 2, 5});
+  CHECK(g.offsets == std::vector<std::int64_t>{0, 4, 5, 6});
+  // Summed cosines: row 1: 3 * 0.707; rows 0 and 5: 1 + 0.707; row 2: 0.707 + 0 + 0.
+  CHECK(g.representative[0] == 1);
+  CHECK(g.representative[1] == 3);
+  CHECK(g.representative[2] == 4);
+  // Centroid of unit rows 0, 1, 2, 5: column 0 = (1 + 0.707 + 0 + 1) / 4, column 1 = (0.707 + 1) / 4.
+  const auto& t = g.top_terms;
+  REQUIRE(t.indptr[1] == 2);
+  CHECK(t.indices[0] == 0);
+  CHECK(t.data[0] == Approx((2 + kR2) / 4));
+  CHECK(t.data[1] == Approx((1 + kR2) / 4));
+  CHECK(t.indptr[2] - t.indptr[1] == 0);  // the zero row has no terms
+}
+
+TEST_CASE("top_terms keeps each row's n largest values, ties to the lower column") {
+  const Mat X = from_dense({{1, 3, 3, 0, 2}, {0, 0, 0, 0, 0}, {5, 0, 0, 0, 0}}, 5);
+  const Mat T = lexsim::top_terms(X, 2);
+  CHECK(cols_of(T, 0) == std::vector<int>{1, 2});
+  CHECK(cols_of(T, 1).empty());
+  CHECK(cols_of(T, 2) == std::vector<int>{0});
+  CHECK_THROWS_AS(lexsim::top_terms(X, 0), lexsim::InvalidArgument);
+}
+
+TEST_CASE("explain: shared columns ranked by contribution, adding up to the cosine") {
+  std::mt19937 rng(5);
+  const Dense d = random_dense(rng, 30, 8, 0.5, true);
+  const Mat X = from_dense(d, 8);
+  const Dense S = brute_cosines(d);
+  for (int i = 0; i < 30; i += 3) {
+    for (int j = 0; j < 30; ++j) {
+      const auto parts = lexsim::explain(X, i, j);
+      double sum = 0;
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        sum += parts[p].contribution;
+        CHECK(parts[p].contribution == parts[p].weight_i * parts[p].weight_j);
+        if (p > 0) CHECK(parts[p - 1].contribution >= parts[p].contribution);
+      }
+      CHECK(sum == Approx(S[i][j]).margin(1e-12));
+    }
+  }
+  CHECK_THROWS_AS(lexsim::explain(X, 0, 30), lexsim::InvalidArgument);
+  CHECK_THROWS_AS(lexsim::explain(X, -1, 0), lexsim::InvalidArgument);
 }
