@@ -88,6 +88,7 @@ class Settings:
     callgrind_mb: float
     output: Path
     readme: bool
+    only_similarity: bool = False
 
 
 # ---------------------------------------------------------------------------- running the parts
@@ -129,6 +130,58 @@ def run_worker(corpus: dict, tool: Tool, op: str, settings: Settings) -> dict:
         increment_mib=round(result["peak_rss_mib"] - result["rss_before_mib"], 1),
     )
     return result
+
+
+def run_similarity(settings: Settings) -> dict:
+    args = ["--smoke"] if settings.smoke else ["--repeat", str(settings.repeat)]
+    run = _python("similarity.py", *args)
+    result = _json_output(run, "similarity.py")
+    if run.returncode != 0:
+        raise SystemExit(f"similarity.py: a peer's output differs from lexsim's: {json.dumps(result)[:2000]}")
+    return result
+
+
+def similarity_goals(sim: dict) -> list[dict]:
+    """The speed goals of the similarity engine, from similarity.py's rows."""
+    def speedup(op: str, tool_prefix: str) -> Optional[float]:
+        row = next((r for r in sim["rows"] if r["op"] == op and r["tool"].startswith(tool_prefix)), None)
+        return row["lexsim_speedup"] if row else None
+
+    goals = []
+    for what, prefix, bound in (("sparse_dot_topn", "sparse_dot_topn", 2.0), ("scipy, chunked", "scipy", 5.0)):
+        v = speedup("top_k", prefix)
+        goals.append({"goal": f"top_k (k={sim['k']}, 1 thread) >= {bound:g}x {what}", "value": v,
+                      "met": None if v is None else v >= bound})
+    for t in ("0.7", "0.9"):
+        v = speedup(f"similar_pairs {t}", "scipy")
+        goals.append({"goal": f"similar_pairs at {t} >= 10x a chunked brute-force product", "value": v,
+                      "met": None if v is None else v >= 10})
+    return goals
+
+
+def render_similarity(sim: dict, smoke: bool) -> list[str]:
+    out = [
+        "",
+        "### Similarity: top_k and similar_pairs",
+        "",
+        f"`benchmarks/similarity.py`, in one process: the default TF-IDF matrix of the sentences corpus ({sim['docs']:,} documents, "
+        f"{sim['features']:,} terms, {sim['nnz']:,} non-zeros), each row against all others. Before timing, every peer's output was "
+        "checked against lexsim's (same scores per row to 1e-12 for top_k; the same pairs for similar_pairs). "
+        f"sparse_dot_topn {sim.get('sparse_dot_topn') or 'not installed'} is asked for k + 1 to leave room for each row's match "
+        "with itself, which lexsim leaves out without computing it.",
+        "",
+        "| goal | measured | met? |",
+        "|---|---|---|",
+    ]
+    for g in similarity_goals(sim):
+        met = "— (smoke run)" if smoke else {True: "yes", False: "**no**", None: "—"}[g["met"]]
+        out.append(f"| {g['goal']} | {_times(g['value'])} | {met} |")
+    out += ["", "| operation | tool | time (s) | lexsim n_jobs=1 is faster by | runs |", "|---|---|--:|--:|--:|"]
+    for r in sim["rows"]:
+        out.append(f"| {r['op']} | {r['tool']} | {_sig(r['best_s'])} | {_times(r['lexsim_speedup'])} | {len(r['times'])} |")
+    pairs = ", ".join(f"{t}: {c['pairs']:,}" for t, c in sim["pair_checks"].items())
+    out += ["", f"Pairs found (threshold: count): {pairs}."]
+    return out
 
 
 def run_callgrind(settings: Settings) -> dict:
@@ -382,6 +435,8 @@ def render(results: dict) -> str:
         out += ["", "### Transform scaling, 1 → 2 threads", "", "| corpus | class | n_jobs=1 (s) | n_jobs=2 (s) | speed-up |", "|---|---|--:|--:|--:|"]
         for x in results["transform_scaling"]:
             out.append(f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |")
+    if results.get("similarity"):
+        out += render_similarity(results["similarity"], s["smoke"])
     return "\n".join(out) + "\n"
 
 
@@ -435,6 +490,8 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
     parser.add_argument("--size-mb", type=float, help="MB of text in each English corpus; non-Latin gets half (default 100; smoke 0.2)")
     parser.add_argument("--budget-s", type=float, default=20.0, help="start another run only while all runs of a measurement fit in this many seconds (default 20)")
     parser.add_argument("--no-readme", action="store_true", help="do not write the report into README.md")
+    parser.add_argument("--only-similarity", action="store_true",
+                        help="rerun only the similarity part, keeping the other figures of the results file")
     parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
     args = parser.parse_args(argv)
     smoke = args.smoke
@@ -446,11 +503,31 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
         callgrind_mb=0.05 if smoke else 2.0,
         output=args.output or (ROOT / "build" / "bench-smoke" / "results.json" if smoke else HERE / "results.json"),
         readme=not (smoke or args.no_readme),
+        only_similarity=args.only_similarity,
     )
+
+
+def rerun_similarity(settings: Settings) -> int:
+    """Measure the similarity part again and merge it into an existing results file."""
+    if not settings.output.exists():
+        raise SystemExit(f"{settings.output} does not exist: run the whole suite first")
+    results = json.loads(settings.output.read_text(encoding="utf-8"))
+    _say("similarity: top_k and similar_pairs against their peers")
+    results["similarity"] = run_similarity(settings)
+    results["similarity"]["measured_at_commit"] = machine_info()["commit"]
+    settings.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = render(results)
+    _say("\n" + report)
+    if settings.readme:
+        write_readme(report)
+        _say(f"README: {README} updated between {MARK_START} and {MARK_END}")
+    return 0
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     settings = parse_args(argv)
+    if settings.only_similarity:
+        return rerun_similarity(settings)
     started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
     machine = machine_info()
     durations: dict[str, float] = {}
@@ -511,6 +588,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             cg = _timed("callgrind", durations, lambda: run_callgrind(settings))
     if "skipped" in cg:
         _say(f"note: instructions not counted: {cg['skipped']}")
+    _say("similarity: top_k and similar_pairs against their peers")
+    similarity = _timed("similarity", durations, lambda: run_similarity(settings))
     _check_build(machine["lexsim_build"])
 
     add_speedups(measurements)
@@ -529,6 +608,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "parity": parity_results,
         "measurements": measurements,
         "callgrind": cg,
+        "similarity": similarity,
         **derived,
         "durations_s": durations,
         "other_processes_cores": round(max(0.0, others), 3),
