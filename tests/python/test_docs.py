@@ -22,9 +22,10 @@ def test_docstring_examples(module) -> None:
     assert result.failed == 0 and result.attempted > 0
 
 
-def test_readme_python_quick_start() -> None:
+@pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story"])
+def test_readme_python_examples(section: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## Python quick start.*?```python\n(.*?)```", readme, re.S).group(1)
+    block = re.search(re.escape(section) + r".*?```python\n(.*?)```", readme, re.S).group(1)
     expected = [m.group(1).split(" (")[0].strip() for m in re.finditer(r"# -> (.*)", block)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
