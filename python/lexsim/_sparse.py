@@ -39,6 +39,8 @@ def as_core_csr(X: Any, name: str, dtype: Any = None) -> tuple[Any, Any, Any, in
     """
     if isinstance(X, (str, bytes)) or not (sp.issparse(X) or isinstance(X, np.ndarray)):
         raise TypeError(f"{name} must be a scipy sparse matrix or a 2-d numpy array, got {type(X).__name__}")
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers (bool, int or float), got dtype {X.dtype}")
     if not sp.issparse(X):
         if X.ndim != 2:
             raise ValueError(f"{name} must be 2-dimensional, got an array of shape {X.shape}")

@@ -185,6 +185,9 @@ def test_similarity_functions_reject_bad_matrices() -> None:
             call("some text")
         with pytest.raises(ValueError, match="2-dimensional"):
             call(np.array([1.0, 2.0]))
+        for dtype_bad in (sp.csr_matrix(np.array([[1 + 2j, 0]])), np.array([["a", "b"]]), np.array([[1, 0]], dtype=object)):
+            with pytest.raises(TypeError, match="real numbers"):
+                call(dtype_bad)
 
 
 # ----------------------------------------------------------------------------- group
