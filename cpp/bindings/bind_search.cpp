@@ -57,11 +57,11 @@ class PySearchIndex {
 
   template <class T>
   static py::tuple run(const SearchIndex<T>& index, const py::tuple& queries, std::int64_t k, int n_jobs) {
-    if (queries.size() == 5 && csr_is_float32(queries) != std::is_same_v<T, float>)
+    if (queries.size() == 5 && py::isinstance<py::array>(queries[0]) && csr_is_float32(queries) != std::is_same_v<T, float>)
       throw py::type_error(std::string("the query matrix must have the index's dtype (") +
                            (std::is_same_v<T, float> ? "float32" : "float64") + ")");
     CsrMatrix<T> out;
-    if (queries.size() == 5 && csr_has_int32_indptr(queries)) {
+    if (csr_has_int32_indptr(queries)) {
       const auto v = csr_view<T, std::int32_t>(queries, "queries");
       out = without_gil([&] { return index.search(v, k, n_jobs); });
     } else {

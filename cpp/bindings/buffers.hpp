@@ -76,10 +76,13 @@ CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
           static_cast<const T*>(data.data())};
 }
 
-/// The types of a (data, indices, indptr, rows, cols) tuple: float32 data? int32 indptr?
-inline bool csr_is_float32(const py::tuple& m) { return m[0].cast<py::array>().dtype().is(py::dtype::of<float>()); }
+/// The types of a (data, indices, indptr, rows, cols) tuple: float32 data? int32 indptr? (false
+/// for what is not such a tuple: csr_view then says what is wrong)
+inline bool csr_is_float32(const py::tuple& m) {
+  return m.size() == 5 && py::isinstance<py::array>(m[0]) && m[0].cast<py::array>().dtype().is(py::dtype::of<float>());
+}
 inline bool csr_has_int32_indptr(const py::tuple& m) {
-  return m[2].cast<py::array>().dtype().is(py::dtype::of<std::int32_t>());
+  return m.size() == 5 && py::isinstance<py::array>(m[2]) && m[2].cast<py::array>().dtype().is(py::dtype::of<std::int32_t>());
 }
 
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
