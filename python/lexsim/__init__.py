@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._errors import LexsimError, NotFittedError, UnicodeError
+from .search import SearchIndex
 from .similarity import top_k
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
@@ -28,6 +29,7 @@ __all__ = [
     "ENGLISH_STOP_WORDS",
     "LexsimError",
     "NotFittedError",
+    "SearchIndex",
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",
