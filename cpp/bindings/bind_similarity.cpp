@@ -10,33 +10,10 @@ namespace lexsim::bindings {
 namespace {
 
 template <class T, class IP>
-CsrView<T, IP, std::int32_t> make_view(const py::array& data, const py::array& indices, const py::array& indptr,
-                                        std::int64_t rows, std::int64_t cols) {
-  auto check = [](const py::array& arr, const py::dtype& want, const char* name) {
-    if (!arr.dtype().is(want)) throw py::type_error(std::string(name) + " has the wrong dtype");
-    if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style)) throw py::value_error(std::string(name) + " must be a contiguous 1-d array");
-  };
-  check(data, py::dtype::of<T>(), "data");
-  check(indices, py::dtype::of<std::int32_t>(), "indices");
-  check(indptr, py::dtype::of<IP>(), "indptr");
-  if (rows < 0 || cols < 0) throw py::value_error("negative shape");
-  if (indptr.size() != rows + 1) throw py::value_error("indptr must have rows + 1 entries");
-  if (indices.size() != data.size()) throw py::value_error("indices and data must have the same length");
-  if (static_cast<std::int64_t>(data.size()) < static_cast<const IP*>(indptr.data())[rows])
-    throw py::value_error("indptr[-1] exceeds the number of stored values");
-  return {rows, cols, static_cast<const IP*>(indptr.data()), static_cast<const std::int32_t*>(indices.data()),
-          static_cast<const T*>(data.data())};
-}
-
-template <class T, class IP>
 py::tuple run(const py::tuple& a, const std::optional<py::tuple>& b, const TopKOptions& opt) {
-  auto unpack = [](const py::tuple& t) {
-    return make_view<T, IP>(t[0].cast<py::array>(), t[1].cast<py::array>(), t[2].cast<py::array>(),
-                            t[3].cast<std::int64_t>(), t[4].cast<std::int64_t>());
-  };
-  const auto av = unpack(a);
+  const auto av = csr_view<T, IP>(a, "A");
   std::optional<CsrView<T, IP, std::int32_t>> bv;
-  if (b) bv = unpack(*b);
+  if (b) bv = csr_view<T, IP>(*b, "B");
   CsrMatrix<T> out = without_gil([&] { return top_k(av, bv ? &*bv : nullptr, opt); });
   return csr_to_python(std::move(out));
 }
@@ -45,15 +22,13 @@ py::tuple run(const py::tuple& a, const std::optional<py::tuple>& b, const TopKO
 // cols), data float32/float64 and indptr int32/int64.
 template <class Fn>
 auto with_view(const py::tuple& m, Fn&& fn) {
-  const auto data = m[0].cast<py::array>();
-  const auto indptr = m[2].cast<py::array>();
   auto call = [&](auto tag_t, auto tag_ip) {
     using T = decltype(tag_t);
     using IP = decltype(tag_ip);
-    return fn(make_view<T, IP>(data, m[1].cast<py::array>(), indptr, m[3].cast<std::int64_t>(), m[4].cast<std::int64_t>()));
+    return fn(csr_view<T, IP>(m, "X"));
   };
-  const bool f32 = data.dtype().is(py::dtype::of<float>());
-  const bool ip32 = indptr.dtype().is(py::dtype::of<std::int32_t>());
+  const bool f32 = csr_is_float32(m);
+  const bool ip32 = csr_has_int32_indptr(m);
   // Every branch must return the same type: results are handed back as Python objects.
   if (f32) return ip32 ? call(float{}, std::int32_t{}) : call(float{}, std::int64_t{});
   return ip32 ? call(double{}, std::int32_t{}) : call(double{}, std::int64_t{});

@@ -49,6 +49,42 @@ py::tuple csr_to_python(CsrMatrix<T>&& m) {
   return py::make_tuple(data, indices, indptr, py::make_tuple(rows, cols));
 }
 
+/// A CSR matrix the Python layer hands in as (data, indices, indptr, rows, cols), viewed in place:
+/// data of type T, indices int32, indptr of type IP, each a contiguous 1-d array (the Python layer
+/// converts; a wrong dtype here is a TypeError, an inconsistent shape a ValueError).
+template <class T, class IP>
+CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
+  const std::string who(name);
+  if (m.size() != 5) throw py::type_error(who + " must be a (data, indices, indptr, rows, cols) tuple");
+  const auto data = m[0].cast<py::array>(), indices = m[1].cast<py::array>(), indptr = m[2].cast<py::array>();
+  const auto rows = m[3].cast<std::int64_t>(), cols = m[4].cast<std::int64_t>();
+  auto check = [&](const py::array& arr, const py::dtype& want, const char* part) {
+    if (!arr.dtype().is(want))
+      throw py::type_error(who + "." + part + " has dtype " + py::str(arr.dtype()).cast<std::string>() + ", expected " +
+                           py::str(want).cast<std::string>());
+    if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style)) throw py::value_error(who + "." + part + " must be a contiguous 1-d array");
+  };
+  check(data, py::dtype::of<T>(), "data");
+  check(indices, py::dtype::of<std::int32_t>(), "indices");
+  check(indptr, py::dtype::of<IP>(), "indptr");
+  if (rows < 0 || cols < 0) throw py::value_error(who + " has a negative shape");
+  if (indptr.size() != rows + 1) throw py::value_error(who + ".indptr must have rows + 1 entries");
+  if (indices.size() != data.size()) throw py::value_error(who + ".indices and .data must have the same length");
+  if (static_cast<std::int64_t>(data.size()) < static_cast<std::int64_t>(static_cast<const IP*>(indptr.data())[rows]))
+    throw py::value_error(who + ".indptr[-1] exceeds the number of stored values");
+  return {rows, cols, static_cast<const IP*>(indptr.data()), static_cast<const std::int32_t*>(indices.data()),
+          static_cast<const T*>(data.data())};
+}
+
+/// The types of a (data, indices, indptr, rows, cols) tuple: float32 data? int32 indptr? (false
+/// for what is not such a tuple: csr_view then says what is wrong)
+inline bool csr_is_float32(const py::tuple& m) {
+  return m.size() == 5 && py::isinstance<py::array>(m[0]) && m[0].cast<py::array>().dtype().is(py::dtype::of<float>());
+}
+inline bool csr_has_int32_indptr(const py::tuple& m) {
+  return m.size() == 5 && py::isinstance<py::array>(m[2]) && m[2].cast<py::array>().dtype().is(py::dtype::of<std::int32_t>());
+}
+
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
 /// viewed in place; other str are encoded into one arena owned by this object (not cached inside
 /// the str objects, which would keep a second copy of the user's corpus alive). The list must stay
@@ -135,5 +171,6 @@ auto without_gil(Fn&& fn) -> decltype(fn()) {
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
 void bind_similarity(py::module_& m);
+void bind_search(py::module_& m);
 
 }  // namespace lexsim::bindings

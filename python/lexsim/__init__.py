@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._errors import LexsimError, NotFittedError, UnicodeError
+from .search import SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
@@ -31,6 +32,7 @@ __all__ = [
     "LexsimError",
     "NotFittedError",
     "StoryGroups",
+    "SearchIndex",
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -452,6 +452,45 @@ class TfidfVectorizer:
         ...
     @property
     def n_documents(self) -> int:
+        ...
+class SearchIndex:
+    """
+    An immutable cosine or BM25 search index (see lexsim.SearchIndex).
+    """
+    def __init__(self, documents: tuple, scoring: str, k1: typing.SupportsFloat | typing.SupportsIndex, b: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        """
+        documents: (data, indices:int32, indptr, rows, cols) with float32/float64 data and int32/int64 indptr; BM25 needs raw term counts.
+        """
+    def idf(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        BM25: the floored Robertson/Sparck Jones idf of each term (empty for cosine); a copy.
+        """
+    def search(self, queries: tuple, k: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+        """
+        The k best documents of each query row, as (data, indices, indptr, shape) of a queries x documents CSR matrix. The queries must have the index's dtype.
+        """
+    @property
+    def average_length(self) -> float:
+        """
+        BM25: the mean document length in counted terms (0 for cosine).
+        """
+    @property
+    def b(self) -> float:
+        ...
+    @property
+    def dtype(self) -> str:
+        ...
+    @property
+    def k1(self) -> float:
+        ...
+    @property
+    def n_documents(self) -> int:
+        ...
+    @property
+    def n_terms(self) -> int:
+        ...
+    @property
+    def scoring(self) -> str:
         ...
 def english_stop_words() -> list[str]:
     """

@@ -75,6 +75,22 @@ int main() {
     expect(folded_terms == std::vector<std::string>{"erdogan", "met", "putin"}, "accent folding: erdogan, met, putin");
     expect(neighbours.nonZeros() == 2 && std::abs(neighbours.coeff(0, 1) - 1.0) < 1e-12,
            "both spellings make the same vector");
+
+    // The BM25 example of the README's Search section. "sat" is in 2 of the 4 documents (idf
+    // floored to 0); "cat" only in document 0 and "log" only in document 1.
+    const std::vector<std::string> queries{"cat log", "sat"};
+    lexsim::CountVectorizer counter;                       // BM25 indexes raw term counts
+    lexsim::SearchOptions search_options;
+    search_options.scoring = lexsim::Scoring::bm25;        // k1 = 1.2, b = 0.75 unless set
+    const lexsim::SearchIndex index(counter.fit_transform(docs), search_options);  // SearchIndex<double>
+    const auto Q = counter.transform(queries);             // one row per query
+    const auto results = index.search(lexsim::view(Q), /*k=*/10, /*n_jobs=*/2);  // queries x documents
+    std::vector<long> found;
+    for (const lexsim::Hit<double>& hit : lexsim::ranked(results, 0)) found.push_back(static_cast<long>(hit.doc));
+    std::sort(found.begin(), found.end());
+    expect(results.rows == 2 && results.cols == 4, "search result is 2 x 4");
+    expect(found == std::vector<long>{0, 1}, "BM25 \"cat log\" finds documents 0 and 1");
+    expect(lexsim::ranked(results, 1).empty(), "BM25 \"sat\" finds nothing (idf floored at 0)");
   } catch (const lexsim::Error& e) {
     std::cout << "FAILED  lexsim error: " << e.what() << '\n';
     return 1;

@@ -11,12 +11,13 @@ import pytest
 
 import lexsim
 import lexsim.datasets
+import lexsim.search
 import lexsim.similarity
 import lexsim.vectorizers
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.similarity, lexsim.datasets])
+@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.similarity, lexsim.search, lexsim.datasets])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
