@@ -155,6 +155,7 @@ SearchIndex<T>::SearchIndex(const CsrView<T, IndPtr, Ind>& documents, const Sear
   const bool bm25 = options_.scoring == Scoring::bm25;
   matrix_ = canonical_copy(documents, "the document matrix", bm25 ? Values::counts : Values::any);
   if (bm25) bm25_weights(matrix_, options_, idf_, avgdl_);
+  index_ = std::make_shared<const TopKIndex<T>>(view(matrix_), /*normalize=*/!bm25);
 }
 
 template <class T>
@@ -176,9 +177,7 @@ CsrMatrix<T> SearchIndex<T>::search(const CsrView<T, IndPtr, Ind>& queries, std:
   opt.k = k;
   opt.n_jobs = n_jobs;
   opt.normalize = !bm25;
-  const auto qv = view(q);
-  const auto dv = view(matrix_);
-  return top_k(qv, &dv, opt);
+  return index_->top_k(view(q), opt);
 }
 
 template <class T>

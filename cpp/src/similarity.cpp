@@ -240,40 +240,12 @@ CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector
   return concatenate(A.rows, A.rows, blocks);
 }
 
-}  // namespace
-
+// Each row of A against all rows of B (given by its postings), in contiguous blocks concatenated
+// in order. `self`: A is B, and a row's match with itself is left out.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B, const TopKOptions& options) {
-  if (options.k <= 0) throw InvalidArgument("k must be a positive integer; got " + std::to_string(options.k));
-  if (options.threshold && std::isnan(*options.threshold)) throw InvalidArgument("threshold must not be NaN");
-  const bool self = B == nullptr;
-  const CsrView<T, IndPtr, Ind>& Bv = self ? A : *B;
-  check_view(A, "A");
-  if (!self) check_view(Bv, "B");
-  if (A.cols != Bv.cols)
-    throw InvalidArgument("A and B must have the same number of columns; got " + std::to_string(A.cols) + " and " +
-                          std::to_string(Bv.cols));
-  if (Bv.rows > INT32_MAX) throw InvalidArgument("B has more than 2^31-1 rows");
-
-  auto values = [&](const CsrView<T, IndPtr, Ind>& m) {
-    if (options.normalize) return unit_rows(m);
-    const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
-    return std::vector<T>(m.data, m.data + nnz);
-  };
-  const std::vector<T> a_values = values(A);
-  const std::vector<T> b_values = self ? std::vector<T>{} : values(Bv);
-  const Postings<T> post = transpose(Bv, self ? a_values : b_values);
-  const auto n_b = static_cast<std::int32_t>(Bv.rows);
-  const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(Bv.rows, 1)));
-  const std::optional<double> threshold = options.threshold;
-  const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
-
-  const std::size_t heap_bytes =
-      static_cast<std::size_t>(A.rows) * k * sizeof(Hit<T>) * static_cast<std::size_t>(workers);
-  if (self && A.rows > 1 && heap_bytes <= kSymmetricBudget)
-    return top_k_symmetric(A, a_values, post, k, threshold, workers);
-
-  // One-sided: each row of A against all of B, in contiguous blocks concatenated in order.
+CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, const Postings<T>& post,
+                             std::int64_t b_rows, std::size_t k, std::optional<double> threshold, int workers, bool self) {
+  const auto n_b = static_cast<std::int32_t>(b_rows);
   const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
   std::vector<Block<T>> blocks(static_cast<std::size_t>(workers));
   detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
@@ -296,7 +268,49 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
       out.append(heap.data(), static_cast<std::size_t>(size));
     }
   });
-  return concatenate(A.rows, Bv.rows, blocks);
+  return concatenate(A.rows, b_rows, blocks);
+}
+
+template <class T, class IndPtr, class Ind>
+std::vector<T> row_values(const CsrView<T, IndPtr, Ind>& m, bool normalize) {
+  if (normalize) return unit_rows(m);
+  const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
+  return std::vector<T>(m.data, m.data + nnz);
+}
+
+void check_top_k_options(const TopKOptions& options) {
+  if (options.k <= 0) throw InvalidArgument("k must be a positive integer; got " + std::to_string(options.k));
+  if (options.threshold && std::isnan(*options.threshold)) throw InvalidArgument("threshold must not be NaN");
+}
+
+}  // namespace
+
+template <class T, class IndPtr, class Ind>
+CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B, const TopKOptions& options) {
+  check_top_k_options(options);
+  const bool self = B == nullptr;
+  const CsrView<T, IndPtr, Ind>& Bv = self ? A : *B;
+  check_view(A, "A");
+  if (!self) check_view(Bv, "B");
+  if (A.cols != Bv.cols)
+    throw InvalidArgument("A and B must have the same number of columns; got " + std::to_string(A.cols) + " and " +
+                          std::to_string(Bv.cols));
+  if (Bv.rows > INT32_MAX) throw InvalidArgument("B has more than 2^31-1 rows");
+
+  const std::vector<T> a_values = row_values(A, options.normalize);
+  const std::vector<T> b_values = self ? std::vector<T>{} : row_values(Bv, options.normalize);
+  const Postings<T> post = transpose(Bv, self ? a_values : b_values);
+  const auto n_b = static_cast<std::int32_t>(Bv.rows);
+  const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(Bv.rows, 1)));
+  const std::optional<double> threshold = options.threshold;
+  const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
+
+  const std::size_t heap_bytes =
+      static_cast<std::size_t>(A.rows) * k * sizeof(Hit<T>) * static_cast<std::size_t>(workers);
+  if (self && A.rows > 1 && heap_bytes <= kSymmetricBudget)
+    return top_k_symmetric(A, a_values, post, k, threshold, workers);
+
+  return top_k_one_sided(A, a_values, post, Bv.rows, k, threshold, workers, self);
 }
 
 #define LEXSIM_TOPK_INSTANTIATE(T, IP, I) \
@@ -306,6 +320,60 @@ LEXSIM_TOPK_INSTANTIATE(float, std::int64_t, std::int32_t)
 LEXSIM_TOPK_INSTANTIATE(double, std::int32_t, std::int32_t)
 LEXSIM_TOPK_INSTANTIATE(float, std::int32_t, std::int32_t)
 #undef LEXSIM_TOPK_INSTANTIATE
+
+template <class T>
+struct TopKIndex<T>::Prepared {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  Postings<T> post;
+};
+
+template <class T>
+template <class IndPtr, class Ind>
+TopKIndex<T>::TopKIndex(const CsrView<T, IndPtr, Ind>& B, bool normalize) {
+  check_view(B, "B");
+  if (B.rows > INT32_MAX) throw InvalidArgument("B has more than 2^31-1 rows");
+  auto p = std::make_shared<Prepared>();
+  p->rows = B.rows;
+  p->cols = B.cols;
+  p->post = transpose(B, row_values(B, normalize));
+  prepared_ = std::move(p);
+}
+
+template <class T>
+template <class IndPtr, class Ind>
+CsrMatrix<T> TopKIndex<T>::top_k(const CsrView<T, IndPtr, Ind>& A, const TopKOptions& options) const {
+  check_top_k_options(options);
+  check_view(A, "A");
+  if (A.cols != prepared_->cols)
+    throw InvalidArgument("A and B must have the same number of columns; got " + std::to_string(A.cols) + " and " +
+                          std::to_string(prepared_->cols));
+  const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(prepared_->rows, 1)));
+  const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
+  return top_k_one_sided(A, row_values(A, options.normalize), prepared_->post, prepared_->rows, k, options.threshold,
+                         workers, false);
+}
+
+template <class T>
+std::int64_t TopKIndex<T>::rows() const noexcept {
+  return prepared_->rows;
+}
+
+template <class T>
+std::int64_t TopKIndex<T>::cols() const noexcept {
+  return prepared_->cols;
+}
+
+template class TopKIndex<double>;
+template class TopKIndex<float>;
+#define LEXSIM_TOPK_INDEX_INSTANTIATE(T, IP, I)                                        \
+  template TopKIndex<T>::TopKIndex(const CsrView<T, IP, I>&, bool);                   \
+  template CsrMatrix<T> TopKIndex<T>::top_k<IP, I>(const CsrView<T, IP, I>&, const TopKOptions&) const;
+LEXSIM_TOPK_INDEX_INSTANTIATE(double, std::int64_t, std::int32_t)
+LEXSIM_TOPK_INDEX_INSTANTIATE(float, std::int64_t, std::int32_t)
+LEXSIM_TOPK_INDEX_INSTANTIATE(double, std::int32_t, std::int32_t)
+LEXSIM_TOPK_INDEX_INSTANTIATE(float, std::int32_t, std::int32_t)
+#undef LEXSIM_TOPK_INDEX_INSTANTIATE
 
 SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options) {
   const auto a = view(A);

@@ -415,3 +415,27 @@ TEST_CASE("explain: shared columns ranked by contribution, adding up to the cosi
   CHECK_THROWS_AS(lexsim::explain(X, 0, 30), lexsim::InvalidArgument);
   CHECK_THROWS_AS(lexsim::explain(X, -1, 0), lexsim::InvalidArgument);
 }
+
+TEST_CASE("TopKIndex gives top_k's result without preparing B again") {
+  std::mt19937 rng(9);
+  const Dense da = random_dense(rng, 40, 12, 0.3, true), db = random_dense(rng, 70, 12, 0.3, true);
+  const Mat A = from_dense(da, 12), B = from_dense(db, 12);
+  for (bool normalize : {true, false}) {
+    const lexsim::TopKIndex<double> index(lexsim::view(B), normalize);
+    CHECK(index.rows() == 70);
+    CHECK(index.cols() == 12);
+    for (int n_jobs : {1, 2}) {
+      auto o = opts(5, std::nullopt, n_jobs);
+      o.normalize = normalize;
+      const auto a = lexsim::view(A), b = lexsim::view(B);
+      const auto want = lexsim::top_k(a, &b, o);
+      const auto got = index.top_k(a, o);
+      CHECK(got.indptr == want.indptr);
+      CHECK(got.indices == want.indices);
+      CHECK(got.data == want.data);
+    }
+  }
+  const Mat wrong = from_dense({{1, 2}}, 2);
+  const lexsim::TopKIndex<double> index(lexsim::view(B));
+  CHECK_THROWS_AS(index.top_k(lexsim::view(wrong)), lexsim::InvalidArgument);
+}

@@ -20,9 +20,11 @@
 // documents every term is in at least half of them and BM25 finds nothing.
 
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
+#include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"
 
 namespace lexsim {
@@ -50,8 +52,8 @@ struct Hit {
 /// search from many threads at once. T is float or double: the type of the stored weights and of
 /// the scores (BM25 weights are computed in double either way).
 ///
-/// Cost: every search call also pays O(non-zeros of the index) for top_k to index the documents'
-/// columns, so many queries are cheaper as one batch than one by one.
+/// The documents' columns are indexed once, at construction (a TopKIndex), so a search costs only
+/// the postings of the query's terms plus a pass over the scores.
 template <class T = double>
 class SearchIndex {
  public:
@@ -88,6 +90,7 @@ class SearchIndex {
  private:
   SearchOptions options_;
   CsrMatrix<T> matrix_;
+  std::shared_ptr<const TopKIndex<T>> index_;
   std::vector<double> idf_;
   double avgdl_ = 0;
 };

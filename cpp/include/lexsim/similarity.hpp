@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,28 @@ struct TopKOptions {
 template <class T, class IndPtr, class Ind>
 CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B,
                    const TopKOptions& options = {});
+
+/// The rows of B prepared once (L2-normalised unless normalize is false, and transposed) for many
+/// top_k calls against them, e.g. a search index scoring query after query. Immutable and safe
+/// to share between threads; copies are cheap (they share the prepared data).
+template <class T>
+class TopKIndex {
+ public:
+  template <class IndPtr, class Ind>
+  explicit TopKIndex(const CsrView<T, IndPtr, Ind>& B, bool normalize = true);
+
+  /// The same as top_k(A, &B, options) (options.normalize applies to A's rows), without
+  /// preparing B again.
+  template <class IndPtr, class Ind>
+  CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const TopKOptions& options = {}) const;
+
+  std::int64_t rows() const noexcept;
+  std::int64_t cols() const noexcept;
+
+ private:
+  struct Prepared;
+  std::shared_ptr<const Prepared> prepared_;
+};
 
 /// Convenience overloads on Eigen matrices.
 SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options = {});
