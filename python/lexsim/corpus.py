@@ -14,10 +14,11 @@ import io
 import json
 import os
 import pathlib
+import stat
 import sys
 from typing import Callable, Optional, Union
 
-__all__ = ["CorpusError", "read_corpus", "TEXT_SUFFIXES"]
+__all__ = ["CorpusDecodeError", "CorpusError", "read_corpus", "TEXT_SUFFIXES"]
 
 #: File name endings read from a folder (compared case-insensitively).
 TEXT_SUFFIXES = (".txt", ".md")
@@ -31,6 +32,23 @@ class CorpusError(ValueError):
 
     The message names the file (and the line, row or byte offset) and is meant to be shown as is.
     """
+
+
+class CorpusDecodeError(CorpusError):
+    """Text that does not decode with the corpus's encoding (``decode_error='strict'``).
+
+    Attributes
+    ----------
+    file : str
+        The file.
+    byte_offset : int
+        Where in the file the first bad byte is.
+    """
+
+    def __init__(self, message: str, file: str, byte_offset: int) -> None:
+        super().__init__(message)
+        self.file = file
+        self.byte_offset = byte_offset
 
 
 def read_corpus(
@@ -78,9 +96,11 @@ def read_corpus(
 
     Raises
     ------
+    CorpusDecodeError
+        Text that does not decode, with ``decode_error='strict'`` (a :class:`CorpusError`).
     CorpusError
-        A missing path, an unsupported file type, an empty corpus, text that does not decode,
-        invalid JSON, a missing field or column, or a duplicate id (a ``ValueError``).
+        A missing path, an unsupported file type, an empty corpus, invalid JSON, a missing field
+        or column, or a duplicate id (a ``ValueError``).
     OSError
         A file that exists but cannot be read (the message names it).
 
@@ -127,8 +147,8 @@ def _decode(data: bytes, where: str, encoding: str, decode_error: str) -> str:
         text = data.decode(encoding, decode_error)
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise CorpusError(
-            f"{where}: not valid {encoding} at byte offset {e.start} (line {line}): {e.reason}"
+        raise CorpusDecodeError(
+            f"{where}: not valid {encoding} at byte offset {e.start} (line {line}): {e.reason}", where, e.start
         ) from None
     # A byte order mark is not text; in a CSV it would also glue itself to the first column name.
     return text[1:] if text.startswith("\ufeff") else text
@@ -180,6 +200,12 @@ def _read_folder(
     found.sort(key=lambda item: item[0])
     ids, texts = [], []
     for n, (doc_id, file) in enumerate(found):
+        try:
+            regular = stat.S_ISREG(os.stat(file).st_mode)
+        except OSError:
+            regular = True  # a dangling link, say: let the read below report it
+        if not regular:  # a FIFO named x.txt would block the read forever
+            raise CorpusError(f"cannot read {file}: not a regular file")
         data = _read_bytes(file, str(file))
         texts.append(_decode(data, str(file), encoding, decode_error))
         ids.append(doc_id)
