@@ -56,7 +56,7 @@ SKLEARN_DEFAULTS: dict[str, Any] = {
     "casefold": False,
     "analyzer": "word",
     "token_pattern": _DEFAULT_TOKEN_PATTERN,
-    "dtype": "float64",
+    "dtype": np.float64,
     "vocabulary": None,
 }
 
@@ -614,6 +614,8 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
             value = _none_or(value)
         elif dest == "ngram_range":
             value = tuple(value)
+        elif dest == "dtype":
+            value = getattr(np, value)
         elif dest == "vocabulary":
             value = _read_vocabulary(value)
         params[dest] = value
@@ -735,7 +737,7 @@ def _describe(params: dict[str, Any]) -> str:
         words.append("unsmoothed idf")
     if params.get("norm", "l2") != "l2":
         words.append(f"{params['norm'] or 'no'} norm")
-    if str(params.get("dtype", "float64")) not in ("float64", "<class 'numpy.float64'>"):
+    if np.dtype(params.get("dtype", np.float64)) != np.float64:
         words.append("float32")
     return ", ".join(words) if words else "scikit-learn defaults"
 
@@ -873,8 +875,8 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
 def _groups_table(c: _Corpus, data: list, threshold: float, width: int, members: bool) -> list:
     big = [g for g in data if g["size"] >= 2]
     alone = [g["members"][0] for g in data if g["size"] == 1]
-    lines = [f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun} at cosine >= {threshold:g} "
-             f"(single linkage); {len(alone)} on their own"]
+    lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun} at cosine >= {threshold:g} "
+                  f"(single linkage); {len(alone)} on their own", width)]
     if big:
         lines.append("")
         rows = [[str(g["label"]), str(g["size"]), g["representative"], ", ".join(t["term"] for t in g["top_terms"])]

@@ -240,6 +240,8 @@ def _decode(data: bytes) -> TfidfVectorizer:
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValueError(f"the model has parameters this lexsim does not know: {', '.join(unknown)}")
+    if isinstance(params.get("dtype"), str) and params["dtype"] in ("float32", "float64"):
+        params["dtype"] = getattr(np, params["dtype"])  # the numpy type, as the vectorizer had it
     if isinstance(params.get("ngram_range"), list):
         params["ngram_range"] = tuple(params["ngram_range"])
     if n_terms == 0:
