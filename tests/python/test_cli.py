@@ -733,3 +733,19 @@ def test_python_dash_m_and_the_console_script(api) -> None:
 def test_a_closed_pipe_is_not_an_error(api) -> None:
     proc = subprocess.run(f"'{sys.executable}' -m lexsim report | head -n 1", shell=True, capture_output=True, text=True)
     assert proc.stdout.startswith("lexsim sample corpus") and "Traceback" not in proc.stderr
+
+
+def test_readme_excerpts_are_real_output(capsys) -> None:
+    from conftest import ROOT
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The lexsim command", 1)[1].split("\n## ", 1)[0]
+    excerpt = re.search(r"starts like this:\n\n```\n(.*?)```", section, re.S).group(1).splitlines()
+    assert run_ok(capsys, "report").splitlines()[: len(excerpt)] == excerpt
+    demo = re.search(r"## Two commands.*?```\n(ankara.*?)```", readme, re.S).group(1).splitlines()
+    out = run_ok(capsys, "report").splitlines()
+    start = out.index(demo[0])
+    assert out[start : start + len(demo)] == demo
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^demo:.*\n\t\$\(VENV\)/bin/lexsim report$", makefile, re.M)

@@ -94,3 +94,12 @@ def test_what_is_not_a_corpus(tmp_path) -> None:
         read_corpus(tmp_path, encoding="no-such-codec")
     with pytest.raises(ValueError, match="decode_error"):
         read_corpus(tmp_path, decode_error="skip")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import lexsim.corpus
+
+    result = doctest.testmod(lexsim.corpus)
+    assert result.failed == 0 and result.attempted > 0

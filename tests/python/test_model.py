@@ -219,3 +219,12 @@ def test_input_filename_models_load_and_read_files(tmp_path) -> None:
     loaded = load_model(tmp_path / "m.lexsim")
     assert loaded.input == "filename"
     assert (loaded.transform([str(doc)]) != vec.transform([str(doc)])).nnz == 0
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import lexsim.model
+
+    result = doctest.testmod(lexsim.model)
+    assert result.failed == 0 and result.attempted > 0
