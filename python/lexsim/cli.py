@@ -60,7 +60,7 @@ SKLEARN_DEFAULTS: dict[str, Any] = {
     "vocabulary": None,
 }
 
-# The analysis options: argparse destination -> (vectorizer parameter, the flag to name in errors).
+# The analysis options: argparse destination (= the vectorizer parameter) -> the flag named in errors.
 _ANALYSIS = {
     "lowercase": "--lowercase/--no-lowercase",
     "strip_accents": "--strip-accents",

@@ -19,7 +19,7 @@ import pytest
 import lexsim
 from lexsim import cli
 from lexsim.corpus import read_corpus
-from lexsim.model import load_model, save_model
+from lexsim.model import load_model
 from conftest import read_news_seeds
 
 ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True)
