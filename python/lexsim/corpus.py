@@ -3,7 +3,9 @@
 The ``lexsim`` command reads its documents with :func:`read_corpus`; it is just as handy in a
 notebook::
 
-    ids, texts = lexsim.corpus.read_corpus("articles/")
+    from lexsim.corpus import read_corpus
+
+    ids, texts = read_corpus("articles/")
     X = lexsim.TfidfVectorizer().fit_transform(texts)
 """
 
