@@ -1,56 +1,1110 @@
-"""The ``lexsim`` command (a first version: ``lexsim report``)."""
+"""The ``lexsim`` command: key terms, nearest neighbours, story groups and search from the terminal.
+
+``lexsim COMMAND [PATH] [options]`` reads a corpus (a folder of ``.txt``/``.md`` files, a ``.jsonl``
+or a ``.csv`` file, see :func:`lexsim.corpus.read_corpus`), turns it into TF-IDF vectors, and
+prints a table, JSON or CSV. ``python -m lexsim`` is the same command. :func:`main` runs it from
+Python and returns the exit status: 0 on success, 2 on an error (one line on stderr, never a
+traceback), 130 on Ctrl-C, 1 on an internal error (its traceback with ``--debug``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
+import os
+import re
+import shutil
 import sys
-from typing import Optional, Sequence
+import threading
+import time
+import unicodedata
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
 __all__ = ["main"]
 
+# ============================================================================ defaults
 
-def _report(args: argparse.Namespace) -> int:
-    from .datasets import load_sample
-    from .similarity import top_k
+#: What the command uses unless told otherwise: accent folding, English stop words and sublinear
+#: tf find the same story told in different words and spellings (see the README); every other
+#: parameter is scikit-learn's default.
+ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True}
+
+_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes.
+SKLEARN_DEFAULTS: dict[str, Any] = {
+    "lowercase": True,
+    "strip_accents": None,
+    "stop_words": None,
+    "sublinear_tf": False,
+    "ngram_range": (1, 1),
+    "min_df": 1,
+    "max_df": 1.0,
+    "max_features": None,
+    "norm": "l2",
+    "use_idf": True,
+    "smooth_idf": True,
+    "binary": False,
+    "normalization": None,
+    "casefold": False,
+    "analyzer": "word",
+    "token_pattern": _DEFAULT_TOKEN_PATTERN,
+    "dtype": np.float64,
+    "vocabulary": None,
+}
+
+# The analysis options: argparse destination (= the vectorizer parameter) -> the flag named in errors.
+_ANALYSIS = {
+    "lowercase": "--lowercase/--no-lowercase",
+    "strip_accents": "--strip-accents",
+    "stop_words": "--stop-words",
+    "sublinear_tf": "--sublinear-tf/--no-sublinear-tf",
+    "ngram_range": "--ngram-range",
+    "min_df": "--min-df",
+    "max_df": "--max-df",
+    "max_features": "--max-features",
+    "norm": "--norm",
+    "use_idf": "--idf/--no-idf",
+    "smooth_idf": "--smooth-idf/--no-smooth-idf",
+    "binary": "--binary/--no-binary",
+    "normalization": "--normalization",
+    "casefold": "--casefold/--no-casefold",
+    "analyzer": "--analyzer",
+    "token_pattern": "--token-pattern",
+    "dtype": "--dtype",
+    "vocabulary": "--vocabulary",
+}
+
+_NONE = "none"  # how "no value" is spelled on the command line
+
+
+class CommandError(Exception):
+    """An error to report in one line (exit status 2)."""
+
+
+# ============================================================================ argument types
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or -1 (all cores), got {text!r}")
+    return value
+
+
+def _real(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if math.isnan(value) or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _cosine_floor(text: str) -> float:
+    """A threshold for neighbours: scores strictly above it are kept, so 0 is allowed."""
+    value = _real(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a cosine threshold in [0, 1), got {text!r}")
+    return value
+
+
+def _cosine_threshold(text: str) -> float:
+    """A threshold for pairs and groups: scores at or above it count, so 0 would pair everything."""
+    value = _real(text)
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a cosine threshold in (0, 1], got {text!r}")
+    return value
+
+
+def _df(text: str) -> Any:
+    """An int (a document count) or a float in [0, 1] (a proportion), as scikit-learn takes them."""
+    if re.fullmatch(r"[+]?\d+", text.strip()):
+        value = int(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected a count >= 1 or a proportion in [0.0, 1.0], got {text!r}")
+        return value
+    value = _real(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a count >= 1 or a proportion in [0.0, 1.0], got {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = _real(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _unit(text: str) -> float:
+    value = _real(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
+    return value
+
+
+def _regex(text: str) -> str:
+    try:
+        compiled = re.compile(text)
+    except re.error as e:
+        raise argparse.ArgumentTypeError(f"not a valid regular expression ({e})") from None
+    if compiled.groups > 1:
+        raise argparse.ArgumentTypeError("the token pattern may capture at most one group")
+    return text
+
+
+def _none_or(text: str) -> Optional[str]:
+    return None if text == _NONE else text
+
+
+# ============================================================================ parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line: ``lexsim: error: ... (see lexsim CMD --help)``."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"lexsim: error: {message} (see {self.prog} --help)\n")
+
+
+_FORMATTER = argparse.RawDescriptionHelpFormatter
+
+_DESCRIPTION = """\
+Find the documents that say the same thing: key terms, nearest neighbours, similar pairs, story
+groups, search and explanations, over a corpus read from PATH:
+
+  a folder     every .txt and .md file below it (recursively); id = path relative to the folder
+  FILE.jsonl   one JSON object a line: the "text" field (--text-column), the "id" field if present
+               (--id-column), else the line number
+  FILE.csv     a header row, then one document a row: the "text" column (--text-column), the
+               --id-column column, else the row number
+
+Defaults are tuned for analysts: accents folded (Erdoğan = Erdogan), English stop words and
+sublinear tf; --sklearn-defaults gives scikit-learn's TfidfVectorizer defaults instead, and every
+vectorizer parameter has an option. `lexsim fit PATH -o MODEL` saves a fitted vectorizer; --model
+MODEL on the other commands reuses it.
+
+Output: --format table (default, for people), json or csv (for tools); each command's --help
+shows its JSON shape. Errors print one line and exit with status 2."""
+
+_EXAMPLES = """\
+examples:
+  lexsim report                              the built-in sample corpus (what `make demo` shows)
+  lexsim report articles/                    summary, story groups, each document's terms and neighbours
+  lexsim similar articles/ --k 3             each document's 3 nearest neighbours
+  lexsim pairs news.jsonl --threshold 0.5    every pair with cosine >= 0.5
+  lexsim groups news.csv --threshold 0.3     story groups
+  lexsim terms articles/ --n 5 --format csv  each document's 5 key terms, as CSV
+  lexsim search articles/ "grain corridor"   the documents that best match a query
+  lexsim explain articles/ a.txt b.txt       why two documents match
+  lexsim fit articles/ -o news.lexsim        save the fitted model; then --model news.lexsim"""
+
+
+def _common_options(with_path: bool, path_optional: bool = False, with_model: bool = True) -> _Parser:
+    """The options every command takes (an argparse parent parser)."""
+    p = _Parser(add_help=False)
+    if with_path:
+        if path_optional:
+            p.add_argument("path", metavar="PATH", nargs="?", help="the corpus (default: the built-in sample corpus)")
+        else:
+            p.add_argument("path", metavar="PATH", help="the corpus: a folder, a .jsonl or a .csv file")
+
+    out = p.add_argument_group("output and running")
+    out.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                     help="table (default; aligned, for people), json or csv (for tools)")
+    out.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
+                     help="threads (default -1: all cores; results do not depend on it)")
+    out.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+
+    src = p.add_argument_group("reading the corpus")
+    src.add_argument("--text-column", default="text", metavar="NAME",
+                     help="JSON field or CSV column holding the text (default: text)")
+    src.add_argument("--id-column", default=None, metavar="NAME",
+                     help="JSON field or CSV column holding the id (default: the id field of a .jsonl "
+                          "if present, else the line or row number)")
+    src.add_argument("--encoding", default="utf-8", help="encoding of the files (default: utf-8)")
+    src.add_argument("--decode-error", choices=("strict", "replace", "ignore"), default="strict",
+                     help="bytes that do not decode: an error naming file and byte offset (strict, "
+                          "the default), replaced with U+FFFD (replace) or dropped (ignore)")
+
+    ana = p.add_argument_group(
+        "analysis (defaults: scikit-learn's TfidfVectorizer's, except accents folded, English stop "
+        "words and sublinear tf; --sklearn-defaults resets those three)")
+    if with_model:
+        ana.add_argument("--model", metavar="MODEL",
+                         help="use a model saved by `lexsim fit` instead of fitting on PATH (the "
+                              "analysis options below then come from the model)")
+    ana.add_argument("--sklearn-defaults", action="store_true",
+                     help="start from scikit-learn's defaults (no accent folding, no stop words, raw "
+                          "tf); the options below still apply on top")
+    ana.add_argument("--lowercase", dest="lowercase", action="store_const", const=True, default=None,
+                     help="lowercase before tokenizing (default)")
+    ana.add_argument("--no-lowercase", dest="lowercase", action="store_const", const=False, help="keep case")
+    ana.add_argument("--strip-accents", choices=("unicode", "ascii", _NONE), default=None,
+                     help="fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD "
+                          "then drop non-ASCII), none (scikit-learn's default)")
+    ana.add_argument("--stop-words", choices=("english", _NONE), default=None,
+                     help="drop scikit-learn's English stop words (english, the default) or none")
+    ana.add_argument("--sublinear-tf", dest="sublinear_tf", action="store_const", const=True, default=None,
+                     help="tf = 1 + log(tf) (default)")
+    ana.add_argument("--no-sublinear-tf", dest="sublinear_tf", action="store_const", const=False,
+                     help="raw term counts (scikit-learn's default)")
+    ana.add_argument("--ngram-range", nargs=2, type=_positive_int, metavar=("MIN", "MAX"), default=None,
+                     help="n-gram sizes (default: 1 1)")
+    ana.add_argument("--min-df", type=_df, default=None, metavar="DF",
+                     help="ignore terms in fewer documents: a count (int) or a proportion (float); default 1")
+    ana.add_argument("--max-df", type=_df, default=None, metavar="DF",
+                     help="ignore terms in more documents: a count or a proportion; default 1.0")
+    ana.add_argument("--max-features", type=_positive_int, default=None, metavar="N",
+                     help="keep the N terms with the highest total counts (default: all)")
+    ana.add_argument("--norm", choices=("l2", "l1", _NONE), default=None, help="row normalisation (default l2)")
+    ana.add_argument("--idf", dest="use_idf", action="store_const", const=True, default=None,
+                     help="weight by inverse document frequency (default)")
+    ana.add_argument("--no-idf", dest="use_idf", action="store_const", const=False, help="no idf weighting")
+    ana.add_argument("--smooth-idf", dest="smooth_idf", action="store_const", const=True, default=None,
+                     help="add one to document frequencies (default)")
+    ana.add_argument("--no-smooth-idf", dest="smooth_idf", action="store_const", const=False,
+                     help="idf = ln(n / df) + 1")
+    ana.add_argument("--binary", dest="binary", action="store_const", const=True, default=None,
+                     help="tf = 1 for every present term")
+    ana.add_argument("--no-binary", dest="binary", action="store_const", const=False,
+                     help="count occurrences (default)")
+    ana.add_argument("--normalization", choices=("NFC", "NFKC", _NONE), default=None,
+                     help="Unicode normalisation before everything else (default none)")
+    ana.add_argument("--casefold", dest="casefold", action="store_const", const=True, default=None,
+                     help="full Unicode case folding instead of lowercasing (ß = ss)")
+    ana.add_argument("--no-casefold", dest="casefold", action="store_const", const=False,
+                     help="lowercase with str.lower() rules (default)")
+    ana.add_argument("--analyzer", choices=("word", "char", "char_wb"), default=None,
+                     help="word n-grams (default), character n-grams, or character n-grams inside words")
+    ana.add_argument("--token-pattern", type=_regex, default=None, metavar="REGEX",
+                     help=r"what a word is (default: (?u)\b\w\w+\b, words of two or more letters)")
+    ana.add_argument("--dtype", choices=("float64", "float32"), default=None,
+                     help="type of the TF-IDF values (default float64)")
+    ana.add_argument("--vocabulary", metavar="FILE", default=None,
+                     help="a fixed vocabulary: a UTF-8 file with one term a line, in column order")
+    return p
+
+
+def _add_command(
+    sub: Any, name: str, func: Callable[[argparse.Namespace, "_Progress"], int], help_text: str, epilog: str,
+    parent: _Parser,
+) -> _Parser:
+    p = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+                       epilog=epilog, parents=[parent], formatter_class=_FORMATTER)
+    p.set_defaults(func=func)
+    return p
+
+
+def _build_parser() -> _Parser:
+    from . import __version__
+
+    parser = _Parser(prog="lexsim", description=_DESCRIPTION, epilog=_EXAMPLES, formatter_class=_FORMATTER)
+    parser.add_argument("--version", action="version", version=f"lexsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    common = _common_options(with_path=True)
+
+    p = _add_command(sub, "report", _cmd_report, "corpus summary, story groups, and each document's key terms "
+                     "and nearest neighbours", _REPORT_EPILOG, _common_options(True, path_optional=True))
+    p.add_argument("--threshold", type=_cosine_threshold, default=0.2, metavar="T",
+                   help="cosine at or above which two documents tell the same story (default 0.2)")
+    p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="key terms per document and group (default 6)")
+    p.add_argument("--k", type=_positive_int, default=2, metavar="K", help="neighbours per document (default 2)")
+
+    p = _add_command(sub, "similar", _cmd_similar, "each document's nearest neighbours by cosine similarity",
+                     _SIMILAR_EPILOG, common)
+    p.add_argument("--k", type=_positive_int, default=5, metavar="K", help="neighbours per document (default 5)")
+    p.add_argument("--threshold", type=_cosine_floor, default=None, metavar="T",
+                   help="keep only neighbours with cosine above T (default: all, up to K)")
+
+    p = _add_command(sub, "pairs", _cmd_pairs, "every pair of documents with cosine similarity at or above a "
+                     "threshold", _PAIRS_EPILOG, common)
+    p.add_argument("--threshold", type=_cosine_threshold, required=True, metavar="T",
+                   help="cosine in (0, 1]: 0.9 and above finds near-duplicates, 0.2-0.5 the same story")
+
+    p = _add_command(sub, "groups", _cmd_groups, "story groups: documents linked by a chain of pairs at or "
+                     "above a threshold", _GROUPS_EPILOG, common)
+    p.add_argument("--threshold", type=_cosine_threshold, required=True, metavar="T",
+                   help="cosine in (0, 1] linking two documents (single linkage)")
+    p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="top terms per group (default 6)")
+
+    p = _add_command(sub, "terms", _cmd_terms, "each document's highest-weighted terms", _TERMS_EPILOG, common)
+    p.add_argument("--n", type=_positive_int, default=10, metavar="N", help="terms per document (default 10)")
+
+    p = _add_command(sub, "search", _cmd_search, "the documents that best match a query", _SEARCH_EPILOG, common)
+    p.add_argument("query", metavar="QUERY", help="the query text, analysed like the documents")
+    p.add_argument("--k", type=_positive_int, default=10, metavar="K", help="results (default 10)")
+    p.add_argument("--scoring", choices=("cosine", "bm25"), default="cosine",
+                   help="cosine of TF-IDF vectors (default) or Okapi BM25")
+    p.add_argument("--k1", type=_non_negative, default=1.2, help="BM25 term-frequency saturation (default 1.2)")
+    p.add_argument("--b", type=_unit, default=0.75, help="BM25 length normalisation in [0, 1] (default 0.75)")
+
+    p = _add_command(sub, "explain", _cmd_explain, "why two documents match: their shared terms and what each "
+                     "contributes to the cosine", _EXPLAIN_EPILOG, common)
+    p.add_argument("id1", metavar="ID1", help="a document id, as read from the corpus")
+    p.add_argument("id2", metavar="ID2", help="another document id")
+    p.add_argument("--n", type=_positive_int, default=10, metavar="N", help="shared terms to list (default 10)")
+
+    p = _add_command(sub, "fit", _cmd_fit, "fit the vectorizer on a corpus and save it as a model file",
+                     _FIT_EPILOG, _common_options(True, with_model=False))
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="the model file to write")
+    return parser
+
+
+_SIMILAR_EPILOG = """\
+JSON: [{"id": ID, "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]
+  one object per document in corpus order; neighbours best first (ties: corpus order).
+CSV:  id,rank,neighbor,score (one row per document and neighbour; rank starts at 1)."""
+
+_PAIRS_EPILOG = """\
+JSON: [{"id1": ID, "id2": ID, "score": COSINE}, ...]
+  best first (ties: corpus order); id1 comes before id2 in the corpus.
+CSV:  id1,id2,score"""
+
+_GROUPS_EPILOG = """\
+JSON: [{"label": INT, "size": INT, "representative": ID, "top_terms": [{"term": STR, "weight": FLOAT}, ...],
+        "members": [ID, ...]}, ...]
+  every group, documents on their own included, largest first (label 0); members in corpus order;
+  the representative is the member closest to the others; weights are the group centroid's.
+CSV:  label,size,representative,top_terms,member (one row per document; top terms joined by "; ")."""
+
+_TERMS_EPILOG = """\
+JSON: [{"id": ID, "terms": [{"term": STR, "weight": FLOAT}, ...]}, ...]
+  one object per document in corpus order; heaviest TF-IDF weight first.
+CSV:  id,rank,term,weight"""
+
+_SEARCH_EPILOG = """\
+JSON: [{"id": ID, "score": FLOAT}, ...]   best first.
+CSV:  rank,id,score
+With --scoring bm25 the scores are BM25 scores, not cosines."""
+
+_EXPLAIN_EPILOG = """\
+JSON: {"id1": ID, "id2": ID, "similarity": COSINE, "n_shared": INT,
+       "terms": [{"term": STR, "contribution": FLOAT, "weight1": FLOAT, "weight2": FLOAT}, ...]}
+  contribution = weight1 * weight2 (weights in the L2-normalised rows); the contributions of all
+  shared terms add up to the similarity.
+CSV:  term,contribution,weight1,weight2"""
+
+_REPORT_EPILOG = """\
+Without PATH, runs on the built-in sample corpus (30 short news articles on 6 stories).
+JSON: {"corpus": {"source": STR, "documents": INT, "bytes": INT, "terms": INT, "options": {...}},
+       "threshold": FLOAT,
+       "groups": [...as `lexsim groups`...],
+       "documents": [{"id": ID, "group": LABEL, "terms": [{"term": STR, "weight": FLOAT}, ...],
+                      "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]}
+CSV:  id,group,terms,neighbors (one row per document; terms joined by "; ", neighbors as
+      "ID SCORE" joined by "; ")."""
+
+_FIT_EPILOG = """\
+The model file holds the vectorizer's parameters, terms and idf, in a versioned, checksummed
+format that never runs code when loaded (see lexsim.model). `--model MODEL` on the other commands
+transforms their corpus with it instead of fitting afresh.
+JSON: {"model": PATH, "documents": INT, "terms": INT, "options": {...}}
+CSV:  model,documents,terms"""
+
+
+# ============================================================================ progress on stderr
+
+
+class _Progress:
+    """A one-line progress display on stderr, only when stderr is a terminal.
+
+    ``bar`` draws a counted bar (files read); ``step`` shows a label and the elapsed time while one
+    long call runs (the C++ core releases the GIL, so a small thread can keep the time ticking).
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            self.enabled = bool(self.stream.isatty())
+        except (AttributeError, ValueError):
+            self.enabled = False
+        self._last = 0.0
+        self._lock = threading.Lock()
+        self._shown = False
+
+    def _draw(self, text: str) -> None:
+        with self._lock:
+            width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+            self.stream.write("\r" + _cut(text, width) + "\x1b[K")
+            self.stream.flush()
+            self._shown = True
+
+    def clear(self) -> None:
+        if self.enabled and self._shown:
+            with self._lock:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+                self._shown = False
+
+    def bar(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:  # at most ten redraws a second
+            return
+        self._last = now
+        filled = int(30 * done / total) if total else 30
+        self._draw(f"lexsim: {label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        if done >= total:
+            self.clear()
+
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        if not self.enabled:
+            yield
+            return
+        stop = threading.Event()
+        start = time.monotonic()
+
+        def tick() -> None:
+            # Quick steps show nothing: the line appears only after a quarter of a second.
+            while not stop.wait(0.25 if not self._shown else 0.1):
+                self._draw(f"lexsim: {label}... {time.monotonic() - start:.1f}s")
+
+        thread = threading.Thread(target=tick, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            self.clear()
+
+
+# ============================================================================ output
+
+
+def _char_width(c: str) -> int:
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal columns, ending in an ellipsis when it was cut."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _char_width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = (),
+           flexible: Sequence[int] = (), width: int = 100, indent: str = "") -> list[str]:
+    """Aligned columns, two spaces apart, fitting in ``width`` columns by cutting the ``flexible``
+    columns (first listed, first cut) with an ellipsis."""
+    n = len(headers)
+    cells = [[_one_line(str(c)) for c in row] for row in rows]
+    widths = [max([_width(headers[i])] + [_width(r[i]) for r in cells]) for i in range(n)]
+    excess = sum(widths) + 2 * (n - 1) + len(indent) - width
+    for i in flexible:
+        if excess <= 0:
+            break
+        floor = max(_width(headers[i]), 8)
+        cut = min(excess, max(0, widths[i] - floor))
+        widths[i] -= cut
+        excess -= cut
+    lines = []
+    for row in [list(headers)] + cells:
+        parts = [_pad(_cut(c, widths[i]), widths[i], i in right) for i, c in enumerate(row)]
+        lines.append((indent + "  ".join(parts)).rstrip())
+    return lines
+
+
+def _terminal_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        return max(60, shutil.get_terminal_size((100, 24)).columns)
+    return 100  # piped or captured: the width the README's excerpts were made for
+
+
+def _print_lines(lines: Sequence[str]) -> None:
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _print_csv(header: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def _score(value: float) -> str:
+    return f"{value:.3f}"
+
+
+# ============================================================================ corpus and model
+
+
+@dataclass
+class _Corpus:
+    ids: list
+    texts: list
+    vectorizer: Any
+    X: Any
+    source: str
+    noun: str  # "documents", or "articles" for the sample
+    model: Optional[str]
+
+    def index(self, doc_id: str) -> int:
+        lookup = {d: i for i, d in enumerate(self.ids)}
+        if doc_id not in lookup:
+            examples = ", ".join(repr(d) for d in self.ids[:3])
+            raise CommandError(f"unknown document id {doc_id!r} (ids look like: {examples})")
+        return lookup[doc_id]
+
+
+def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
+    params = dict(SKLEARN_DEFAULTS)
+    if not args.sklearn_defaults:
+        params.update(ANALYST_DEFAULTS)
+    for dest in _ANALYSIS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if dest in ("strip_accents", "stop_words", "norm", "normalization"):
+            value = _none_or(value)
+        elif dest == "ngram_range":
+            value = tuple(value)
+        elif dest == "dtype":
+            value = getattr(np, value)
+        elif dest == "vocabulary":
+            value = _read_vocabulary(value)
+        params[dest] = value
+    return params
+
+
+def _read_vocabulary(path: str) -> list:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise OSError(e.errno, f"cannot read the vocabulary {path}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CommandError(f"{path}: not valid UTF-8 at byte offset {e.start}") from None
+    terms = [line.strip() for line in text.splitlines() if line.strip()]
+    if not terms:
+        raise CommandError(f"{path}: the vocabulary file is empty")
+    return terms
+
+
+def _check_model_options(args: argparse.Namespace) -> None:
+    given = [flag for dest, flag in _ANALYSIS.items() if getattr(args, dest) is not None]
+    if args.sklearn_defaults:
+        given.insert(0, "--sklearn-defaults")
+    if given:
+        raise CommandError(f"--model fixes the analysis options; leave out {given[0]}")
+
+
+def _jobs_param(args: argparse.Namespace) -> Optional[int]:
+    return None if args.jobs == 1 else args.jobs
+
+
+def _read(args: argparse.Namespace, progress: _Progress) -> tuple[list, list, str, str]:
+    from .corpus import CorpusDecodeError, read_corpus
+
+    if args.path is None:  # `lexsim report` alone: the built-in sample
+        from .datasets import load_sample
+
+        articles = load_sample()
+        return [a.id for a in articles], [a.title + "\n" + a.text for a in articles], "lexsim sample corpus", "articles"
+    try:
+        ids, texts = read_corpus(
+            args.path, text_column=args.text_column, id_column=args.id_column, encoding=args.encoding,
+            decode_error=args.decode_error, progress=lambda done, total: progress.bar("reading", done, total),
+        )
+    except CorpusDecodeError as e:
+        raise CommandError(f"{e}; --decode-error replace (or ignore) reads it anyway") from None
+    return ids, texts, args.path, "documents"
+
+
+def _load(args: argparse.Namespace, progress: _Progress) -> _Corpus:
     from .vectorizers import TfidfVectorizer
 
-    articles = load_sample()
-    ids = [a.id for a in articles]
-    vec = TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True)
-    X = vec.fit_transform([a.title + "\n" + a.text for a in articles])
-    terms = vec.get_feature_names_out()
-    nn = top_k(X, k=args.k)
-    print(f"lexsim sample corpus: {X.shape[0]} articles, {X.shape[1]} terms "
-          "(accents folded, English stop words, sublinear tf)\n")
-    width = max(len(i) for i in ids)
-    for i, doc_id in enumerate(ids):
-        row = X.getrow(i)
-        order = np.lexsort((row.indices, -row.data))[: args.n]
-        top = ", ".join(str(terms[row.indices[j]]) for j in order)
-        nrow = nn.getrow(i)
-        ranked = np.lexsort((nrow.indices, -nrow.data))
-        neigh = ", ".join(f"{ids[nrow.indices[j]]} ({nrow.data[j]:.2f})" for j in ranked)
-        print(f"{doc_id:<{width}}  terms: {top}")
-        print(f"{'':<{width}}  nearest: {neigh}")
+    model = getattr(args, "model", None)
+    if model is not None:
+        _check_model_options(args)
+        vec = _load_model(model)
+    ids, texts, source, noun = _read(args, progress)
+    if model is not None:
+        vec.set_params(n_jobs=_jobs_param(args))
+        with progress.step("transforming"):
+            X = vec.transform(texts)
+    else:
+        vec = TfidfVectorizer(**_vectorizer_params(args), n_jobs=_jobs_param(args))
+        with progress.step("fitting TF-IDF"):
+            X = vec.fit_transform(texts)
+    return _Corpus(ids, texts, vec, X, source, noun, model)
+
+
+def _load_model(path: str) -> Any:
+    from .model import load_model
+
+    try:
+        return load_model(path)
+    except ValueError as e:
+        raise CommandError(f"{path}: {e}") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a folder, not a model file") from None
+    except OSError as e:
+        raise CommandError(f"cannot read the model {path}: {e.strerror or e}") from None
+
+
+def _describe(params: dict[str, Any]) -> str:
+    """The analysis in words, for people: what differs from scikit-learn's defaults."""
+    words = []
+    accents = {"unicode": "accents folded", "ascii": "accents stripped to ASCII"}
+    if params.get("normalization"):
+        words.append(params["normalization"])
+    if params.get("casefold"):
+        words.append("case folded")
+    elif not params.get("lowercase", True):
+        words.append("case kept")
+    if params.get("strip_accents") in accents:
+        words.append(accents[params["strip_accents"]])
+    stop = params.get("stop_words")
+    if stop == "english":
+        words.append("English stop words")
+    elif stop:
+        words.append(f"{len(stop)} stop words")
+    if params.get("analyzer", "word") != "word":
+        words.append(f"{params['analyzer']} n-grams")
+    ngram = tuple(params.get("ngram_range", (1, 1)))
+    if ngram != (1, 1):
+        words.append(f"{ngram[0]}-{ngram[1]}-grams")
+    if params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
+        words.append(f"tokens {params['token_pattern']}")
+    for name, default in (("min_df", 1), ("max_df", 1.0), ("max_features", None)):
+        if params.get(name, default) != default:
+            words.append(f"{name} {params[name]}")
+    if params.get("binary"):
+        words.append("binary tf")
+    if params.get("sublinear_tf"):
+        words.append("sublinear tf")
+    if not params.get("use_idf", True):
+        words.append("no idf")
+    elif not params.get("smooth_idf", True):
+        words.append("unsmoothed idf")
+    if params.get("norm", "l2") != "l2":
+        words.append(f"{params['norm'] or 'no'} norm")
+    if np.dtype(params.get("dtype", np.float64)) != np.float64:
+        words.append("float32")
+    return ", ".join(words) if words else "scikit-learn defaults"
+
+
+def _params_json(vec: Any) -> dict[str, Any]:
+    """The vectorizer's analysis parameters, for JSON (not the vocabulary, the input handling or
+    the threads)."""
+    out = {}
+    for name, value in vec.get_params().items():
+        if name in ("vocabulary", "input", "encoding", "decode_error", "preprocessor", "tokenizer", "n_jobs"):
+            continue
+        if name == "dtype":
+            value = np.dtype(value).name
+        elif name == "ngram_range":
+            value = list(value)
+        elif name == "stop_words" and value is not None and not isinstance(value, str):
+            value = sorted(value)
+        out[name] = value
+    return out
+
+
+def _ranked(row_indices: np.ndarray, row_data: np.ndarray) -> list:
+    """(column, value) of one sparse row, largest value first (ties: the lower column)."""
+    order = np.lexsort((row_indices, -row_data))
+    return [(int(row_indices[o]), float(row_data[o])) for o in order]
+
+
+def _neighbors(c: _Corpus, k: int, threshold: Optional[float], jobs: Optional[int],
+               progress: _Progress) -> list:
+    from .similarity import top_k
+
+    with progress.step("finding neighbours"):
+        nn = top_k(c.X, k=k, threshold=threshold, n_jobs=jobs)
+    return [
+        [(c.ids[j], s) for j, s in _ranked(nn.indices[nn.indptr[i]:nn.indptr[i + 1]], nn.data[nn.indptr[i]:nn.indptr[i + 1]])]
+        for i in range(len(c.ids))
+    ]
+
+
+def _groups_json(c: _Corpus, groups: Any) -> list:
+    return [
+        {
+            "label": int(g.label),
+            "size": len(g),
+            "representative": c.ids[g.representative],
+            "top_terms": [{"term": str(t), "weight": float(w)} for t, w in g.top_terms],
+            "members": [c.ids[m] for m in g.members.tolist()],
+        }
+        for g in groups
+    ]
+
+
+def _wrapped_ids(label: str, ids: Sequence[str], width: int, max_lines: int = 3) -> list:
+    """``label a, b, c`` wrapped to ``width``, at most ``max_lines`` lines, then a count of the rest."""
+    lines, current, shown = [], label, 0
+    for n, doc_id in enumerate(ids):
+        piece = doc_id + (", " if n < len(ids) - 1 else "")
+        if _width(current) + _width(piece.rstrip()) > width and current.strip():
+            if len(lines) + 1 == max_lines:
+                break
+            lines.append(current.rstrip())
+            current = " " * len(label)
+        current += piece
+        shown += 1
+    rest = len(ids) - shown
+    if rest:
+        current = current.rstrip() + f" … and {rest} more"
+    lines.append(current.rstrip())
+    return lines
+
+
+# ============================================================================ commands
+
+
+def _cmd_similar(args: argparse.Namespace, progress: _Progress) -> int:
+    c = _load(args, progress)
+    neighbors = _neighbors(c, args.k, args.threshold, _jobs_param(args), progress)
+    if args.format == "json":
+        _print_json([{"id": d, "neighbors": [{"id": j, "score": s} for j, s in nb]} for d, nb in zip(c.ids, neighbors)])
+    elif args.format == "csv":
+        _print_csv(["id", "rank", "neighbor", "score"],
+                   ((d, r, j, s) for d, nb in zip(c.ids, neighbors) for r, (j, s) in enumerate(nb, 1)))
+    else:
+        rows = []
+        for d, nb in zip(c.ids, neighbors):
+            if not nb:
+                rows.append([d, "(none)", ""])
+            for r, (j, s) in enumerate(nb):
+                rows.append([d if r == 0 else "", j, _score(s)])
+        _print_lines(_table(["document", "neighbour", "score"], rows, right=(2,), flexible=(1, 0),
+                            width=_terminal_width()))
     return 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="lexsim", description="Key terms and similar documents, from the terminal.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", help="top terms and nearest neighbours of every document of the built-in sample")
-    rep.add_argument("--n", type=int, default=6, help="terms per document (default 6)")
-    rep.add_argument("--k", type=int, default=2, help="neighbours per document (default 2)")
-    rep.set_defaults(func=_report)
-    args = parser.parse_args(argv)
+def _cmd_pairs(args: argparse.Namespace, progress: _Progress) -> int:
+    from .similarity import similar_pairs
+
+    c = _load(args, progress)
+    with progress.step("finding pairs"):
+        rows, cols, scores = similar_pairs(c.X, args.threshold, n_jobs=_jobs_param(args))
+    # Best first for people and tools alike; similar_pairs gives (row, col) order, kept for ties.
+    order = np.lexsort((cols, rows, -scores))
+    pairs = [(c.ids[int(rows[o])], c.ids[int(cols[o])], float(scores[o])) for o in order]
+    if args.format == "json":
+        _print_json([{"id1": a, "id2": b, "score": s} for a, b, s in pairs])
+    elif args.format == "csv":
+        _print_csv(["id1", "id2", "score"], iter(pairs))
+    else:
+        lines = _table(["score", "document 1", "document 2"], [[_score(s), a, b] for a, b, s in pairs],
+                       right=(0,), flexible=(2, 1), width=_terminal_width())
+        lines.append(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} with cosine >= {args.threshold:g} "
+                     f"among {len(c.ids)} {c.noun}")
+        _print_lines(lines)
+    return 0
+
+
+def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
+    from .similarity import group
+
+    c = _load(args, progress)
+    with progress.step("grouping"):
+        groups = group(c.X, args.threshold, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=_jobs_param(args))
+    data = _groups_json(c, groups)
+    if args.format == "json":
+        _print_json(data)
+    elif args.format == "csv":
+        _print_csv(["label", "size", "representative", "top_terms", "member"],
+                   ((g["label"], g["size"], g["representative"], "; ".join(t["term"] for t in g["top_terms"]), m)
+                    for g in data for m in g["members"]))
+    else:
+        _print_lines(_groups_table(c, data, args.threshold, _terminal_width(), members=True))
+    return 0
+
+
+def _groups_table(c: _Corpus, data: list, threshold: float, width: int, members: bool) -> list:
+    big = [g for g in data if g["size"] >= 2]
+    alone = [g["members"][0] for g in data if g["size"] == 1]
+    lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun} at cosine >= {threshold:g} "
+                  f"(single linkage); {len(alone)} on their own", width)]
+    if big:
+        lines.append("")
+        rows = [[str(g["label"]), str(g["size"]), g["representative"], ", ".join(t["term"] for t in g["top_terms"])]
+                for g in big]
+        table = _table(["group", "size", "representative", "top terms"], rows, right=(0, 1), flexible=(3, 2),
+                       width=width, indent="  ")
+        if not members:
+            lines.extend(table)
+        else:
+            lines.append(table[0])
+            for g, line in zip(big, table[1:]):
+                lines.append(line)
+                lines.extend(_wrapped_ids("      members: ", g["members"], width))
+    if alone and members:
+        lines.append("")
+        lines.extend(_wrapped_ids("on their own: ", alone, width))
+    return lines
+
+
+def _cmd_terms(args: argparse.Namespace, progress: _Progress) -> int:
+    from .similarity import top_terms
+
+    c = _load(args, progress)
+    terms = top_terms(c.vectorizer, c.X, n=args.n, n_jobs=_jobs_param(args))
+    if args.format == "json":
+        _print_json([{"id": d, "terms": [{"term": str(t), "weight": float(w)} for t, w in ts]}
+                     for d, ts in zip(c.ids, terms)])
+    elif args.format == "csv":
+        _print_csv(["id", "rank", "term", "weight"],
+                   ((d, r, str(t), float(w)) for d, ts in zip(c.ids, terms) for r, (t, w) in enumerate(ts, 1)))
+    else:
+        rows = [[d, ", ".join(str(t) for t, _ in ts) or "(no terms)"] for d, ts in zip(c.ids, terms)]
+        _print_lines(_table(["document", "terms"], rows, flexible=(1, 0), width=_terminal_width()))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
     try:
-        return int(args.func(args))
-    except BrokenPipeError:  # e.g. `lexsim report | head`
-        sys.stderr.close()
+        from .search import SearchIndex
+    except ImportError:
+        raise CommandError("this lexsim has no search index (lexsim.SearchIndex); the search command "
+                           "needs a newer lexsim") from None
+    c = _load(args, progress)
+    bm25 = args.scoring == "bm25"
+    with progress.step("indexing"):
+        # BM25 weighs raw term counts, so it indexes the texts; cosine uses the TF-IDF matrix.
+        index = SearchIndex(c.vectorizer, None if bm25 else c.X, documents=c.texts if bm25 else None,
+                            scoring=args.scoring, k1=args.k1, b=args.b, n_jobs=_jobs_param(args))
+    with progress.step("searching"):
+        hits = [(c.ids[int(i)], float(s)) for i, s in index.search(args.query, k=args.k)]
+    if args.format == "json":
+        _print_json([{"id": d, "score": s} for d, s in hits])
+    elif args.format == "csv":
+        _print_csv(["rank", "id", "score"], ((r, d, s) for r, (d, s) in enumerate(hits, 1)))
+    else:
+        lookup = {d: i for i, d in enumerate(c.ids)}
+        rows = [[str(r), _score(s), d, c.texts[lookup[d]]] for r, (d, s) in enumerate(hits, 1)]
+        lines = _table(["rank", "score", "document", "text"], rows, right=(0, 1), flexible=(3, 2),
+                       width=_terminal_width())
+        if not hits:
+            lines = [f"no {c.noun} match {args.query!r}"]
+        _print_lines(lines)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:
+    from .similarity import explain
+
+    c = _load(args, progress)
+    i, j = c.index(args.id1), c.index(args.id2)
+    why = explain(c.vectorizer, c.X, i, j, n=args.n)
+    terms = [(str(t), float(x), float(a), float(b)) for t, x, a, b in why.terms]
+    if args.format == "json":
+        _print_json({"id1": args.id1, "id2": args.id2, "similarity": float(why.similarity), "n_shared": int(why.n_shared),
+                     "terms": [{"term": t, "contribution": x, "weight1": a, "weight2": b} for t, x, a, b in terms]})
+    elif args.format == "csv":
+        _print_csv(["term", "contribution", "weight1", "weight2"], iter(terms))
+    else:
+        width = _terminal_width()
+        shown = f", {len(terms)} shown" if len(terms) < why.n_shared else ""
+        lines = [_cut(f"{args.id1} and {args.id2}: cosine {_score(why.similarity)}, "
+                      f"{why.n_shared} shared term{'s' if why.n_shared != 1 else ''}{shown}", width)]
+        if terms:
+            total = why.similarity if why.similarity > 0 else 1.0
+            rows = [[t, _score(x), f"{100 * x / total:.1f}%", _score(a), _score(b)] for t, x, a, b in terms]
+            lines.append("")
+            lines.extend(_table(["term", "contribution", "share", "weight 1", "weight 2"], rows,
+                                right=(1, 2, 3, 4), flexible=(0,), width=width, indent="  "))
+        _print_lines(lines)
+    return 0
+
+
+def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
+    from .model import save_model
+
+    args.model = None
+    c = _load(args, progress)
+    with progress.step("saving"):
+        save_model(c.vectorizer, args.output)
+    n_terms = len(c.vectorizer.get_feature_names_out())
+    if args.format == "json":
+        _print_json({"model": args.output, "documents": len(c.ids), "terms": n_terms, "options": _params_json(c.vectorizer)})
+    elif args.format == "csv":
+        _print_csv(["model", "documents", "terms"], iter([(args.output, len(c.ids), n_terms)]))
+    else:
+        _print_lines([f"saved {args.output}: {n_terms} terms from {len(c.ids)} {c.noun} "
+                      f"({_describe(c.vectorizer.get_params())})"])
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
+    from .similarity import group, top_terms
+
+    c = _load(args, progress)
+    jobs = _jobs_param(args)
+    with progress.step("grouping"):
+        groups = group(c.X, args.threshold, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs)
+    terms = top_terms(c.vectorizer, c.X, n=args.n, n_jobs=jobs)
+    neighbors = _neighbors(c, args.k, None, jobs, progress)
+    n_bytes = sum(len(t.encode("utf-8", "surrogatepass")) for t in c.texts)
+    n_terms = len(c.vectorizer.get_feature_names_out())
+    group_data = _groups_json(c, groups)
+    labels = groups.labels.tolist()
+    if args.format == "json":
+        _print_json({
+            "corpus": {"source": c.source if args.path is not None else "sample", "documents": len(c.ids),
+                       "bytes": n_bytes, "terms": n_terms, "options": _params_json(c.vectorizer)},
+            "threshold": args.threshold,
+            "groups": group_data,
+            "documents": [
+                {"id": d, "group": int(labels[i]),
+                 "terms": [{"term": str(t), "weight": float(w)} for t, w in terms[i]],
+                 "neighbors": [{"id": j, "score": s} for j, s in neighbors[i]]}
+                for i, d in enumerate(c.ids)
+            ],
+        })
         return 0
-    except (ValueError, TypeError, OSError) as e:
-        print(f"lexsim: error: {e}", file=sys.stderr)
+    if args.format == "csv":
+        _print_csv(["id", "group", "terms", "neighbors"],
+                   ((d, labels[i], "; ".join(str(t) for t, _ in terms[i]),
+                     "; ".join(f"{j} {s:.6g}" for j, s in neighbors[i])) for i, d in enumerate(c.ids)))
+        return 0
+    width = _terminal_width()
+    how = f"model {c.model}" if c.model else _describe(c.vectorizer.get_params())
+    lines = [_cut(f"{c.source}: {len(c.ids)} {c.noun}, {n_bytes:,} bytes, {n_terms} terms", width),
+             _cut(f"analysis: {how}", width), ""]
+    lines.extend(_groups_table(c, group_data, args.threshold, width, members=False))
+    lines.append("")
+    id_width = min(max(_width(d) for d in c.ids), width // 3)
+    pad = " " * id_width
+    for i, d in enumerate(c.ids):
+        head = _pad(_cut(d, id_width), id_width, False)
+        listed = ", ".join(str(t) for t, _ in terms[i]) or "(none)"
+        near = ", ".join(f"{j} ({s:.2f})" for j, s in neighbors[i]) or "(none)"
+        lines.append(_cut(f"{head}  terms: {listed}", width))
+        lines.append(_cut(f"{pad}  nearest: {near}", width))
+    _print_lines(lines)
+    return 0
+
+
+# ============================================================================ main
+
+
+_EXPECTED = (OSError, ValueError, TypeError, UnicodeError, re.error, CommandError)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    else:
+        text = str(error) or type(error).__name__
+    return _one_line(text)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``lexsim`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, default=None
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 on an error (reported in one line on stderr), 130 when
+        interrupted, 1 on an internal error.
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version and usage errors: argparse has printed them
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    progress = _Progress()
+    try:
+        with warnings.catch_warnings():
+            # A library warning is worth one line, not a source location and a code excerpt.
+            warnings.showwarning = _show_warning
+            return int(args.func(args, progress))
+    except KeyboardInterrupt:
+        progress.clear()
+        return 130
+    except BrokenPipeError:  # `lexsim report | head`: the reader left; stop quietly
+        _silence_stdout()
+        return 0
+    except _EXPECTED as e:
+        progress.clear()
+        if args.debug:
+            raise
+        print(f"lexsim: error: {_message(e)}", file=sys.stderr)
         return 2
+    except Exception as e:  # a bug: say so in one line, with the traceback only on demand
+        progress.clear()
+        if args.debug:
+            raise
+        print(f"lexsim: internal error: {type(e).__name__}: {_message(e)} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    print(f"lexsim: warning: {_one_line(str(message))}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit and would complain about the closed pipe a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -1,0 +1,306 @@
+"""Reading a corpus from disk: a folder of text files, a JSON Lines file or a CSV file.
+
+The ``lexsim`` command reads its documents with :func:`read_corpus`; it is just as handy in a
+notebook::
+
+    from lexsim.corpus import read_corpus
+
+    ids, texts = read_corpus("articles/")
+    X = lexsim.TfidfVectorizer().fit_transform(texts)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pathlib
+import stat
+import sys
+from typing import Callable, Optional, Union
+
+__all__ = ["CorpusDecodeError", "CorpusError", "read_corpus", "TEXT_SUFFIXES"]
+
+#: File name endings read from a folder (compared case-insensitively).
+TEXT_SUFFIXES = (".txt", ".md")
+
+PathLike = Union[str, "os.PathLike[str]"]
+Progress = Callable[[int, int], None]
+
+
+class CorpusError(ValueError):
+    """A corpus that cannot be read: missing, empty, malformed, or with duplicate ids.
+
+    The message names the file (and the line, row or byte offset) and is meant to be shown as is.
+    """
+
+
+class CorpusDecodeError(CorpusError):
+    """Text that does not decode with the corpus's encoding (``decode_error='strict'``).
+
+    Attributes
+    ----------
+    file : str
+        The file.
+    byte_offset : int
+        Where in the file the first bad byte is.
+    """
+
+    def __init__(self, message: str, file: str, byte_offset: int) -> None:
+        super().__init__(message)
+        self.file = file
+        self.byte_offset = byte_offset
+
+
+def read_corpus(
+    path: PathLike,
+    *,
+    text_column: str = "text",
+    id_column: Optional[str] = None,
+    encoding: str = "utf-8",
+    decode_error: str = "strict",
+    progress: Optional[Progress] = None,
+) -> tuple[list[str], list[str]]:
+    """Read documents and their ids from a folder, a ``.jsonl`` file or a ``.csv`` file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        - a folder: every ``.txt`` and ``.md`` file below it, recursively (hidden files and folders,
+          whose names start with ``.``, are left out; symbolic links to folders are not followed);
+          a document's id is its path relative to the folder, with ``/`` separators, and documents
+          come sorted by id;
+        - a ``.jsonl`` file: one JSON object per line; the text is the ``text_column`` field, the id
+          the ``id_column`` field (default: the ``id`` field when present, else the 1-based line
+          number); blank lines are skipped;
+        - a ``.csv`` file: a header row, then one document per row; the text is the ``text_column``
+          column, the id the ``id_column`` column (default: the 1-based row number, header not
+          counted).
+    text_column : str, default='text'
+        The JSON field or CSV column holding the text.
+    id_column : str, default=None
+        The JSON field or CSV column holding the id (see ``path`` for the default).
+    encoding : str, default='utf-8'
+        Encoding of the files. A UTF-8 byte order mark is dropped.
+    decode_error : {'strict', 'replace', 'ignore'}, default='strict'
+        What to do with bytes that do not decode: raise a :class:`CorpusError` naming the file and
+        byte offset, replace them with U+FFFD, or drop them.
+    progress : callable, default=None
+        Called as ``progress(done, total)`` while the files of a folder are read.
+
+    Returns
+    -------
+    ids : list of str
+        Unique document ids.
+    texts : list of str
+        The documents, in the same order.
+
+    Raises
+    ------
+    CorpusDecodeError
+        Text that does not decode, with ``decode_error='strict'`` (a :class:`CorpusError`).
+    CorpusError
+        A missing path, an unsupported file type, an empty corpus, invalid JSON, a missing field
+        or column, or a duplicate id (a ``ValueError``).
+    OSError
+        A file that exists but cannot be read (the message names it).
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text('{"text": "Erdogan met Putin"}\\n\\n{"text": "Rain"}\\n')
+    >>> read_corpus(folder / "a.jsonl")
+    (['1', '3'], ['Erdogan met Putin', 'Rain'])
+    """
+    if decode_error not in ("strict", "replace", "ignore"):
+        raise ValueError(f"decode_error must be 'strict', 'replace' or 'ignore', got {decode_error!r}")
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise CorpusError(f"unknown encoding: {encoding!r}") from None
+    p = pathlib.Path(path)
+    if not p.exists():
+        kind = "broken symbolic link" if p.is_symlink() else "no such file or folder"
+        raise CorpusError(f"{kind}: {path}")
+    if p.is_dir():
+        ids, texts = _read_folder(p, encoding, decode_error, progress)
+        where = f"no {' or '.join(TEXT_SUFFIXES)} files in folder {path}"
+    else:
+        suffix = p.suffix.lower()
+        if suffix == ".jsonl":
+            ids, texts = _read_jsonl(p, text_column, id_column, encoding, decode_error)
+        elif suffix == ".csv":
+            ids, texts = _read_csv(p, text_column, id_column, encoding, decode_error)
+        else:
+            raise CorpusError(f"{path}: not a folder, a .jsonl or a .csv file; cannot tell how to read it")
+        where = f"no documents in {path}"
+    if not ids:
+        raise CorpusError(f"empty corpus: {where}")
+    return ids, texts
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _decode(data: bytes, where: str, encoding: str, decode_error: str) -> str:
+    try:
+        text = data.decode(encoding, decode_error)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise CorpusDecodeError(
+            f"{where}: not valid {encoding} at byte offset {e.start} (line {line}): {e.reason}", where, e.start
+        ) from None
+    # A byte order mark is not text; in a CSV it would also glue itself to the first column name.
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _read_bytes(path: pathlib.Path, where: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except IsADirectoryError:
+        raise CorpusError(f"cannot read {where}: it is a folder") from None
+    except OSError as e:  # permission, I/O error, a dangling link...: name the file, not a traceback
+        reason = e.strerror or type(e).__name__
+        raise OSError(e.errno, f"cannot read {where}: {reason}") from None
+
+
+def _check_unique(ids: list[str], where: list[str], source: str) -> None:
+    first: dict[str, int] = {}
+    for n, i in enumerate(ids):
+        seen = first.setdefault(i, n)
+        if seen != n:
+            raise CorpusError(f"{source}: duplicate id {i!r} ({where[seen]} and {where[n]})")
+
+
+def _as_id(value: object) -> Optional[str]:
+    """A usable id: a string or an integer (bool and the rest are refused)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+# ---------------------------------------------------------------------------- readers
+
+
+def _read_folder(
+    root: pathlib.Path, encoding: str, decode_error: str, progress: Optional[Progress]
+) -> tuple[list[str], list[str]]:
+    found: list[tuple[str, pathlib.Path]] = []
+    for folder, dirs, files in os.walk(root, onerror=_raise):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = pathlib.Path(folder).relative_to(root)
+        for name in files:
+            if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
+                continue
+            found.append(((rel / name).as_posix(), pathlib.Path(folder) / name))
+    # Sorted by id so that the order (and every result) is the same on every file system.
+    found.sort(key=lambda item: item[0])
+    ids, texts = [], []
+    for n, (doc_id, file) in enumerate(found):
+        try:
+            regular = stat.S_ISREG(os.stat(file).st_mode)
+        except OSError:
+            regular = True  # a dangling link, say: let the read below report it
+        if not regular:  # a FIFO named x.txt would block the read forever
+            raise CorpusError(f"cannot read {file}: not a regular file")
+        data = _read_bytes(file, str(file))
+        texts.append(_decode(data, str(file), encoding, decode_error))
+        ids.append(doc_id)
+        if progress is not None:
+            progress(n + 1, len(found))
+    return ids, texts
+
+
+def _raise(error: OSError) -> None:
+    reason = error.strerror or type(error).__name__
+    raise OSError(error.errno, f"cannot read folder {error.filename}: {reason}")
+
+
+def _read_jsonl(
+    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str
+) -> tuple[list[str], list[str]]:
+    where = str(path)
+    text = _decode(_read_bytes(path, where), where, encoding, decode_error)
+    ids, texts, lines = [], [], []
+    # Split on "\n" only: str.splitlines() would also split at U+2028 and friends, which JSON
+    # allows unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CorpusError(f"{where}, line {number}: invalid JSON ({e.msg}, column {e.colno})") from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"{where}, line {number}: expected a JSON object, got {type(record).__name__}")
+        if text_column not in record:
+            raise CorpusError(f"{where}, line {number}: no {text_column!r} field")
+        doc = record[text_column]
+        if not isinstance(doc, str):
+            raise CorpusError(
+                f"{where}, line {number}: the {text_column!r} field must be a string, got {type(doc).__name__}"
+            )
+        if id_column is not None:
+            if id_column not in record:
+                raise CorpusError(f"{where}, line {number}: no {id_column!r} field")
+            doc_id = _as_id(record[id_column])
+        elif "id" in record:
+            doc_id = _as_id(record["id"])
+        else:
+            doc_id = str(number)
+        if doc_id is None:
+            name = id_column or "id"
+            raise CorpusError(f"{where}, line {number}: the {name!r} field must be a string or an integer")
+        ids.append(doc_id)
+        texts.append(doc)
+        lines.append(f"line {number}")
+    _check_unique(ids, lines, where)
+    return ids, texts
+
+
+def _read_csv(
+    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str
+) -> tuple[list[str], list[str]]:
+    where = str(path)
+    text = _decode(_read_bytes(path, where), where, encoding, decode_error)
+    # The csv module refuses fields over 128 KiB by default; articles can be longer. The limit is
+    # process-wide, so it is put back afterwards.
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise CorpusError(f"empty corpus: {where} is empty (no header row)")
+            columns = {name: n for n, name in reversed(list(enumerate(header)))}
+            if text_column not in columns:
+                raise CorpusError(f"{where}: no column {text_column!r} (columns: {', '.join(map(repr, header))})")
+            if id_column is not None and id_column not in columns:
+                raise CorpusError(f"{where}: no column {id_column!r} (columns: {', '.join(map(repr, header))})")
+            t, c = columns[text_column], columns.get(id_column) if id_column is not None else None
+            ids, texts, rows = [], [], []
+            for row in reader:
+                if not row:  # a blank line
+                    continue
+                number = len(rows) + 1
+                line = reader.line_num
+                if len(row) != len(header):
+                    raise CorpusError(
+                        f"{where}, line {line}: {len(row)} fields where the header has {len(header)}"
+                    )
+                doc_id = row[c] if c is not None else str(number)
+                ids.append(doc_id)
+                texts.append(row[t])
+                rows.append(f"line {line}")
+        except csv.Error as e:
+            raise CorpusError(f"{where}, line {reader.line_num}: malformed CSV ({e})") from None
+    finally:
+        csv.field_size_limit(old_limit)
+    _check_unique(ids, rows, where)
+    return ids, texts

@@ -1,0 +1,105 @@
+"""lexsim.corpus.read_corpus: folders, JSON Lines and CSV files, and what goes wrong with them."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from lexsim.corpus import CorpusDecodeError, CorpusError, read_corpus
+from conftest import read_news_seeds
+
+
+def test_a_folder_is_read_recursively_sorted_with_posix_ids(tmp_path) -> None:
+    for rel in ["b.txt", "a/z.md", "a/b/c.TXT", "A.txt", "a/.hidden.txt", ".git/x.txt", "a/img.png", "readme"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"text of {rel}", encoding="utf-8")
+    calls = []
+    ids, texts = read_corpus(tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert ids == ["A.txt", "a/b/c.TXT", "a/z.md", "b.txt"]
+    assert texts == [f"text of {i}" for i in ids]
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_a_byte_order_mark_is_dropped(tmp_path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\xef\xbb\xbfhello")
+    assert read_corpus(tmp_path) == (["a.txt"], ["hello"])
+    (tmp_path / "t.csv").write_bytes(b"\xef\xbb\xbftext\nhello\n")
+    assert read_corpus(tmp_path / "t.csv") == (["1"], ["hello"])
+
+
+def test_jsonl_ids_fields_and_blank_lines(tmp_path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "a"}\n\n{"text": "b\\u2028c"}\r\n', encoding="utf-8")
+    assert read_corpus(path) == (["1", "3"], ["a", "b\u2028c"])
+    path.write_text('{"id": 7, "body": "a", "key": "x"}\n{"id": "eight", "body": "b", "key": "y"}\n', encoding="utf-8")
+    assert read_corpus(path, text_column="body") == (["7", "eight"], ["a", "b"])
+    assert read_corpus(path, text_column="body", id_column="key") == (["x", "y"], ["a", "b"])
+    for bad, message in [
+        ('{"id": 1.5, "text": "a"}\n', "'id' field must be a string or an integer"),
+        ('{"id": true, "text": "a"}\n', "'id' field must be a string or an integer"),
+        ('{"text": null}\n', "'text' field must be a string, got NoneType"),
+        ('["text"]\n', "line 1: expected a JSON object, got list"),
+        ('{"text": "a"}\n{"text": "b"\n', "line 2: invalid JSON"),
+        ('{"id": "x", "text": "a"}\n{"id": "x", "text": "b"}\n', "duplicate id 'x' (line 1 and line 2)"),
+    ]:
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(CorpusError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            read_corpus(path)
+    path.write_text('{"text": "a"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="line 1: no 'key' field"):
+        read_corpus(path, id_column="key")
+
+
+def test_csv_quoting_long_fields_and_row_numbers(tmp_path) -> None:
+    _, texts = read_news_seeds()
+    long_text = " ".join(texts) * 20  # over the csv module's default 128 KiB field limit
+    assert len(long_text) > 131072
+    path = tmp_path / "c.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "id"])
+        w.writerow(['He said "yes",\nthen left.', "x1"])
+        w.writerow([long_text, "x2"])
+    before = csv.field_size_limit()
+    assert read_corpus(path) == (["1", "2"], ['He said "yes",\nthen left.', long_text])
+    assert read_corpus(path, id_column="id")[0] == ["x1", "x2"]
+    assert csv.field_size_limit() == before  # the process-wide limit is put back
+    path.write_text("text,id\na,1\nb,1\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="duplicate id '1' .line 2 and line 3."):
+        read_corpus(path, id_column="id")
+
+
+def test_decode_errors_name_file_and_offset_or_are_replaced(tmp_path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"line one\ncaf\xe9\n")
+    with pytest.raises(CorpusDecodeError, match=r"a.txt: not valid utf-8 at byte offset 12 \(line 2\)") as info:
+        read_corpus(tmp_path)
+    assert info.value.byte_offset == 12 and info.value.file.endswith("a.txt")
+    assert isinstance(info.value, ValueError)
+    assert read_corpus(tmp_path, decode_error="replace")[1] == ["line one\ncaf\ufffd\n"]
+    assert read_corpus(tmp_path, decode_error="ignore")[1] == ["line one\ncaf\n"]
+    assert read_corpus(tmp_path, encoding="latin-1")[1] == ["line one\ncafé\n"]
+
+
+def test_what_is_not_a_corpus(tmp_path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        read_corpus(tmp_path / "missing")
+    with pytest.raises(CorpusError, match="empty corpus"):
+        read_corpus(tmp_path)
+    (tmp_path / "c.json").write_text(json.dumps([{"text": "a"}]), encoding="utf-8")
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl or a .csv file"):
+        read_corpus(tmp_path / "c.json")
+    with pytest.raises(CorpusError, match="unknown encoding"):
+        read_corpus(tmp_path, encoding="no-such-codec")
+    with pytest.raises(ValueError, match="decode_error"):
+        read_corpus(tmp_path, decode_error="skip")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import lexsim.corpus
+
+    result = doctest.testmod(lexsim.corpus)
+    assert result.failed == 0 and result.attempted > 0
