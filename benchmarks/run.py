@@ -181,6 +181,9 @@ def render_similarity(sim: dict, smoke: bool) -> list[str]:
         out.append(f"| {r['op']} | {r['tool']} | {_sig(r['best_s'])} | {_times(r['lexsim_speedup'])} | {len(r['times'])} |")
     pairs = ", ".join(f"{t}: {c['pairs']:,}" for t, c in sim["pair_checks"].items())
     out += ["", f"Pairs found (threshold: count): {pairs}."]
+    if "measured_at_commit" in sim:
+        out.append(f"Measured separately (`benchmarks/run.py --only-similarity`) at commit {sim['measured_at_commit']}; "
+                   f"other processes kept {sim['other_processes_cores']:.2f} cores busy on average meanwhile.")
     return out
 
 
@@ -513,8 +516,12 @@ def rerun_similarity(settings: Settings) -> int:
         raise SystemExit(f"{settings.output} does not exist: run the whole suite first")
     results = json.loads(settings.output.read_text(encoding="utf-8"))
     _say("similarity: top_k and similar_pairs against their peers")
+    started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
     results["similarity"] = run_similarity(settings)
+    elapsed = time.monotonic() - started
+    others = ((_busy_cpu_s() - busy_at_start) - (_own_cpu_s() - own_at_start)) / elapsed
     results["similarity"]["measured_at_commit"] = machine_info()["commit"]
+    results["similarity"]["other_processes_cores"] = round(max(0.0, others), 3)
     settings.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     report = render(results)
     _say("\n" + report)
