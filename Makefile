@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 CMAKE := $(VENV)/bin/cmake
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev catch2
+APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev libstemmer-dev catch2
 CORPORA ?= $(abspath ../shared/corpora)
 export LEXSIM_CORPORA := $(CORPORA)
 
