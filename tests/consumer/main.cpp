@@ -75,6 +75,15 @@ int main() {
     expect(folded_terms == std::vector<std::string>{"erdogan", "met", "putin"}, "accent folding: erdogan, met, putin");
     expect(neighbours.nonZeros() == 2 && std::abs(neighbours.coeff(0, 1) - 1.0) < 1e-12,
            "both spellings make the same vector");
+
+    // Stemming: libstemmer is private to lexsim, linked in through the package (static builds).
+    lexsim::CountOptions stem_options;
+    stem_options.analysis.stemmer = "english";
+    lexsim::CountVectorizer stemmed(stem_options);
+    const auto C = stemmed.fit_transform(std::vector<std::string>{"Running runners run", "connections connected"});
+    const auto stems = stemmed.feature_names();
+    expect(stems == std::vector<std::string>{"connect", "run", "runner"}, "stemmer='english': connect, run, runner");
+    expect(C.coeff(0, 1) == 2 && C.coeff(1, 0) == 2, "stems are counted together");
   } catch (const lexsim::Error& e) {
     std::cout << "FAILED  lexsim error: " << e.what() << '\n';
     return 1;
