@@ -15,6 +15,7 @@ from .vectorizers import (
     ENGLISH_STOP_WORDS,
     CountVectorizer,
     TfidfVectorizer,
+    stemmers,
     strip_accents_ascii,
     strip_accents_unicode,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",
+    "stemmers",
     "strip_accents_ascii",
     "strip_accents_unicode",
     "top_k",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'top_k', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'stemmers', 'top_k', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -220,6 +220,7 @@ class AnalyzerOptions:
     decode_error: DecodeError
     lowercase: bool
     normalization: Normalization
+    stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
     def __init__(self) -> None:
@@ -456,6 +457,10 @@ class TfidfVectorizer:
 def english_stop_words() -> list[str]:
     """
     scikit-learn's English stop-word list.
+    """
+def stemmers() -> list[str]:
+    """
+    The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.
     """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
