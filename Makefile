@@ -38,7 +38,7 @@ $(VENV)/.stamp-deps: pyproject.toml
 	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
-	  "scikit-learn>=1.2" "pytest>=7" "pybind11-stubgen>=2.5"
+	  "scikit-learn>=1.2" "pytest>=7" snowballstemmer "pybind11-stubgen>=2.5"
 	@touch $@
 
 venv: $(VENV)/.stamp-deps
