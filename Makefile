@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 CMAKE := $(VENV)/bin/cmake
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev catch2
+APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev libstemmer-dev catch2
 CORPORA ?= $(abspath ../shared/corpora)
 export LEXSIM_CORPORA := $(CORPORA)
 
@@ -38,7 +38,7 @@ $(VENV)/.stamp-deps: pyproject.toml
 	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
-	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" \
+	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
 	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6"
 	@touch $@
 

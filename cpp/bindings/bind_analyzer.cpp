@@ -55,7 +55,8 @@ void bind_analyzer(py::module_& m) {
       .def_readwrite("strip_accents", &AnalyzerOptions::strip_accents)
       .def_readwrite("token_pattern", &AnalyzerOptions::token_pattern)
       .def_readwrite("stop_words", &AnalyzerOptions::stop_words)
-      .def_readwrite("ngram_range", &AnalyzerOptions::ngram_range);
+      .def_readwrite("ngram_range", &AnalyzerOptions::ngram_range)
+      .def_readwrite("stemmer", &AnalyzerOptions::stemmer);
 
   py::class_<Token>(m, "Token", "A token and its [begin, end) offsets in the original text.")
       .def_readonly("text", &Token::text)
@@ -121,6 +122,7 @@ void bind_analyzer(py::module_& m) {
       .def_static("supports_token_pattern", &Analyzer::supports_token_pattern, py::arg("pattern"));
 
   m.def("english_stop_words", &english_stop_words, "scikit-learn's English stop-word list.");
+  m.def("stemmers", &stemmers, "The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.");
 }
 
 }  // namespace lexsim::bindings

@@ -7,6 +7,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/vocabulary.hpp"
 #include "analyzer_impl.hpp"
+#include "stemmer.hpp"
 #include "unicode/unicode.hpp"
 
 namespace lexsim {
@@ -37,10 +38,32 @@ Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>()) {
                           " is not supported natively (supported: runs of \\w such as (?u)\\b\\w\\w+\\b, "
                           "\\b\\w+\\b, \\w{3,}); use a custom tokenizer");
   }
+  if (o.stemmer) {
+    detail::check_stemmer(*o.stemmer);
+    if (o.analyzer != AnalyzerKind::word) {
+      throw InvalidArgument("stemmer='" + *o.stemmer + "' applies to the word analyzer only, not to analyzer='" +
+                            (o.analyzer == AnalyzerKind::char_ ? "char" : "char_wb") + "'");
+    }
+    impl_->stemming = true;
+  }
   if (o.stop_words) {
     impl_->have_stop_words = true;
     for (const auto& w : *o.stop_words) impl_->stop_words.insert(w);
   }
+}
+
+const std::vector<std::string_view>& Analyzer::Impl::stem(const std::vector<std::string_view>& tokens) const {
+  Scratch& s = scratch();
+  s.stems.clear();
+  s.stem_ends.clear();
+  detail::stem_words(*opt.stemmer, tokens.data(), tokens.size(), s.stems, s.stem_ends);
+  s.stemmed.clear();
+  std::size_t begin = 0;
+  for (const std::size_t end : s.stem_ends) {
+    s.stemmed.emplace_back(s.stems.data() + begin, end - begin);
+    begin = end;
+  }
+  return s.stemmed;
 }
 
 Analyzer::~Analyzer() = default;
@@ -114,6 +137,18 @@ std::vector<Token> Analyzer::tokens_with_offsets(std::string_view text) const {
       t.byte_end = s.byte_end[last];
     }
     out.push_back(std::move(t));
+  }
+  if (impl_->stemming) {  // the texts become stems; the offsets stay those of the words
+    std::vector<std::string_view> words(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) words[i] = out[i].text;
+    std::string stems;
+    std::vector<std::size_t> ends;
+    detail::stem_words(*impl_->opt.stemmer, words.data(), words.size(), stems, ends);
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i].text.assign(stems, begin, ends[i] - begin);
+      begin = ends[i];
+    }
   }
   return out;
 }

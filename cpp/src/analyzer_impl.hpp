@@ -99,6 +99,9 @@ struct Scratch {
     std::uint32_t begin, end, cps;
   };
   std::vector<Span> spans;  // tokens of the UTF-8 fast path: byte range and length in code points
+  std::string stems;                   // a document's stems, back to back...
+  std::vector<std::size_t> stem_ends;  // ...the end of each in `stems`...
+  std::vector<std::string_view> stemmed;  // ...and views of them, made once `stems` stops growing
 };
 
 inline Scratch& scratch() {
@@ -115,6 +118,7 @@ struct Analyzer::Impl {
   TokenRule rule;
   bool have_stop_words = false;
   Vocabulary stop_words;  // used as a set
+  bool stemming = false;  // opt.stemmer is set
 
   // Fills s.text / s.cp_byte with the processed text; the code points of the processed text stay in
   // *cps (nullptr when the text is ASCII and cp_byte is the identity, s.cp_byte then empty).
@@ -204,6 +208,10 @@ struct Analyzer::Impl {
     }
   }
 
+  // The stems of tokens, as views into this thread's scratch valid until its next analysis. Out of
+  // line (analyzer.cpp) so that it adds nothing to the inlined paths that do not stem.
+  const std::vector<std::string_view>& stem(const std::vector<std::string_view>& tokens) const;
+
   void word_ngrams(const std::vector<std::string_view>& tokens, TermSink& sink, std::string& join) const {
     const int min_n = opt.ngram_range.first, max_n = opt.ngram_range.second;
     std::vector<std::string_view> kept_storage;
@@ -214,6 +222,7 @@ struct Analyzer::Impl {
         if (stop_words.find(t) < 0) kept_storage.push_back(t);
       kept = &kept_storage;
     }
+    if (stemming) kept = &stem(*kept);  // the stems replace the tokens, so n-grams join stems
     const std::size_t nt = kept->size();
     if (min_n == 1) {
       for (auto t : *kept) sink.add(t);
@@ -331,7 +340,7 @@ struct Analyzer::Impl {
     find_tokens(s, cps, s.tokens);
     s.views.clear();
     for (auto [a, b] : s.tokens) s.views.push_back(slice(s, a, b));
-    if (!have_stop_words && opt.ngram_range.first == 1 && opt.ngram_range.second == 1) {
+    if (!have_stop_words && !stemming && opt.ngram_range.first == 1 && opt.ngram_range.second == 1) {
       for (auto v : s.views) sink.add(v);
       return;
     }
@@ -476,17 +485,19 @@ struct Analyzer::Impl {
   }
 
   // True when every view each_term passes stays valid until the next analysis on this thread
-  // (word unigrams: slices of one buffer), so a caller may collect a document's terms first.
+  // (word unigrams: slices of one buffer, the text or the stems), so a caller may collect a
+  // document's terms first.
   bool stable_views() const noexcept {
     return opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1;
   }
 
-  // Calls f(term) for every term of text. The common case (word analyzer, unigrams, ASCII text)
-  // runs in one tight loop without building token lists; everything else goes through analyze().
+  // Calls f(term) for every term of text. The common case (word analyzer, unigrams, no stemmer,
+  // ASCII text) runs in one tight loop without building token lists; everything else goes through
+  // analyze().
   template <class F>
   void each_term(std::string_view text, F&& f) const {
     if (opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1 &&
-        rule.bounded && (ascii_words(text, f) || utf8_words(text, f))) {
+        rule.bounded && !stemming && (ascii_words(text, f) || utf8_words(text, f))) {
       return;
     }
     using Fn = std::remove_reference_t<F>;

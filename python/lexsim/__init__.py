@@ -16,6 +16,7 @@ from .vectorizers import (
     ENGLISH_STOP_WORDS,
     CountVectorizer,
     TfidfVectorizer,
+    stemmers,
     strip_accents_ascii,
     strip_accents_unicode,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "explain",
     "group",
     "similar_pairs",
+    "stemmers",
     "strip_accents_ascii",
     "strip_accents_unicode",
     "top_k",

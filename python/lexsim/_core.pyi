@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -220,6 +220,7 @@ class AnalyzerOptions:
     decode_error: DecodeError
     lowercase: bool
     normalization: Normalization
+    stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
     def __init__(self) -> None:
@@ -507,6 +508,10 @@ def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_te
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.
+    """
+def stemmers() -> list[str]:
+    """
+    The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.
     """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """

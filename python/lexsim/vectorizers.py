@@ -2,7 +2,7 @@
 
 ``CountVectorizer`` and ``TfidfVectorizer`` take the same parameters as scikit-learn's classes of
 the same names, give the same matrices (to 1e-12 in float64) and the same attributes, and add a few
-options of their own (``normalization``, ``casefold``, ``n_jobs``).
+options of their own (``normalization``, ``casefold``, ``stemmer``, ``n_jobs``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ._base import HAVE_SKLEARN, BaseEstimator
 from ._errors import NotFittedError
 from ._sparse import csr_from_buffers
 
-__all__ = ["CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "strip_accents_unicode", "strip_accents_ascii"]
+__all__ = ["CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
 
 #: scikit-learn's English stop-word list (318 words).
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_core.english_stop_words())
@@ -41,6 +41,26 @@ def _plain_analyzer_options(**kw: Any) -> _core.AnalyzerOptions:
     for k, v in kw.items():
         setattr(o, k, v)
     return o
+
+
+def stemmers() -> list[str]:
+    """The Snowball stemming algorithms that ``stemmer=`` accepts (libstemmer's canonical names).
+
+    ``stemmer=`` also accepts the two- and three-letter ISO 639 codes libstemmer knows (``'en'``,
+    ``'tur'``...).
+
+    Returns
+    -------
+    list of str
+        The algorithm names, sorted.
+
+    Examples
+    --------
+    >>> from lexsim import stemmers
+    >>> "english" in stemmers() and "turkish" in stemmers()
+    True
+    """
+    return list(_core.stemmers())
 
 
 def strip_accents_unicode(s: str) -> str:
@@ -107,6 +127,22 @@ def _check_choice(name: str, value: Any, choices: tuple, allow_callable: bool = 
         raise ValueError(f"The '{name}' parameter must be one of {list(choices)!r}{extra}. Got {value!r} instead.")
 
 
+def _check_stemmer(stemmer: Any, analyzer: Any) -> None:
+    if stemmer is None:
+        return
+    if not isinstance(stemmer, str):
+        raise TypeError(f"The 'stemmer' parameter must be a str or None. Got {stemmer!r} instead.")
+    try:  # the core knows which names libstemmer accepts, and says which there are
+        _core.Analyzer(_plain_analyzer_options(stemmer=stemmer))
+    except _core.LexsimError as e:
+        raise ValueError(f"The 'stemmer' parameter: {e}") from None
+    if callable(analyzer):
+        raise ValueError(f"stemmer={stemmer!r} cannot be combined with a callable analyzer, which does all of the "
+                         "analysis itself; stem inside the callable instead")
+    if analyzer != "word":
+        raise ValueError(f"stemmer={stemmer!r} applies to analyzer='word' only. Got analyzer={analyzer!r} instead.")
+
+
 def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
     if stop_words is None:
         return None
@@ -171,6 +207,7 @@ class _BaseVectorizer(BaseEstimator):
         if self.n_jobs is not None and not (_is_int(self.n_jobs) and (self.n_jobs >= 1 or self.n_jobs == -1)):
             raise ValueError(f"The 'n_jobs' parameter must be None, -1 or a positive int. Got {self.n_jobs!r} instead.")
         _stop_list(self.stop_words)
+        _check_stemmer(self.stemmer, self.analyzer)
         if self.tokenizer is not None and self.token_pattern is not None:
             warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' is not None'", UserWarning)
 
@@ -243,6 +280,7 @@ class _BaseVectorizer(BaseEstimator):
         stop = _stop_list(self.stop_words)
         o.stop_words = sorted(stop) if stop is not None else None
         o.ngram_range = tuple(self.ngram_range)
+        o.stemmer = self.stemmer
         return o
 
     def _count_options(self, options: Any, native: bool) -> Any:
@@ -356,6 +394,7 @@ class _BaseVectorizer(BaseEstimator):
     def _preprocess_options(self) -> _core.AnalyzerOptions:
         o = self._analyzer_options(native=False)
         o.stop_words = None
+        o.stemmer = None  # stemming follows tokenization
         o.analyzer = _core.AnalyzerKind.word
         return o
 
@@ -624,6 +663,14 @@ class CountVectorizer(_BaseVectorizer):
         Unicode normalisation before everything else (not in scikit-learn).
     casefold : bool, default=False
         Full Unicode case folding (``str.casefold()``) instead of lowercasing (not in scikit-learn).
+    stemmer : str, default=None
+        Snowball stemming (not in scikit-learn, so it breaks parity by design): an algorithm of
+        :func:`lexsim.stemmers` such as ``'english'``, ``'porter'``, ``'french'`` or ``'turkish'``,
+        or an ISO 639 code such as ``'en'``. Word analyzer only: each token is replaced by its stem
+        after stop-word removal (stop words are matched before stemming) and before n-grams, so
+        n-grams and feature names are made of stems. It applies with a custom ``preprocessor``,
+        ``tokenizer`` or ``token_pattern`` too; a callable ``analyzer`` or ``analyzer='char'`` /
+        ``'char_wb'`` with a stemmer is a ``ValueError``. The algorithms expect lowercase text.
     n_jobs : int, default=None
         Threads for fitting and transforming (``None`` = 1, ``-1`` = all cores). Results do not
         depend on it.
@@ -668,6 +715,7 @@ class CountVectorizer(_BaseVectorizer):
         dtype: Any = np.int64,
         normalization: Optional[str] = None,
         casefold: bool = False,
+        stemmer: Optional[str] = None,
         n_jobs: Optional[int] = None,
     ) -> None:
         self.input = input
@@ -689,6 +737,7 @@ class CountVectorizer(_BaseVectorizer):
         self.dtype = dtype
         self.normalization = normalization
         self.casefold = casefold
+        self.stemmer = stemmer
         self.n_jobs = n_jobs
 
     def _new_native(self, native_mode: bool) -> Any:
@@ -775,7 +824,7 @@ class TfidfVectorizer(_BaseVectorizer):
         ``input``, ``encoding``, ``decode_error``, ``strip_accents``, ``lowercase``, ``preprocessor``,
         ``tokenizer``, ``analyzer``, ``stop_words``, ``token_pattern``, ``ngram_range``, ``max_df``,
         ``min_df``, ``max_features``, ``vocabulary``, ``binary``, ``dtype``, ``normalization``,
-        ``casefold``, ``n_jobs``: see :class:`CountVectorizer`.
+        ``casefold``, ``stemmer``, ``n_jobs``: see :class:`CountVectorizer`.
 
     Attributes
     ----------
@@ -826,6 +875,7 @@ class TfidfVectorizer(_BaseVectorizer):
         sublinear_tf: bool = False,
         normalization: Optional[str] = None,
         casefold: bool = False,
+        stemmer: Optional[str] = None,
         n_jobs: Optional[int] = None,
     ) -> None:
         self.input = input
@@ -851,6 +901,7 @@ class TfidfVectorizer(_BaseVectorizer):
         self.sublinear_tf = sublinear_tf
         self.normalization = normalization
         self.casefold = casefold
+        self.stemmer = stemmer
         self.n_jobs = n_jobs
 
     def _validate_params(self) -> None:

@@ -91,6 +91,14 @@ int main() {
     expect(results.rows == 2 && results.cols == 4, "search result is 2 x 4");
     expect(found == std::vector<long>{0, 1}, "BM25 \"cat log\" finds documents 0 and 1");
     expect(lexsim::ranked(results, 1).empty(), "BM25 \"sat\" finds nothing (idf floored at 0)");
+    // Stemming: libstemmer is private to lexsim, linked in through the package (static builds).
+    lexsim::CountOptions stem_options;
+    stem_options.analysis.stemmer = "english";
+    lexsim::CountVectorizer stemmed(stem_options);
+    const auto C = stemmed.fit_transform(std::vector<std::string>{"Running runners run", "connections connected"});
+    const auto stems = stemmed.feature_names();
+    expect(stems == std::vector<std::string>{"connect", "run", "runner"}, "stemmer='english': connect, run, runner");
+    expect(C.coeff(0, 1) == 2 && C.coeff(1, 0) == 2, "stems are counted together");
   } catch (const lexsim::Error& e) {
     std::cout << "FAILED  lexsim error: " << e.what() << '\n';
     return 1;

@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted  # noqa: E402
 import lexsim  # noqa: E402
 from lexsim._sparse import csr_from_buffers  # noqa: E402
 
-LEXSIM_ONLY_PARAMS = {"normalization", "casefold", "n_jobs"}
+LEXSIM_ONLY_PARAMS = {"normalization", "casefold", "stemmer", "n_jobs"}
 
 PAIRS = [
     pytest.param(lexsim.CountVectorizer, sktext.CountVectorizer, id="count"),
@@ -74,7 +74,7 @@ def fit_both(L, S, docs, **kw):
 
 
 @pytest.mark.parametrize("L,S", PAIRS)
-def test_param_names_are_sklearns_plus_three(L, S):
+def test_param_names_are_sklearns_plus_lexsims_own(L, S):
     lp, sp_ = L().get_params(), S().get_params()
     assert set(lp) - set(sp_) == LEXSIM_ONLY_PARAMS
     assert set(sp_) - set(lp) == set()
@@ -88,6 +88,7 @@ def test_default_values_equal_sklearns(L, S):
         assert type(lp[name]) is type(sp_[name]), name
     assert lp["normalization"] is None
     assert lp["casefold"] is False
+    assert lp["stemmer"] is None
     assert lp["n_jobs"] is None
 
 
@@ -925,6 +926,7 @@ INVALID_PARAMS = [
     ({"strip_accents": "latin"}, False),
     ({"encoding": "no-such-codec"}, False),
     ({"normalization": "NFD"}, False),
+    ({"stemmer": "klingon"}, False),
     ({"n_jobs": 0}, False),
     ({"ngram_range": "1,2"}, False),
     ({"preprocessor": "lower"}, False),

@@ -53,14 +53,21 @@ struct AnalyzerOptions {
   /// Stop words removed before n-grams (word analyzer only). Compare against the processed tokens.
   std::optional<std::vector<std::string>> stop_words;
   std::pair<int, int> ngram_range{1, 1};
+  /// Snowball stemming (word analyzer only; not in scikit-learn): an algorithm of stemmers() or an
+  /// ISO 639 code libstemmer accepts ("english", "en", "turkish"...). Each token is replaced by its
+  /// stem after stop-word removal and before n-grams, so n-grams join stems. Off by default.
+  std::optional<std::string> stemmer;
 };
+
+/// The Snowball stemming algorithms AnalyzerOptions::stemmer accepts (their canonical names).
+std::vector<std::string> stemmers();
 
 /// scikit-learn's English stop-word list (318 words).
 const std::vector<std::string>& english_stop_words();
 
 /// A token with its position in the original text, for highlighting.
 struct Token {
-  std::string text;           ///< the term after preprocessing (lowercase, accents...)
+  std::string text;           ///< the term after preprocessing (lowercase, accents..., stemming)
   std::size_t byte_begin;     ///< offsets into the original UTF-8 input, [begin, end)
   std::size_t byte_end;
   std::size_t char_begin;     ///< code-point offsets into the decoded input, [begin, end)
@@ -96,10 +103,12 @@ class Analyzer {
   std::string preprocess(std::string_view text) const;
   /// Word tokens of already preprocessed text (no stop words, no n-grams), as token_pattern finds them.
   std::vector<std::string> tokenize(std::string_view preprocessed) const;
-  /// Stop-word removal and word n-grams over given tokens (what scikit-learn calls _word_ngrams).
+  /// Stop-word removal, stemming (when set) and word n-grams over given tokens (what scikit-learn
+  /// calls _word_ngrams), so analyze() is word_ngrams(tokenize(preprocess(text))).
   void word_ngrams(const std::vector<std::string_view>& tokens, TermSink& sink) const;
   /// Word tokens of the original text with byte and code-point offsets (word analyzer; before
-  /// stop words and n-grams).
+  /// stop words and n-grams). With a stemmer, a token's text is its stem; its offsets are still
+  /// those of the word in the text.
   std::vector<Token> tokens_with_offsets(std::string_view text) const;
 
   /// True if the pattern can be handled natively (see README for the supported forms).
