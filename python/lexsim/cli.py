@@ -54,6 +54,7 @@ SKLEARN_DEFAULTS: dict[str, Any] = {
     "binary": False,
     "normalization": None,
     "casefold": False,
+    "stemmer": None,
     "analyzer": "word",
     "token_pattern": _DEFAULT_TOKEN_PATTERN,
     "dtype": np.float64,
@@ -76,6 +77,7 @@ _ANALYSIS = {
     "binary": "--binary/--no-binary",
     "normalization": "--normalization",
     "casefold": "--casefold/--no-casefold",
+    "stemmer": "--stemmer",
     "analyzer": "--analyzer",
     "token_pattern": "--token-pattern",
     "dtype": "--dtype",
@@ -297,6 +299,9 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
                      help="full Unicode case folding instead of lowercasing (ß = ss)")
     ana.add_argument("--no-casefold", dest="casefold", action="store_const", const=False,
                      help="lowercase with str.lower() rules (default)")
+    ana.add_argument("--stemmer", default=None, metavar="LANGUAGE",
+                     help="reduce words to their Snowball stems, e.g. english, porter, french, turkish "
+                          "(default none; see lexsim.stemmers())")
     ana.add_argument("--analyzer", choices=("word", "char", "char_wb"), default=None,
                      help="word n-grams (default), character n-grams, or character n-grams inside words")
     ana.add_argument("--token-pattern", type=_regex, default=None, metavar="REGEX",
@@ -610,7 +615,7 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, dest)
         if value is None:
             continue
-        if dest in ("strip_accents", "stop_words", "norm", "normalization"):
+        if dest in ("strip_accents", "stop_words", "norm", "normalization", "stemmer"):
             value = _none_or(value)
         elif dest == "ngram_range":
             value = tuple(value)
@@ -708,6 +713,8 @@ def _describe(params: dict[str, Any]) -> str:
         words.append(params["normalization"])
     if params.get("casefold"):
         words.append("case folded")
+    if params.get("stemmer"):
+        words.append(f"{params['stemmer']} stems")
     elif not params.get("lowercase", True):
         words.append("case kept")
     if params.get("strip_accents") in accents:

@@ -744,3 +744,12 @@ def test_readme_excerpts_are_real_output(capsys) -> None:
     assert out[start : start + len(demo)] == demo
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^demo:.*\n\t\$\(VENV\)/bin/lexsim report$", makefile, re.M)
+
+
+def test_stemmer_option(capsys, api) -> None:
+    a = api["jsonl"]
+    data = json.loads(run_ok(capsys, "terms", *a["argv"], "--n", 50, "--stemmer", "english", "--format", "json"))
+    vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True, stemmer="english")
+    expected = lexsim.top_terms(vec, vec.fit_transform(a["texts"]), n=50)
+    assert [[t["term"] for t in d["terms"]] for d in data] == [[t for t, _ in row] for row in expected]
+    assert_one_line_error(*run(capsys, "terms", *a["argv"], "--stemmer", "klingon"), "klingon")
