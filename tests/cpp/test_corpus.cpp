@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <lexsim/lexsim.hpp>
+
+#include "helpers.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,25 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> read_news_seeds() {
-  const fs::path dir = fs::path(LEXSIM_CORPORA_DIR) / "news-seeds";
-  if (!fs::is_directory(dir)) {
-    FAIL("corpus directory " << dir.string()
-                             << " is missing: the tests expect ../shared/corpora next to the repository");
-  }
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".txt") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> docs;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    docs.push_back(s.str());
-  }
-  return docs;
-}
+using lexsim_test::read_news_seeds;
 
 }  // namespace
 

@@ -8,6 +8,8 @@
 #include <limits>
 #include <memory>
 #include <lexsim/lexsim.hpp>
+
+#include "helpers.hpp"
 #include <random>
 #include <sstream>
 #include <string>
@@ -16,21 +18,12 @@
 #include <vector>
 
 using Mat = lexsim::SparseMatrix<double>;
-using Dense = std::vector<std::vector<double>>;
+using Dense = lexsim_test::Dense;
 using Hits = std::vector<lexsim::Hit<double>>;
 
 namespace {
 
-Mat from_dense(const Dense& d, int cols) {
-  Mat m(static_cast<int>(d.size()), cols);
-  std::vector<Eigen::Triplet<double>> t;
-  for (std::size_t r = 0; r < d.size(); ++r)
-    for (int c = 0; c < cols; ++c)
-      if (d[r][static_cast<std::size_t>(c)] != 0.0) t.emplace_back(static_cast<int>(r), c, d[r][static_cast<std::size_t>(c)]);
-  m.setFromTriplets(t.begin(), t.end());
-  m.makeCompressed();
-  return m;
-}
+using lexsim_test::from_dense;
 
 lexsim::SearchOptions bm25(double k1 = 1.2, double b = 0.75) {
   lexsim::SearchOptions o;
@@ -144,23 +137,7 @@ Dense random_counts(std::mt19937& rng, int rows, int cols, double density) {
   return d;
 }
 
-std::vector<std::string> read_news_seeds() {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(LEXSIM_CORPORA_DIR) / "news-seeds";
-  if (!fs::is_directory(dir)) FAIL("corpus directory " << dir.string() << " is missing");
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".txt") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> docs;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    docs.push_back(s.str());
-  }
-  return docs;
-}
+using lexsim_test::read_news_seeds;
 
 std::vector<long> docs_of(const Hits& hits) {
   std::vector<long> out;

@@ -7,27 +7,20 @@
 #include <limits>
 #include <optional>
 #include <lexsim/lexsim.hpp>
+
+#include "helpers.hpp"
 #include <random>
 #include <utility>
 #include <vector>
 
 using Mat = lexsim::SparseMatrix<double>;
-using Dense = std::vector<std::vector<double>>;
+using Dense = lexsim_test::Dense;
 // One result row: (column, similarity) pairs in column order.
 using Row = std::vector<std::pair<int, double>>;
 
 namespace {
 
-Mat from_dense(const Dense& d, int cols) {
-  Mat m(static_cast<int>(d.size()), cols);
-  std::vector<Eigen::Triplet<double>> t;
-  for (std::size_t r = 0; r < d.size(); ++r)
-    for (int c = 0; c < cols; ++c)
-      if (d[r][static_cast<std::size_t>(c)] != 0.0) t.emplace_back(static_cast<int>(r), c, d[r][static_cast<std::size_t>(c)]);
-  m.setFromTriplets(t.begin(), t.end());
-  m.makeCompressed();
-  return m;
-}
+using lexsim_test::from_dense;
 
 Row row_of(const Mat& m, int r) {
   Row out;
