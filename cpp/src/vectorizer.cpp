@@ -92,6 +92,10 @@ struct FitPart {
   std::vector<double> tf;
 };
 
+// Terms per prefetching vocabulary batch: enough to hide the probes' cache misses, few enough
+// that a huge document does not hold a view per token (16 bytes each) at once.
+constexpr std::size_t kTermBatch = 4096;
+
 template <class T, class Source>
 void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool binary, bool poll,
                 const detail::StopToken& stop, FitPart<T>& part) {
@@ -107,12 +111,18 @@ void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool
   for (auto i = begin; i < end; ++i) {
     if (poll) detail::poll_interrupt();
     if (stop.requested()) return;
-    if (batch) {  // all the document's terms first, then one prefetching insert
-      terms.clear();
-      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { terms.push_back(t); });
-      ids.resize(terms.size());
-      part.vocab.insert_many(terms.data(), terms.size(), ids.data());
-      for (auto id : ids) counter.add(id);
+    if (batch) {  // the document's terms in batches, each inserted with prefetching
+      auto insert = [&] {
+        ids.resize(terms.size());
+        part.vocab.insert_many(terms.data(), terms.size(), ids.data());
+        for (auto id : ids) counter.add(id);
+        terms.clear();
+      };
+      source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+        terms.push_back(t);
+        if (terms.size() == kTermBatch) insert();
+      });
+      insert();
     } else {
       source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { counter.add(part.vocab.insert(t)); });
     }
@@ -277,13 +287,19 @@ CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
     for (auto i = begin; i < end; ++i) {
       if (w == 0) detail::poll_interrupt();
       if (stop.requested()) return;
-      if (batch) {  // all the document's terms first, then one prefetching lookup
-        terms.clear();
-        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) { terms.push_back(t); });
-        ids.resize(terms.size());
-        vocabulary_.find_many(terms.data(), terms.size(), ids.data(), hashes);
-        for (auto id : ids)
-          if (id >= 0) counter.add(id);
+      if (batch) {  // the document's terms in batches, each looked up with prefetching
+        auto lookup = [&] {
+          ids.resize(terms.size());
+          vocabulary_.find_many(terms.data(), terms.size(), ids.data(), hashes);
+          for (auto id : ids)
+            if (id >= 0) counter.add(id);
+          terms.clear();
+        };
+        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+          terms.push_back(t);
+          if (terms.size() == kTermBatch) lookup();
+        });
+        lookup();
       } else {
         source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
           const auto id = vocabulary_.find(t);
