@@ -3,7 +3,9 @@
 // loop can call each_term() without a virtual call per term.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -331,6 +333,7 @@ struct Analyzer::Impl {
   }
 
   void analyze(std::string_view text, TermSink& sink) const {
+    check_size(text);
     Scratch& s = detail::scratch();
     const detail::CodePoints* cps = preprocess(text, s);
     if (opt.analyzer != AnalyzerKind::word) {
@@ -346,6 +349,14 @@ struct Analyzer::Impl {
     }
     word_ngrams(s.views, sink, s.join);
   }
+  // Positions inside a document are 32-bit (half the scratch memory of 64-bit ones): refuse what
+  // they cannot address rather than wrap around.
+  static void check_size(std::string_view text) {
+    if (text.size() >= std::numeric_limits<std::uint32_t>::max())
+      throw InvalidArgument("a document of " + std::to_string(text.size()) +
+                            " bytes is too large: lexsim analyses documents of up to 4 GiB - 1 bytes");
+  }
+
   // The ASCII fast path of each_term: 64 bytes at a time, lowercase them and mark word characters
   // in a bit mask; tokens are the runs of set bits. Returns false, having done nothing, when the
   // text is not all ASCII.
@@ -413,11 +424,26 @@ struct Analyzer::Impl {
         opt.normalization != Normalization::none)
       return false;
     Scratch& s = detail::scratch();
+    // A large document streams its tokens out as it goes, instead of holding a span per token: it
+    // is first checked for what would make this path give up (so nothing is emitted before a
+    // fallback), and the buffer is reserved for the largest possible lowercase growth (1.5x), so
+    // the views already emitted never move. Reserving costs address space, not memory.
+    const bool stream = text.size() > kStreamAbove && streamable(text);
     s.text.clear();
-    s.text.reserve(text.size() + 8);
+    s.text.reserve(stream ? text.size() + text.size() / 2 + 8 : text.size() + 8);
     s.spans.clear();
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
+    auto emit_spans = [&] {
+      for (const auto& sp : s.spans) {
+        const std::size_t cps = sp.cps;
+        if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len)) {
+          const std::string_view term(s.text.data() + sp.begin, sp.end - sp.begin);
+          if (!have_stop_words || stop_words.find(term) < 0) f(term);
+        }
+      }
+      s.spans.clear();
+    };
     bool in_tok = false;
     std::uint32_t tok_begin = 0, tok_cps = 0;
     auto step = [&](bool word) {  // called after appending one lowered code point
@@ -437,6 +463,7 @@ struct Analyzer::Impl {
     };
     std::size_t i = 0;
     while (i < n) {
+      if (stream && s.spans.size() >= 4096) emit_spans();
       const unsigned char b = p[i];
       if (b < 0x80) {
         const bool w = detail::kAscii.word[b];
@@ -474,12 +501,25 @@ struct Analyzer::Impl {
       if (w) step(true);
     }
     if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
-    for (const auto& sp : s.spans) {
-      const std::size_t cps = sp.cps;
-      if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len)) {
-        const std::string_view term(s.text.data() + sp.begin, sp.end - sp.begin);
-        if (!have_stop_words || stop_words.find(term) < 0) f(term);
+    emit_spans();
+    return true;
+  }
+
+  static constexpr std::size_t kStreamAbove = std::size_t{1} << 20;
+
+  // True when utf8_words will not give up on text: valid UTF-8 without a capital sigma.
+  static bool streamable(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n;) {
+      if (p[i] < 0x80) {
+        ++i;
+        continue;
       }
+      char32_t cp;
+      const std::size_t len = detail::decode_one(p + i, n - i, cp);
+      if (len == 0 || cp == 0x3A3) return false;
+      i += len;
     }
     return true;
   }
@@ -496,6 +536,7 @@ struct Analyzer::Impl {
   // analyze().
   template <class F>
   void each_term(std::string_view text, F&& f) const {
+    check_size(text);
     if (opt.analyzer == AnalyzerKind::word && opt.ngram_range.first == 1 && opt.ngram_range.second == 1 &&
         rule.bounded && !stemming && (ascii_words(text, f) || utf8_words(text, f))) {
       return;
