@@ -111,6 +111,31 @@ inline Scratch& scratch() {
   return s;
 }
 
+// Frees this thread's scratch buffers that a huge document grew (they would otherwise stay as
+// large as the largest document until the thread ends). Call once a batch of documents is done.
+inline void trim_scratch() {
+  constexpr std::size_t kKeep = std::size_t{16} << 20;  // bytes
+  Scratch& s = scratch();
+  auto trim = [&](auto& v, std::size_t element) {
+    if (v.capacity() * element > kKeep) std::remove_reference_t<decltype(v)>().swap(v);
+  };
+  for (CodePoints* c : {&s.decoded, &s.a, &s.b}) {
+    trim(c->cp, sizeof(char32_t));
+    trim(c->origin, sizeof(std::uint32_t));
+  }
+  trim(s.byte_begin, sizeof(std::size_t));
+  trim(s.byte_end, sizeof(std::size_t));
+  trim(s.text, 1);
+  trim(s.cp_byte, sizeof(std::uint32_t));
+  trim(s.tokens, sizeof(s.tokens[0]));
+  trim(s.views, sizeof(std::string_view));
+  trim(s.join, 1);
+  trim(s.spans, sizeof(Scratch::Span));
+  trim(s.stems, 1);
+  trim(s.stem_ends, sizeof(std::size_t));
+  trim(s.stemmed, sizeof(std::string_view));
+}
+
 }  // namespace detail
 
 struct Analyzer::Impl {

@@ -128,6 +128,7 @@ void count_rows(const Source& source, std::int64_t begin, std::int64_t end, bool
     }
     counter.flush(part.m, binary, /*sort=*/false);
   }
+  detail::trim_scratch();
   part.df.assign(part.vocab.size(), 0);
   part.tf.assign(part.vocab.size(), 0.0);
   for (std::size_t k = 0; k < part.m.indices.size(); ++k) {
@@ -308,6 +309,7 @@ CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
       }
       counter.flush(m, options_.binary);
     }
+    detail::trim_scratch();
   });
   std::vector<CsrMatrix<T>*> parts;
   for (auto& b : blocks) parts.push_back(&b);
