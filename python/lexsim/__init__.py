@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._errors import LexsimError, NotFittedError, UnicodeError
+from .hashing import HashingVectorizer
 from .search import SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
@@ -30,6 +31,7 @@ __all__ = [
     "ENGLISH_STOP_WORDS",
     "Explanation",
     "Group",
+    "HashingVectorizer",
     "LexsimError",
     "NotFittedError",
     "StoryGroups",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'murmurhash3_32', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -454,6 +454,45 @@ class TfidfVectorizer:
     @property
     def n_documents(self) -> int:
         ...
+class HashingOptions:
+    alternate_sign: bool
+    analysis: AnalyzerOptions
+    binary: bool
+    norm: Norm
+    def __init__(self) -> None:
+        ...
+    @property
+    def n_features(self) -> int:
+        ...
+    @n_features.setter
+    def n_features(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class HashingVectorizer:
+    """
+    Hashed term counts (see lexsim.HashingVectorizer).
+    """
+    def __init__(self, options: HashingOptions) -> None:
+        ...
+    def hash(self, term: str) -> tuple[int, int]:
+        """
+        (column, sign) of one term's UTF-8 bytes.
+        """
+    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    @property
+    def analyzer(self) -> Analyzer:
+        ...
+    @property
+    def options(self) -> HashingOptions:
+        ...
 class SearchIndex:
     """
     An immutable cosine or BM25 search index (see lexsim.SearchIndex).
@@ -504,6 +543,10 @@ def explain(x: tuple, i: typing.SupportsInt | typing.SupportsIndex, j: typing.Su
 def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_terms: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Story groups: (labels, offsets, members, representative, top_terms CSR buffers).
+    """
+def murmurhash3_32(key: str, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
+    """
+    Signed MurmurHash3 x86_32 of a str (its UTF-8 bytes) or bytes, as sklearn.utils.murmurhash3_32.
     """
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
