@@ -827,14 +827,14 @@ std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) noexcept {
   return ~crc;
 }
 
-std::string encode_options(const CountVectorizer& v) {
+std::string encode_options(const CountOptions& o) {
   Writer w;
-  write_options(w, Kind::count, v.options(), nullptr);
+  write_options(w, Kind::count, o, nullptr);
   return std::move(w.out);
 }
-std::string encode_options(const TfidfVectorizer& v) {
+std::string encode_options(const TfidfOptions& o) {
   Writer w;
-  write_options(w, Kind::tfidf, v.tfidf_options(), &v.tfidf_options());
+  write_options(w, Kind::tfidf, o, &o);
   return std::move(w.out);
 }
 }  // namespace detail

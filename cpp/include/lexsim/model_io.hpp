@@ -104,9 +104,10 @@ Model load(const std::string& path);
 namespace detail {
 /// CRC-32 (IEEE 802.3, reflected, as zlib.crc32) of `bytes`, continuing from `crc`.
 std::uint32_t crc32(std::string_view bytes, std::uint32_t crc = 0) noexcept;
-/// The OPTS payload of a vectorizer's options: equal payloads mean the same analysis and weighting.
-std::string encode_options(const CountVectorizer& v);
-std::string encode_options(const TfidfVectorizer& v);
+/// The OPTS payload of a CountVectorizer's (or TfidfVectorizer's) options: equal payloads mean
+/// the same analysis and weighting.
+std::string encode_options(const CountOptions& o);
+std::string encode_options(const TfidfOptions& o);
 }  // namespace detail
 
 }  // namespace lexsim
