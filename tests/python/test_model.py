@@ -382,6 +382,40 @@ def test_crafted_models_with_a_valid_checksum_are_refused_with_the_reason(small,
         deserialize(make(small))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+def test_huge_claimed_lengths_allocate_nothing(tmp_path, small) -> None:
+    # Each crafted model claims a count that, allocated up front, would take gigabytes. A child
+    # process with an address-space limit of what it already uses plus 256 MiB loads them all: each
+    # must be a ModelFormatError, not a MemoryError.
+    claims = {
+        "terms": edit(small, b"TERM", lambda p: struct.pack("<Q", 2**26) + p[8:]),
+        "stop words": edit(small, b"OPTS", lambda p: _opts(p, 12 + PATTERN, struct.pack("<Q", 2**26))),
+        "document frequencies": edit(small, b"DOCF", lambda p: struct.pack("<Q", 2**27) + p[8:]),
+        "idf values": edit(small, b"IDFV", lambda p: struct.pack("<Q", 2**27) + p[8:]),
+        "section length": _with_crc(small[:28] + struct.pack("<Q", 2**40) + small[36:-4]),
+        "total size": small[:12] + struct.pack("<Q", 2**40) + small[20:],
+    }
+    for i, data in enumerate(claims.values()):
+        (tmp_path / f"{i}.lexsim").write_bytes(data)
+    script = (
+        "import pathlib, resource, sys, lexsim\n"
+        "from lexsim.model import deserialize\n"
+        "files = sorted(pathlib.Path(sys.argv[1]).glob('*.lexsim'))\n"
+        "datas = [f.read_bytes() for f in files]\n"
+        "vm = [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmSize:')][0]\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (vm + (256 << 20), resource.getrlimit(resource.RLIMIT_AS)[1]))\n"
+        "for f, data in zip(files, datas):\n"
+        "    for how in (lambda: lexsim.load(f), lambda: deserialize(data)):\n"
+        "        try:\n"
+        "            how()\n"
+        "            print('loaded')\n"
+        "        except Exception as e:\n"
+        "            print(type(e).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["ModelFormatError"] * (2 * len(claims))
+
+
 def test_unknown_optional_sections_are_skipped(small) -> None:
     _, sections = parse(small)
     data = build(sections[:2] + [(b"TCNT", 0, b"\7" * 100), (b"zzzz", 0, b"")] + sections[2:])
