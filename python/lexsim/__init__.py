@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from . import _core
-from ._errors import LexsimError, NotFittedError, UnicodeError
+from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
+from .model import load
 from .search import SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
@@ -31,6 +32,7 @@ __all__ = [
     "Explanation",
     "Group",
     "LexsimError",
+    "ModelFormatError",
     "NotFittedError",
     "StoryGroups",
     "SearchIndex",
@@ -39,6 +41,7 @@ __all__ = [
     "__version__",
     "explain",
     "group",
+    "load",
     "similar_pairs",
     "stemmers",
     "strip_accents_ascii",

@@ -4,6 +4,7 @@
 #include "lexsim/analyzer.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
+#include "lexsim/model_io.hpp"
 #include "lexsim/search.hpp"
 #include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"
