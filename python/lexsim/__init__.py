@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 from . import _core
-from ._errors import LexsimError, NotFittedError, UnicodeError
+from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
 from .hashing import HashingVectorizer
+from .model import load
 from .search import SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
@@ -33,6 +34,7 @@ __all__ = [
     "Group",
     "HashingVectorizer",
     "LexsimError",
+    "ModelFormatError",
     "NotFittedError",
     "StoryGroups",
     "SearchIndex",
@@ -41,6 +43,7 @@ __all__ = [
     "__version__",
     "explain",
     "group",
+    "load",
     "similar_pairs",
     "stemmers",
     "strip_accents_ascii",

@@ -6,7 +6,8 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'english_stop_words', 'explain', 'group', 'murmurhash3_32', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+import typing_extensions
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -14,6 +15,10 @@ class LexsimError(ValueError):
 class UnicodeError(LexsimError):
     """
     Invalid UTF-8 with decode_error='strict'; attributes document and byte_offset name where.
+    """
+class ModelFormatError(LexsimError):
+    """
+    Bytes that are not a valid lexsim model: empty, truncated, damaged, foreign, from a newer format version, or inconsistent (a ValueError); attribute byte_offset says where.
     """
 class NotFittedError(LexsimError, AttributeError):
     """
@@ -532,6 +537,20 @@ class SearchIndex:
     @property
     def scoring(self) -> str:
         ...
+def deserialize(data: typing_extensions.Buffer) -> tuple:
+    """
+    (vectorizer, metadata) from model bytes.
+    """
+@typing.overload
+def encode_options(vectorizer: CountVectorizer) -> bytes:
+    """
+    The OPTS section payload of the vectorizer's options with n_jobs=1 (equal bytes: the same analysis and weighting).
+    """
+@typing.overload
+def encode_options(vectorizer: TfidfVectorizer) -> bytes:
+    """
+    The OPTS section payload of the vectorizer's options with n_jobs=1 (equal bytes: the same analysis and weighting).
+    """
 def english_stop_words() -> list[str]:
     """
     scikit-learn's English stop-word list.
@@ -544,9 +563,43 @@ def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_te
     """
     Story groups: (labels, offsets, members, representative, top_terms CSR buffers).
     """
+def load(path: bytes) -> tuple:
+    """
+    (vectorizer, metadata) from a model file (path as file-system encoded bytes).
+    """
+@typing.overload
+def model_options(vectorizer: CountVectorizer) -> CountOptions:
+    """
+    A copy of a CountVectorizer's options.
+    """
+@typing.overload
+def model_options(vectorizer: TfidfVectorizer) -> TfidfOptions:
+    """
+    A copy of a TfidfVectorizer's options.
+    """
 def murmurhash3_32(key: str, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
     """
     Signed MurmurHash3 x86_32 of a str (its UTF-8 bytes) or bytes, as sklearn.utils.murmurhash3_32.
+    """
+@typing.overload
+def save(vectorizer: CountVectorizer, path: bytes, metadata: bytes = b'') -> None:
+    """
+    Write the model atomically to path (file-system encoded bytes).
+    """
+@typing.overload
+def save(vectorizer: TfidfVectorizer, path: bytes, metadata: bytes = b'') -> None:
+    """
+    Write the model atomically to path (file-system encoded bytes).
+    """
+@typing.overload
+def serialize(vectorizer: CountVectorizer, metadata: bytes = b'') -> bytes:
+    """
+    The model bytes of a fitted vectorizer.
+    """
+@typing.overload
+def serialize(vectorizer: TfidfVectorizer, metadata: bytes = b'') -> bytes:
+    """
+    The model bytes of a fitted vectorizer.
     """
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
@@ -564,5 +617,7 @@ def top_terms(x: tuple, n: typing.SupportsInt | typing.SupportsIndex, n_jobs: ty
     """
     Each row's n largest values as CSR buffers.
     """
+MODEL_FORMAT_VERSION: int = 1
+MODEL_MAGIC: bytes
 __version__: str = '0.1.0'
 unicode_version: str = '15.0.0'

@@ -17,6 +17,10 @@ LexsimError = _core.LexsimError
 #: Invalid UTF-8 in a ``bytes`` document with ``decode_error='strict'`` (a ``ValueError``);
 #: has ``document`` and ``byte_offset`` attributes.
 UnicodeError = _core.UnicodeError  # noqa: A001 - lexsim.UnicodeError, deliberately
+#: Bytes that are not a valid lexsim model: empty, truncated, damaged, foreign, from a newer format
+#: version, or inconsistent (a ``ValueError``); ``byte_offset`` says where (None for an error in
+#: the Python parameters the model's metadata holds).
+ModelFormatError = _core.ModelFormatError
 
 
 class NotFittedError(_NotFittedBase):
@@ -27,4 +31,4 @@ class NotFittedError(_NotFittedBase):
     """
 
 
-__all__ = ["LexsimError", "NotFittedError", "UnicodeError"]
+__all__ = ["LexsimError", "ModelFormatError", "NotFittedError", "UnicodeError"]

@@ -423,8 +423,9 @@ CSV:  id,group,terms,neighbors (one row per document; terms joined by "; ", neig
       "ID SCORE" joined by "; ")."""
 
 _FIT_EPILOG = """\
-The model file holds the vectorizer's parameters, terms and idf, in a versioned, checksummed
-format that never runs code when loaded (see lexsim.model). `--model MODEL` on the other commands
+The model file holds the vectorizer's options, terms, document frequencies and idf, in lexsim's
+versioned, checksummed binary format (the same as Python's vectorizer.save and C++'s lexsim::save);
+loading it never runs code (see lexsim.model). `--model MODEL` on the other commands
 transforms their corpus with it instead of fitting afresh.
 JSON: {"model": PATH, "documents": INT, "terms": INT, "options": {...}}
 CSV:  model,documents,terms"""
@@ -693,16 +694,21 @@ def _load(args: argparse.Namespace, progress: _Progress) -> _Corpus:
 
 
 def _load_model(path: str) -> Any:
-    from .model import load_model
+    from .model import load
+    from .vectorizers import TfidfVectorizer
 
     try:
-        return load_model(path)
-    except ValueError as e:
-        raise CommandError(f"{path}: {e}") from None
+        vec = load(path)
+    except ValueError as e:  # lexsim.ModelFormatError: the message names the file and the reason
+        raise CommandError(str(e)) from None
     except IsADirectoryError:
         raise CommandError(f"{path}: is a folder, not a model file") from None
     except OSError as e:
-        raise CommandError(f"cannot read the model {path}: {e.strerror or e}") from None
+        raise CommandError(e.strerror or str(e)) from None
+    if not isinstance(vec, TfidfVectorizer):
+        raise CommandError(f"{path}: a {type(vec).__name__} model; the lexsim commands need a TfidfVectorizer "
+                           "model, as `lexsim fit` saves")
+    return vec
 
 
 def _describe(params: dict[str, Any]) -> str:
@@ -977,12 +983,10 @@ def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
-    from .model import save_model
-
     args.model = None
     c = _load(args, progress)
     with progress.step("saving"):
-        save_model(c.vectorizer, args.output)
+        c.vectorizer.save(args.output)
     n_terms = len(c.vectorizer.get_feature_names_out())
     if args.format == "json":
         _print_json({"model": args.output, "documents": len(c.ids), "terms": n_terms, "options": _params_json(c.vectorizer)})

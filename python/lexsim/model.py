@@ -1,310 +1,463 @@
-"""Saving and loading a fitted :class:`~lexsim.TfidfVectorizer` in a small, safe file format.
+"""Model files: a fitted vectorizer saved to a file (or to bytes) and loaded back, never running code.
 
-Unlike a pickle, loading a model never runs code: the file holds the vectorizer's parameters as
-JSON, its terms and its idf, nothing else, and every length in it is checked against the file's
-size before anything is allocated.
+The format is lexsim's C++ one, the same for Python and C++ (specified in the README, "Model
+files", and in ``lexsim/model_io.hpp``): magic bytes, a format version, tagged sections holding
+the options, the terms, the document frequencies, the number of documents and the idf, then a
+CRC-32. Python keeps the parameters the C++ options do not hold (``input``, ``encoding``,
+``dtype``, ``n_jobs`` and the exact spelling of ``stop_words``, ``token_pattern`` and
+``vocabulary``) as JSON in the model's metadata section; a model saved from C++ without them
+loads with their defaults.
 
-File format, version 1 (all integers little-endian)::
-
-    offset  size      field
-    0       8         magic: b"LEXSIM\\0M"
-    8       4         uint32 format version (1)
-    12      4         uint32 H, the length of the JSON header
-    16      H         JSON header, UTF-8: {"class": "TfidfVectorizer", "lexsim_version": str,
-                      "params": {...get_params() without vocabulary and n_jobs...},
-                      "n_features": int}
-    16+H    8         uint64 N, the number of terms (the vocabulary size)
-            4*N       uint32 byte length of each term's UTF-8 encoding, in column order
-            sum       the terms' UTF-8 bytes, concatenated in column order
-            8         uint64 M, the number of idf values: N (use_idf=True) or 0
-            8*M       float64 idf values, in column order
-            4         uint32 CRC-32 (zlib.crc32) of every byte before it
-
-A later lexsim will write models from C++ in a versioned binary format of its own; files of this
-version stay readable by :func:`load_model`.
+Loading checks every byte before it is used and builds the vectorizer from data only: a model
+file never holds code, so a vectorizer with a Python callable (``preprocessor``, ``tokenizer``,
+``analyzer`` or ``strip_accents``) cannot be saved (pickle keeps callables as references to their
+code, and unpickling runs it: unpickle only what you trust).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import pathlib
 import re
-import struct
-import tempfile
-import zlib
-from typing import Any, Union
+from collections.abc import Mapping
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from .vectorizers import TfidfVectorizer
+from . import _core
+from ._errors import ModelFormatError, NotFittedError
+from .vectorizers import CountVectorizer, TfidfVectorizer
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "load_model", "save_model"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAGIC",
+    "ModelFormatError",
+    "deserialize",
+    "load",
+    "load_model",
+    "save",
+    "save_model",
+    "serialize",
+]
 
-#: The first 8 bytes of every model file.
-MAGIC = b"LEXSIM\0M"
-#: The format version this module writes (and the newest it reads).
-FORMAT_VERSION = 1
+#: The first 8 bytes of every model.
+MAGIC: bytes = _core.MODEL_MAGIC
+#: The format version this lexsim writes, and the newest it reads.
+FORMAT_VERSION: int = _core.MODEL_FORMAT_VERSION
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+Vectorizer = Union[CountVectorizer, TfidfVectorizer]
 
-# Parameters that are not part of what a model means: the vocabulary is stored as the terms
-# themselves, and threads are chosen by whoever loads the model.
-_NOT_SAVED = ("vocabulary", "n_jobs")
+# The metadata is a JSON object; Python's part is under this key (a C++ caller may store more).
+_KEY = "lexsim.python"
+_LAYOUT = 1  # version of the layout of Python's part
 _CALLABLE_PARAMS = ("preprocessor", "tokenizer", "analyzer", "strip_accents")
+_SAVED = ("input", "encoding", "dtype", "n_jobs", "token_pattern", "stop_words", "vocabulary")
+_COLLECTIONS = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}
+_BUILTIN_DTYPES = {"float": float, "int": int, "bool": bool}
+_ENCODING_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _json_params(vectorizer: TfidfVectorizer) -> dict[str, Any]:
+# ------------------------------------------------------------------------------------------- saving
+def _check_vectorizer(vectorizer: Any, what: str) -> None:
+    if not isinstance(vectorizer, (CountVectorizer, TfidfVectorizer)):
+        raise TypeError(f"{what} takes a lexsim.CountVectorizer or lexsim.TfidfVectorizer, got {type(vectorizer).__name__}")
+
+
+def _native_of(vectorizer: Vectorizer) -> Any:
+    native = vectorizer._model_native()
+    if native is None:
+        raise NotFittedError(f"This {type(vectorizer).__name__} instance is not fitted yet: fit it before saving it.")
+    # The file pairs the fitted C++ state with the current Python parameters; they must describe the
+    # same analysis, or the model would not load (set_params after fit changes the parameters only).
+    vectorizer._validate_params()
+    fresh = vectorizer._new_native(vectorizer._native_mode())
+    if _core.encode_options(fresh) != _core.encode_options(native):
+        raise ValueError(
+            f"cannot save this {type(vectorizer).__name__}: its parameters were changed (set_params) after it "
+            "was fitted, so they no longer describe its vocabulary; fit it again before saving it"
+        )
+    return native
+
+
+def _dtype_spelling(dtype: Any) -> list:
+    if isinstance(dtype, str):
+        return ["str", dtype]
+    if isinstance(dtype, np.dtype):
+        return ["dtype", dtype.name]
+    for name, t in _BUILTIN_DTYPES.items():
+        if dtype is t:
+            return ["builtin", name]
+    if isinstance(dtype, type) and issubclass(dtype, np.generic):
+        return ["numpy", np.dtype(dtype).name]
+    raise ValueError(f"cannot save the parameter dtype={dtype!r}: a model stores a numpy dtype, its name or a builtin type")
+
+
+def _collection(value: Any) -> Any:
+    """A stop-word list as JSON: its type and items (sets sorted, so equal sets give equal files)."""
+    for tname, t in _COLLECTIONS.items():
+        if type(value) is t:
+            items = sorted(value) if t in (set, frozenset) else list(value)
+            return {"type": tname, "items": [str(w) for w in items]}
+    return {"type": "list", "items": [str(w) for w in value]}
+
+
+def _python_metadata(vectorizer: Vectorizer) -> bytes:
     params = vectorizer.get_params()
-    out: dict[str, Any] = {}
-    for name, value in params.items():
-        if name in _NOT_SAVED:
-            continue
-        if callable(value) and name != "dtype":
+    for name in _CALLABLE_PARAMS:
+        value = params[name]
+        if callable(value):
             raise ValueError(
-                f"cannot save a vectorizer whose {name!r} is a Python callable ({value!r}): "
-                "a model file holds data, never code"
+                f"cannot save a vectorizer whose {name!r} is a Python callable ({value!r}): a model file "
+                "holds data, never code"
             )
-        if name == "dtype":
-            value = np.dtype(value).name
-        elif name == "ngram_range":
-            value = [int(n) for n in value]
-        elif name == "stop_words" and value is not None and not isinstance(value, str):
-            value = sorted(str(w) for w in value)
-        elif isinstance(value, (np.bool_, np.integer, np.floating)):
-            value = value.item()
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError):
-            raise ValueError(f"cannot save the parameter {name}={value!r}: not representable in JSON") from None
-        out[name] = value
-    return out
-
-
-def _encode(vectorizer: TfidfVectorizer) -> bytes:
-    if not isinstance(vectorizer, TfidfVectorizer):
-        raise TypeError(f"save_model takes a lexsim.TfidfVectorizer, got {type(vectorizer).__name__}")
-    params = _json_params(vectorizer)
-    terms = [str(t) for t in vectorizer.get_feature_names_out()]  # raises NotFittedError if unfitted
-    idf = np.asarray(vectorizer.idf_, dtype="<f8") if vectorizer.use_idf else np.empty(0, "<f8")
-    header = json.dumps(
-        {
-            "class": "TfidfVectorizer",
-            "lexsim_version": _lexsim_version(),
-            "params": params,
-            "n_features": len(terms),
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        allow_nan=False,
-    ).encode("utf-8")
-    encoded = [t.encode("utf-8") for t in terms]
-    parts = [
-        MAGIC,
-        struct.pack("<II", FORMAT_VERSION, len(header)),
-        header,
-        struct.pack("<Q", len(encoded)),
-        np.asarray([len(t) for t in encoded], dtype="<u4").tobytes(),
-        b"".join(encoded),
-        struct.pack("<Q", len(idf)),
-        idf.tobytes(),
-    ]
-    body = b"".join(parts)
-    return body + struct.pack("<I", zlib.crc32(body))
-
-
-def _lexsim_version() -> str:
+    stop_words = params["stop_words"]
+    vocabulary = params["vocabulary"]
+    if vocabulary is None:
+        vocabulary_form = None
+    elif isinstance(vocabulary, Mapping):
+        vocabulary_form = {"type": "dict"}
+    else:
+        vocabulary_form = {"type": next((n for n, t in _COLLECTIONS.items() if type(vocabulary) is t), "list")}
+    n_jobs = params["n_jobs"]
+    saved = {
+        "input": params["input"],
+        "encoding": params["encoding"],
+        "dtype": _dtype_spelling(params["dtype"]),
+        "n_jobs": None if n_jobs is None else int(n_jobs),
+        "token_pattern": params["token_pattern"],
+        "stop_words": stop_words if stop_words is None or isinstance(stop_words, str) else _collection(stop_words),
+        "vocabulary": vocabulary_form,
+    }
     from . import __version__
 
-    return __version__
+    doc = {_KEY: {"layout": _LAYOUT, "class": type(vectorizer).__name__, "lexsim_version": __version__, "params": saved}}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8")
 
 
-def save_model(vectorizer: TfidfVectorizer, path: PathLike) -> None:
-    """Save a fitted TfidfVectorizer to ``path`` (see the module docstring for the format).
-
-    The file is written next to its final place under a temporary name, flushed to disk, then
-    renamed over ``path``: a crash never leaves a half-written model behind.
+def serialize(vectorizer: Vectorizer) -> bytes:
+    """The model bytes of a fitted vectorizer: what :func:`save` writes to a file.
 
     Parameters
     ----------
-    vectorizer : lexsim.TfidfVectorizer
-        A fitted vectorizer without Python callables (preprocessor, tokenizer, analyzer,
-        strip_accents); ``n_jobs`` and ``vocabulary`` are not saved (the fitted terms are).
-    path : str or path-like
-        Where to write the model.
+    vectorizer : lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        A fitted vectorizer (or a CountVectorizer with a fixed ``vocabulary``) without Python
+        callables.
+
+    Returns
+    -------
+    bytes
+        The model, in the documented format.
 
     Raises
     ------
     ValueError
-        When a parameter is a callable or cannot be written as JSON.
+        When a parameter is a Python callable (the message names it).
     lexsim.NotFittedError
         When the vectorizer is not fitted.
 
     Examples
     --------
-    >>> import lexsim, tempfile, os
-    >>> vec = lexsim.TfidfVectorizer().fit(["Erdogan met Putin", "Putin met Assad"])
-    >>> path = os.path.join(tempfile.mkdtemp(), "news.lexsim")
-    >>> save_model(vec, path)
-    >>> load_model(path).get_feature_names_out().tolist()
-    ['assad', 'erdogan', 'met', 'putin']
+    >>> import lexsim
+    >>> from lexsim.model import deserialize, serialize
+    >>> data = serialize(lexsim.CountVectorizer().fit(["Putin met Erdogan"]))
+    >>> data[:4] == b"\\x89LXM"
+    True
+    >>> deserialize(data).get_feature_names_out().tolist()
+    ['erdogan', 'met', 'putin']
     """
-    data = _encode(vectorizer)
-    target = pathlib.Path(path)
-    folder = target.parent if str(target.parent) else pathlib.Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _check_vectorizer(vectorizer, "serialize")
+    metadata = _python_metadata(vectorizer)
+    return bytes(_core.serialize(_native_of(vectorizer), metadata))
 
 
-class _Reader:
-    """Bounds-checked reads over the bytes of a model file."""
+def save(vectorizer: Vectorizer, path: PathLike) -> None:
+    """Save a fitted vectorizer to a model file (also ``vectorizer.save(path)``).
 
-    def __init__(self, data: bytes, end: int) -> None:
-        self.data = memoryview(data)
-        self.pos = 0
-        self.end = end  # where the checksum starts
-
-    def take(self, n: int, what: str) -> memoryview:
-        if n < 0 or n > self.end - self.pos:
-            raise ValueError(
-                f"truncated or corrupted: {what} needs {n} bytes at offset {self.pos}, "
-                f"but only {max(self.end - self.pos, 0)} remain"
-            )
-        out = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return out
-
-    def uint(self, fmt: str, what: str) -> int:
-        return int(struct.unpack(fmt, self.take(struct.calcsize(fmt), what))[0])
-
-
-def _decode(data: bytes) -> TfidfVectorizer:
-    if not data:
-        raise ValueError("empty file, not a lexsim model")
-    if not data.startswith(MAGIC):
-        if MAGIC.startswith(data):
-            raise ValueError("truncated: the file ends inside the magic bytes")
-        raise ValueError("not a lexsim model file (wrong magic bytes)")
-    if len(data) < len(MAGIC) + 4:
-        raise ValueError("truncated: the file ends inside its format version")
-    (version,) = struct.unpack_from("<I", data, len(MAGIC))
-    if version > FORMAT_VERSION:
-        raise ValueError(
-            f"model format version {version} is newer than this lexsim reads ({FORMAT_VERSION}): upgrade lexsim"
-        )
-    if version < 1:
-        raise ValueError(f"unknown model format version {version}")
-    minimum = len(MAGIC) + 4 + 4 + 8 + 8 + 4
-    if len(data) < minimum:
-        raise ValueError(f"truncated: {len(data)} bytes, less than the smallest model ({minimum} bytes)")
-    # The checksum first: a damaged file is then reported as damaged, whatever byte changed.
-    end = len(data) - 4
-    (stored,) = struct.unpack_from("<I", data, end)
-    if zlib.crc32(memoryview(data)[:end]) != stored:
-        raise ValueError("corrupted: checksum mismatch (the file was damaged or truncated)")
-    # A matching checksum does not make a file trustworthy: every length is still checked
-    # against what is left of the file before it is used.
-    r = _Reader(data, end)
-    r.take(len(MAGIC) + 4, "the magic and version")
-    header_len = r.uint("<I", "the header length")
-    header_bytes = r.take(header_len, "the JSON header")
-    n_terms = r.uint("<Q", "the number of terms")
-    lengths = np.frombuffer(r.take(4 * n_terms, "the term lengths"), dtype="<u4")
-    blob = bytes(r.take(int(lengths.sum(dtype=np.uint64)), "the terms"))
-    n_idf = r.uint("<Q", "the number of idf values")
-    idf = np.frombuffer(r.take(8 * n_idf, "the idf values"), dtype="<f8")
-    if r.pos != r.end:
-        raise ValueError(f"corrupted: {r.end - r.pos} unexpected bytes before the checksum")
-
-    try:
-        header = json.loads(bytes(header_bytes).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        raise ValueError(f"corrupted: the header is not valid JSON ({e})") from None
-    if not isinstance(header, dict) or header.get("class") != "TfidfVectorizer":
-        raise ValueError("not a TfidfVectorizer model (the header does not say so)")
-    params = header.get("params")
-    if not isinstance(params, dict):
-        raise ValueError("corrupted: the header has no parameters")
-    known = set(TfidfVectorizer().get_params()) - set(_NOT_SAVED)
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ValueError(f"the model has parameters this lexsim does not know: {', '.join(unknown)}")
-    if isinstance(params.get("dtype"), str) and params["dtype"] in ("float32", "float64"):
-        params["dtype"] = getattr(np, params["dtype"])  # the numpy type, as the vectorizer had it
-    if isinstance(params.get("ngram_range"), list):
-        params["ngram_range"] = tuple(params["ngram_range"])
-    if n_terms == 0:
-        raise ValueError("corrupted: the model has no terms")
-    if header.get("n_features") != n_terms:
-        raise ValueError("corrupted: the header and the body disagree on the number of terms")
-
-    terms, offset = [], 0
-    try:
-        for n in lengths.tolist():
-            terms.append(blob[offset : offset + n].decode("utf-8"))
-            offset += n
-    except UnicodeDecodeError:
-        raise ValueError(f"corrupted: term {len(terms)} is not valid UTF-8") from None
-    if len(set(terms)) != len(terms):
-        raise ValueError("corrupted: the model repeats a term")
-
-    try:
-        vec = TfidfVectorizer(**params, vocabulary=terms)
-        use_idf = bool(vec.use_idf)
-        if n_idf != (n_terms if use_idf else 0):
-            raise ValueError(f"corrupted: {n_idf} idf values for {n_terms} terms (use_idf={use_idf})")
-        # With a fixed vocabulary, fitting only counts documents: fitting on one empty document
-        # (as content, whatever `input` says) makes the vectorizer usable, then the saved idf
-        # replaces the one just computed.
-        saved_input = vec.input
-        vec.set_params(input="content")
-        vec.fit([""])
-        vec.set_params(input=saved_input)
-        if use_idf:
-            vec.idf_ = idf.astype(np.float64)
-    except (TypeError, ValueError, re.error) as e:
-        message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ValueError(f"invalid model: {message}") from None
-    return vec
-
-
-def load_model(path: PathLike) -> TfidfVectorizer:
-    """Load a TfidfVectorizer saved by :func:`save_model`.
-
-    Nothing in the file is executed: the model is rebuilt as
-    ``TfidfVectorizer(**params, vocabulary=terms)`` with the saved ``idf_``, and transforms
-    documents exactly as the vectorizer that was saved. Its ``vocabulary`` parameter is the list of
-    terms, and ``n_jobs`` is ``None`` (set it with ``set_params``).
+    The model is written to a temporary file beside ``path``, flushed to disk, then renamed over
+    ``path``: a crash or a full disk never leaves a half-written model, and never destroys the
+    previous one.
 
     Parameters
     ----------
-    path : str or path-like
-        The model file.
-
-    Returns
-    -------
-    lexsim.TfidfVectorizer
-        The fitted vectorizer.
+    vectorizer : lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        A fitted vectorizer (or a CountVectorizer with a fixed ``vocabulary``) without Python
+        callables.
+    path : str, bytes or path-like
+        Where to write the model.
 
     Raises
     ------
     ValueError
-        When the file is not a lexsim model, comes from a newer format version, is truncated or
-        corrupted (the message says which, and where).
+        When a parameter is a Python callable (the message names it).
+    lexsim.NotFittedError
+        When the vectorizer is not fitted.
     OSError
-        When the file cannot be read.
+        When the file cannot be written (the message names the path and the reason).
     """
-    with open(path, "rb") as fh:
-        data = fh.read()
-    return _decode(data)
+    _check_vectorizer(vectorizer, "save")
+    metadata = _python_metadata(vectorizer)
+    _core.save(_native_of(vectorizer), os.fsencode(path), metadata)
+
+
+# ------------------------------------------------------------------------------------------ loading
+def _invalid(reason: str) -> ModelFormatError:
+    error = ModelFormatError(f"invalid model metadata (section 'META'): {reason}")
+    setattr(error, "byte_offset", None)  # set by the C++ core for the errors it raises
+    return error
+
+
+def _python_part(metadata: bytes, native_class: str) -> Optional[dict]:
+    """Python's saved parameters, or None when the metadata is not Python's (a C++ caller's own)."""
+    if not metadata:
+        return None
+    try:
+        doc = json.loads(metadata.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None  # opaque metadata of a C++ caller
+    if not isinstance(doc, dict) or _KEY not in doc:
+        return None
+    part = doc[_KEY]
+    if not isinstance(part, dict) or not isinstance(part.get("params"), dict):
+        raise _invalid(f"{_KEY!r} is not an object with 'params'")
+    layout = part.get("layout")
+    if layout != _LAYOUT:
+        raise _invalid(f"layout {layout!r} of the Python parameters is not {_LAYOUT} (written by a newer lexsim?)")
+    if part.get("class") != native_class:
+        raise _invalid(f"it says {part.get('class')!r}, but the model is a {native_class}")
+    params = part["params"]
+    unknown = sorted(set(params) - set(_SAVED))
+    if unknown:
+        raise _invalid(f"parameters this lexsim does not know: {', '.join(map(str, unknown))}")
+    missing = sorted(set(_SAVED) - set(params))
+    if missing:
+        raise _invalid(f"parameters missing: {', '.join(missing)}")
+    return params
+
+
+def _restore_dtype(spec: Any) -> Any:
+    if not (isinstance(spec, list) and len(spec) == 2 and all(isinstance(s, str) for s in spec)):
+        raise _invalid(f"dtype {spec!r} is not a [form, name] pair")
+    form, name = spec
+    if form == "builtin":
+        if name not in _BUILTIN_DTYPES:
+            raise _invalid(f"dtype {name!r} is not a builtin type a vectorizer takes")
+        return _BUILTIN_DTYPES[name]
+    if len(name) > 32:
+        raise _invalid("dtype name longer than 32 characters")
+    try:
+        dtype = np.dtype(name)
+    except TypeError:
+        raise _invalid(f"dtype {name!r} is not a numpy dtype") from None
+    if dtype.kind not in "biuf":
+        raise _invalid(f"dtype {name!r} is not numeric")
+    if form == "str":
+        return name
+    if form == "dtype":
+        return dtype
+    if form == "numpy":
+        return dtype.type
+    raise _invalid(f"dtype form {form!r} is not one of builtin, str, dtype, numpy")
+
+
+def _restore_stop_words(spec: Any) -> Any:
+    if spec is None or isinstance(spec, str):
+        return spec
+    if (
+        isinstance(spec, dict)
+        and set(spec) == {"type", "items"}
+        and spec["type"] in _COLLECTIONS
+        and isinstance(spec["items"], list)
+        and all(isinstance(w, str) for w in spec["items"])
+    ):
+        return _COLLECTIONS[spec["type"]](spec["items"])
+    raise _invalid(f"stop_words {spec!r} is not a saved stop-word list")
+
+
+def _restore_vocabulary(spec: Any, terms: Optional[list]) -> Any:
+    if terms is None:
+        if spec is not None:
+            raise _invalid("it gives a vocabulary type, but the model's vocabulary was not fixed")
+        return None
+    form = "list" if spec is None else spec.get("type") if isinstance(spec, dict) else None
+    if form == "dict":
+        return {t: i for i, t in enumerate(terms)}
+    if form in _COLLECTIONS:
+        return _COLLECTIONS[form](terms)
+    raise _invalid(f"vocabulary {spec!r} is not a saved vocabulary type")
+
+
+def _df_param(d: Any) -> Union[int, float]:
+    return float(d.value) if d.is_proportion else int(d.value)
+
+
+_ANALYZERS = {"word": "word", "char": "char", "char_wb": "char_wb"}
+_ACCENTS = {"none": None, "ascii": "ascii", "unicode": "unicode"}
+_NORMALIZATIONS = {"none": None, "nfc": "NFC", "nfkc": "NFKC"}
+_NORMS = {"none": None, "l1": "l1", "l2": "l2"}
+
+
+def _params_of(native: Any, saved: Optional[dict]) -> dict:
+    """The Python parameters of a loaded model: from its C++ options, and from Python's metadata
+    for what those do not hold."""
+    o = _core.model_options(native)
+    a = o.analysis
+    params: dict[str, Any] = {
+        "input": "content",
+        "encoding": "utf-8",
+        "decode_error": a.decode_error.name,
+        "strip_accents": _ACCENTS[a.strip_accents.name],
+        "lowercase": bool(a.lowercase),
+        "preprocessor": None,
+        "tokenizer": None,
+        "stop_words": None if a.stop_words is None else list(a.stop_words),
+        "token_pattern": a.token_pattern,
+        "ngram_range": tuple(a.ngram_range),
+        "analyzer": _ANALYZERS[a.analyzer.name],
+        "max_df": _df_param(o.max_df),
+        "min_df": _df_param(o.min_df),
+        "max_features": o.max_features,
+        "vocabulary": _restore_vocabulary(None, o.vocabulary),
+        "binary": bool(o.binary),
+        "normalization": _NORMALIZATIONS[a.normalization.name],
+        "casefold": bool(a.casefold),
+        "stemmer": a.stemmer,
+        "n_jobs": None if o.n_jobs == 1 else int(o.n_jobs),
+    }
+    if isinstance(native, _core.TfidfVectorizer):
+        params.update(norm=_NORMS[o.norm.name], use_idf=bool(o.use_idf), smooth_idf=bool(o.smooth_idf),
+                      sublinear_tf=bool(o.sublinear_tf))
+    if saved is not None:
+        if saved["input"] not in ("content", "filename", "file"):
+            raise _invalid(f"input {saved['input']!r} is not one of content, filename, file")
+        if not (isinstance(saved["encoding"], str) and _ENCODING_NAME.fullmatch(saved["encoding"])):
+            raise _invalid(f"encoding {saved['encoding']!r} is not an encoding name")
+        n_jobs = saved["n_jobs"]
+        if n_jobs is not None and (not isinstance(n_jobs, int) or isinstance(n_jobs, bool)):
+            raise _invalid(f"n_jobs {n_jobs!r} is not an int or null")
+        if not isinstance(saved["token_pattern"], (str, type(None))):
+            raise _invalid(f"token_pattern {saved['token_pattern']!r} is not a str or null")
+        params.update(
+            input=saved["input"],
+            encoding=saved["encoding"],
+            dtype=_restore_dtype(saved["dtype"]),
+            n_jobs=n_jobs,
+            token_pattern=saved["token_pattern"],
+            stop_words=_restore_stop_words(saved["stop_words"]),
+            vocabulary=_restore_vocabulary(saved["vocabulary"], o.vocabulary),
+        )
+    return params
+
+
+def _from_native(native: Any, metadata: bytes) -> Vectorizer:
+    cls = TfidfVectorizer if isinstance(native, _core.TfidfVectorizer) else CountVectorizer
+    saved = _python_part(metadata, cls.__name__)
+    params = _params_of(native, saved)
+    vec = cls(**params)
+    try:
+        vec._validate_params()
+        native_mode = vec._native_mode()
+        fresh = vec._new_native(native_mode)
+    except (TypeError, ValueError, re.error) as e:
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise _invalid(f"the parameters are not valid: {message}") from None
+    # The vectorizer transforms with the loaded C++ object; its options must be exactly those the
+    # Python parameters give, or get_params() would describe a different analysis than it runs.
+    if _core.encode_options(fresh) != _core.encode_options(native):
+        raise _invalid("the Python parameters disagree with the model's options")
+    vec._adopt_native(native, native_mode)
+    return vec
+
+
+def deserialize(data: Union[bytes, bytearray, memoryview]) -> Vectorizer:
+    """The vectorizer in model bytes made by :func:`serialize` (or by C++ ``lexsim::serialize``).
+
+    Parameters
+    ----------
+    data : bytes-like
+        The model.
+
+    Returns
+    -------
+    lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        The fitted vectorizer, of the class that was saved, with the same ``get_params()``; it
+        transforms documents exactly (bit for bit) as the vectorizer that was saved.
+
+    Raises
+    ------
+    lexsim.ModelFormatError
+        A ``ValueError``: the bytes are not a complete, intact model of a format version this
+        lexsim reads (the message gives the reason and the byte offset).
+    """
+    native, metadata = _core.deserialize(data)
+    return _from_native(native, metadata)
+
+
+def load(path: PathLike) -> Vectorizer:
+    """Load a vectorizer from a model file (saved by ``vectorizer.save``, :func:`save`, ``lexsim
+    fit`` or C++ ``lexsim::save``).
+
+    Nothing in the file is executed: the vectorizer is rebuilt from its options, terms, document
+    frequencies and idf, and transforms documents exactly (bit for bit) as the one that was saved.
+
+    Parameters
+    ----------
+    path : str, bytes or path-like
+        The model file.
+
+    Returns
+    -------
+    lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        The fitted vectorizer, of the class that was saved, with the same ``get_params()``.
+
+    Raises
+    ------
+    lexsim.ModelFormatError
+        A ``ValueError``: the file is empty, truncated, damaged, not a lexsim model, from a newer
+        format version, or inconsistent (the message names the file, the reason and the byte offset).
+    OSError
+        When the file cannot be read, or is not a regular file.
+
+    Examples
+    --------
+    >>> import lexsim, os, tempfile
+    >>> vec = lexsim.TfidfVectorizer().fit(["Erdogan met Putin", "Putin met Assad"])
+    >>> path = os.path.join(tempfile.mkdtemp(), "news.lexsim")
+    >>> vec.save(path)
+    >>> loaded = lexsim.load(path)
+    >>> loaded.get_feature_names_out().tolist()
+    ['assad', 'erdogan', 'met', 'putin']
+    >>> (loaded.transform(["Putin"]) != vec.transform(["Putin"])).nnz
+    0
+    """
+    native, metadata = _core.load(os.fsencode(path))
+    return _from_native(native, metadata)
+
+
+def save_model(vectorizer: Vectorizer, path: PathLike) -> None:
+    """Save a fitted vectorizer to a model file: the same as :func:`save`.
+
+    Parameters
+    ----------
+    vectorizer : lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        A fitted vectorizer without Python callables.
+    path : str, bytes or path-like
+        Where to write the model.
+    """
+    save(vectorizer, path)
+
+
+def load_model(path: PathLike) -> Vectorizer:
+    """Load a vectorizer from a model file: the same as :func:`load`.
+
+    Parameters
+    ----------
+    path : str, bytes or path-like
+        The model file.
+
+    Returns
+    -------
+    lexsim.CountVectorizer or lexsim.TfidfVectorizer
+        The fitted vectorizer.
+    """
+    return load(path)

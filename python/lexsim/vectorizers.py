@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import math
 import numbers
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -589,32 +590,94 @@ class _BaseVectorizer(BaseEstimator):
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input.")
         return [terms[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
 
-    # ------------------------------------------------------------------ pickling
+    # ------------------------------------------------------------------ model files and pickling
+    def save(self, path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]) -> None:
+        """Save the fitted vectorizer to a model file; :func:`lexsim.load` reads it back.
+
+        The file is lexsim's versioned, checksummed binary format (see :mod:`lexsim.model`), the
+        same for Python and C++. It holds data only, never code: loading it runs nothing, and the
+        loaded vectorizer transforms documents exactly (bit for bit) as this one. It is written to
+        a temporary file beside ``path``, flushed to disk and renamed over ``path``, so a crash
+        never leaves a half-written model nor destroys the previous one.
+
+        Parameters
+        ----------
+        path : str, bytes or path-like
+            Where to write the model.
+
+        Raises
+        ------
+        ValueError
+            When ``preprocessor``, ``tokenizer``, ``analyzer`` or ``strip_accents`` is a Python
+            callable (the message names it), or the parameters were changed after fitting.
+        lexsim.NotFittedError
+            When the vectorizer is not fitted.
+        OSError
+            When the file cannot be written (the message names the path and the reason).
+
+        Examples
+        --------
+        >>> import lexsim, os, tempfile
+        >>> vec = lexsim.CountVectorizer(ngram_range=(1, 2)).fit(["Putin met Erdogan"])
+        >>> path = os.path.join(tempfile.mkdtemp(), "counts.lexsim")
+        >>> vec.save(path)
+        >>> lexsim.load(path).get_feature_names_out().tolist()
+        ['erdogan', 'met', 'met erdogan', 'putin', 'putin met']
+        """
+        from .model import save
+
+        save(self, path)
+
+    def _model_native(self) -> Any:
+        """The C++ vectorizer a model is made of (None when not fitted)."""
+        native = getattr(self, "_native", None)
+        if native is None and self.vocabulary is not None and not self._is_tfidf:
+            self._build_fixed_vocabulary_native()
+            native = self._native
+        return native
+
+    def _build_fixed_vocabulary_native(self) -> None:
+        # A CountVectorizer with a fixed vocabulary transforms without fit, as in scikit-learn.
+        self._validate_params()
+        native_mode = self._native_mode()
+        self._adopt_native(self._new_native(native_mode), native_mode)
+
+    def _adopt_native(self, native: Any, native_mode: bool) -> None:
+        self._native = native
+        self._native_is_native_mode = native_mode
+        self._vocabulary_cache = None
+        self.fixed_vocabulary_ = self.vocabulary is not None
+
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
         state = dict(state)
         native = state.pop("_native", None)
         state.pop("_vocabulary_cache", None)
         if native is not None:
-            state["_fitted_state"] = self._export_state(native)
+            # The fitted state as model bytes; the parameters (callables included, pickled by
+            # reference) stay ordinary attributes beside them.
+            state["_model"] = bytes(_core.serialize(native))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        fitted = state.pop("_fitted_state", None)
+        state = dict(state)
+        model = state.pop("_model", None)
+        if "_fitted_state" in state:
+            raise ValueError(
+                f"this {type(self).__name__} was pickled by a development version of lexsim whose pickles this "
+                "version does not read; fit it again"
+            )
         if hasattr(super(), "__setstate__"):
             super().__setstate__(state)
         else:  # pragma: no cover
             self.__dict__.update(state)
         self._vocabulary_cache = None
-        if fitted is not None:
-            self._native = self._import_state(fitted)
-
-    def _export_state(self, native: Any) -> dict[str, Any]:
-        return {
-            "terms": native.feature_names(),
-            "n_documents": native.n_documents,
-            "document_frequencies": native.document_frequencies(),
-        }
+        if model is not None:
+            native, _ = _core.deserialize(model)
+            expected = _core.TfidfVectorizer if self._is_tfidf else _core.CountVectorizer
+            if not isinstance(native, expected):
+                raise ValueError(f"the pickled model is not a {type(self).__name__}")
+            self._native = native
 
 
 class CountVectorizer(_BaseVectorizer):
@@ -747,11 +810,6 @@ class CountVectorizer(_BaseVectorizer):
     def _new_native(self, native_mode: bool) -> Any:
         return _core.CountVectorizer(self._count_options(_core.CountOptions(), native_mode))
 
-    def _import_state(self, state: dict[str, Any]) -> Any:
-        native = self._new_native(self._native_mode())
-        native.set_vocabulary(state["terms"], state["n_documents"], state["document_frequencies"])
-        return native
-
     def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "CountVectorizer":
         """Learn the vocabulary of the documents.
 
@@ -800,10 +858,7 @@ class CountVectorizer(_BaseVectorizer):
             The counts.
         """
         if getattr(self, "_native", None) is None and self.vocabulary is not None:
-            self._validate_params()
-            self._native = self._new_native(self._native_mode())
-            self._native_is_native_mode = self._native_mode()
-            self.fixed_vocabulary_ = True
+            self._build_fixed_vocabulary_native()
         return self._run(raw_documents, fit=False)
 
 
@@ -922,17 +977,6 @@ class TfidfVectorizer(_BaseVectorizer):
         o.smooth_idf = bool(self.smooth_idf)
         o.sublinear_tf = bool(self.sublinear_tf)
         return _core.TfidfVectorizer(o)
-
-    def _export_state(self, native: Any) -> dict[str, Any]:
-        state = super()._export_state(native)
-        state["idf"] = np.asarray(native.idf(), dtype=np.float64).copy() if self.use_idf else None
-        return state
-
-    def _import_state(self, state: dict[str, Any]) -> Any:
-        native = self._new_native(self._native_mode())
-        idf = state.get("idf")
-        native.set_state(state["terms"], state["n_documents"], [] if idf is None else list(map(float, idf)), state["document_frequencies"])
-        return native
 
     def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "TfidfVectorizer":
         """Learn the vocabulary and idf of the documents.

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -109,6 +112,27 @@ int main() {
     const auto stems = stemmed.feature_names();
     expect(stems == std::vector<std::string>{"connect", "run", "runner"}, "stemmer='english': connect, run, runner");
     expect(C.coeff(0, 1) == 2 && C.coeff(1, 0) == 2, "stems are counted together");
+
+    // The C++ example of the README's Model files section, in a temporary directory.
+    const auto dir = std::filesystem::temp_directory_path() / ("lexsim-consumer-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "news.lexsim").string();
+    lexsim::save(vec, path, /*metadata=*/"{\"corpus\": \"news\"}");
+    lexsim::Model m = lexsim::load(path);
+    auto& tfidf = std::get<lexsim::TfidfVectorizer>(m.vectorizer);
+    const auto Z = tfidf.transform(docs);
+    const std::string bytes = lexsim::serialize(vec, m.metadata);
+    std::filesystem::remove_all(dir);
+    expect(m.metadata == "{\"corpus\": \"news\"}", "a model keeps its metadata");
+    expect(Z.nonZeros() == X.nonZeros() && (Z - X).norm() == 0.0, "a loaded model transforms exactly as the saved one");
+    expect(bytes.compare(0, 4, "\x89LXM") == 0, "model bytes start with the magic");
+    bool refused = false;
+    try {
+      lexsim::deserialize(bytes.substr(0, bytes.size() / 2));
+    } catch (const lexsim::ModelFormatError& e) {
+      refused = e.byte_offset() == bytes.size() / 2;
+    }
+    expect(refused, "a truncated model is refused with its byte offset");
   } catch (const lexsim::Error& e) {
     std::cout << "FAILED  lexsim error: " << e.what() << '\n';
     return 1;

@@ -248,14 +248,19 @@ def _interrupt_after(seconds: float) -> threading.Timer:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery to self is POSIX")
-@pytest.mark.parametrize("what", ["transform", "top_k", "similar_pairs"])
+@pytest.mark.parametrize("what", ["fit", "fit_transform", "transform", "top_k", "similar_pairs", "search_batch"])
 def test_ctrl_c_stops_long_calls_within_a_second(what: str) -> None:
     base = read_sentences()
     vec = V().fit(base)
     X = vec.transform(base)
     big = sp.vstack([X] * 4).tocsr()
+    names = vec.get_feature_names_out().tolist()
+    index = lexsim.SearchIndex(vec, X)
     calls = {
+        "fit": lambda: vec.fit(base * 60),
+        "fit_transform": lambda: vec.fit_transform(base * 60),
         "transform": lambda: vec.transform(base * 60),
+        "search_batch": lambda: index.search_batch(base * 20, k=10),
         "top_k": lambda: lexsim.top_k(big, k=10),
         "similar_pairs": lambda: lexsim.similar_pairs(big, 0.05),
     }
@@ -269,6 +274,9 @@ def test_ctrl_c_stops_long_calls_within_a_second(what: str) -> None:
     # Everything is still usable afterwards.
     assert lexsim.top_k(X[:10], X, k=2).shape == (10, X.shape[0])
     assert vec.transform(base[:5]).shape[0] == 5
+    # An interrupted fit leaves the vectorizer fitted as it was before the call.
+    assert vec.get_feature_names_out().tolist() == names
+    assert (vec.transform(base[:50]) != X[:50]).nnz == 0
 
 
 @pytest.mark.parametrize("extra, stop_words", [("", None), ("", "english"), (" ΟΔΟΣ Σ", None)])

@@ -619,9 +619,16 @@ def test_damaged_models_are_one_line_errors(capsys, api, tmp_path, damage: str) 
     else:
         data += b"\0"
     model.write_bytes(bytes(data))
-    expected = {"truncated": "checksum", "flipped": "checksum", "magic": "not a lexsim model",
-                "future": "version 2 is newer", "empty": "empty file", "trailing": "checksum"}[damage]
+    expected = {"truncated": "truncated", "flipped": "checksum mismatch", "magic": "not a lexsim model",
+                "future": "version 2 is newer", "empty": "empty", "trailing": "1 unexpected bytes after the end"}[damage]
     assert_one_line_error(*run(capsys, "terms", *api["jsonl"]["argv"], "--model", model), str(model), expected)
+
+
+def test_a_count_vectorizer_model_is_a_one_line_error(capsys, api, tmp_path) -> None:
+    model = tmp_path / "counts.lexsim"
+    lexsim.CountVectorizer().fit(api["jsonl"]["texts"]).save(model)
+    assert_one_line_error(*run(capsys, "terms", *api["jsonl"]["argv"], "--model", model),
+                          str(model), "a CountVectorizer model", "TfidfVectorizer")
 
 
 def test_interrupt_exits_130_quietly(capsys, monkeypatch, api) -> None:

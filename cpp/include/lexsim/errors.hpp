@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace lexsim {
 
@@ -45,6 +46,32 @@ class UnicodeError : public Error {
  private:
   std::size_t document_;
   std::size_t byte_offset_;
+};
+
+/// Bytes that are not a valid lexsim model (see lexsim/model_io.hpp): empty, truncated, damaged,
+/// foreign, from a newer format version, or inconsistent. The message says why and at which byte.
+class ModelFormatError : public Error {
+ public:
+  ModelFormatError(const std::string& what, std::size_t byte_offset) : Error(what), byte_offset_(byte_offset) {}
+  /// Offset of the offending byte (or of the start of the offending field or section) in the model.
+  std::size_t byte_offset() const noexcept { return byte_offset_; }
+
+ private:
+  std::size_t byte_offset_;
+};
+
+/// A file could not be opened, read, written or renamed. The message names the path and gives the
+/// system's reason; error_code() is the errno value.
+class FileError : public Error {
+ public:
+  FileError(const std::string& what, std::string path, int error_code)
+      : Error(what), path_(std::move(path)), error_code_(error_code) {}
+  const std::string& path() const noexcept { return path_; }
+  int error_code() const noexcept { return error_code_; }
+
+ private:
+  std::string path_;
+  int error_code_;
 };
 
 }  // namespace lexsim

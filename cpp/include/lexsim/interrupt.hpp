@@ -20,8 +20,8 @@ class InterruptGuard {
 };
 
 namespace detail {
-/// Throws lexsim::Cancelled if this thread's interrupt check asks to stop (cheap: reads the clock
-/// only every few hundred calls).
+/// Throws lexsim::Cancelled if this thread's interrupt check asks to stop. Cheap: it reads the clock
+/// about every half millisecond (how many calls that is adapts to how long a call's work takes).
 void poll_interrupt();
 }  // namespace detail
 

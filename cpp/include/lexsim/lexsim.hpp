@@ -5,6 +5,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/hashing.hpp"
 #include "lexsim/interrupt.hpp"
+#include "lexsim/model_io.hpp"
 #include "lexsim/search.hpp"
 #include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"

@@ -1,0 +1,113 @@
+#pragma once
+// Model files: a fitted CountVectorizer or TfidfVectorizer as bytes (serialize / deserialize) or as
+// a file (save / load). Loading checks every byte and never runs code; the loaded vectorizer
+// transforms exactly (bit for bit, float32 and float64) as the one that was saved.
+//
+// FORMAT, version 1. Integers are little-endian (u32 = 4-byte unsigned, i64 = 8-byte signed...),
+// floats IEEE 754 (f64, f32), strings UTF-8; nothing is padded or aligned.
+//
+//   offset    size  field
+//   0         8     magic: 89 4C 58 4D 0D 0A 1A 0A ("\x89LXM\r\n\x1a\n": the high byte and the
+//                   line endings expose a 7-bit or text-mode transfer, as in PNG)
+//   8         4     u32 format version (1)
+//   12        8     u64 total size of the model in bytes, from the magic to the checksum inclusive
+//   20        ...   sections, one after another until the checksum; each is
+//                     4 bytes  tag (ASCII, e.g. "TERM")
+//                     u32      flags: bit 0 = required (see below); the other bits are 0
+//                     u64      payload length L
+//                     L bytes  payload
+//   size - 4  4     u32 CRC-32 (IEEE 802.3, the one zlib.crc32 computes) of every byte before it
+//
+// Sections of version 1 (any order, each at most once):
+//
+//   tag   flags     payload
+//   OPTS  required  the options, see below
+//   TERM  required  u64 n (>= 1), u32 byte length of each term [n], then the terms' bytes
+//                   concatenated, in column order (valid UTF-8, no term twice)
+//   NDOC  required  i64 number of documents of the fit (>= 0)
+//   DOCF  required  u64 n (0: unknown, or the number of terms), i64 document frequency [n] (>= 0)
+//   IDFV  required  TfidfVectorizer only: u64 n (the number of terms, or 0 when use_idf is
+//                   false), f64 idf [n], then f32 idf [n] (the values float32 output is weighted
+//                   with); neither may be NaN
+//   META  optional  the caller's metadata, opaque UTF-8 (Python stores its own parameters there)
+//   TCNT  optional  reserved for the unpruned term counts of incremental fits (not written yet)
+//
+//   OPTS payload, in this order:
+//     u8  vectorizer: 1 CountVectorizer, 2 TfidfVectorizer
+//     u8  analyzer: 0 word, 1 char, 2 char_wb          u8  decode_error: 0 strict, 1 replace, 2 ignore
+//     u8  normalization: 0 none, 1 NFC, 2 NFKC         u8  casefold (0/1)   u8 lowercase (0/1)
+//     u8  strip_accents: 0 none, 1 ascii, 2 unicode    str token_pattern   (str = u32 length + bytes)
+//     u8  has stop words (0/1); if 1: u64 count, then that many str
+//     i32 ngram_range min, i32 ngram_range max
+//     u8  has stemmer (0/1); if 1: str stemmer
+//     f64 min_df value, u8 min_df is a proportion (0/1); f64 max_df value, u8 max_df is a proportion
+//     u8  has max_features (0/1); if 1: i64 max_features
+//     u8  fixed vocabulary (0/1: TERM is the vocabulary the options were given)
+//     u8  binary (0/1)   i32 n_jobs
+//     TfidfVectorizer only: u8 norm (0 none, 1 l1, 2 l2), u8 use_idf, u8 smooth_idf, u8 sublinear_tf
+//
+// Reading: the magic, then the version (a newer one is refused before anything else is read), the
+// total size against the input's size, the checksum, then each section: its length is checked
+// against the bytes left before anything is allocated. A section with an unknown tag is skipped when
+// its required bit is 0 and refused when it is 1 (it changes what the model means, so a reader that
+// does not know it cannot load the model correctly). Unknown flag bits are refused too. Everything
+// else that is wrong (a missing or repeated section, a payload longer or shorter than its fields,
+// an out-of-range enum or boolean byte, duplicate terms, invalid UTF-8, NaN idf, inconsistent
+// lengths, options the vectorizer rejects) throws ModelFormatError with the byte offset.
+//
+// Adding to the format: a new kind of data is a new section with a new tag; it is optional when a
+// reader that ignores it still transforms exactly as the writer (e.g. TCNT, which only matters for
+// continuing a fit), required otherwise. Neither needs a new format version; the version changes
+// only when the envelope or an existing section's payload changes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "lexsim/errors.hpp"
+#include "lexsim/vectorizer.hpp"
+
+namespace lexsim {
+
+/// The first 8 bytes of every model.
+inline constexpr char model_magic[8] = {'\x89', 'L', 'X', 'M', '\r', '\n', '\x1a', '\n'};
+/// The format version this lexsim writes, and the newest it reads.
+inline constexpr std::uint32_t model_format_version = 1;
+
+/// A fitted vectorizer as model bytes, with an optional metadata blob (valid UTF-8) stored beside
+/// it. Throws NotFittedError before fit, InvalidArgument when a term or the metadata is not valid
+/// UTF-8 or the idf holds NaN (which no loader would accept).
+std::string serialize(const CountVectorizer& v, std::string_view metadata = {});
+std::string serialize(const TfidfVectorizer& v, std::string_view metadata = {});
+
+/// serialize(), written to `path` atomically: to a temporary file in the same directory, flushed
+/// and fsynced, then renamed over `path`. A failure (FileError naming the path and the system's
+/// reason) leaves any previous file at `path` as it was and removes the temporary file.
+void save(const CountVectorizer& v, const std::string& path, std::string_view metadata = {});
+void save(const TfidfVectorizer& v, const std::string& path, std::string_view metadata = {});
+
+/// A loaded model: the fitted vectorizer of the class that was saved, and the metadata as saved.
+struct Model {
+  std::variant<CountVectorizer, TfidfVectorizer> vectorizer;
+  std::string metadata;
+};
+
+/// The model in `bytes`. Throws ModelFormatError (with the reason and byte offset) for anything
+/// that is not a complete, intact, consistent model of a format version this lexsim reads.
+Model deserialize(std::string_view bytes);
+
+/// The model in the file at `path`. Throws FileError when it cannot be read (or is not a regular
+/// file), ModelFormatError (naming the path) when its content is not a valid model.
+Model load(const std::string& path);
+
+namespace detail {
+/// CRC-32 (IEEE 802.3, reflected, as zlib.crc32) of `bytes`, continuing from `crc`.
+std::uint32_t crc32(std::string_view bytes, std::uint32_t crc = 0) noexcept;
+/// The OPTS payload of a CountVectorizer's (or TfidfVectorizer's) options: equal payloads mean
+/// the same analysis and weighting.
+std::string encode_options(const CountOptions& o);
+std::string encode_options(const TfidfOptions& o);
+}  // namespace detail
+
+}  // namespace lexsim
