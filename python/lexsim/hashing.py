@@ -30,13 +30,19 @@ _NO_OUTPUT_WRAPPING: dict[str, Any] = {"auto_wrap_output_keys": None} if HAVE_SK
 class _Absent:
     """Hides an attribute inherited from the shared vectorizer base: a HashingVectorizer has no
     vocabulary, so (as in scikit-learn) it has no ``vocabulary_``, ``get_feature_names_out`` or
-    ``inverse_transform``, and ``hasattr`` says so."""
+    ``inverse_transform``, and no fitted state for a model file; ``hasattr`` says so."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
-        raise AttributeError(f"HashingVectorizer has no {self.name!r}: its columns are hashes of terms, not terms")
+        raise AttributeError(f"HashingVectorizer has no {self.name!r}: {self.reason}")
+
+
+_NO_TERMS = "its columns are hashes of terms, not terms"
 
 
 class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING):
@@ -111,9 +117,10 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
     [[3.0], [3.0]]
     """
 
-    vocabulary_ = _Absent()
-    get_feature_names_out = _Absent()  # type: ignore[assignment]
-    inverse_transform = _Absent()  # type: ignore[assignment]
+    vocabulary_ = _Absent(_NO_TERMS)
+    get_feature_names_out = _Absent(_NO_TERMS)  # type: ignore[assignment]
+    inverse_transform = _Absent(_NO_TERMS)  # type: ignore[assignment]
+    save = _Absent("it learns nothing, so there is no model file to write; pickle it (its parameters) instead")  # type: ignore[assignment]
 
     def __init__(
         self,

@@ -331,6 +331,10 @@ def test_no_vocabulary_attributes_like_sklearn() -> None:
         assert hasattr(H(), name) == hasattr(SkHashing(), name) is False, name
         with pytest.raises(AttributeError, match="hashes"):
             getattr(H().fit(["a b"]), name)
+    # nor a model file (only fitted Count/Tfidf vectorizers have one): the parameters are all there is
+    assert not hasattr(H(), "save")
+    with pytest.raises(AttributeError, match="pickle it"):
+        H().save("unused.lexsim")
 
 
 def test_sklearn_tags_equal() -> None:
