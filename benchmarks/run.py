@@ -67,12 +67,14 @@ class Tool:
 TOOLS = (
     Tool("sklearn-tfidf", 1, "scikit-learn TfidfVectorizer", parity="reference"),
     Tool("sklearn-count", 1, "scikit-learn CountVectorizer", parity="reference"),
-    Tool("sklearn-hashing", 1, "scikit-learn HashingVectorizer", ops=("fit_transform",)),
+    Tool("sklearn-hashing", 1, "scikit-learn HashingVectorizer", ops=("fit_transform",), parity="reference"),
     Tool("gensim-tfidf", 1, "gensim Dictionary + TfidfModel"),
     Tool("lexsim-tfidf", 1, "lexsim TfidfVectorizer n_jobs=1", parity="yes"),
     Tool("lexsim-tfidf", 2, "lexsim TfidfVectorizer n_jobs=2", parity="yes"),
     Tool("lexsim-count", 1, "lexsim CountVectorizer n_jobs=1", parity="yes"),
     Tool("lexsim-count", 2, "lexsim CountVectorizer n_jobs=2", parity="yes"),
+    Tool("lexsim-hashing", 1, "lexsim HashingVectorizer n_jobs=1", ops=("fit_transform",), parity="yes"),
+    Tool("lexsim-hashing", 2, "lexsim HashingVectorizer n_jobs=2", ops=("fit_transform",), parity="yes"),
 )
 #: The cost of Unicode normalization and case folding: measured on the sentences corpus only.
 NFKC_TOOL = Tool("lexsim-count-nfkc", 1, "lexsim CountVectorizer n_jobs=1, normalization='NFKC', casefold=True", ops=("fit",))
@@ -368,8 +370,10 @@ def render(results: dict) -> str:
         "*+RSS* is what the operation added to the interpreter, the loaded corpus and, for `transform`, the fitted vectorizer. "
         "Before any timing, lexsim's TfidfVectorizer and CountVectorizer (defaults; n_jobs 1 and 2; `fit_transform` and `fit` + `transform`) "
         "were checked on each whole corpus against scikit-learn's: same feature names, matrices equal to 1e-12 (counts exactly). "
-        "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row. "
-        "HashingVectorizer and gensim compute other things (hashed columns; gensim's own idf, log2(N/df)) and are not checked. "
+        "So was lexsim's HashingVectorizer against scikit-learn's (defaults; n_jobs 1 and 2; `fit_transform` and `transform` without fit): "
+        "the same sparsity structure, explicit zeros included, and values to 1e-12. "
+        "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row each. "
+        "gensim computes other things (its own idf, log2(N/df)) and is not checked. "
         "gensim gets scikit-learn's tokens (`str.lower()`, then the regex `(?u)\\b\\w\\w+\\b`; not `simple_preprocess`), "
         "and its `transform` builds a CSR matrix with `corpus2csc`.",
         "",
@@ -564,7 +568,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                 failed = [c for c in found[name]["checks"] if not c["ok"]]
                 _say(f"parity on {name}: {len(found[name]['checks']) - len(failed)}/{len(found[name]['checks'])} checks passed")
                 for c in failed:
-                    _say(f"  FAILED: lexsim {c['class']} n_jobs={c['n_jobs']} {c['op']}: same feature names {c['same_feature_names']}, "
+                    same = (f"same structure {c['same_structure']}" if "same_structure" in c
+                            else f"same feature names {c['same_feature_names']}")
+                    _say(f"  FAILED: lexsim {c['class']} n_jobs={c['n_jobs']} {c['op']}: {same}, "
                          f"max |difference| {c['max_abs_diff']:.3g} (tolerance {c['tolerance']:g})")
             return found
 

@@ -13,7 +13,9 @@ the whole process (interpreter, corpus, tool and output) at its highest during t
 ``--op parity`` checks lexsim against scikit-learn with default parameters instead: for
 TfidfVectorizer and CountVectorizer, n_jobs 1 and 2, lexsim's ``fit_transform`` and ``fit`` +
 ``transform`` must give scikit-learn's ``fit_transform`` feature names exactly and its matrix to
-1e-12 (counts exactly). The process exits with status 1 when a check fails.
+1e-12 (counts exactly); for HashingVectorizer, n_jobs 1 and 2, ``fit_transform`` and ``transform``
+(without fit) must give scikit-learn's sparsity structure (explicit zeros included) and values to
+1e-12. The process exits with status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -86,12 +88,15 @@ def make_tool(tool: str, n_jobs: int) -> Any:
             return lexsim.CountVectorizer(n_jobs=n_jobs)
         if tool == "lexsim-count-nfkc":
             return lexsim.CountVectorizer(n_jobs=n_jobs, normalization="NFKC", casefold=True)
+        if tool == "lexsim-hashing":
+            return lexsim.HashingVectorizer(n_jobs=n_jobs)
     if tool == "gensim-tfidf":
         return GensimTfidf()
     raise ValueError(f"unknown tool {tool!r}")
 
 
-TOOLS = ("sklearn-tfidf", "sklearn-count", "sklearn-hashing", "gensim-tfidf", "lexsim-tfidf", "lexsim-count", "lexsim-count-nfkc")
+TOOLS = ("sklearn-tfidf", "sklearn-count", "sklearn-hashing", "gensim-tfidf", "lexsim-tfidf", "lexsim-count", "lexsim-count-nfkc",
+         "lexsim-hashing")
 
 
 def _mib(kib: float) -> float:
@@ -182,7 +187,33 @@ def check_parity(docs: list[str]) -> dict:
                 gc.collect()
         del expected, names
         gc.collect()
+    checks += _check_hashing_parity(docs)
     return {"checks": checks, "ok": all(c["ok"] for c in checks)}
+
+
+def _check_hashing_parity(docs: list[str]) -> list[dict]:
+    """lexsim's HashingVectorizer (stateless: ``transform`` without fit) against scikit-learn's:
+    the same sparsity structure, explicit zeros included, and values to 1e-12."""
+    import lexsim
+    import numpy as np
+    from sklearn.feature_extraction import text
+
+    expected = text.HashingVectorizer().fit_transform(docs)
+    checks = []
+    for n_jobs in (1, 2):
+        for op in ("fit_transform", "transform"):
+            got = getattr(lexsim.HashingVectorizer(n_jobs=n_jobs), op)(docs)
+            same = bool(got.shape == expected.shape and np.array_equal(got.indptr, expected.indptr)
+                        and np.array_equal(got.indices, expected.indices))
+            diff = _max_abs_diff(expected, got)
+            checks.append({
+                "class": "HashingVectorizer", "n_jobs": n_jobs, "op": op, "features": expected.shape[1],
+                "same_feature_names": None, "same_structure": same, "max_abs_diff": diff, "tolerance": TFIDF_TOLERANCE,
+                "ok": same and diff <= TFIDF_TOLERANCE,
+            })
+            del got
+            gc.collect()
+    return checks
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,30 +8,6 @@
 namespace lexsim::bindings {
 namespace {
 
-// Materialised input: the views of a Python list of str/bytes, or of lists of terms.
-struct TextBatch {
-  py::list keep_alive;
-  DocumentViews text;
-  explicit TextBatch(const py::list& docs) : keep_alive(docs), text(docs) {}
-  Documents docs() const { return Documents(text.views().data(), text.views().size()); }
-};
-
-struct TermBatch {
-  py::list keep_alive;
-  std::vector<DocumentViews> text;
-  TermLists lists;
-  explicit TermBatch(const py::list& docs) : keep_alive(docs) {
-    lists.resize(docs.size());
-    text.reserve(docs.size());
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      py::handle item = docs[i];
-      if (!PyList_Check(item.ptr())) throw py::type_error("analyzed document " + std::to_string(i) + " must be a list of str");
-      text.emplace_back(py::reinterpret_borrow<py::list>(item));
-      lists[i] = text.back().views();
-    }
-  }
-};
-
 enum class DType { int32, int64, float32, float64 };
 
 DType parse_dtype(const std::string& name) {

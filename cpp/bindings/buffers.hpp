@@ -152,6 +152,31 @@ class DocumentViews {
   std::vector<std::string_view> views_;
 };
 
+/// Materialised input: the views of a Python list of str/bytes (kept alive while they are used)...
+struct TextBatch {
+  py::list keep_alive;
+  DocumentViews text;
+  explicit TextBatch(const py::list& docs) : keep_alive(docs), text(docs) {}
+  Documents docs() const { return Documents(text.views().data(), text.views().size()); }
+};
+
+/// ...or of a list of lists of terms (str or bytes each).
+struct TermBatch {
+  py::list keep_alive;
+  std::vector<DocumentViews> text;
+  TermLists lists;
+  explicit TermBatch(const py::list& docs) : keep_alive(docs) {
+    lists.resize(docs.size());
+    text.reserve(docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      py::handle item = docs[i];
+      if (!PyList_Check(item.ptr())) throw py::type_error("analyzed document " + std::to_string(i) + " must be a list of str");
+      text.emplace_back(py::reinterpret_borrow<py::list>(item));
+      lists[i] = text.back().views();
+    }
+  }
+};
+
 /// Runs fn() without the GIL while Ctrl-C stays responsive: the core polls an interrupt check that
 /// briefly takes the GIL to run Python's signal handlers; a KeyboardInterrupt propagates as such.
 template <class Fn>
@@ -170,6 +195,7 @@ auto without_gil(Fn&& fn) -> decltype(fn()) {
 
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
+void bind_hashing(py::module_& m);
 void bind_model(py::module_& m);
 void bind_similarity(py::module_& m);
 void bind_search(py::module_& m);

@@ -11,9 +11,13 @@
 #include "lexsim/interrupt.hpp"
 #include "analyzer_impl.hpp"
 #include "parallel.hpp"
+#include "row_blocks.hpp"
 
 namespace lexsim {
 namespace {
+
+using detail::jobs_for;
+using detail::stack_rows;
 
 // Feeds the terms of document i to a callback: from text through the analyzer...
 struct TextSource {
@@ -167,46 +171,6 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
   // address space, not memory.
   m.indices.resize(w);
   m.data.resize(w);
-}
-
-// Stacks row blocks in order (moving the first instead of copying when it is the only one); the
-// blocks are copied into place by as many threads as there are blocks.
-template <class T>
-CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
-  if (parts.size() == 1) {
-    CsrMatrix<T> m = std::move(*parts[0]);
-    m.cols = cols;
-    return m;
-  }
-  CsrMatrix<T> m;
-  m.cols = cols;
-  std::vector<std::size_t> row_at{0}, nz_at{0};
-  for (auto* p : parts) {
-    row_at.push_back(row_at.back() + static_cast<std::size_t>(p->rows));
-    nz_at.push_back(nz_at.back() + p->data.size());
-  }
-  m.rows = static_cast<std::int64_t>(row_at.back());
-  m.indptr.assign(row_at.back() + 1, 0);
-  m.indices.resize(nz_at.back());
-  m.data.resize(nz_at.back());
-  m.indptr.back() = static_cast<std::int64_t>(nz_at.back());
-  const int workers = static_cast<int>(parts.size());
-  detail::parallel_blocks(workers, workers, [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
-    for (auto w = static_cast<std::size_t>(begin); w < static_cast<std::size_t>(end); ++w) {
-      CsrMatrix<T>& p = *parts[w];
-      for (std::int64_t r = 0; r < p.rows; ++r)
-        m.indptr[row_at[w] + static_cast<std::size_t>(r)] = static_cast<std::int64_t>(nz_at[w]) + p.indptr[static_cast<std::size_t>(r)];
-      std::copy(p.indices.begin(), p.indices.end(), m.indices.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
-      std::copy(p.data.begin(), p.data.end(), m.data.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
-      p = CsrMatrix<T>{};  // release each block as soon as it is copied
-    }
-  });
-  return m;
-}
-
-// Workers for a batch: each gets at least a few hundred documents, or threads cost more than they save.
-inline int jobs_for(int n_jobs, std::size_t n_docs) {
-  return detail::resolve_jobs(n_jobs, static_cast<std::int64_t>(n_docs / 256 + 1));
 }
 
 std::string describe_df(const char* name, const DocFrequency& d) {
@@ -546,20 +510,9 @@ void TfidfVectorizer::weight(CsrMatrix<T>& X) const {
   const int workers = jobs_for(options_.n_jobs, static_cast<std::size_t>(X.rows));
   detail::parallel_blocks(X.rows, workers, [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
     for (std::int64_t r = begin; r < end; ++r) {
-      const auto b = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r)]);
-      const auto e = static_cast<std::size_t>(X.indptr[static_cast<std::size_t>(r) + 1]);
-      // As scikit-learn's normalize(): squares in the data type, summed in double in column order,
-      // each value divided in double.
-      double sum = 0;
-      if (tfidf_.norm == Norm::l2) {
-        for (std::size_t k = b; k < e; ++k) sum += static_cast<double>(X.data[k] * X.data[k]);
-        if (sum == 0.0) continue;
-        sum = std::sqrt(sum);
-      } else {
-        for (std::size_t k = b; k < e; ++k) sum += std::abs(static_cast<double>(X.data[k]));
-        if (sum == 0.0) continue;
-      }
-      for (std::size_t k = b; k < e; ++k) X.data[k] = static_cast<T>(static_cast<double>(X.data[k]) / sum);
+      T* values = X.data.data();
+      detail::normalize_row_like_sklearn(values + X.indptr[static_cast<std::size_t>(r)], values + X.indptr[static_cast<std::size_t>(r) + 1],
+                                         tfidf_.norm);
     }
   });
 }

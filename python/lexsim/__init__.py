@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _core
 from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
+from .hashing import HashingVectorizer
 from .model import load
 from .search import SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
@@ -31,6 +32,7 @@ __all__ = [
     "ENGLISH_STOP_WORDS",
     "Explanation",
     "Group",
+    "HashingVectorizer",
     "LexsimError",
     "ModelFormatError",
     "NotFittedError",

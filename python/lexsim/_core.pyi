@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -459,6 +459,45 @@ class TfidfVectorizer:
     @property
     def n_documents(self) -> int:
         ...
+class HashingOptions:
+    alternate_sign: bool
+    analysis: AnalyzerOptions
+    binary: bool
+    norm: Norm
+    def __init__(self) -> None:
+        ...
+    @property
+    def n_features(self) -> int:
+        ...
+    @n_features.setter
+    def n_features(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class HashingVectorizer:
+    """
+    Hashed term counts (see lexsim.HashingVectorizer).
+    """
+    def __init__(self, options: HashingOptions) -> None:
+        ...
+    def hash(self, term: str) -> tuple[int, int]:
+        """
+        (column, sign) of one term's UTF-8 bytes.
+        """
+    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
+        ...
+    @property
+    def analyzer(self) -> Analyzer:
+        ...
+    @property
+    def options(self) -> HashingOptions:
+        ...
 class SearchIndex:
     """
     An immutable cosine or BM25 search index (see lexsim.SearchIndex).
@@ -537,6 +576,10 @@ def model_options(vectorizer: CountVectorizer) -> CountOptions:
 def model_options(vectorizer: TfidfVectorizer) -> TfidfOptions:
     """
     A copy of a TfidfVectorizer's options.
+    """
+def murmurhash3_32(key: str, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
+    """
+    Signed MurmurHash3 x86_32 of a str (its UTF-8 bytes) or bytes, as sklearn.utils.murmurhash3_32.
     """
 @typing.overload
 def save(vectorizer: CountVectorizer, path: bytes, metadata: bytes = b'') -> None:

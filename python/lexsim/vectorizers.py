@@ -173,6 +173,14 @@ class _BaseVectorizer(BaseEstimator):
 
     # ------------------------------------------------------------------ parameters
     def _validate_params(self) -> None:
+        self._validate_analysis_params()
+        _check_df("max_df", self.max_df)
+        _check_df("min_df", self.min_df)
+        if self.max_features is not None and not (_is_int(self.max_features) and self.max_features >= 1):
+            raise ValueError(f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead.")
+
+    def _validate_analysis_params(self) -> None:
+        """The checks of the parameters every vectorizer shares (input, analysis, binary, n_jobs)."""
         _check_choice("input", self.input, ("content", "filename", "file"))
         _check_choice("decode_error", self.decode_error, ("strict", "ignore", "replace"))
         _check_choice("strip_accents", self.strip_accents, (None, "ascii", "unicode"), allow_callable=True)
@@ -197,10 +205,6 @@ class _BaseVectorizer(BaseEstimator):
             raise ValueError(f"Invalid value for ngram_range={ngram} both bounds must be at least 1.")
         if ngram[0] > ngram[1]:
             raise ValueError(f"Invalid value for ngram_range={ngram} lower boundary larger than the upper boundary.")
-        _check_df("max_df", self.max_df)
-        _check_df("min_df", self.min_df)
-        if self.max_features is not None and not (_is_int(self.max_features) and self.max_features >= 1):
-            raise ValueError(f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead.")
         if not isinstance(self.binary, (bool, np.bool_)):
             raise TypeError(f"The 'binary' parameter must be a bool. Got {self.binary!r} instead.")
         if not isinstance(self.lowercase, (bool, np.bool_)) or not isinstance(self.casefold, (bool, np.bool_)):

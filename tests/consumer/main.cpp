@@ -65,6 +65,16 @@ int main() {
     expect(std::abs(S.coeff(0, 1) - 0.6509328139962117) < 1e-12, "cos(0, 1) = 0.650933");
     expect(std::abs(S.coeff(1, 0) - 0.6509328139962117) < 1e-12, "cos(1, 0) = 0.650933");
 
+    // HashingVectorizer: scikit-learn's HashingVectorizer(n_features=16, norm=None) gives row 0 of
+    // the documents as 1 in column 4, -1 in column 11 and -2 in column 14, 14 stored values in all.
+    lexsim::HashingOptions hashing_options;
+    hashing_options.n_features = 16;
+    hashing_options.norm = lexsim::Norm::none;
+    const auto H = lexsim::HashingVectorizer(hashing_options).transform(docs);
+    expect(H.rows() == 4 && H.cols() == 16 && H.nonZeros() == 14, "hashed X is 4 x 16 with 14 stored values");
+    expect(H.coeff(0, 4) == 1.0 && H.coeff(0, 11) == -1.0 && H.coeff(0, 14) == -2.0, "hashed row 0 equals scikit-learn's");
+    expect(lexsim::murmurhash3_32_signed("çavuşoğlu") == -885277671, "murmurhash3_32(\"çavuşoğlu\") = -885277671");
+
     // The options example of the README's C++ quick start.
     lexsim::TfidfOptions folded_options;
     folded_options.analysis.strip_accents = lexsim::StripAccents::unicode;

@@ -11,19 +11,21 @@ import pytest
 
 import lexsim
 import lexsim.datasets
+import lexsim.hashing
 import lexsim.search
 import lexsim.similarity
 import lexsim.vectorizers
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.similarity, lexsim.search, lexsim.datasets])
+@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
 
 
-@pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story", "## Model files"])
+@pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story", "## Hashing: HashingVectorizer",
+                                     "## Model files"])
 def test_readme_python_examples(section: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(re.escape(section) + r".*?```python\n(.*?)```", readme, re.S).group(1)

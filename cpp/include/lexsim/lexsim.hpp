@@ -3,6 +3,7 @@
 
 #include "lexsim/analyzer.hpp"
 #include "lexsim/errors.hpp"
+#include "lexsim/hashing.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/model_io.hpp"
 #include "lexsim/search.hpp"
