@@ -732,33 +732,47 @@ CsrMatrix<T> CountVectorizer::fit_batches_impl(Batches&& next, bool keep_rows) {
   return m;
 }
 
-template <class Source>
-void CountVectorizer::partial_fit_impl(const Source& source) {
+template <class Batches>
+void CountVectorizer::partial_fit_impl(Batches&& next) {
   if (counts_unknown_)
     throw InvalidArgument("partial_fit needs the counts of the earlier fit, and this vectorizer was restored without them; fit it again");
-  CorpusCounts batch;
-  if (options_.vocabulary) {
-    batch = fixed_vocabulary_counts();
-    std::vector<CsrMatrix<std::int64_t>> blocks;
-    count_known<std::int64_t>(source, blocks);
-    for (const auto& b : blocks) add_columns(batch, b);
-  } else {
-    count_batch<std::int32_t>(source, batch, options_.binary, options_.n_jobs, nullptr);
+  CorpusCounts more = options_.vocabulary ? fixed_vocabulary_counts() : CorpusCounts();
+  while (next([&](const auto& source) {
+    if (options_.vocabulary) {
+      std::vector<CsrMatrix<std::int64_t>> blocks;
+      count_known<std::int64_t>(source, blocks);
+      for (const auto& b : blocks) add_columns(more, b);
+    } else {
+      count_batch<std::int32_t>(source, more, options_.binary, options_.n_jobs, nullptr);
+    }
+  })) {
   }
   if (has_counts_) {
-    add_counts(batch);
+    add_counts(more);
   } else {
-    adopt(std::move(batch));
+    adopt(std::move(more));
   }
 }
 
 CountVectorizer& CountVectorizer::partial_fit(const Documents& docs) {
-  partial_fit_impl(TextSource{docs, analyzer_});
+  TextSource source{docs, analyzer_};
+  partial_fit_impl(OneBatch<TextSource>{source});
   return *this;
 }
 
 CountVectorizer& CountVectorizer::partial_fit_terms(const TermLists& docs) {
-  partial_fit_impl(TermSource{docs});
+  TermSource source{docs};
+  partial_fit_impl(OneBatch<TermSource>{source});
+  return *this;
+}
+
+CountVectorizer& CountVectorizer::partial_fit_batches(const DocumentBatches& next) {
+  partial_fit_impl(TextBatches{next, analyzer_});
+  return *this;
+}
+
+CountVectorizer& CountVectorizer::partial_fit_batches_terms(const TermBatches& next) {
+  partial_fit_impl(TermListBatches{next});
   return *this;
 }
 
@@ -994,6 +1008,18 @@ TfidfVectorizer& TfidfVectorizer::partial_fit(const Documents& docs) {
 
 TfidfVectorizer& TfidfVectorizer::partial_fit_terms(const TermLists& docs) {
   CountVectorizer::partial_fit_terms(docs);
+  fit_idf();
+  return *this;
+}
+
+TfidfVectorizer& TfidfVectorizer::partial_fit_batches(const DocumentBatches& next) {
+  CountVectorizer::partial_fit_batches(next);
+  fit_idf();
+  return *this;
+}
+
+TfidfVectorizer& TfidfVectorizer::partial_fit_batches_terms(const TermBatches& next) {
+  CountVectorizer::partial_fit_batches_terms(next);
   fit_idf();
   return *this;
 }

@@ -246,6 +246,11 @@ void check_config(const Config& c) {
         batches.fit_batches(feed(docs, ranges));
         require_same_fit(batches, whole);
 
+        lexsim::TfidfVectorizer partial_batches(o);
+        const Ranges first{ranges[0]}, rest(ranges.begin() + 1, ranges.end());
+        partial_batches.partial_fit_batches(feed(docs, first)).partial_fit_batches(feed(docs, rest));
+        require_same_fit(partial_batches, whole);
+
         lexsim::TfidfVectorizer one_pass(o);
         require_same(one_pass.fit_transform_batches<double>(feed(docs, ranges)), X);
         require_same_fit(one_pass, whole);

@@ -126,6 +126,9 @@ class CountVectorizer {
   // one batch of text in memory at a time
   CountVectorizer& fit_batches(const DocumentBatches& next);
   CountVectorizer& fit_batches_terms(const TermBatches& next);
+  /// partial_fit of all the batches (pruned once, after the last).
+  CountVectorizer& partial_fit_batches(const DocumentBatches& next);
+  CountVectorizer& partial_fit_batches_terms(const TermBatches& next);
   /// One pass: each batch is counted into the counts as it comes, its rows kept with provisional
   /// column ids; the vocabulary is pruned and the rows renumbered once at the end.
   template <class T>
@@ -146,8 +149,8 @@ class CountVectorizer {
   CsrMatrix<T> fit_batches_impl(Batches&& next, bool keep_rows);
   template <class T, class Batches>
   CsrMatrix<T> transform_batches_impl(Batches&& next) const;
-  template <class Source>
-  void partial_fit_impl(const Source& source);
+  template <class Batches>
+  void partial_fit_impl(Batches&& next);
   void check_fitted() const;
   void check_mergeable(const CountVectorizer& other) const;
   CorpusCounts fixed_vocabulary_counts() const;
@@ -222,6 +225,8 @@ class TfidfVectorizer : protected CountVectorizer {
   void set_counts(CorpusCounts counts);
   TfidfVectorizer& fit_batches(const DocumentBatches& next);
   TfidfVectorizer& fit_batches_terms(const TermBatches& next);
+  TfidfVectorizer& partial_fit_batches(const DocumentBatches& next);
+  TfidfVectorizer& partial_fit_batches_terms(const TermBatches& next);
   template <class T>
   CsrMatrix<T> fit_transform_batches(const DocumentBatches& next);
   template <class T>
