@@ -506,9 +506,9 @@ def _yield_records(records: Iterator[tuple[str, str, str]], with_ids: bool, sour
     for doc_id, doc, where in records:
         any_record = True
         if with_ids:
-            first = seen.setdefault(doc_id, where)
-            if first is not where:
-                raise CorpusError(f"{source}: duplicate id {doc_id!r} ({first} and {where})")
+            if doc_id in seen:
+                raise CorpusError(f"{source}: duplicate id {doc_id!r} ({seen[doc_id]} and {where})")
+            seen[doc_id] = where
             yield doc_id, doc
         else:
             yield doc

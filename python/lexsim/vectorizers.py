@@ -386,32 +386,47 @@ class _BaseVectorizer(BaseEstimator):
         items: Iterator[Any] = iter(raw_documents)
         analyze = self._build_analyzer(read_input=False) if terms else None
         decode = not self._utf8_passthrough()
+        read = self.input != "content"
         limit = self._batch_bytes
-        position = 0
+        getsizeof = sys.getsizeof
+        position = 0  # documents in the batches before this one
+
+        def bad(doc: Any, i: int) -> Exception:
+            if isinstance(doc, float) and math.isnan(doc):
+                return ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
+            return TypeError(f"document {i} is {type(doc).__name__}, expected str or bytes")
 
         def next_batch() -> Optional[list]:
             nonlocal position
             batch: list = []
+            append = batch.append
             size = 0
-            for item in items:
-                i = position
-                position += 1
-                doc = self._read_item(item) if self.input != "content" else item
-                if not isinstance(doc, (str, bytes)):
-                    if isinstance(doc, float) and math.isnan(doc):
-                        raise ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
-                    raise TypeError(f"document {i} is {type(doc).__name__}, expected str or bytes")
-                if analyze is not None:
-                    found = self._analyze_one(analyze, doc, i)
-                    batch.append(found)
-                    size += sys.getsizeof(doc) + 64 * len(found)
-                else:
-                    if decode and isinstance(doc, bytes):
-                        doc = self._decode_bytes(i, doc)
-                    batch.append(doc)
-                    size += sys.getsizeof(doc)
-                if size >= limit:
-                    break
+            if analyze is None and not read and not decode:  # the common case, kept lean
+                for doc in items:
+                    if type(doc) is not str and not isinstance(doc, (str, bytes)):
+                        raise bad(doc, position + len(batch))
+                    append(doc)
+                    size += getsizeof(doc)
+                    if size >= limit:
+                        break
+            else:
+                for item in items:
+                    i = position + len(batch)
+                    doc = self._read_item(item) if read else item
+                    if not isinstance(doc, (str, bytes)):
+                        raise bad(doc, i)
+                    if analyze is not None:
+                        found = self._analyze_one(analyze, doc, i)
+                        append(found)
+                        size += getsizeof(doc) + 64 * len(found)
+                    else:
+                        if decode and isinstance(doc, bytes):
+                            doc = self._decode_bytes(i, doc)
+                        append(doc)
+                        size += getsizeof(doc)
+                    if size >= limit:
+                        break
+            position += len(batch)
             return batch or None
 
         return next_batch
