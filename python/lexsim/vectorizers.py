@@ -59,10 +59,36 @@ class CorpusCounts(NamedTuple):
     n_documents: int
 
 
+def _same_callable(a: Any, b: Any) -> bool:
+    """Whether two callables are the same function: the same object, or copies of one (as when a
+    function is pickled by value, which cloudpickle and so Dask do with lambdas and functions
+    defined in __main__): same module, name, code, defaults and captured values."""
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    if code_a is None or code_b is None:
+        return bool(a == b)
+
+    def cells(f: Any) -> tuple:
+        return tuple(c.cell_contents for c in (f.__closure__ or ()))
+
+    return (
+        getattr(a, "__module__", None) == getattr(b, "__module__", None)
+        and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
+        and code_a == code_b
+        and a.__defaults__ == b.__defaults__
+        and a.__kwdefaults__ == b.__kwdefaults__
+        and cells(a) == cells(b)
+    )
+
+
 def _same_value(a: Any, b: Any) -> bool:
-    """Parameter equality that also works for numpy arrays and dtypes."""
+    """Parameter equality that also works for numpy arrays, dtypes and copies of functions."""
     if a is b:
         return True
+    if callable(a) and callable(b) and not isinstance(a, type) and not isinstance(b, type):
+        try:
+            return _same_callable(a, b)
+        except Exception:  # a captured value whose == raises: treat as different
+            return False
     try:
         if isinstance(a, type) or isinstance(b, type) or isinstance(a, np.dtype) or isinstance(b, np.dtype):
             return bool(np.dtype(a) == np.dtype(b))

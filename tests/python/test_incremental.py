@@ -8,7 +8,12 @@ scikit-learn's, for many configurations and partitionings.
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
+import sys
+import threading
+import types
 import weakref
 
 import numpy as np
@@ -362,3 +367,49 @@ def test_iter_corpus_feeds_a_fit(tmp_path) -> None:
     want = lexsim.TfidfVectorizer(min_df=2).fit_transform(read_corpus(path)[1])
     assert_same_matrix(lexsim.TfidfVectorizer(min_df=2).fit_transform(iter_corpus(path)), want)
     assert_same_matrix(lexsim.TfidfVectorizer(min_df=2).fit(iter_corpus(path)).transform(iter_corpus(path)), want)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery to self is POSIX")
+@pytest.mark.parametrize("method", ["fit", "partial_fit", "fit_transform", "transform"])
+def test_ctrl_c_stops_a_fit_on_an_iterator_and_changes_nothing(method: str) -> None:
+    base = read_sentences()
+    v = lexsim.TfidfVectorizer().fit(base[:1000])
+    names, idf, n = v.get_feature_names_out().tolist(), v.idf_.copy(), v.corpus_counts_.n_documents
+
+    def many():
+        for _ in range(60):  # far more than 0.3 s of work
+            yield from base
+
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        getattr(v, method)(many())
+    timer.join()
+    assert v.get_feature_names_out().tolist() == names
+    assert np.array_equal(v.idf_, idf)
+    assert v.corpus_counts_.n_documents == n
+    assert v.transform(base[:3]).shape == (3, len(names))
+
+
+def test_copies_of_a_callable_count_as_the_same_parameter(corpus) -> None:
+    # cloudpickle (Dask's) pickles lambdas and functions of __main__ by value: every worker then
+    # has its own copy of the function, which must still merge.
+    copy = types.FunctionType(words.__code__, words.__globals__, words.__name__, words.__defaults__, words.__closure__)
+    copy.__qualname__ = words.__qualname__
+    assert copy is not words
+    a = lexsim.CountVectorizer(analyzer=words).fit(corpus[:100])
+    b = lexsim.CountVectorizer(analyzer=copy).fit(corpus[100:200])
+    a.merge(b)
+    assert a.get_feature_names_out().tolist() == lexsim.CountVectorizer(analyzer=words).fit(corpus[:200]).get_feature_names_out().tolist()
+
+    def other(doc: str) -> list[str]:
+        return doc.split()
+
+    def make(n: int):
+        return lambda doc: doc.split()[:n]
+
+    with pytest.raises(ValueError, match="different parameters: analyzer="):
+        a.merge(lexsim.CountVectorizer(analyzer=other).fit(corpus[:10]))
+    with pytest.raises(ValueError, match="different parameters: analyzer="):  # same code, other captured value
+        lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(4)).fit(corpus[:10]))
+    lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[10:20]))
