@@ -240,6 +240,12 @@ void check_config(const Config& c) {
           parts.emplace_back(o);
           parts.back().partial_fit(slice(docs, b, e));
         }
+        lexsim::CorpusCounts summed;  // the counts alone merge too, and a fit restored from them is the same
+        for (const auto& part : parts) summed.merge(part.counts());
+        REQUIRE(summed == whole.counts());
+        lexsim::TfidfVectorizer from_counts(o);
+        from_counts.set_counts(summed.canonical());
+        require_same_fit(from_counts, whole);
         require_same_fit(merge_tree(std::move(parts)), whole);
 
         lexsim::TfidfVectorizer batches(o);
