@@ -321,6 +321,7 @@ void bind_vectorizer(py::module_& m) {
       .def("idf", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<double>(v.idf())); })
       .def("idf_float", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<float>(v.idf_float())); })
       .def("set_idf", &TfidfVectorizer::set_idf, py::arg("idf"))
+      .def_property_readonly("idf_set_by_hand", &TfidfVectorizer::idf_set_by_hand)
       .def("set_state", &TfidfVectorizer::set_state, py::arg("terms"), py::arg("n_documents"), py::arg("idf"),
            py::arg("document_frequencies") = std::vector<std::int64_t>{});
   bind_common<true>(tfidf);

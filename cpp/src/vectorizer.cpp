@@ -904,7 +904,14 @@ TfidfVectorizer::TfidfVectorizer(TfidfOptions options)
   fitted_ = false;  // a fixed vocabulary still needs fit() for its idf, as in scikit-learn
 }
 
+void TfidfVectorizer::check_idf_not_set(const char* what) const {
+  if (idf_set_by_hand_)
+    throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
+                          "fit again, or set the idf afterwards");
+}
+
 void TfidfVectorizer::fit_idf() {
+  idf_set_by_hand_ = false;
   idf_.clear();
   idf_float_.clear();
   if (!tfidf_.use_idf) return;
@@ -941,11 +948,13 @@ void TfidfVectorizer::set_idf(std::vector<double> idf) {
   }
   idf_ = std::move(idf);
   idf_float_.assign(idf_.begin(), idf_.end());
+  idf_set_by_hand_ = true;
 }
 
 void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
                                 std::vector<std::int64_t> document_frequencies) {
   set_vocabulary(terms, n_documents, std::move(document_frequencies));
+  idf_set_by_hand_ = false;
   if (tfidf_.use_idf) {
     // Recompute from the counts when they are known, so float output stays exactly what fit gave;
     // an idf that differs from the computed one was set by the user and wins.
@@ -1001,24 +1010,28 @@ TfidfVectorizer& TfidfVectorizer::fit(const Documents& docs) {
 }
 
 TfidfVectorizer& TfidfVectorizer::partial_fit(const Documents& docs) {
+  check_idf_not_set("partial_fit");
   CountVectorizer::partial_fit(docs);
   fit_idf();
   return *this;
 }
 
 TfidfVectorizer& TfidfVectorizer::partial_fit_terms(const TermLists& docs) {
+  check_idf_not_set("partial_fit");
   CountVectorizer::partial_fit_terms(docs);
   fit_idf();
   return *this;
 }
 
 TfidfVectorizer& TfidfVectorizer::partial_fit_batches(const DocumentBatches& next) {
+  check_idf_not_set("partial_fit");
   CountVectorizer::partial_fit_batches(next);
   fit_idf();
   return *this;
 }
 
 TfidfVectorizer& TfidfVectorizer::partial_fit_batches_terms(const TermBatches& next) {
+  check_idf_not_set("partial_fit");
   CountVectorizer::partial_fit_batches_terms(next);
   fit_idf();
   return *this;
@@ -1031,6 +1044,8 @@ TfidfVectorizer& TfidfVectorizer::merge(const TfidfVectorizer& other) {
   d.check("smooth_idf", tfidf_.smooth_idf, other.tfidf_.smooth_idf);
   d.check("sublinear_tf", tfidf_.sublinear_tf, other.tfidf_.sublinear_tf);
   if (!d.message.empty()) throw InvalidArgument("cannot merge vectorizers with different options: " + d.message);
+  check_idf_not_set("merge");
+  if (other.idf_set_by_hand_) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
   CountVectorizer::merge(other);
   fit_idf();
   return *this;

@@ -503,6 +503,9 @@ class TfidfVectorizer:
     def has_counts(self) -> bool:
         ...
     @property
+    def idf_set_by_hand(self) -> bool:
+        ...
+    @property
     def is_fitted(self) -> bool:
         ...
     @property

@@ -690,6 +690,9 @@ class _BaseVectorizer(BaseEstimator):
         if not engine.has_counts:
             raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} was restored "
                              "without them (from a pickle of an older lexsim or a model file); fit it again")
+        if getattr(engine, "idf_set_by_hand", False):
+            raise ValueError(f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
+                             "of the counts; fit again, or set idf_ afterwards")
         before = getattr(self, "_fit_params", None) or {}
         now = self.get_params(deep=False)
         changed = [name for name in now if name in before and not _same_value(before[name], now[name])]
@@ -721,7 +724,9 @@ class _BaseVectorizer(BaseEstimator):
 
         Pruning and weighting parameters (``min_df``, ``max_df``, ``max_features``, ``norm``,
         ``use_idf``, ``smooth_idf``, ``sublinear_tf``, ``dtype``) and ``n_jobs`` may change between
-        calls; any other parameter changing is a ``ValueError`` (the counts would not add up).
+        calls; any other parameter changing is a ``ValueError`` (the counts would not add up). So
+        is a vectorizer without counts (unpickled from an older lexsim) or whose ``idf_`` was set by
+        hand (as a loaded model file's is), which the counts would silently replace.
 
         Parameters
         ----------

@@ -493,3 +493,21 @@ TEST_CASE("batches: errors name the document in the whole input and change nothi
   // No batches at all: as fit on no documents.
   CHECK_THROWS_WITH(v.fit_batches([](lexsim::Documents&) { return false; }), Catch::Contains("empty vocabulary"));
 }
+
+TEST_CASE("an idf set by hand is not silently replaced by partial_fit or merge") {
+  lexsim::TfidfVectorizer v;
+  v.fit(std::vector<std::string>{"alpha beta", "beta gamma"});
+  auto idf = v.idf();
+  for (auto& x : idf) x *= 2;
+  v.set_idf(idf);
+  CHECK(v.idf_set_by_hand());
+  CHECK_THROWS_WITH(v.partial_fit(std::vector<std::string>{"alpha"}), Catch::Contains("set by hand"));
+  lexsim::TfidfVectorizer w;
+  w.fit(std::vector<std::string>{"delta"});
+  CHECK_THROWS_WITH(v.merge(w), Catch::Contains("set by hand"));
+  CHECK_THROWS_WITH(w.merge(v), Catch::Contains("set by hand"));
+  CHECK(v.idf() == idf);  // unchanged by the refusals
+  v.fit(std::vector<std::string>{"alpha beta"});  // a fit computes the idf again
+  CHECK_FALSE(v.idf_set_by_hand());
+  CHECK_NOTHROW(v.partial_fit(std::vector<std::string>{"alpha"}));
+}

@@ -413,3 +413,25 @@ def test_copies_of_a_callable_count_as_the_same_parameter(corpus) -> None:
     with pytest.raises(ValueError, match="different parameters: analyzer="):  # same code, other captured value
         lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(4)).fit(corpus[:10]))
     lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[10:20]))
+
+
+def test_a_loaded_model_file_or_a_hand_set_idf_is_not_silently_refitted(tmp_path, corpus) -> None:
+    from lexsim.model import load_model, save_model
+
+    v = lexsim.TfidfVectorizer().fit(corpus[:200])
+    save_model(v, tmp_path / "m.lexsim")
+    loaded = load_model(tmp_path / "m.lexsim")
+    # The model file holds the terms and idf, not the counts: adding documents cannot be exact.
+    with pytest.raises(ValueError, match="set by hand"):
+        loaded.partial_fit(corpus[200:300])
+    with pytest.raises(ValueError):
+        loaded.merge(lexsim.TfidfVectorizer(**loaded.get_params()).fit(corpus[200:300]))
+    assert np.array_equal(loaded.idf_, v.idf_)
+    v.idf_ = v.idf_ * 2
+    with pytest.raises(ValueError, match="set by hand"):
+        v.partial_fit(corpus[200:300])
+    restored = pickle.loads(pickle.dumps(v))
+    with pytest.raises(ValueError, match="set by hand"):
+        restored.partial_fit(corpus[200:300])
+    v.fit(corpus[:10])
+    v.partial_fit(corpus[10:20])  # a fit computes the idf again

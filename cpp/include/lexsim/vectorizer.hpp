@@ -210,8 +210,11 @@ class TfidfVectorizer : protected CountVectorizer {
   const std::vector<double>& idf() const;
   /// The same computed in float arithmetic, as scikit-learn does for float32 output.
   const std::vector<float>& idf_float() const;
-  /// Replace the idf vector (its length must equal the vocabulary size).
+  /// Replace the idf vector (its length must equal the vocabulary size). partial_fit and merge
+  /// then throw InvalidArgument (they would replace it with the idf of the counts) until a fit.
   void set_idf(std::vector<double> idf);
+  /// Whether the idf was set by set_idf (or set_state) rather than computed from the counts.
+  bool idf_set_by_hand() const noexcept { return idf_set_by_hand_; }
 
   /// Apply sublinear tf, idf and the norm to a count matrix in place.
   template <class T>
@@ -238,7 +241,9 @@ class TfidfVectorizer : protected CountVectorizer {
 
  private:
   void fit_idf();
+  void check_idf_not_set(const char* what) const;
   TfidfOptions tfidf_;
+  bool idf_set_by_hand_ = false;
   std::vector<double> idf_;
   std::vector<float> idf_float_;
 };
