@@ -608,7 +608,7 @@ void CountVectorizer::add_counts(const CorpusCounts& more) {
   }
 }
 
-void CountVectorizer::lose_counts() noexcept {
+void CountVectorizer::lose_counts() {
   counts_ = CorpusCounts();
   has_counts_ = false;
   counts_unknown_ = true;
@@ -905,7 +905,7 @@ TfidfVectorizer::TfidfVectorizer(TfidfOptions options)
 }
 
 void TfidfVectorizer::check_idf_not_set(const char* what) const {
-  if (idf_set_by_hand_)
+  if (idf_set_by_hand_ && !counts_unknown_)  // without counts, the base class says so (the first reason)
     throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
                           "fit again, or set the idf afterwards");
 }
@@ -1044,6 +1044,7 @@ TfidfVectorizer& TfidfVectorizer::merge(const TfidfVectorizer& other) {
   d.check("smooth_idf", tfidf_.smooth_idf, other.tfidf_.smooth_idf);
   d.check("sublinear_tf", tfidf_.sublinear_tf, other.tfidf_.sublinear_tf);
   if (!d.message.empty()) throw InvalidArgument("cannot merge vectorizers with different options: " + d.message);
+  check_mergeable(other);
   check_idf_not_set("merge");
   if (other.idf_set_by_hand_) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
   CountVectorizer::merge(other);

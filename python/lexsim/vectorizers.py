@@ -1148,9 +1148,7 @@ class CountVectorizer(_BaseVectorizer):
         """
         if getattr(self, "_native", None) is None and self.vocabulary is not None:
             self._validate_params()
-            self._native = self._new_native(self._native_mode())
-            self._native_is_native_mode = self._native_mode()
-            self.fixed_vocabulary_ = True
+            self._adopt(self._new_native(self._native_mode()), self._native_mode())
         return self._matrix(raw_documents, "transform")
 
 

@@ -157,7 +157,7 @@ class CountVectorizer {
   void commit(CorpusCounts&& counts, const std::vector<std::int32_t>& kept, const std::string& why);
   void adopt(CorpusCounts&& counts);
   void add_counts(const CorpusCounts& more);
-  void lose_counts() noexcept;
+  void lose_counts();
 
   CountOptions options_;
   Analyzer analyzer_;
