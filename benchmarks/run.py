@@ -11,7 +11,8 @@ between ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
 
 ``--smoke`` checks that all of it works, quickly: tiny corpora, one run per measurement, every tool
 and operation on the sentences corpus only (parity on all three), callgrind on 50 KB while the
-measurements run, results in ``build/bench-smoke/results.json``, README untouched. Its figures
+measurements run, the out-of-core fit on 2 MB, results in ``build/bench-smoke/results.json``,
+README untouched. Its figures
 measure nothing. This process stays small (no corpus, no numpy), so that the peak RSS each worker
 inherits at exec time is below its own.
 """
@@ -91,6 +92,8 @@ class Settings:
     output: Path
     readme: bool
     only_similarity: bool = False
+    only_outofcore: bool = False
+    outofcore_mb: float = 1000.0
 
 
 # ---------------------------------------------------------------------------- running the parts
@@ -141,6 +144,42 @@ def run_similarity(settings: Settings) -> dict:
     if run.returncode != 0:
         raise SystemExit(f"similarity.py: a peer's output differs from lexsim's: {json.dumps(result)[:2000]}")
     return result
+
+
+def run_outofcore(settings: Settings) -> dict:
+    args = ["--size-mb", str(settings.outofcore_mb)] + (["--smoke"] if settings.smoke else [])
+    run = _python("outofcore.py", *args)
+    result = _json_output(run, "outofcore.py")
+    if run.returncode != 0:
+        raise SystemExit(f"outofcore.py: the fit on an iterator differs from the fit on a list: {json.dumps(result)[:2000]}")
+    return result
+
+
+def render_outofcore(ooc: dict) -> list[str]:
+    rows = ooc["rows"]
+    first = rows[0]
+    out = [
+        "",
+        "### Out-of-core: fitting from an iterator",
+        "",
+        f"`benchmarks/outofcore.py`: lexsim `TfidfVectorizer().fit` on {first['bytes'] / 1e6:,.0f} MB of text "
+        f"({first['docs']:,} documents: the sentences corpus cycled, generated on the fly, each document a new `str`), "
+        f"given as a generator (read in batches of about {first['batch_mb']:g} MB) and as a list made from the same generator. "
+        "Each row is a fresh process; peak RSS is the process's `ru_maxrss` during the fit (interpreter, lexsim and the 50,000 "
+        "source texts included, the mark reset just before), *+RSS* what the fit added to that. "
+        f"Both inputs gave the same vocabulary and idf: {'yes' if ooc['same_fit'] else '**no**'}.",
+        "",
+        "| input | n_jobs | time (s) | MB/s | peak RSS (MiB) | +RSS (MiB) |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        label = "generator" if r["mode"] == "stream" else "list"
+        out.append(f"| {label} | {r['n_jobs']} | {_sig(r['seconds'])} | {_sig(r['mb_per_s'])} | {r['peak_rss_mib']:,.0f} | {r['increment_mib']:,.0f} |")
+    if "measured_at_commit" in ooc:
+        out.append("")
+        out.append(f"Measured separately (`benchmarks/run.py --only-outofcore`) at commit {ooc['measured_at_commit']}; "
+                   f"other processes kept {ooc['other_processes_cores']:.2f} cores busy on average meanwhile.")
+    return out
 
 
 def similarity_goals(sim: dict) -> list[dict]:
@@ -444,6 +483,8 @@ def render(results: dict) -> str:
             out.append(f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |")
     if results.get("similarity"):
         out += render_similarity(results["similarity"], s["smoke"])
+    if results.get("outofcore"):
+        out += render_outofcore(results["outofcore"])
     return "\n".join(out) + "\n"
 
 
@@ -499,6 +540,9 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
     parser.add_argument("--no-readme", action="store_true", help="do not write the report into README.md")
     parser.add_argument("--only-similarity", action="store_true",
                         help="rerun only the similarity part, keeping the other figures of the results file")
+    parser.add_argument("--only-outofcore", action="store_true",
+                        help="rerun only the out-of-core part, keeping the other figures of the results file")
+    parser.add_argument("--outofcore-mb", type=float, help="MB of text the out-of-core fit reads (default 1000; smoke 2)")
     parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
     args = parser.parse_args(argv)
     smoke = args.smoke
@@ -511,21 +555,27 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
         output=args.output or (ROOT / "build" / "bench-smoke" / "results.json" if smoke else HERE / "results.json"),
         readme=not (smoke or args.no_readme),
         only_similarity=args.only_similarity,
+        only_outofcore=args.only_outofcore,
+        outofcore_mb=args.outofcore_mb if args.outofcore_mb is not None else (2.0 if smoke else 1000.0),
     )
 
 
-def rerun_similarity(settings: Settings) -> int:
-    """Measure the similarity part again and merge it into an existing results file."""
+def rerun_part(settings: Settings, part: str) -> int:
+    """Measure one part ('similarity' or 'outofcore') again and merge it into an existing results file."""
     if not settings.output.exists():
         raise SystemExit(f"{settings.output} does not exist: run the whole suite first")
     results = json.loads(settings.output.read_text(encoding="utf-8"))
-    _say("similarity: top_k and similar_pairs against their peers")
     started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
-    results["similarity"] = run_similarity(settings)
+    if part == "similarity":
+        _say("similarity: top_k and similar_pairs against their peers")
+        results[part] = run_similarity(settings)
+    else:
+        _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
+        results[part] = run_outofcore(settings)
     elapsed = time.monotonic() - started
     others = ((_busy_cpu_s() - busy_at_start) - (_own_cpu_s() - own_at_start)) / elapsed
-    results["similarity"]["measured_at_commit"] = machine_info()["commit"]
-    results["similarity"]["other_processes_cores"] = round(max(0.0, others), 3)
+    results[part]["measured_at_commit"] = machine_info()["commit"]
+    results[part]["other_processes_cores"] = round(max(0.0, others), 3)
     settings.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     report = render(results)
     _say("\n" + report)
@@ -538,7 +588,9 @@ def rerun_similarity(settings: Settings) -> int:
 def main(argv: Optional[list[str]] = None) -> int:
     settings = parse_args(argv)
     if settings.only_similarity:
-        return rerun_similarity(settings)
+        return rerun_part(settings, "similarity")
+    if settings.only_outofcore:
+        return rerun_part(settings, "outofcore")
     started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
     machine = machine_info()
     durations: dict[str, float] = {}
@@ -603,6 +655,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         _say(f"note: instructions not counted: {cg['skipped']}")
     _say("similarity: top_k and similar_pairs against their peers")
     similarity = _timed("similarity", durations, lambda: run_similarity(settings))
+    _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
+    outofcore = _timed("outofcore", durations, lambda: run_outofcore(settings))
     _check_build(machine["lexsim_build"])
 
     add_speedups(measurements)
@@ -622,6 +676,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "measurements": measurements,
         "callgrind": cg,
         "similarity": similarity,
+        "outofcore": outofcore,
         **derived,
         "durations_s": durations,
         "other_processes_cores": round(max(0.0, others), 3),

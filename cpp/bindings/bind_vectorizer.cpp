@@ -2,11 +2,80 @@
 // capsule-owned arrays; the Python layer assembles the scipy matrix.
 #include <pybind11/stl.h>
 
+#include <memory>
+
 #include "buffers.hpp"
 #include "lexsim/vectorizer.hpp"
 
 namespace lexsim::bindings {
 namespace {
+
+// Batches pulled from a Python callable: next() returns the next batch as a list (of str/bytes, or
+// of lists of str for pre-analysed documents) or None at the end. Called by the core without the
+// GIL, so it takes it; the current batch stays alive until the next call. Destroy with the GIL held.
+template <class Batch>
+struct PythonBatches {
+  py::object next;
+  std::unique_ptr<Batch> current;
+  bool pull() {
+    py::gil_scoped_acquire gil;
+    current.reset();
+    py::object got = next();
+    if (got.is_none()) return false;
+    if (!PyList_Check(got.ptr())) throw py::type_error("a batch must be a list, got " + std::string(Py_TYPE(got.ptr())->tp_name));
+    current = std::make_unique<Batch>(py::reinterpret_borrow<py::list>(got));
+    return true;
+  }
+  DocumentBatches documents() {
+    return [this](Documents& batch) {
+      if (!pull()) return false;
+      batch = current->docs();
+      return true;
+    };
+  }
+  TermBatches terms() {
+    return [this](TermLists& batch) {
+      if (!pull()) return false;
+      batch = std::move(current->lists);  // views into current->text, which stays
+      return true;
+    };
+  }
+};
+
+// A fit state's counts for Python, in code-point order: the terms' UTF-8 bytes back to back, the
+// byte length of each, document frequencies, total counts, number of documents.
+py::tuple counts_to_python(const CorpusCounts& counts) {
+  const CorpusCounts c = counts.canonical();
+  std::string blob;
+  std::vector<std::int64_t> lengths(c.size());
+  std::size_t bytes = 0;
+  for (std::size_t j = 0; j < c.size(); ++j) bytes += c.terms().term(static_cast<std::int32_t>(j)).size();
+  blob.reserve(bytes);
+  for (std::size_t j = 0; j < c.size(); ++j) {
+    const auto t = c.terms().term(static_cast<std::int32_t>(j));
+    blob.append(t.data(), t.size());
+    lengths[j] = static_cast<std::int64_t>(t.size());
+  }
+  return py::make_tuple(py::bytes(blob), move_to_numpy(std::move(lengths)),
+                        move_to_numpy(std::vector<std::int64_t>(c.document_frequencies())),
+                        move_to_numpy(std::vector<std::int64_t>(c.total_counts())), c.n_documents());
+}
+
+CorpusCounts counts_from_python(const py::bytes& blob, const std::vector<std::int64_t>& lengths, std::vector<std::int64_t> df,
+                                std::vector<std::int64_t> total, std::int64_t n_documents) {
+  const std::string_view bytes = blob;
+  std::vector<std::string> terms;
+  terms.reserve(lengths.size());
+  std::size_t at = 0;
+  for (std::size_t j = 0; j < lengths.size(); ++j) {
+    if (lengths[j] < 0 || static_cast<std::uint64_t>(lengths[j]) > bytes.size() - at)
+      throw py::value_error("corpus counts: term " + std::to_string(j) + " has a length past the end of the terms' bytes");
+    terms.emplace_back(bytes.substr(at, static_cast<std::size_t>(lengths[j])));
+    at += static_cast<std::size_t>(lengths[j]);
+  }
+  if (at != bytes.size()) throw py::value_error("corpus counts: the term lengths do not add up to the terms' bytes");
+  return CorpusCounts(terms, std::move(df), std::move(total), n_documents);
+}
 
 enum class DType { int32, int64, float32, float64 };
 
@@ -78,6 +147,110 @@ void bind_common(py::class_<V>& cls) {
             });
           },
           py::arg("docs"), py::arg("dtype") = "float64")
+      .def(
+          "fit",
+          [](V& v, const py::list& docs) {
+            TextBatch batch(docs);
+            without_gil([&] { v.fit(batch.docs()); });
+          },
+          py::arg("docs"))
+      .def(
+          "fit_terms",
+          [](V& v, const py::list& docs) {
+            TermBatch batch(docs);
+            bool served = false;
+            without_gil([&] {
+              v.fit_batches_terms([&](TermLists& b) {
+                if (served) return false;
+                served = true;
+                b = batch.lists;
+                return true;
+              });
+            });
+          },
+          py::arg("docs"))
+      .def(
+          "partial_fit",
+          [](V& v, const py::list& docs) {
+            TextBatch batch(docs);
+            without_gil([&] { v.partial_fit(batch.docs()); });
+          },
+          py::arg("docs"))
+      .def(
+          "partial_fit_terms",
+          [](V& v, const py::list& docs) {
+            TermBatch batch(docs);
+            without_gil([&] { v.partial_fit_terms(batch.lists); });
+          },
+          py::arg("docs"))
+      .def(
+          "merge", [](V& v, const V& other) { without_gil([&] { v.merge(other); }); }, py::arg("other"))
+      .def_property_readonly("has_counts", [](const V& v) { return v.has_counts(); })
+      .def(
+          "counts_state", [](const V& v) { return counts_to_python(v.counts()); },
+          "The fit's counts: (terms' UTF-8 bytes, their lengths, document frequencies, total counts, documents), "
+          "terms in code-point order.")
+      .def(
+          "set_counts",
+          [](V& v, const py::bytes& blob, const std::vector<std::int64_t>& lengths, std::vector<std::int64_t> df,
+             std::vector<std::int64_t> total, std::int64_t n_documents) {
+            v.set_counts(counts_from_python(blob, lengths, std::move(df), std::move(total), n_documents));
+          },
+          py::arg("terms"), py::arg("lengths"), py::arg("document_frequencies"), py::arg("total_counts"), py::arg("n_documents"))
+      .def(
+          "fit_batches",
+          [](V& v, py::object next, bool terms) {
+            if (terms) {
+              PythonBatches<TermBatch> source{std::move(next), {}};
+              without_gil([&] { v.fit_batches_terms(source.terms()); });
+            } else {
+              PythonBatches<TextBatch> source{std::move(next), {}};
+              without_gil([&] { v.fit_batches(source.documents()); });
+            }
+          },
+          py::arg("next"), py::arg("terms") = false)
+      .def(
+          "partial_fit_batches",
+          [](V& v, py::object next, bool terms) {
+            if (terms) {
+              PythonBatches<TermBatch> source{std::move(next), {}};
+              without_gil([&] { v.partial_fit_batches_terms(source.terms()); });
+            } else {
+              PythonBatches<TextBatch> source{std::move(next), {}};
+              without_gil([&] { v.partial_fit_batches(source.documents()); });
+            }
+          },
+          py::arg("next"), py::arg("terms") = false)
+      .def(
+          "fit_transform_batches",
+          [](V& v, py::object next, const std::string& dtype, bool terms) {
+            if (terms) {
+              PythonBatches<TermBatch> source{std::move(next), {}};
+              return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
+                return v.template fit_transform_batches_terms<decltype(tag)>(source.terms());
+              });
+            }
+            PythonBatches<TextBatch> source{std::move(next), {}};
+            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
+              return v.template fit_transform_batches<decltype(tag)>(source.documents());
+            });
+          },
+          py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
+      .def(
+          "transform_batches",
+          [](const V& v, py::object next, const std::string& dtype, bool terms) {
+            if (terms) {
+              PythonBatches<TermBatch> source{std::move(next), {}};
+              return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
+                return v.template transform_batches_terms<decltype(tag)>(source.terms());
+              });
+            }
+            PythonBatches<TextBatch> source{std::move(next), {}};
+            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
+              return v.template transform_batches<decltype(tag)>(source.documents());
+            });
+          },
+          py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
       .def_property_readonly("is_fitted", [](const V& v) { return v.is_fitted(); })
       .def_property_readonly("n_documents", [](const V& v) { return v.n_documents(); })
       .def("feature_names", [](const V& v) { return v.feature_names(); }, "Terms in column order.")
@@ -124,6 +297,7 @@ void bind_vectorizer(py::module_& m) {
       .def("idf", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<double>(v.idf())); })
       .def("idf_float", [](const TfidfVectorizer& v) { return move_to_numpy(std::vector<float>(v.idf_float())); })
       .def("set_idf", &TfidfVectorizer::set_idf, py::arg("idf"))
+      .def_property_readonly("idf_set_by_hand", &TfidfVectorizer::idf_set_by_hand)
       .def("set_state", &TfidfVectorizer::set_state, py::arg("terms"), py::arg("n_documents"), py::arg("idf"),
            py::arg("document_frequencies") = std::vector<std::int64_t>{});
   bind_common<true>(tfidf);

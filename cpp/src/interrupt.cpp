@@ -30,7 +30,8 @@ InterruptGuard::InterruptGuard(std::function<bool()> check) : check_(std::move(c
   state.check = &check_;
   state.calls = 0;
   state.stride = 1;
-  state.last_read = state.last_check = Clock::now();
+  state.last_read = Clock::now();
+  state.last_check = state.last_read - std::chrono::milliseconds(50);  // the first clock read checks
 }
 
 InterruptGuard::~InterruptGuard() {

@@ -46,7 +46,7 @@ constexpr std::uint32_t kIdf = make_tag("IDFV");
 constexpr std::uint32_t kMetadata = make_tag("META");
 // Reserved: the unpruned term counts of an incremental fit (optional; a reader that ignores them
 // still transforms exactly, it only cannot continue the fit). Not written or read yet.
-[[maybe_unused]] constexpr std::uint32_t kTermCounts = make_tag("TCNT");
+constexpr std::uint32_t kTermCounts = make_tag("TCNT");
 
 enum class Kind : std::uint8_t { count = 1, tfidf = 2 };
 
@@ -277,7 +277,7 @@ void write_options(Writer& w, Kind kind, const CountOptions& o, const TfidfOptio
 // The sections every vectorizer has, then IDFV (when idf is given) and META.
 std::string write_model(Kind kind, const CountOptions& o, const TfidfOptions* t, const Vocabulary& vocab,
                         std::int64_t n_documents, const std::vector<std::int64_t>& df, const std::vector<double>* idf,
-                        const std::vector<float>* idf_float, std::string_view metadata) {
+                        const std::vector<float>* idf_float, const CorpusCounts* counts, std::string_view metadata) {
   check_utf8(metadata, "the metadata");
   std::size_t term_bytes = 0;
   for (std::size_t i = 0; i < vocab.size(); ++i) term_bytes += vocab.term(static_cast<std::int32_t>(i)).size();
@@ -319,6 +319,23 @@ std::string write_model(Kind kind, const CountOptions& o, const TfidfOptions* t,
     w.u64(idf->size());
     for (auto x : *idf) w.f64(x);
     for (auto x : *idf_float) w.f32(x);
+    w.close(at);
+  }
+
+  if (counts) {  // optional: a reader that skips it still transforms exactly
+    const CorpusCounts c = counts->canonical();
+    at = w.open(kTermCounts, 0);
+    w.i64(c.n_documents());
+    w.u64(c.size());
+    for (auto d : c.document_frequencies()) w.i64(d);
+    for (auto n : c.total_counts()) w.i64(n);
+    w.u64(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const auto term = c.terms().term(static_cast<std::int32_t>(i));
+      check_utf8(term, "counted term " + std::to_string(i));
+      w.u32(static_cast<std::uint32_t>(term.size()));
+    }
+    for (std::size_t i = 0; i < c.size(); ++i) w.bytes(c.terms().term(static_cast<std::int32_t>(i)));
     w.close(at);
   }
 
@@ -562,7 +579,7 @@ Model read_model(std::string_view data) {
 
   // The section table. A matching checksum does not make the content trustworthy (it may have been
   // crafted), so every length is still checked.
-  std::optional<Section> opts, terms, ndoc, docf, idf, meta;
+  std::optional<Section> opts, terms, ndoc, docf, idf, meta, tcnt;
   auto slot = [&](std::uint32_t tag) -> std::optional<Section>* {
     switch (tag) {
       case kOptions: return &opts;
@@ -571,6 +588,7 @@ Model read_model(std::string_view data) {
       case kDocFrequencies: return &docf;
       case kIdf: return &idf;
       case kMetadata: return &meta;
+      case kTermCounts: return &tcnt;
       default: return nullptr;
     }
   };
@@ -633,6 +651,34 @@ Model read_model(std::string_view data) {
     metadata.assign(blob);
   }
 
+  // The unpruned counts of the fit (optional): with them, a loaded vectorizer continues with
+  // partial_fit and merge exactly where the saved one was.
+  std::optional<CorpusCounts> counts;
+  if (tcnt) {
+    Reader rc = reader(*tcnt, "TCNT");
+    const std::int64_t n_counted_docs = rc.i64("the number of counted documents");
+    const std::size_t n_at = rc.pos();
+    const auto n = rc.count("the number of counted terms", 8 + 8 + 4);
+    std::vector<std::int64_t> cdf(static_cast<std::size_t>(n)), ctotal(static_cast<std::size_t>(n));
+    for (auto& d : cdf) d = rc.i64("a counted document frequency");
+    for (auto& t : ctotal) t = rc.i64("a total count");
+    const std::size_t terms_at = rc.pos();
+    std::vector<std::string> counted = read_terms(rc);
+    if (counted.size() != n) rc.error(terms_at, std::to_string(counted.size()) + " counted terms, but " + std::to_string(n) + " counts (at byte " + std::to_string(n_at) + ")");
+    try {
+      counts.emplace(counted, std::move(cdf), std::move(ctotal), n_counted_docs);
+    } catch (const InvalidArgument& e) {
+      rc.error(tcnt->begin, std::string("invalid counts: ") + e.what());
+    }
+  }
+  auto check_counts_give = [&](const CountVectorizer& fresh, const std::vector<std::string>& names,
+                               const std::vector<std::int64_t>& want_df) {
+    // DOCF may be empty (unknown); the counts then only have to agree with the rest.
+    if (fresh.feature_names() != names || fresh.n_documents() != n_documents ||
+        (!want_df.empty() && fresh.document_frequencies() != want_df))
+      fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
+  };
+
   // Options the vectorizer refuses (a bad token pattern, an unknown stemmer, min_df > 1.0...) make
   // the model invalid, not a programming error of the caller.
   auto build = [&](auto make) {
@@ -650,7 +696,12 @@ Model read_model(std::string_view data) {
     if (idf) fail(idf->header, "section 'IDFV' in a CountVectorizer model");
     auto v = build([&] {
       CountVectorizer cv(static_cast<const CountOptions&>(options.o));
-      cv.set_vocabulary(term_list, n_documents, std::move(df));
+      if (counts) {
+        cv.set_counts(std::move(*counts));
+        check_counts_give(cv, term_list, df);
+      } else {
+        cv.set_vocabulary(term_list, n_documents, std::move(df));
+      }
       return cv;
     });
     return Model{std::move(v), std::move(metadata)};
@@ -679,7 +730,19 @@ Model read_model(std::string_view data) {
 
   auto v = build([&] {
     TfidfVectorizer tv(options.o);
-    tv.set_state(term_list, n_documents, idf64, std::move(df));
+    if (counts) {
+      tv.set_counts(std::move(*counts));
+      if (tv.feature_names() != term_list || tv.n_documents() != n_documents ||
+          (!df.empty() && tv.document_frequencies() != df))
+        fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
+      const bool computed = !options.o.use_idf ||
+                            (std::memcmp(tv.idf().data(), idf64.data(), idf64.size() * sizeof(double)) == 0 &&
+                             std::memcmp(tv.idf_float().data(), idf32.data(), idf32.size() * sizeof(float)) == 0);
+      if (computed) return tv;
+      tv.set_idf(idf64);  // an idf set by hand after the fit wins, as it did in the saved vectorizer
+    } else {
+      tv.set_state(term_list, n_documents, idf64, std::move(df));
+    }
     if (options.o.use_idf) {
       // set_state recomputes float32 idf from the document frequencies when its float64 idf is the
       // computed one; a vectorizer whose idf was set by hand rounds the float64 values instead.
@@ -842,13 +905,13 @@ std::string encode_options(const TfidfOptions& o) {
 std::string serialize(const CountVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();  // throws NotFittedError before fit
   return write_model(Kind::count, v.options(), nullptr, vocab, v.n_documents(), v.document_frequencies(), nullptr, nullptr,
-                     metadata);
+                     v.has_counts() ? &v.counts() : nullptr, metadata);
 }
 
 std::string serialize(const TfidfVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();
   return write_model(Kind::tfidf, v.tfidf_options(), &v.tfidf_options(), vocab, v.n_documents(), v.document_frequencies(),
-                     &v.idf(), &v.idf_float(), metadata);
+                     &v.idf(), &v.idf_float(), v.has_counts() ? &v.counts() : nullptr, metadata);
 }
 
 void save(const CountVectorizer& v, const std::string& path, std::string_view metadata) {

@@ -21,9 +21,9 @@ inline int jobs_for(int n_jobs, std::size_t n_docs) {
 }
 
 // Stacks row blocks in order (moving the first instead of copying when it is the only one); the
-// blocks are copied into place by as many threads as there are blocks.
+// blocks are copied into place by n_jobs threads (`jobs`, capped by the blocks; 0 = one per block).
 template <class T>
-CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
+CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols, int jobs = 0) {
   if (parts.size() == 1) {
     CsrMatrix<T> m = std::move(*parts[0]);
     m.cols = cols;
@@ -41,8 +41,9 @@ CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
   m.indices.resize(nz_at.back());
   m.data.resize(nz_at.back());
   m.indptr.back() = static_cast<std::int64_t>(nz_at.back());
-  const int workers = static_cast<int>(parts.size());
-  parallel_blocks(workers, workers, [&](int, std::int64_t begin, std::int64_t end, const StopToken&) {
+  const auto n = static_cast<std::int64_t>(parts.size());
+  const int workers = jobs != 0 ? resolve_jobs(jobs, n) : static_cast<int>(n);
+  parallel_blocks(n, workers, [&](int, std::int64_t begin, std::int64_t end, const StopToken&) {
     for (auto w = static_cast<std::size_t>(begin); w < static_cast<std::size_t>(end); ++w) {
       CsrMatrix<T>& p = *parts[w];
       for (std::int64_t r = 0; r < p.rows; ++r)
@@ -53,6 +54,18 @@ CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols) {
     }
   });
   return m;
+}
+
+template <class T>
+CsrMatrix<T> stack_all(std::vector<CsrMatrix<T>>& blocks, std::int64_t cols, int jobs = 0) {
+  std::vector<CsrMatrix<T>*> parts;
+  for (auto& b : blocks) parts.push_back(&b);
+  if (parts.empty()) {
+    CsrMatrix<T> m;
+    m.cols = cols;
+    return m;
+  }
+  return stack_rows(parts, cols, jobs);
 }
 
 // One row scaled to unit l1 or l2 norm exactly as scikit-learn's normalize() does it: squares (or

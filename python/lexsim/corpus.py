@@ -7,10 +7,18 @@ notebook::
 
     ids, texts = read_corpus("articles/")
     X = lexsim.TfidfVectorizer().fit_transform(texts)
+
+:func:`iter_corpus` reads the same files one document at a time, for corpora larger than memory
+(the vectorizers fit on an iterator in batches)::
+
+    from lexsim.corpus import iter_corpus
+
+    vec = lexsim.TfidfVectorizer().fit(iter_corpus("archive.jsonl"))
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -18,9 +26,10 @@ import os
 import pathlib
 import stat
 import sys
-from typing import Callable, Optional, Union
+from collections.abc import Iterable, Iterator
+from typing import Callable, Literal, Optional, Union, overload
 
-__all__ = ["CorpusDecodeError", "CorpusError", "read_corpus", "TEXT_SUFFIXES"]
+__all__ = ["CorpusDecodeError", "CorpusError", "iter_corpus", "read_corpus", "TEXT_SUFFIXES"]
 
 #: File name endings read from a folder (compared case-insensitively).
 TEXT_SUFFIXES = (".txt", ".md")
@@ -187,9 +196,8 @@ def _as_id(value: object) -> Optional[str]:
 # ---------------------------------------------------------------------------- readers
 
 
-def _read_folder(
-    root: pathlib.Path, encoding: str, decode_error: str, progress: Optional[Progress]
-) -> tuple[list[str], list[str]]:
+def _folder_files(root: pathlib.Path) -> list[tuple[str, pathlib.Path]]:
+    """(id, path) of a folder's text files, sorted by id."""
     found: list[tuple[str, pathlib.Path]] = []
     for folder, dirs, files in os.walk(root, onerror=_raise):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -200,16 +208,26 @@ def _read_folder(
             found.append(((rel / name).as_posix(), pathlib.Path(folder) / name))
     # Sorted by id so that the order (and every result) is the same on every file system.
     found.sort(key=lambda item: item[0])
+    return found
+
+
+def _read_text_file(file: pathlib.Path, encoding: str, decode_error: str) -> str:
+    try:
+        regular = stat.S_ISREG(os.stat(file).st_mode)
+    except OSError:
+        regular = True  # a dangling link, say: let the read below report it
+    if not regular:  # a FIFO named x.txt would block the read forever
+        raise CorpusError(f"cannot read {file}: not a regular file")
+    return _decode(_read_bytes(file, str(file)), str(file), encoding, decode_error)
+
+
+def _read_folder(
+    root: pathlib.Path, encoding: str, decode_error: str, progress: Optional[Progress]
+) -> tuple[list[str], list[str]]:
+    found = _folder_files(root)
     ids, texts = [], []
     for n, (doc_id, file) in enumerate(found):
-        try:
-            regular = stat.S_ISREG(os.stat(file).st_mode)
-        except OSError:
-            regular = True  # a dangling link, say: let the read below report it
-        if not regular:  # a FIFO named x.txt would block the read forever
-            raise CorpusError(f"cannot read {file}: not a regular file")
-        data = _read_bytes(file, str(file))
-        texts.append(_decode(data, str(file), encoding, decode_error))
+        texts.append(_read_text_file(file, encoding, decode_error))
         ids.append(doc_id)
         if progress is not None:
             progress(n + 1, len(found))
@@ -219,6 +237,35 @@ def _read_folder(
 def _raise(error: OSError) -> None:
     reason = error.strerror or type(error).__name__
     raise OSError(error.errno, f"cannot read folder {error.filename}: {reason}")
+
+
+def _jsonl_record(line: str, number: int, where: str, text_column: str, id_column: Optional[str]) -> tuple[str, str]:
+    """(id, text) of one non-blank line of a JSON Lines file."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise CorpusError(f"{where}, line {number}: invalid JSON ({e.msg}, column {e.colno})") from None
+    if not isinstance(record, dict):
+        raise CorpusError(f"{where}, line {number}: expected a JSON object, got {type(record).__name__}")
+    if text_column not in record:
+        raise CorpusError(f"{where}, line {number}: no {text_column!r} field")
+    doc = record[text_column]
+    if not isinstance(doc, str):
+        raise CorpusError(
+            f"{where}, line {number}: the {text_column!r} field must be a string, got {type(doc).__name__}"
+        )
+    if id_column is not None:
+        if id_column not in record:
+            raise CorpusError(f"{where}, line {number}: no {id_column!r} field")
+        doc_id = _as_id(record[id_column])
+    elif "id" in record:
+        doc_id = _as_id(record["id"])
+    else:
+        doc_id = str(number)
+    if doc_id is None:
+        name = id_column or "id"
+        raise CorpusError(f"{where}, line {number}: the {name!r} field must be a string or an integer")
+    return doc_id, doc
 
 
 def _read_jsonl(
@@ -232,30 +279,7 @@ def _read_jsonl(
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise CorpusError(f"{where}, line {number}: invalid JSON ({e.msg}, column {e.colno})") from None
-        if not isinstance(record, dict):
-            raise CorpusError(f"{where}, line {number}: expected a JSON object, got {type(record).__name__}")
-        if text_column not in record:
-            raise CorpusError(f"{where}, line {number}: no {text_column!r} field")
-        doc = record[text_column]
-        if not isinstance(doc, str):
-            raise CorpusError(
-                f"{where}, line {number}: the {text_column!r} field must be a string, got {type(doc).__name__}"
-            )
-        if id_column is not None:
-            if id_column not in record:
-                raise CorpusError(f"{where}, line {number}: no {id_column!r} field")
-            doc_id = _as_id(record[id_column])
-        elif "id" in record:
-            doc_id = _as_id(record["id"])
-        else:
-            doc_id = str(number)
-        if doc_id is None:
-            name = id_column or "id"
-            raise CorpusError(f"{where}, line {number}: the {name!r} field must be a string or an integer")
+        doc_id, doc = _jsonl_record(line, number, where, text_column, id_column)
         ids.append(doc_id)
         texts.append(doc)
         lines.append(f"line {number}")
@@ -263,17 +287,14 @@ def _read_jsonl(
     return ids, texts
 
 
-def _read_csv(
-    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str
-) -> tuple[list[str], list[str]]:
-    where = str(path)
-    text = _decode(_read_bytes(path, where), where, encoding, decode_error)
+def _csv_records(lines: Iterable[str], where: str, text_column: str, id_column: Optional[str]) -> Iterator[tuple[str, str, str]]:
+    """(id, text, "line N") of each row of CSV text given as lines that keep their line endings."""
     # The csv module refuses fields over 128 KiB by default; articles can be longer. The limit is
     # process-wide, so it is put back afterwards.
     old_limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(lines)
         try:
             header = next(reader, None)
             if header is None:
@@ -284,23 +305,228 @@ def _read_csv(
             if id_column is not None and id_column not in columns:
                 raise CorpusError(f"{where}: no column {id_column!r} (columns: {', '.join(map(repr, header))})")
             t, c = columns[text_column], columns.get(id_column) if id_column is not None else None
-            ids, texts, rows = [], [], []
+            number = 0
             for row in reader:
                 if not row:  # a blank line
                     continue
-                number = len(rows) + 1
+                number += 1
                 line = reader.line_num
                 if len(row) != len(header):
                     raise CorpusError(
                         f"{where}, line {line}: {len(row)} fields where the header has {len(header)}"
                     )
                 doc_id = row[c] if c is not None else str(number)
-                ids.append(doc_id)
-                texts.append(row[t])
-                rows.append(f"line {line}")
+                yield doc_id, row[t], f"line {line}"
         except csv.Error as e:
             raise CorpusError(f"{where}, line {reader.line_num}: malformed CSV ({e})") from None
     finally:
         csv.field_size_limit(old_limit)
+
+
+def _read_csv(
+    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str
+) -> tuple[list[str], list[str]]:
+    where = str(path)
+    text = _decode(_read_bytes(path, where), where, encoding, decode_error)
+    ids, texts, rows = [], [], []
+    for doc_id, doc, row in _csv_records(io.StringIO(text, newline=""), where, text_column, id_column):
+        ids.append(doc_id)
+        texts.append(doc)
+        rows.append(row)
     _check_unique(ids, rows, where)
     return ids, texts
+
+
+# ---------------------------------------------------------------------------- streaming
+
+#: Bytes read from a file at a time by iter_corpus.
+_CHUNK_BYTES = 1 << 20
+
+
+def _decoded_chunks(path: pathlib.Path, where: str, encoding: str, decode_error: str, chunk_bytes: int) -> Iterator[str]:
+    """A file's text, decoded piece by piece; errors name the byte offset and line in the file, as _decode's do."""
+    decoder = codecs.getincrementaldecoder(encoding)(decode_error)
+    offset = 0  # bytes read before `data`
+    newlines = 0  # newline bytes before `data`
+    first = True
+    try:
+        fh = open(path, "rb")
+    except IsADirectoryError:
+        raise CorpusError(f"cannot read {where}: it is a folder") from None
+    except OSError as e:
+        raise OSError(e.errno, f"cannot read {where}: {e.strerror or type(e).__name__}") from None
+    with fh:
+        while True:
+            try:
+                data = fh.read(chunk_bytes)
+            except OSError as e:
+                raise OSError(e.errno, f"cannot read {where}: {e.strerror or type(e).__name__}") from None
+            pending = len(decoder.getstate()[0])  # bytes of a character split across reads
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError as e:
+                at = offset - pending + e.start
+                line = newlines + data.count(b"\n", 0, max(0, at - offset)) + 1
+                raise CorpusDecodeError(
+                    f"{where}: not valid {encoding} at byte offset {at} (line {line}): {e.reason}", where, at
+                ) from None
+            if first and text:
+                first = False
+                if text.startswith("\ufeff"):  # a byte order mark is not text
+                    text = text[1:]
+            if text:
+                yield text
+            if not data:
+                return
+            offset += len(data)
+            newlines += data.count(b"\n")
+
+
+def _split_lines(chunks: Iterator[str], keepends: bool) -> Iterator[str]:
+    """The lines of a text given in pieces, split at "\n" only (as str.split("\n"), not splitlines())."""
+    pending: list[str] = []
+    for text in chunks:
+        parts = text.split("\n")
+        if len(parts) == 1:
+            pending.append(text)
+            continue
+        end = "\n" if keepends else ""
+        pending.append(parts[0])
+        yield "".join(pending) + end
+        for part in parts[1:-1]:
+            yield part + end
+        pending = [parts[-1]]
+    rest = "".join(pending)
+    if rest or not keepends:
+        yield rest
+
+
+@overload
+def iter_corpus(
+    path: PathLike, *, text_column: str = ..., id_column: Optional[str] = ..., encoding: str = ...,
+    decode_error: str = ..., with_ids: Literal[False] = ...,
+) -> Iterator[str]: ...
+
+
+@overload
+def iter_corpus(
+    path: PathLike, *, text_column: str = ..., id_column: Optional[str] = ..., encoding: str = ...,
+    decode_error: str = ..., with_ids: Literal[True],
+) -> Iterator[tuple[str, str]]: ...
+
+
+def iter_corpus(
+    path: PathLike,
+    *,
+    text_column: str = "text",
+    id_column: Optional[str] = None,
+    encoding: str = "utf-8",
+    decode_error: str = "strict",
+    with_ids: bool = False,
+) -> Union[Iterator[str], Iterator[tuple[str, str]]]:
+    """Read the documents of a folder, a ``.jsonl`` or a ``.csv`` file one at a time.
+
+    The same documents, ids, order and errors as :func:`read_corpus`, without holding the corpus
+    in memory: a JSON Lines or CSV file is decoded 1 MiB at a time, a folder file by file (its
+    sorted list of file names is made first). Give the iterator to a vectorizer's ``fit``,
+    ``partial_fit``, ``fit_transform`` or ``transform``, which read iterators in batches.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A folder, a ``.jsonl`` file or a ``.csv`` file (see :func:`read_corpus`).
+    text_column, id_column, encoding, decode_error
+        As for :func:`read_corpus`.
+    with_ids : bool, default=False
+        Yield ``(id, text)`` pairs instead of texts. Duplicate ids are then an error, found when
+        the second one is reached; to find them the ids seen so far are kept (about 100 bytes per
+        document).
+
+    Yields
+    ------
+    str, or (str, str) with ``with_ids=True``
+        Each document's text (or its id and text), in corpus order.
+
+    Raises
+    ------
+    CorpusError
+        A missing path or an unsupported file type (at once); an empty corpus, invalid JSON, a
+        missing field or column, or a duplicate id (when reached).
+    CorpusDecodeError
+        Text that does not decode (when reached).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.jsonl").write_text('{"id": "x", "text": "Erdogan met Putin"}\\n{"id": "y", "text": "Rain"}\\n')
+    >>> list(iter_corpus(folder / "a.jsonl"))
+    ['Erdogan met Putin', 'Rain']
+    >>> list(iter_corpus(folder / "a.jsonl", with_ids=True))
+    [('x', 'Erdogan met Putin'), ('y', 'Rain')]
+    """
+    return _iter_corpus(path, text_column, id_column, encoding, decode_error, with_ids, _CHUNK_BYTES)
+
+
+def _iter_corpus(
+    path: PathLike, text_column: str, id_column: Optional[str], encoding: str, decode_error: str, with_ids: bool,
+    chunk_bytes: int,
+) -> Iterator:
+    # Checked now, not at the first next(): a wrong path fails where it is given.
+    if decode_error not in ("strict", "replace", "ignore"):
+        raise ValueError(f"decode_error must be 'strict', 'replace' or 'ignore', got {decode_error!r}")
+    try:
+        codecs.getincrementaldecoder(encoding)
+    except LookupError:
+        raise CorpusError(f"unknown encoding: {encoding!r}") from None
+    p = pathlib.Path(path)
+    if not p.exists():
+        kind = "broken symbolic link" if p.is_symlink() else "no such file or folder"
+        raise CorpusError(f"{kind}: {path}")
+    where = str(p)
+    if p.is_dir():
+        records = _stream_folder(p, encoding, decode_error)
+        empty = f"no {' or '.join(TEXT_SUFFIXES)} files in folder {path}"
+    else:
+        suffix = p.suffix.lower()
+        if suffix == ".jsonl":
+            records = _stream_jsonl(p, text_column, id_column, encoding, decode_error, chunk_bytes)
+        elif suffix == ".csv":
+            lines = _split_lines(_decoded_chunks(p, where, encoding, decode_error, chunk_bytes), keepends=True)
+            records = _csv_records(lines, where, text_column, id_column)
+        else:
+            raise CorpusError(f"{path}: not a folder, a .jsonl or a .csv file; cannot tell how to read it")
+        empty = f"no documents in {path}"
+    return _yield_records(records, with_ids, where, empty)
+
+
+def _yield_records(records: Iterator[tuple[str, str, str]], with_ids: bool, source: str, empty: str) -> Iterator:
+    seen: dict[str, str] = {}
+    any_record = False
+    for doc_id, doc, where in records:
+        any_record = True
+        if with_ids:
+            if doc_id in seen:
+                raise CorpusError(f"{source}: duplicate id {doc_id!r} ({seen[doc_id]} and {where})")
+            seen[doc_id] = where
+            yield doc_id, doc
+        else:
+            yield doc
+    if not any_record:
+        raise CorpusError(f"empty corpus: {empty}")
+
+
+def _stream_jsonl(
+    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str, chunk_bytes: int
+) -> Iterator[tuple[str, str, str]]:
+    where = str(path)
+    lines = _split_lines(_decoded_chunks(path, where, encoding, decode_error, chunk_bytes), keepends=False)
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            doc_id, doc = _jsonl_record(line, number, where, text_column, id_column)
+            yield doc_id, doc, f"line {number}"
+
+
+def _stream_folder(root: pathlib.Path, encoding: str, decode_error: str) -> Iterator[tuple[str, str, str]]:
+    for doc_id, file in _folder_files(root):
+        yield doc_id, _read_text_file(file, encoding, decode_error), str(file)

@@ -365,7 +365,7 @@ def _from_native(native: Any, metadata: bytes) -> Vectorizer:
     # Python parameters give, or get_params() would describe a different analysis than it runs.
     if _core.encode_options(fresh) != _core.encode_options(native):
         raise _invalid("the Python parameters disagree with the model's options")
-    vec._adopt_native(native, native_mode)
+    vec._adopt(native, native_mode)
     return vec
 
 

@@ -12,9 +12,10 @@ import math
 import numbers
 import os
 import re
+import sys
 import warnings
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Optional, Union
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,7 +25,7 @@ from ._base import HAVE_SKLEARN, BaseEstimator
 from ._errors import NotFittedError
 from ._sparse import csr_from_buffers
 
-__all__ = ["CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
+__all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
 
 #: scikit-learn's English stop-word list (318 words).
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_core.english_stop_words())
@@ -33,6 +34,77 @@ Document = Union[str, bytes]
 Analyzer = Callable[[Any], list]
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_Self = TypeVar("_Self", bound="_BaseVectorizer")
+
+# Parameters that only prune or weight the counts (they may change between partial_fit calls) and
+# ones that change nothing a fit computes; every other parameter decides what is counted.
+_PRUNING_PARAMS = frozenset({"min_df", "max_df", "max_features", "norm", "use_idf", "smooth_idf", "sublinear_tf", "dtype"})
+_RESULT_NEUTRAL_PARAMS = frozenset({"n_jobs"})
+
+
+class CorpusCounts(NamedTuple):
+    """The counts a fit is computed from (``corpus_counts_``), terms in code-point order.
+
+    Every term seen before ``min_df``, ``max_df`` and ``max_features`` pruned anything; all of it
+    is a sum over documents, which is why fits on parts of a corpus merge exactly.
+    """
+
+    #: The terms (str), sorted by code point.
+    terms: np.ndarray
+    #: In how many documents each term occurs (int64).
+    document_frequencies: np.ndarray
+    #: How often each term occurs in all documents (int64); with ``binary=True``, each document
+    #: counts a term once.
+    total_counts: np.ndarray
+    #: The number of documents.
+    n_documents: int
+
+
+def _same_callable(a: Any, b: Any) -> bool:
+    """Whether two callables are the same function: the same object, or copies of one (as when a
+    function is pickled by value, which cloudpickle and so Dask do with lambdas and functions
+    defined in __main__): same module, name, code, defaults and captured values."""
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    if code_a is None or code_b is None:
+        return bool(a == b)
+
+    def cells(f: Any) -> tuple:
+        return tuple(c.cell_contents for c in (f.__closure__ or ()))
+
+    return (
+        getattr(a, "__module__", None) == getattr(b, "__module__", None)
+        and getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
+        and code_a == code_b
+        and a.__defaults__ == b.__defaults__
+        and a.__kwdefaults__ == b.__kwdefaults__
+        and cells(a) == cells(b)
+    )
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Parameter equality that also works for numpy arrays, dtypes and copies of functions."""
+    if a is b:
+        return True
+    if callable(a) and callable(b) and not isinstance(a, type) and not isinstance(b, type):
+        try:
+            return _same_callable(a, b)
+        except Exception:  # a captured value whose == raises: treat as different
+            return False
+    try:
+        if isinstance(a, type) or isinstance(b, type) or isinstance(a, np.dtype) or isinstance(b, np.dtype):
+            return bool(np.dtype(a) == np.dtype(b))
+    except TypeError:
+        return False
+    try:
+        equal = a == b
+    except Exception:  # a user's object whose == raises: treat as different
+        return False
+    if isinstance(equal, (bool, np.bool_)):
+        return bool(equal)
+    try:
+        return bool(np.array_equal(a, b))
+    except Exception:
+        return False
 _INTEGER_DTYPES = {"int32", "int64"}
 _FLOAT_DTYPES = {"float32", "float64"}
 
@@ -320,11 +392,75 @@ class _BaseVectorizer(BaseEstimator):
                 doc = fh.read()
         elif self.input == "file":
             doc = doc.read()
+        return self._decode_content(doc)
+
+    def _decode_content(self, doc: Any) -> str:
+        """decode() for an item already read (the contents of a file, whatever ``input`` says)."""
         if isinstance(doc, bytes):
             doc = doc.decode(self.encoding, self.decode_error)
         if doc is np.nan or (isinstance(doc, float) and math.isnan(doc)):
             raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
         return doc
+
+    @staticmethod
+    def _is_stream(raw_documents: Any) -> bool:
+        """Iterators and generators (no len) are read in batches; sized collections as a whole."""
+        return isinstance(raw_documents, Iterable) and not isinstance(raw_documents, (str, bytes)) and not hasattr(raw_documents, "__len__")
+
+    def _stream_batches(self, raw_documents: Iterable[Any], terms: bool) -> Callable[[], Optional[list]]:
+        """A function that returns the next batch of an iterator's documents, or None at the end.
+
+        A batch is about ``_batch_bytes`` of text as Python holds it (with its terms, when they are
+        made in Python); only the current batch is in memory. Items are read (``input``) and
+        checked one by one, and errors name the item's position in the whole input.
+        """
+        items: Iterator[Any] = iter(raw_documents)
+        analyze = self._build_analyzer(read_input=False) if terms else None
+        decode = not self._utf8_passthrough()
+        read = self.input != "content"
+        limit = self._batch_bytes
+        getsizeof = sys.getsizeof
+        position = 0  # documents in the batches before this one
+
+        def bad(doc: Any, i: int) -> Exception:
+            if isinstance(doc, float) and math.isnan(doc):
+                return ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
+            return TypeError(f"document {i} is {type(doc).__name__}, expected str or bytes")
+
+        def next_batch() -> Optional[list]:
+            nonlocal position
+            batch: list = []
+            append = batch.append
+            size = 0
+            if analyze is None and not read and not decode:  # the common case, kept lean
+                for doc in items:
+                    if type(doc) is not str and not isinstance(doc, (str, bytes)):
+                        raise bad(doc, position + len(batch))
+                    append(doc)
+                    size += getsizeof(doc)
+                    if size >= limit:
+                        break
+            else:
+                for item in items:
+                    i = position + len(batch)
+                    doc = self._read_item(item) if read else item
+                    if not isinstance(doc, (str, bytes)):
+                        raise bad(doc, i)
+                    if analyze is not None:
+                        found = self._analyze_one(analyze, doc, i)
+                        append(found)
+                        size += getsizeof(doc) + 64 * len(found)
+                    else:
+                        if decode and isinstance(doc, bytes):
+                            doc = self._decode_bytes(i, doc)
+                        append(doc)
+                        size += getsizeof(doc)
+                    if size >= limit:
+                        break
+            position += len(batch)
+            return batch or None
+
+        return next_batch
 
     def _documents(self, raw_documents: Any) -> list:
         """The input as a list of str/bytes the core reads (bytes are UTF-8, decoded by the core)."""
@@ -346,19 +482,23 @@ class _BaseVectorizer(BaseEstimator):
             raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
 
     def _analyze_all(self, docs: list) -> list:
-        """Terms of every document through the Python analyzer, naming the document on errors."""
-        analyze = self.build_analyzer()
+        """Terms of every document (already read) through the Python analyzer, naming the document on errors."""
+        analyze = self._build_analyzer(read_input=False)
         out = []
         for i, d in enumerate(docs):
-            if not isinstance(d, (str, bytes)) and self.input == "content":
+            if not isinstance(d, (str, bytes)):
                 if isinstance(d, float) and math.isnan(d):
                     raise ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
                 raise TypeError(f"document {i} is {type(d).__name__}, expected str or bytes")
-            try:
-                out.append([str(t) for t in analyze(d)])
-            except UnicodeDecodeError as e:
-                raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+            out.append(self._analyze_one(analyze, d, i))
         return out
+
+    @staticmethod
+    def _analyze_one(analyze: Callable[[Any], list], doc: Any, i: int) -> list:
+        try:
+            return [str(t) for t in analyze(doc)]
+        except UnicodeDecodeError as e:
+            raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
 
     def _read_item(self, item: Any) -> Union[str, bytes]:
         if self.input == "filename":
@@ -439,20 +579,26 @@ class _BaseVectorizer(BaseEstimator):
         callable
             ``document -> list of str``; decoding, preprocessing, tokenization, stop words and n-grams.
         """
+        return self._build_analyzer(read_input=True)
+
+    def _build_analyzer(self, read_input: bool) -> Callable[[Any], list]:
+        """build_analyzer(); with ``read_input=False`` for items already read (file contents)."""
         self._validate_params()
+        decode = self.decode if read_input else self._decode_content
+        reads = read_input and self.input != "content"
         if callable(self.analyzer):
             user = self.analyzer
 
             def analyze_callable(doc: Any) -> list:
-                return list(user(self.decode(doc)))
+                return list(user(decode(doc)))
 
             return analyze_callable
         if self._native_mode():
             native = _core.Analyzer(self._analyzer_options(native=True))
 
             def analyze_native(doc: Any) -> list:
-                if self.input != "content" or (isinstance(doc, bytes) and not self._utf8_passthrough()):
-                    doc = self.decode(doc)
+                if reads or (isinstance(doc, bytes) and not self._utf8_passthrough()):
+                    doc = decode(doc)
                 return native.analyze(doc)
 
             return analyze_native
@@ -462,7 +608,7 @@ class _BaseVectorizer(BaseEstimator):
             tokenize = self.build_tokenizer()
 
             def analyze_word(doc: Any) -> list:
-                tokens = tokenize(preprocess(self.decode(doc)))
+                tokens = tokenize(preprocess(decode(doc)))
                 return helper.word_ngrams([str(t) for t in tokens])
 
             return analyze_word
@@ -471,53 +617,229 @@ class _BaseVectorizer(BaseEstimator):
             lowercase=False, analyzer=helper.options.analyzer, ngram_range=tuple(self.ngram_range)))
 
         def analyze_chars(doc: Any) -> list:
-            return ngrams.analyze(preprocess(self.decode(doc)))
+            return ngrams.analyze(preprocess(decode(doc)))
 
         return analyze_chars
 
     # ------------------------------------------------------------------ fitting
+    #: Text per batch when documents come from an iterator (see ``_stream_batches``).
+    _batch_bytes: int = 32 * 2**20
+
     def _new_native(self, native_mode: bool) -> Any:
         raise NotImplementedError
 
-    def _run(self, raw_documents: Any, fit: bool) -> sp.csr_matrix:
+    def _run(self, raw_documents: Any, op: str) -> Optional[sp.csr_matrix]:
+        """``op`` ('fit', 'fit_transform' or 'transform') on a collection, or batch by batch on an iterator."""
         self._validate_params()
         native_mode = self._native_mode()
-        if fit:
-            engine = self._new_native(native_mode)
-        else:
-            engine = self._fitted_native()
+        fit = op != "transform"
+        engine = self._new_native(native_mode) if fit else self._fitted_native()
+        in_core = self._engine_native_mode(engine, native_mode)
         dtype = self._dtype_name()
         core_dtype = dtype if dtype in _INTEGER_DTYPES | _FLOAT_DTYPES else "int64"
-        docs = self._documents(raw_documents)
+        docs: list = []
         try:
-            if self._engine_native_mode(engine, native_mode):
-                call = engine.fit_transform if fit else engine.transform
-                parts = call(docs, core_dtype)
+            if self._is_stream(raw_documents):
+                batches = self._stream_batches(raw_documents, terms=not in_core)
+                if op == "fit":
+                    engine.fit_batches(batches, not in_core)
+                    parts = None
+                else:
+                    call = engine.fit_transform_batches if fit else engine.transform_batches
+                    parts = call(batches, core_dtype, not in_core)
             else:
-                terms = self._analyze_all(docs)
-                call = engine.fit_transform_terms if fit else engine.transform_terms
-                parts = call(terms, core_dtype)
+                docs = self._documents(raw_documents)
+                items = docs if in_core else self._analyze_all(docs)
+                suffix = "" if in_core else "_terms"
+                if op == "fit":
+                    getattr(engine, "fit" + suffix)(items)
+                    parts = None
+                else:
+                    parts = getattr(engine, ("fit_transform" if fit else "transform") + suffix)(items, core_dtype)
         except TypeError as e:
             raise self._explain_type_error(docs, e) from None
         except _core.NotFittedError as e:
             raise NotFittedError(str(e)) from None
         if fit:
-            self._native = engine
-            self._native_is_native_mode = native_mode
-            self._vocabulary_cache = None
-            self.fixed_vocabulary_ = self.vocabulary is not None
+            self._adopt(engine, native_mode)
+        if parts is None:
+            return None
         X = csr_from_buffers(parts)
         if core_dtype != dtype:
             X = X.astype(self.dtype)
         return X
 
+    def _matrix(self, raw_documents: Any, op: str) -> sp.csr_matrix:
+        X = self._run(raw_documents, op)
+        assert X is not None
+        return X
+
+    def _adopt(self, engine: Any, native_mode: bool) -> None:
+        """Make ``engine`` this vectorizer's fitted state."""
+        self._native = engine
+        self._native_is_native_mode = native_mode
+        self._vocabulary_cache = None
+        self.fixed_vocabulary_ = self.vocabulary is not None
+        # What the counts were made with: partial_fit and merge refuse to add counts made otherwise.
+        self._fit_params = self.get_params(deep=False)
+
     def _engine_native_mode(self, engine: Any, native_mode: bool) -> bool:
         return getattr(self, "_native_is_native_mode", native_mode) if engine is getattr(self, "_native", None) else native_mode
+
+    def _engine_to_update(self, op: str) -> Any:
+        """The engine partial_fit / merge add counts to: this vectorizer's (rebuilt if pruning or
+        weighting parameters changed since its fit), or a new one before any fit."""
+        engine = getattr(self, "_native", None)
+        if engine is None:
+            return self._new_native(self._native_mode())
+        if not engine.has_counts:
+            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} was restored "
+                             "without them (from a pickle of an older lexsim or a model file); fit it again")
+        if getattr(engine, "idf_set_by_hand", False):
+            raise ValueError(f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
+                             "of the counts; fit again, or set idf_ afterwards")
+        before = getattr(self, "_fit_params", None) or {}
+        now = self.get_params(deep=False)
+        changed = [name for name in now if name in before and not _same_value(before[name], now[name])]
+        for name in changed:
+            if name not in _PRUNING_PARAMS and name not in _RESULT_NEUTRAL_PARAMS:
+                raise ValueError(
+                    f"{op}: the parameter {name!r} changed since this {type(self).__name__} was fitted "
+                    f"({before[name]!r} then, {now[name]!r} now); counts made with different analysis cannot be added up. "
+                    "Call fit to start again."
+                )
+        if changed:  # the counts are unpruned: carry them over to an engine with the new parameters
+            fresh = self._new_native(self._native_mode())
+            fresh.set_counts(*engine.counts_state())
+            return fresh
+        return engine
+
+    def partial_fit(self: _Self, raw_documents: Iterable[Document], y: Any = None) -> _Self:
+        """Add documents to the fit: afterwards the vectorizer is fitted on every document it has seen.
+
+        The counts of all fits (every term before pruning, its document frequency and total count,
+        the number of documents) are kept and summed; ``min_df``, ``max_df``, ``max_features`` and
+        the idf are applied once, on the sums. So ``fit(a + b)``, ``fit(a).partial_fit(b)`` and
+        ``partial_fit(a).partial_fit(b)`` give exactly the same vocabulary, idf and matrices
+        (scikit-learn's vectorizers have no ``partial_fit``).
+
+        Unlike ``fit``, it does not raise when pruning leaves no terms (a small part of a corpus may
+        have none that pass ``min_df``): the counts are kept, and the vectorizer is not fitted until
+        more documents come (``transform`` raises :class:`NotFittedError` saying why).
+
+        Pruning and weighting parameters (``min_df``, ``max_df``, ``max_features``, ``norm``,
+        ``use_idf``, ``smooth_idf``, ``sublinear_tf``, ``dtype``) and ``n_jobs`` may change between
+        calls; any other parameter changing is a ``ValueError`` (the counts would not add up). So
+        is a vectorizer without counts (unpickled from an older lexsim) or whose ``idf_`` was set by
+        hand (as a loaded model file's is), which the counts would silently replace.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str or bytes
+            The documents: a collection, or an iterator read in batches.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> from lexsim import TfidfVectorizer
+        >>> a, b = ["Erdogan met Putin", "Putin met Assad"], ["Assad met Erdogan"]
+        >>> v = TfidfVectorizer(min_df=2).partial_fit(a).partial_fit(b)
+        >>> w = TfidfVectorizer(min_df=2).fit(a + b)
+        >>> v.get_feature_names_out().tolist() == w.get_feature_names_out().tolist()
+        True
+        >>> bool((v.idf_ == w.idf_).all())
+        True
+        """
+        self._validate_params()
+        engine = self._engine_to_update("partial_fit")
+        native_mode = self._native_mode()
+        in_core = self._engine_native_mode(engine, native_mode)
+        docs: list = []
+        try:
+            if self._is_stream(raw_documents):
+                engine.partial_fit_batches(self._stream_batches(raw_documents, terms=not in_core), not in_core)
+            else:
+                docs = self._documents(raw_documents)
+                if in_core:
+                    engine.partial_fit(docs)
+                else:
+                    engine.partial_fit_terms(self._analyze_all(docs))
+        except TypeError as e:
+            raise self._explain_type_error(docs, e) from None
+        self._adopt(engine, native_mode)
+        return self
+
+    def merge(self: _Self, other: _Self) -> _Self:
+        """Add the counts of another fitted vectorizer to this one's, and fit on the sum.
+
+        Afterwards this vectorizer is what one fit on the documents of both would have given,
+        exactly: the counts are summed first, then ``min_df``, ``max_df``, ``max_features`` and the
+        idf are applied once. ``other`` is not changed. This is how fits on parts of a corpus (on
+        several processes or machines) combine: ``partial_fit`` each part, merge the results in any
+        order or grouping.
+
+        Parameters
+        ----------
+        other : CountVectorizer or TfidfVectorizer
+            A vectorizer of the same class, fitted (``fit`` or ``partial_fit``), with equal
+            parameters (``n_jobs`` may differ). This vectorizer may be unfitted: it then takes
+            ``other``'s counts.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        TypeError
+            When ``other`` is not of the same class.
+        NotFittedError
+            When ``other`` is not fitted.
+        ValueError
+            When a parameter differs (the message names it), or a vectorizer has no counts (it
+            was restored from an older pickle or a model file).
+
+        Examples
+        --------
+        >>> from lexsim import CountVectorizer
+        >>> left = CountVectorizer(min_df=2).partial_fit(["a1 b2", "b2 c3"])
+        >>> right = CountVectorizer(min_df=2).partial_fit(["c3 d4"])
+        >>> left.merge(right).get_feature_names_out().tolist()
+        ['b2', 'c3']
+        """
+        if type(other) is not type(self):
+            raise TypeError(f"cannot merge a {type(other).__name__} into a {type(self).__name__}: both must be of the same class")
+        if getattr(other, "_native", None) is None:
+            raise NotFittedError(f"cannot merge: the other {type(other).__name__} is not fitted (call fit or partial_fit on it first)")
+        self._validate_params()
+        mine, theirs = self.get_params(deep=False), other.get_params(deep=False)
+        for name in mine:
+            if name not in _RESULT_NEUTRAL_PARAMS and not _same_value(mine[name], theirs.get(name)):
+                raise ValueError(f"cannot merge vectorizers with different parameters: {name}={mine[name]!r} here, "
+                                 f"{name}={theirs.get(name)!r} in the other")
+        other_engine = other._engine_to_update("merge")  # a rebuilt engine is not given to other: it stays as it is
+        engine = self._engine_to_update("merge")
+        try:
+            engine.merge(other_engine)
+        except _core.NotFittedError as e:
+            raise NotFittedError(str(e)) from None
+        self._adopt(engine, self._native_mode())
+        return self
 
     def _fitted_native(self) -> Any:
         native = getattr(self, "_native", None)
         if native is None:
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
+        if not native.is_fitted:
+            try:
+                native.feature_names()
+            except _core.NotFittedError as e:
+                raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet: {e}") from None
         return native
 
     if HAVE_SKLEARN:
@@ -529,7 +851,8 @@ class _BaseVectorizer(BaseEstimator):
             return tags
 
     def __sklearn_is_fitted__(self) -> bool:
-        return getattr(self, "_native", None) is not None
+        native = getattr(self, "_native", None)
+        return native is not None and bool(native.is_fitted)
 
     # ------------------------------------------------------------------ fitted attributes
     @property
@@ -542,10 +865,24 @@ class _BaseVectorizer(BaseEstimator):
         return cache
 
     def _fitted_native_attr(self) -> Any:
+        return self._fitted_native()
+
+    @property
+    def corpus_counts_(self) -> CorpusCounts:
+        """The counts everything fitted so far comes from (see :class:`CorpusCounts`).
+
+        Available after ``fit``, ``partial_fit`` or ``merge`` (also when pruning left no terms);
+        terms in code-point order. Raises :class:`NotFittedError` before, or for a vectorizer
+        restored without its counts.
+        """
         native = getattr(self, "_native", None)
-        if native is None:
-            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet.")
-        return native
+        if native is None or not native.has_counts:
+            raise NotFittedError(f"This {type(self).__name__} instance has no corpus counts: it is not fitted, "
+                                 "or was restored without them")
+        blob, lengths, df, total, n = native.counts_state()
+        ends = np.cumsum(lengths)
+        terms = np.array([blob[e - n_: e].decode("utf-8") for e, n_ in zip(ends.tolist(), lengths.tolist())], dtype=object)
+        return CorpusCounts(terms, df, total, int(n))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Get output feature names (the terms, in column order).
@@ -640,28 +977,25 @@ class _BaseVectorizer(BaseEstimator):
         # A CountVectorizer with a fixed vocabulary transforms without fit, as in scikit-learn.
         self._validate_params()
         native_mode = self._native_mode()
-        self._adopt_native(self._new_native(native_mode), native_mode)
-
-    def _adopt_native(self, native: Any, native_mode: bool) -> None:
-        self._native = native
-        self._native_is_native_mode = native_mode
-        self._vocabulary_cache = None
-        self.fixed_vocabulary_ = self.vocabulary is not None
+        self._adopt(self._new_native(native_mode), native_mode)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
         state = dict(state)
         native = state.pop("_native", None)
         state.pop("_vocabulary_cache", None)
-        if native is not None:
-            # The fitted state as model bytes; the parameters (callables included, pickled by
-            # reference) stay ordinary attributes beside them.
+        if native is not None and native.is_fitted:
+            # The fitted state as model bytes (with the unpruned counts of partial fits); the
+            # parameters (callables included, pickled by reference) stay ordinary attributes.
             state["_model"] = bytes(_core.serialize(native))
+        elif native is not None and native.has_counts:
+            state["_counts"] = native.counts_state()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
         model = state.pop("_model", None)
+        counts = state.pop("_counts", None)
         if "_fitted_state" in state:
             raise ValueError(
                 f"this {type(self).__name__} was pickled by a development version of lexsim whose pickles this "
@@ -677,6 +1011,10 @@ class _BaseVectorizer(BaseEstimator):
             expected = _core.TfidfVectorizer if self._is_tfidf else _core.CountVectorizer
             if not isinstance(native, expected):
                 raise ValueError(f"the pickled model is not a {type(self).__name__}")
+            self._native = native
+        elif counts is not None:  # partial fits whose counts no term survives the pruning of yet
+            native = self._new_native(self._native_mode())
+            native.set_counts(*counts)
             self._native = native
 
 
@@ -816,7 +1154,9 @@ class CountVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
         y : None
             Ignored.
 
@@ -824,7 +1164,7 @@ class CountVectorizer(_BaseVectorizer):
         -------
         self
         """
-        self._run(raw_documents, fit=True)
+        self._run(raw_documents, "fit")
         return self
 
     def fit_transform(self, raw_documents: Iterable[Document], y: Any = None) -> sp.csr_matrix:
@@ -833,7 +1173,9 @@ class CountVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
         y : None
             Ignored.
 
@@ -842,7 +1184,7 @@ class CountVectorizer(_BaseVectorizer):
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
             The counts; its arrays are the buffers the C++ core filled (no copy).
         """
-        return self._run(raw_documents, fit=True)
+        return self._matrix(raw_documents, "fit_transform")
 
     def transform(self, raw_documents: Iterable[Document]) -> sp.csr_matrix:
         """Count the fitted vocabulary's terms in the documents.
@@ -850,7 +1192,9 @@ class CountVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
 
         Returns
         -------
@@ -858,8 +1202,9 @@ class CountVectorizer(_BaseVectorizer):
             The counts.
         """
         if getattr(self, "_native", None) is None and self.vocabulary is not None:
-            self._build_fixed_vocabulary_native()
-        return self._run(raw_documents, fit=False)
+            self._validate_params()
+            self._adopt(self._new_native(self._native_mode()), self._native_mode())
+        return self._matrix(raw_documents, "transform")
 
 
 class TfidfVectorizer(_BaseVectorizer):
@@ -984,7 +1329,9 @@ class TfidfVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
         y : None
             Ignored.
 
@@ -992,7 +1339,7 @@ class TfidfVectorizer(_BaseVectorizer):
         -------
         self
         """
-        self._run(raw_documents, fit=True)
+        self._run(raw_documents, "fit")
         return self
 
     def fit_transform(self, raw_documents: Iterable[Document], y: Any = None) -> sp.csr_matrix:
@@ -1001,7 +1348,9 @@ class TfidfVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
         y : None
             Ignored.
 
@@ -1010,7 +1359,7 @@ class TfidfVectorizer(_BaseVectorizer):
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
             TF-IDF weights; its arrays are the buffers the C++ core filled (no copy).
         """
-        return self._run(raw_documents, fit=True)
+        return self._matrix(raw_documents, "fit_transform")
 
     def transform(self, raw_documents: Iterable[Document]) -> sp.csr_matrix:
         """Transform documents to the TF-IDF matrix with the fitted vocabulary and idf.
@@ -1018,16 +1367,17 @@ class TfidfVectorizer(_BaseVectorizer):
         Parameters
         ----------
         raw_documents : iterable of str or bytes
-            The documents.
+            The documents. A collection (list, tuple, array, Series) is read as a whole; an
+            iterator or generator (such as :func:`lexsim.corpus.iter_corpus` or an open file,
+            one document a line) in batches of about 32 MB, so the text is never all in memory.
 
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
             TF-IDF weights.
         """
-        if getattr(self, "_native", None) is None:
-            raise NotFittedError("The TF-IDF vectorizer is not fitted")
-        return self._run(raw_documents, fit=False)
+        self._fitted_native()
+        return self._matrix(raw_documents, "transform")
 
     @property
     def idf_(self) -> np.ndarray:

@@ -104,6 +104,15 @@ int main() {
     expect(results.rows == 2 && results.cols == 4, "search result is 2 x 4");
     expect(found == std::vector<long>{0, 1}, "BM25 \"cat log\" finds documents 0 and 1");
     expect(lexsim::ranked(results, 1).empty(), "BM25 \"sat\" finds nothing (idf floored at 0)");
+    // Incremental fits: two halves, fitted apart and merged, equal one fit on all four documents.
+    lexsim::TfidfVectorizer left, right;
+    left.partial_fit(std::vector<std::string>(docs.begin(), docs.begin() + 2));
+    right.partial_fit(std::vector<std::string>(docs.begin() + 2, docs.end()));
+    left.merge(right);
+    expect(left.feature_names() == terms && left.idf() == vec.idf(), "partial_fit + merge equal one fit");
+    const lexsim::CorpusCounts& counts = left.counts();
+    expect(counts.n_documents() == 4 && counts.size() == 17, "the counts: 4 documents, 17 terms");
+
     // Stemming: libstemmer is private to lexsim, linked in through the package (static builds).
     lexsim::CountOptions stem_options;
     stem_options.analysis.stemmer = "english";

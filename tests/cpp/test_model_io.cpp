@@ -304,8 +304,21 @@ TEST_CASE("model io: the bytes are the documented layout", "[model_io]") {
   REQUIRE(p.version == 1);
   std::vector<std::string> tags;
   for (const auto& s : p.sections) tags.push_back(s.tag);
-  REQUIRE(tags == std::vector<std::string>{"OPTS", "TERM", "NDOC", "DOCF", "IDFV", "META"});
-  for (const auto& s : p.sections) CHECK(s.flags == (s.tag == "META" ? 0u : 1u));
+  REQUIRE(tags == std::vector<std::string>{"OPTS", "TERM", "NDOC", "DOCF", "IDFV", "TCNT", "META"});
+  for (const auto& s : p.sections) CHECK(s.flags == (s.tag == "META" || s.tag == "TCNT" ? 0u : 1u));
+
+  // TCNT: documents counted, n, document frequencies, total counts, then the terms as in TERM, in
+  // code-point order (stop words are never counted, so these are the vocabulary's four terms).
+  const std::string& tc = section(p, "TCNT").payload;
+  CHECK(get_le(tc, 0, 8) == 2);
+  CHECK(get_le(tc, 8, 8) == 4);
+  const std::vector<std::uint64_t> df_counts{1, 1, 2, 2}, totals{1, 1, 2, 2};  // assad, erdoğan, met, putin
+  for (std::size_t j = 0; j < 4; ++j) {
+    CHECK(get_le(tc, 16 + 8 * j, 8) == df_counts[j]);
+    CHECK(get_le(tc, 48 + 8 * j, 8) == totals[j]);
+  }
+  CHECK(get_le(tc, 80, 8) == 4);
+  CHECK(tc.substr(88 + 16) == "assaderdoğanmetputin");
 
   const std::string& opts = section(p, "OPTS").payload;
   CHECK(opts[0] == 2);  // TfidfVectorizer
@@ -525,7 +538,7 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     CHECK_THAT(error_of(build(p.sections)), Catch::Contains("section 'ZZZZ' is required but unknown to this lexsim"));
     p = good;
     p.sections.insert(p.sections.begin() + 2, Sec{"zzzz", 0, "future stuff"});
-    p.sections.push_back(Sec{"TCNT", 0, std::string(100, '\7')});
+    p.sections.push_back(Sec{"XTRA", 0, std::string(100, '\7')});
     {
       Model m = deserialize(build(p.sections));  // unknown optional sections are skipped
       CHECK(m.metadata == "meta");
@@ -560,6 +573,65 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
   }
 }
 
+TEST_CASE("model io: a loaded model goes on with partial_fit and merge exactly", "[model_io]") {
+  const auto docs = corpus();
+  const std::vector<std::string> a(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(docs.size() / 2));
+  const std::vector<std::string> b(docs.begin() + static_cast<std::ptrdiff_t>(docs.size() / 2), docs.end());
+  int k = 0;
+  for (const auto& options : option_sets()) {
+    INFO("option set " << k++);
+    if (options.vocabulary) continue;  // a fixed vocabulary has nothing to prune
+    TfidfVectorizer whole(options);
+    whole.fit(docs);
+    TfidfVectorizer first(options);
+    first.fit(a);
+    Model m = deserialize(serialize(first));
+    auto& loaded = std::get<TfidfVectorizer>(m.vectorizer);
+    REQUIRE(loaded.has_counts());
+    REQUIRE(loaded.counts() == first.counts());
+    loaded.partial_fit(b);
+    REQUIRE(loaded.feature_names() == whole.feature_names());
+    REQUIRE(std::memcmp(loaded.idf().data(), whole.idf().data(), whole.idf().size() * sizeof(double)) == 0);
+    require_same(loaded.transform_csr<double>(docs), whole.transform_csr<double>(docs));
+    // And as the other side of a merge.
+    TfidfVectorizer second(options);
+    second.fit(b);
+    Model n = deserialize(serialize(first));
+    std::get<TfidfVectorizer>(n.vectorizer).merge(second);
+    require_same(std::get<TfidfVectorizer>(n.vectorizer).transform_csr<double>(docs), whole.transform_csr<double>(docs));
+
+    CountVectorizer count_a(static_cast<const CountOptions&>(options)), count_whole(static_cast<const CountOptions&>(options));
+    count_a.fit(a);
+    count_whole.fit(docs);
+    Model c = deserialize(serialize(count_a));
+    std::get<CountVectorizer>(c.vectorizer).partial_fit(b);
+    require_same(std::get<CountVectorizer>(c.vectorizer).transform_csr<std::int64_t>(docs), count_whole.transform_csr<std::int64_t>(docs));
+  }
+}
+
+TEST_CASE("model io: counts that do not give the stored vocabulary are refused", "[model_io]") {
+  TfidfVectorizer v;
+  v.fit(std::vector<std::string>{"Erdoğan met Putin", "Putin met Assad"});
+  Parsed p = parse(serialize(v));
+  std::string& tc = section(p, "TCNT").payload;
+  set_le(tc, 0, 3, 8);  // three documents counted, two in NDOC
+  CHECK_THAT(error_of(build(p.sections)), Catch::Contains("the counts do not give the model's vocabulary"));
+  p = parse(serialize(v));
+  set_le(section(p, "TCNT").payload, 16, 5, 8);  // a document frequency above the number of documents
+  CHECK_THAT(error_of(build(p.sections)), Catch::Contains("section 'TCNT': invalid counts"));
+  p = parse(serialize(v));
+  set_le(section(p, "TCNT").payload, 8, std::uint64_t{1} << 60, 8);
+  CHECK_THAT(error_of(build(p.sections)), Catch::Contains("bytes cannot hold that many"));
+  // Without the section the model still loads and transforms; it just cannot continue a fit.
+  p = parse(serialize(v));
+  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }), p.sections.end());
+  Model m = deserialize(build(p.sections));
+  auto& w = std::get<TfidfVectorizer>(m.vectorizer);
+  CHECK_FALSE(w.has_counts());
+  require_same(w.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}), v.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}));
+  CHECK_THROWS_AS(w.partial_fit(std::vector<std::string>{"more"}), InvalidArgument);
+}
+
 TEST_CASE("model io: what no loader would accept cannot be saved", "[model_io]") {
   REQUIRE_THROWS_AS(serialize(TfidfVectorizer()), NotFittedError);
   REQUIRE_THROWS_AS(serialize(CountVectorizer()), NotFittedError);
@@ -569,6 +641,7 @@ TEST_CASE("model io: what no loader would accept cannot be saved", "[model_io]")
   // Unknown document frequencies (a vocabulary restored without them) are allowed.
   Parsed p = parse(serialize(v));
   section(p, "DOCF").payload = std::string(8, '\0');
+  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }), p.sections.end());
   REQUIRE(std::get<CountVectorizer>(deserialize(build(p.sections)).vectorizer).document_frequencies().empty());
   CountOptions o;
   o.vocabulary = std::vector<std::string>{"ok", "not \xFF utf-8"};

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from lexsim.corpus import CorpusDecodeError, CorpusError, read_corpus
+from lexsim.corpus import CorpusDecodeError, CorpusError, iter_corpus, read_corpus
 from conftest import read_news_seeds
 
 
@@ -103,3 +103,104 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(lexsim.corpus)
     assert result.failed == 0 and result.attempted > 0
+
+
+# ---------------------------------------------------------------------------- iter_corpus
+
+
+def _outcome(read):
+    """What reading gives: the documents, or the error's type and message."""
+    try:
+        return read()
+    except (CorpusError, OSError) as e:
+        return (type(e), str(e), getattr(e, "byte_offset", None))
+
+
+def _check_stream_equals_read(path, **kw) -> None:
+    """iter_corpus gives read_corpus's documents, ids and errors, whatever size its reads are."""
+    from lexsim.corpus import _iter_corpus
+
+    def read():
+        ids, texts = read_corpus(path, **kw)
+        return list(zip(ids, texts))
+
+    want = _outcome(read)
+    args = (kw.get("text_column", "text"), kw.get("id_column"), kw.get("encoding", "utf-8"), kw.get("decode_error", "strict"))
+    for chunk in (1, 3, 64, 1 << 20):
+        assert _outcome(lambda: list(_iter_corpus(path, *args, True, chunk))) == want, (path, kw, chunk)
+    if isinstance(want, list):
+        assert list(iter_corpus(path, **kw)) == [t for _, t in want]
+
+
+def test_iter_corpus_streams_what_read_corpus_reads(tmp_path) -> None:
+    _, articles = read_news_seeds()
+    jsonl = tmp_path / "c.jsonl"
+    cases = [
+        '{"text": "a"}\n\n{"text": "b\\u2028c"}\r\n',
+        '{"id": 7, "text": "caf\u00e9 \u00e7a"}\n{"id": "eight", "text": "\u65e5\u672c\u8a9e"}',  # no final newline
+        '{"id": 1.5, "text": "a"}\n',
+        '{"text": null}\n',
+        '["text"]\n',
+        '{"text": "a"}\n{"text": "b"\n',
+        '{"id": "x", "text": "a"}\n{"id": "x", "text": "b"}\n',
+        "",
+        "\n\n",
+    ]
+    for case in cases:
+        jsonl.write_text(case, encoding="utf-8")
+        _check_stream_equals_read(jsonl)
+    jsonl.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(articles)), encoding="utf-8")
+    _check_stream_equals_read(jsonl)
+    _check_stream_equals_read(jsonl, id_column="id")
+    _check_stream_equals_read(jsonl, id_column="missing")
+    for raw in (b"\xef\xbb\xbf" + b'{"text": "bom"}\n', b'{"text": "ok"}\n{"text": "caf\xe9"}\n', b'{"text": "\xe6\x97\xa5\xe6\x9c\xac"}\n'):
+        jsonl.write_bytes(raw)
+        for kw in ({}, {"decode_error": "replace"}, {"decode_error": "ignore"}, {"encoding": "latin-1"}):
+            _check_stream_equals_read(jsonl, **kw)
+    jsonl.write_text('{"text": "a"}\n', encoding="utf-16")
+    _check_stream_equals_read(jsonl, encoding="utf-16")
+
+    table = tmp_path / "c.csv"
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "id"])
+        w.writerow(['He said "yes",\nthen left.', "x1"])
+        w.writerow([" ".join(articles) * 20, "x2"])
+        w.writerow(["crlf\r\ninside", "x3"])
+    _check_stream_equals_read(table)
+    _check_stream_equals_read(table, id_column="id")
+    for case in ("text,id\na,1\nb,1\n", "text,id\na,1,extra\n", "", "id\n1\n", 'text\n"open quote\n'):
+        table.write_text(case, encoding="utf-8")
+        _check_stream_equals_read(table, id_column="id")
+        _check_stream_equals_read(table)
+
+    folder = tmp_path / "folder"
+    for rel in ["b.txt", "a/z.md", "A.txt", "a/.hidden.txt"]:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(f"text of {rel}", encoding="utf-8")
+    _check_stream_equals_read(folder)
+    (folder / "bad.txt").write_bytes(b"line one\ncaf\xe9\n")
+    _check_stream_equals_read(folder)
+    _check_stream_equals_read(folder, encoding="latin-1")
+    _check_stream_equals_read(tmp_path / "empty-folder-missing")
+
+
+def test_iter_corpus_reports_a_wrong_path_at_once_and_keeps_no_documents(tmp_path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        iter_corpus(tmp_path / "missing")  # before any next()
+    (tmp_path / "c.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl or a .csv file"):
+        iter_corpus(tmp_path / "c.json")
+    with pytest.raises(CorpusError, match="unknown encoding"):
+        iter_corpus(tmp_path, encoding="no-such-codec")
+    with pytest.raises(ValueError, match="decode_error"):
+        iter_corpus(tmp_path, decode_error="skip")
+    with pytest.raises(CorpusError, match="empty corpus"):
+        list(iter_corpus(tmp_path))
+    # Documents are made as they are asked for: the first comes before a later line is even read.
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "first"}\n' + '{"text": "x"}\n' * 100 + "not json\n", encoding="utf-8")
+    stream = iter_corpus(path)
+    assert next(stream) == "first"
+    with pytest.raises(CorpusError, match="line 102: invalid JSON"):
+        list(stream)

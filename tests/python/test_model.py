@@ -216,7 +216,7 @@ def test_the_file_is_the_documented_layout(tmp_path) -> None:
     data = (tmp_path / "m.lexsim").read_bytes()
     version, sections = parse(data)
     assert version == FORMAT_VERSION == 1
-    assert [(t, f) for t, f, _ in sections] == [(b"OPTS", 1), (b"TERM", 1), (b"NDOC", 1), (b"DOCF", 1), (b"IDFV", 1), (b"META", 0)]
+    assert [(t, f) for t, f, _ in sections] == [(b"OPTS", 1), (b"TERM", 1), (b"NDOC", 1), (b"DOCF", 1), (b"IDFV", 1), (b"TCNT", 0), (b"META", 0)]
     payload = dict((t, p) for t, _, p in sections)
     assert payload[b"OPTS"][0] == 2  # TfidfVectorizer
     assert payload[b"OPTS"] == _core.encode_options(vec._native)
@@ -418,7 +418,7 @@ def test_huge_claimed_lengths_allocate_nothing(tmp_path, small) -> None:
 
 def test_unknown_optional_sections_are_skipped(small) -> None:
     _, sections = parse(small)
-    data = build(sections[:2] + [(b"TCNT", 0, b"\7" * 100), (b"zzzz", 0, b"")] + sections[2:])
+    data = build(sections[:2] + [(b"XTRA", 0, b"\7" * 100), (b"zzzz", 0, b"")] + sections[2:])
     loaded, original = deserialize(data), deserialize(small)
     assert loaded.get_params() == original.get_params()
     assert (loaded.transform(["Putin met Assad"]) != original.transform(["Putin met Assad"])).nnz == 0

@@ -2,6 +2,7 @@
 // lexsim: Unicode-aware TF-IDF vectors and cosine similarity with scikit-learn parity.
 
 #include "lexsim/analyzer.hpp"
+#include "lexsim/corpus_counts.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/hashing.hpp"
 #include "lexsim/interrupt.hpp"

@@ -30,7 +30,12 @@
 //                   false), f64 idf [n], then f32 idf [n] (the values float32 output is weighted
 //                   with); neither may be NaN
 //   META  optional  the caller's metadata, opaque UTF-8 (Python stores its own parameters there)
-//   TCNT  optional  reserved for the unpruned term counts of incremental fits (not written yet)
+//   TCNT  optional  the unpruned counts of the fit (CorpusCounts), written when the vectorizer has
+//                   them: i64 number of documents counted, u64 n, i64 document frequency [n],
+//                   i64 total count [n], then the n terms as in TERM (u64 n, u32 lengths, bytes),
+//                   in code-point order. On load the counts must give exactly TERM, NDOC and DOCF;
+//                   the vectorizer then continues with partial_fit and merge. Without it (or when
+//                   the idf was set by hand) a loaded vectorizer transforms but cannot continue.
 //
 //   OPTS payload, in this order:
 //     u8  vectorizer: 1 CountVectorizer, 2 TfidfVectorizer

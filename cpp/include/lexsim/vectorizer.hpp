@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "lexsim/analyzer.hpp"
+#include "lexsim/corpus_counts.hpp"
 #include "lexsim/sparse.hpp"
 #include "lexsim/vocabulary.hpp"
 
@@ -40,6 +42,13 @@ struct CountOptions {
 
 enum class Norm { none, l1, l2 };
 
+/// Documents in batches, for corpora that do not fit in memory: each call sets `batch` to the next
+/// batch and returns true, or returns false when there are no more. A batch's text must stay valid
+/// until the next call (the previous batch's may then go).
+using DocumentBatches = std::function<bool(Documents& batch)>;
+/// The same for pre-analysed documents.
+using TermBatches = std::function<bool(TermLists& batch)>;
+
 struct TfidfOptions : CountOptions {
   Norm norm = Norm::l2;
   bool use_idf = true;
@@ -49,6 +58,12 @@ struct TfidfOptions : CountOptions {
 
 /// Counts terms. Fit learns the vocabulary (sorted by code point, pruned by min_df, max_df and
 /// max_features); transform counts the fitted terms only.
+///
+/// Every fit keeps the corpus's counts (CorpusCounts: all terms before pruning, their document
+/// frequencies and total counts, the number of documents). partial_fit adds documents to them and
+/// merge adds another vectorizer's; after either, the vectorizer is fitted on everything counted so
+/// far, pruned once on the summed counts. So fit(a + b), fit(a) then partial_fit(b), and the merge
+/// of a vectorizer fitted on a with one fitted on b give the same vocabulary and matrices, exactly.
 class CountVectorizer {
  public:
   explicit CountVectorizer(CountOptions options = {});
@@ -56,6 +71,8 @@ class CountVectorizer {
   const CountOptions& options() const noexcept { return options_; }
   const Analyzer& analyzer() const noexcept { return analyzer_; }
 
+  /// Fits on the documents, forgetting earlier fits. Throws InvalidArgument (and changes nothing)
+  /// when pruning leaves no terms.
   CountVectorizer& fit(const Documents& docs);
   SparseMatrix<double> fit_transform(const Documents& docs);
   SparseMatrix<double> transform(const Documents& docs) const;
@@ -75,21 +92,72 @@ class CountVectorizer {
   /// Terms in column order. Throws lexsim::NotFittedError before fit (unless a vocabulary was given).
   std::vector<std::string> feature_names() const;
   const Vocabulary& vocabulary() const;
-  /// Number of documents seen by the last fit.
+  /// Number of documents fitted on (by fit, or by all partial_fit and merge calls since).
   std::int64_t n_documents() const noexcept { return n_documents_; }
-  /// Document frequency of each column in the fitted corpus (empty for a fixed vocabulary).
+  /// Document frequency of each column in the fitted corpus.
   const std::vector<std::int64_t>& document_frequencies() const noexcept { return df_; }
 
-  /// Restore a fitted state (vocabulary in column order). Used by loaders.
+  /// Restore a fitted state (vocabulary in column order) without its counts, which partial_fit
+  /// and merge then refuse. Used by loaders.
   void set_vocabulary(const std::vector<std::string>& terms, std::int64_t n_documents,
                       std::vector<std::int64_t> document_frequencies = {});
 
+  // ---- incremental fitting
+  /// Adds the documents to the counts and fits on everything counted so far. Unlike fit, it does
+  /// not throw when pruning leaves no terms (a small part of a corpus may well have none that pass
+  /// min_df): the vectorizer then keeps its counts and is not fitted until more come; transform
+  /// throws NotFittedError saying why. Throws InvalidArgument after set_vocabulary (no counts).
+  CountVectorizer& partial_fit(const Documents& docs);
+  CountVectorizer& partial_fit_terms(const TermLists& docs);
+  /// Adds the counts of `other` (which is not changed) and fits on the sum, as partial_fit does.
+  /// Both must have equal options except n_jobs (else InvalidArgument naming the option that
+  /// differs) and both must have counts.
+  CountVectorizer& merge(const CountVectorizer& other);
+  /// Whether the vectorizer has counts: after fit, partial_fit, merge or set_counts, and from the
+  /// start with a fixed vocabulary (zero documents).
+  bool has_counts() const noexcept { return has_counts_; }
+  /// The counts of everything fitted so far. Throws NotFittedError when there are none.
+  const CorpusCounts& counts() const;
+  /// Replace the counts and fit on them, as partial_fit does (for loaders). With a fixed vocabulary
+  /// the counts must hold exactly its terms.
+  void set_counts(CorpusCounts counts);
+
+  // ---- out-of-core: the same results as the calls above on all batches concatenated, with only
+  // one batch of text in memory at a time
+  CountVectorizer& fit_batches(const DocumentBatches& next);
+  CountVectorizer& fit_batches_terms(const TermBatches& next);
+  /// partial_fit of all the batches (pruned once, after the last).
+  CountVectorizer& partial_fit_batches(const DocumentBatches& next);
+  CountVectorizer& partial_fit_batches_terms(const TermBatches& next);
+  /// One pass: each batch is counted into the counts as it comes, its rows kept with provisional
+  /// column ids; the vocabulary is pruned and the rows renumbered once at the end.
+  template <class T>
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next);
+  template <class T>
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next);
+  template <class T>
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const;
+  template <class T>
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const;
+
  protected:
   template <class T, class Source>
-  CsrMatrix<T> fit_impl(const Source& source);
-  template <class T, class Source>
   CsrMatrix<T> transform_impl(const Source& source) const;
+  template <class T, class Source>
+  void count_known(const Source& source, std::vector<CsrMatrix<T>>& out) const;
+  template <class T, class Batches>
+  CsrMatrix<T> fit_batches_impl(Batches&& next, bool keep_rows);
+  template <class T, class Batches>
+  CsrMatrix<T> transform_batches_impl(Batches&& next) const;
+  template <class Batches>
+  void partial_fit_impl(Batches&& next);
   void check_fitted() const;
+  void check_mergeable(const CountVectorizer& other) const;
+  CorpusCounts fixed_vocabulary_counts() const;
+  void commit(CorpusCounts&& counts, const std::vector<std::int32_t>& kept, const std::string& why);
+  void adopt(CorpusCounts&& counts);
+  void add_counts(const CorpusCounts& more);
+  void lose_counts();
 
   CountOptions options_;
   Analyzer analyzer_;
@@ -97,6 +165,10 @@ class CountVectorizer {
   std::vector<std::int64_t> df_;
   std::int64_t n_documents_ = 0;
   bool fitted_ = false;
+  CorpusCounts counts_;
+  bool has_counts_ = false;
+  bool counts_unknown_ = false;  // fitted without counts (restored by set_vocabulary), or they were lost
+  std::string unfitted_reason_;  // why the counts so far give no vocabulary
 };
 
 /// TF-IDF: counts, then (optionally) sublinear tf, idf weights and row normalisation, exactly as
@@ -111,6 +183,8 @@ class TfidfVectorizer : protected CountVectorizer {
   using CountVectorizer::is_fitted;
   using CountVectorizer::n_documents;
   using CountVectorizer::vocabulary;
+  using CountVectorizer::has_counts;
+  using CountVectorizer::counts;
   /// The counting part of the options.
   const CountOptions& count_options() const noexcept { return options_; }
   /// Restore a fitted state: vocabulary in column order and its idf (empty when use_idf is false).
@@ -136,16 +210,40 @@ class TfidfVectorizer : protected CountVectorizer {
   const std::vector<double>& idf() const;
   /// The same computed in float arithmetic, as scikit-learn does for float32 output.
   const std::vector<float>& idf_float() const;
-  /// Replace the idf vector (its length must equal the vocabulary size).
+  /// Replace the idf vector (its length must equal the vocabulary size). partial_fit and merge
+  /// then throw InvalidArgument (they would replace it with the idf of the counts) until a fit.
   void set_idf(std::vector<double> idf);
+  /// Whether the idf was set by set_idf (or set_state) rather than computed from the counts.
+  bool idf_set_by_hand() const noexcept { return idf_set_by_hand_; }
 
   /// Apply sublinear tf, idf and the norm to a count matrix in place.
   template <class T>
   void weight(CsrMatrix<T>& counts) const;
 
+  /// Incremental fitting and out-of-core, as on CountVectorizer; idf comes from the summed counts.
+  /// merge also requires equal norm, use_idf, smooth_idf and sublinear_tf.
+  TfidfVectorizer& partial_fit(const Documents& docs);
+  TfidfVectorizer& partial_fit_terms(const TermLists& docs);
+  TfidfVectorizer& merge(const TfidfVectorizer& other);
+  void set_counts(CorpusCounts counts);
+  TfidfVectorizer& fit_batches(const DocumentBatches& next);
+  TfidfVectorizer& fit_batches_terms(const TermBatches& next);
+  TfidfVectorizer& partial_fit_batches(const DocumentBatches& next);
+  TfidfVectorizer& partial_fit_batches_terms(const TermBatches& next);
+  template <class T>
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next);
+  template <class T>
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next);
+  template <class T>
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const;
+  template <class T>
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const;
+
  private:
   void fit_idf();
+  void check_idf_not_set(const char* what) const;
   TfidfOptions tfidf_;
+  bool idf_set_by_hand_ = false;
   std::vector<double> idf_;
   std::vector<float> idf_float_;
 };
