@@ -23,7 +23,7 @@ def test_docstring_examples(module) -> None:
     assert result.failed == 0 and result.attempted > 0
 
 
-@pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story"])
+@pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story", "## Beyond one machine: Dask"])
 def test_readme_python_examples(section: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(re.escape(section) + r".*?```python\n(.*?)```", readme, re.S).group(1)
