@@ -39,7 +39,8 @@ $(VENV)/.stamp-deps: pyproject.toml
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
 	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
-	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6"
+	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
+	  "distributed>=2023.1"
 	@touch $@
 
 venv: $(VENV)/.stamp-deps

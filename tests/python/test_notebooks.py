@@ -17,6 +17,7 @@ REAL = {
     "01-news-stories": "news-seeds",
     "02-search-and-duplicates": "sentences/sentences.jsonl",
     "03-scikit-learn-interop": "sentences/sentences.jsonl",
+    "04-dask": "sentences/sentences.jsonl",
 }
 
 
