@@ -55,8 +55,8 @@ void bind_similarity(py::module_& m) {
         opt.n_jobs = n_jobs;
         const auto data = a[0].cast<py::array>();
         const auto indptr = a[2].cast<py::array>();
-        const bool f32 = data.dtype().is(py::dtype::of<float>());
-        const bool ip32 = indptr.dtype().is(py::dtype::of<std::int32_t>());
+        const bool f32 = has_dtype(data, py::dtype::of<float>());
+        const bool ip32 = has_dtype(indptr, py::dtype::of<std::int32_t>());
         if (f32) return ip32 ? run<float, std::int32_t>(a, b, opt) : run<float, std::int64_t>(a, b, opt);
         return ip32 ? run<double, std::int32_t>(a, b, opt) : run<double, std::int64_t>(a, b, opt);
       },

@@ -52,6 +52,12 @@ py::tuple csr_to_python(CsrMatrix<T>&& m) {
 /// A CSR matrix the Python layer hands in as (data, indices, indptr, rows, cols), viewed in place:
 /// data of type T, indices int32, indptr of type IP, each a contiguous 1-d array (the Python layer
 /// converts; a wrong dtype here is a TypeError, an inconsistent shape a ValueError).
+/// Whether an array holds `want` values. Not dtype identity: an array that was pickled (by Dask,
+/// multiprocessing...) carries an equal dtype object that is not numpy's cached one.
+inline bool has_dtype(const py::array& arr, const py::dtype& want) {
+  return py::detail::npy_api::get().PyArray_EquivTypes_(arr.dtype().ptr(), want.ptr());
+}
+
 template <class T, class IP>
 CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
   const std::string who(name);
@@ -59,7 +65,7 @@ CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
   const auto data = m[0].cast<py::array>(), indices = m[1].cast<py::array>(), indptr = m[2].cast<py::array>();
   const auto rows = m[3].cast<std::int64_t>(), cols = m[4].cast<std::int64_t>();
   auto check = [&](const py::array& arr, const py::dtype& want, const char* part) {
-    if (!arr.dtype().is(want))
+    if (!has_dtype(arr, want))
       throw py::type_error(who + "." + part + " has dtype " + py::str(arr.dtype()).cast<std::string>() + ", expected " +
                            py::str(want).cast<std::string>());
     if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style)) throw py::value_error(who + "." + part + " must be a contiguous 1-d array");
@@ -79,10 +85,10 @@ CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
 /// The types of a (data, indices, indptr, rows, cols) tuple: float32 data? int32 indptr? (false
 /// for what is not such a tuple: csr_view then says what is wrong)
 inline bool csr_is_float32(const py::tuple& m) {
-  return m.size() == 5 && py::isinstance<py::array>(m[0]) && m[0].cast<py::array>().dtype().is(py::dtype::of<float>());
+  return m.size() == 5 && py::isinstance<py::array>(m[0]) && has_dtype(m[0].cast<py::array>(), py::dtype::of<float>());
 }
 inline bool csr_has_int32_indptr(const py::tuple& m) {
-  return m.size() == 5 && py::isinstance<py::array>(m[2]) && m[2].cast<py::array>().dtype().is(py::dtype::of<std::int32_t>());
+  return m.size() == 5 && py::isinstance<py::array>(m[2]) && has_dtype(m[2].cast<py::array>(), py::dtype::of<std::int32_t>());
 }
 
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are

@@ -599,3 +599,18 @@ def test_sparray_config():
         R = lexsim.top_k(A, k=2)
     assert isinstance(R, sp.csr_array)
     _same(sp.csr_matrix(R), lexsim.top_k(A, k=2))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matrices_that_were_pickled_are_accepted(dtype) -> None:
+    # An unpickled array carries an equal dtype object that is not numpy's cached one (Dask and
+    # multiprocessing hand matrices over this way); it used to be refused as "float64, expected float64".
+    import pickle
+
+    A = sp.random(40, 12, density=0.3, format="csr", random_state=3, dtype=dtype)
+    B = pickle.loads(pickle.dumps(A))
+    assert B.data.dtype == A.data.dtype
+    _same(lexsim.top_k(B, k=3), lexsim.top_k(A, k=3))
+    _same(lexsim.top_k(B, B[:7], k=2), lexsim.top_k(A, A[:7], k=2))
+    got, want = lexsim.similar_pairs(B, 0.3), lexsim.similar_pairs(A, 0.3)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want))
