@@ -252,6 +252,7 @@ void bind_common(py::class_<V>& cls) {
           },
           py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
       .def_property_readonly("is_fitted", [](const V& v) { return v.is_fitted(); })
+      .def_property("n_jobs", [](const V& v) { return v.n_jobs(); }, [](V& v, int n) { v.set_n_jobs(n); })
       .def_property_readonly("n_documents", [](const V& v) { return v.n_documents(); })
       .def("feature_names", [](const V& v) { return v.feature_names(); }, "Terms in column order.")
       .def("document_frequencies", [](const V& v) { return std::vector<std::int64_t>(v.document_frequencies()); })

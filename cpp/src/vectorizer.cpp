@@ -462,6 +462,16 @@ CorpusCounts CountVectorizer::fixed_vocabulary_counts() const {
   return c;
 }
 
+void CountVectorizer::set_n_jobs(int n_jobs) {
+  if (n_jobs == 0 || n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
+  options_.n_jobs = n_jobs;
+}
+
+void TfidfVectorizer::set_n_jobs(int n_jobs) {
+  CountVectorizer::set_n_jobs(n_jobs);
+  tfidf_.n_jobs = n_jobs;
+}
+
 void CountVectorizer::check_fitted() const {
   if (fitted_) return;
   if (!unfitted_reason_.empty()) throw NotFittedError("Vocabulary not fitted: " + unfitted_reason_);

@@ -449,6 +449,12 @@ class CountVectorizer:
     @property
     def n_documents(self) -> int:
         ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
 class TfidfVectorizer:
     """
     TF-IDF (see lexsim.TfidfVectorizer).
@@ -515,6 +521,12 @@ class TfidfVectorizer:
         ...
     @property
     def n_documents(self) -> int:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class HashingOptions:
     alternate_sign: bool

@@ -633,7 +633,7 @@ class _BaseVectorizer(BaseEstimator):
         self._validate_params()
         native_mode = self._native_mode()
         fit = op != "transform"
-        engine = self._new_native(native_mode) if fit else self._fitted_native()
+        engine = self._new_native(native_mode) if fit else self._with_jobs(self._fitted_native())
         in_core = self._engine_native_mode(engine, native_mode)
         dtype = self._dtype_name()
         core_dtype = dtype if dtype in _INTEGER_DTYPES | _FLOAT_DTYPES else "int64"
@@ -668,6 +668,14 @@ class _BaseVectorizer(BaseEstimator):
         if core_dtype != dtype:
             X = X.astype(self.dtype)
         return X
+
+    def _with_jobs(self, engine: Any) -> Any:
+        """The engine, running with this vectorizer's n_jobs (which set_params may have changed
+        since the fit, or a loaded model never had)."""
+        wanted = 1 if self.n_jobs is None else int(self.n_jobs)
+        if engine.n_jobs != wanted:
+            engine.n_jobs = wanted
+        return engine
 
     def _matrix(self, raw_documents: Any, op: str) -> sp.csr_matrix:
         X = self._run(raw_documents, op)
@@ -712,7 +720,7 @@ class _BaseVectorizer(BaseEstimator):
             fresh = self._new_native(self._native_mode())
             fresh.set_counts(*engine.counts_state())
             return fresh
-        return engine
+        return self._with_jobs(engine)
 
     def partial_fit(self: _Self, raw_documents: Iterable[Document], y: Any = None) -> _Self:
         """Add documents to the fit: afterwards the vectorizer is fitted on every document it has seen.

@@ -51,3 +51,20 @@ def test_the_first_bad_document_is_reported_whatever_the_threads() -> None:
     for n_jobs in (1, 2, 3):
         with pytest.raises(ValueError, match=r"document 5000: invalid UTF-8 at byte offset 4"):
             lexsim.TfidfVectorizer(n_jobs=n_jobs).fit(docs)
+
+
+def test_n_jobs_set_after_fit_or_load_is_used(tmp_path) -> None:
+    docs = read_sentences()[:20000]
+    vec = lexsim.TfidfVectorizer().fit(docs)
+    ref = vec.transform(docs)
+    vec.set_params(n_jobs=2)
+    assert vec._native.n_jobs == 1  # nothing changes until the next call...
+    assert_identical(vec.transform(docs), ref)
+    assert vec._native.n_jobs == 2  # ...which runs on two threads
+    vec.save(tmp_path / "m.lexsim")
+    loaded = lexsim.load(tmp_path / "m.lexsim")
+    loaded.set_params(n_jobs=-1)
+    assert_identical(loaded.transform(docs), ref)
+    assert loaded._native.n_jobs == -1
+    with pytest.raises(ValueError, match="n_jobs"):
+        loaded.set_params(n_jobs=0).transform(docs[:3])

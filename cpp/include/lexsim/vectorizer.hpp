@@ -89,6 +89,11 @@ class CountVectorizer {
   CsrMatrix<T> transform_terms(const TermLists& docs) const;
 
   bool is_fitted() const noexcept { return fitted_; }
+  /// Threads for the calls that follow (results do not depend on it); a fitted or loaded vectorizer
+  /// keeps its state. Throws InvalidArgument unless n_jobs >= 1 or n_jobs == -1. Not to be called
+  /// while another thread uses the vectorizer.
+  void set_n_jobs(int n_jobs);
+  int n_jobs() const noexcept { return options_.n_jobs; }
   /// Terms in column order. Throws lexsim::NotFittedError before fit (unless a vocabulary was given).
   std::vector<std::string> feature_names() const;
   const Vocabulary& vocabulary() const;
@@ -184,6 +189,8 @@ class TfidfVectorizer : protected CountVectorizer {
   using CountVectorizer::n_documents;
   using CountVectorizer::vocabulary;
   using CountVectorizer::has_counts;
+  using CountVectorizer::n_jobs;
+  void set_n_jobs(int n_jobs);
   using CountVectorizer::counts;
   /// The counting part of the options.
   const CountOptions& count_options() const noexcept { return options_; }
