@@ -143,10 +143,10 @@ def _cosine_threshold(text: str) -> float:
 def _df(text: str) -> Any:
     """An int (a document count) or a float in [0, 1] (a proportion), as scikit-learn takes them."""
     if re.fullmatch(r"[+]?\d+", text.strip()):
-        value = int(text)
-        if value < 1:
+        count = int(text)
+        if count < 1:
             raise argparse.ArgumentTypeError(f"expected a count >= 1 or a proportion in [0.0, 1.0], got {text!r}")
-        return value
+        return count
     value = _real(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a count >= 1 or a proportion in [0.0, 1.0], got {text!r}")
@@ -805,7 +805,8 @@ def _groups_json(c: _Corpus, groups: Any) -> list:
 
 def _wrapped_ids(label: str, ids: Sequence[str], width: int, max_lines: int = 3) -> list:
     """``label a, b, c`` wrapped to ``width``, at most ``max_lines`` lines, then a count of the rest."""
-    lines, current, shown = [], label, 0
+    lines: list[str] = []
+    current, shown = label, 0
     for n, doc_id in enumerate(ids):
         piece = doc_id + (", " if n < len(ids) - 1 else "")
         if _width(current) + _width(piece.rstrip()) > width and current.strip():

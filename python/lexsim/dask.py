@@ -53,6 +53,7 @@ def _partitions(raw_documents: Any) -> list:
     """The corpus as one dask.delayed object per partition."""
     if isinstance(raw_documents, db.Bag):
         return list(raw_documents.to_delayed())
+    dd: Any
     try:  # a dask DataFrame column; dask.dataframe is optional (it needs pandas)
         import dask.dataframe as dd
     except ImportError:  # pragma: no cover - depends on the environment

@@ -43,7 +43,7 @@ def _threshold(value: Any, *, low: float, low_inclusive: bool) -> float:
 def _jobs(n_jobs: Any) -> int:
     if n_jobs is None:
         return 1
-    if not (isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and (n_jobs >= 1 or n_jobs == -1)):
+    if not (isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and (int(n_jobs) >= 1 or int(n_jobs) == -1)):
         raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
     return int(n_jobs)
 
@@ -435,7 +435,7 @@ def explain(vectorizer: Any, X: Any, i: int, j: int, n: Optional[int] = 10) -> E
     """
     a = as_core_csr(X, "X")
     rows = a[3]
-    idx = []
+    idx: list[int] = []
     for name, v in (("i", i), ("j", j)):
         if not (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
             raise TypeError(f"{name} must be an int, got {type(v).__name__}")

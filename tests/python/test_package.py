@@ -84,3 +84,13 @@ def test_ctrl_c_stops_a_long_fit_quickly_and_leaves_the_vectorizer_usable() -> N
     assert elapsed < 0.3 + 1.0, f"took {elapsed:.2f}s to stop"
     assert list(vec.get_feature_names_out()) == before
     assert vec.transform(["the interrupt"]).nnz == 2
+
+
+def test_the_package_type_checks() -> None:
+    # The typed layer (py.typed, _core.pyi) is only worth shipping if mypy accepts it.
+    import subprocess
+    import sys
+
+    pytest.importorskip("mypy")
+    run = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
