@@ -13,7 +13,7 @@ CORPORA ?= $(abspath ../shared/corpora)
 export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
-  sanitize valgrind
+  sanitize fuzz fuzz-smoke fuzz-build valgrind
 
 all: python
 
@@ -79,6 +79,25 @@ valgrind: cpp
 	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=valgrind
 	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 	  build/cpp/tests/cpp/lexsim_tests
+
+# libFuzzer harnesses (tests/fuzz) built with clang, ASan and UBSan in build/fuzz. `make fuzz` runs
+# each for FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS; inputs that
+# grow coverage accumulate in build/fuzz/corpus, and a finding (saved in build/fuzz/artifacts) fails
+# the target. clang and the sanitizer runtimes come from Debian (installed when missing, as root).
+FUZZ_SECONDS ?= 180
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_APT_PACKAGES := clang libclang-rt-14-dev
+fuzz-build: deps
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(FUZZ_APT_PACKAGES)"
+	$(CMAKE) -S . -B build/fuzz -G Ninja $(SAN_FLAGS) -DCMAKE_CXX_COMPILER=clang++ -DLEXSIM_BUILD_FUZZERS=ON \
+	  -DLEXSIM_BUILD_TESTS=OFF
+	$(CMAKE) --build build/fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
 # A separate project that finds the installed package with find_package(lexsim).
 consumer: cpp
