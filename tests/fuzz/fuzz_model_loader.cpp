@@ -65,7 +65,7 @@ bool same(const lexsim::CsrMatrix<double>& a, const lexsim::CsrMatrix<double>& b
   // Values compared as bits: an idf saved without smoothing may be inf, and inf/inf is NaN.
   if (a.rows != b.rows || a.cols != b.cols || a.indptr != b.indptr || a.indices != b.indices || a.data.size() != b.data.size())
     return false;
-  return std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(double)) == 0;
+  return a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(double)) == 0;
 }
 
 template <class V>

@@ -42,7 +42,7 @@ for n in "${names[@]}"; do
   "$bin/$n" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1536 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
-  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | sed 's/^/  /'
+  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | awk '!seen[$0]++ { print "  " $0 }'
   if [ $rc -ne 0 ]; then
     echo "fuzz: $n FAILED (exit $rc); the input is in build/fuzz/artifacts/$n/:"
     grep -E 'ERROR|invariant violated|SUMMARY|Test unit written' "$log" | head -20 | sed 's/^/  /'
