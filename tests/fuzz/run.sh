@@ -39,10 +39,12 @@ for n in "${names[@]}"; do
   echo "fuzz: $n for ${seconds}s (log: build/fuzz/$n.log)"
   # -timeout: one input taking 20 s is a hang (analysis is linear); -rss_limit_mb and
   # -malloc_limit_mb: an input that makes lexsim allocate over 1.5 GB is a finding.
-  "$bin/$n" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1536 \
+  timer=()  # CPU seconds into the log, for the record of how long each harness really ran
+  [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "fuzz-cpu: %U s user, %S s system, %e s wall")
+  "${timer[@]}" "$bin/$n" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1536 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1
   rc=$?
-  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | awk '!seen[$0]++ { print "  " $0 }'
+  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss_mb|^fuzz-cpu' "$log" | awk '!seen[$0]++ { print "  " $0 }'
   if [ $rc -ne 0 ]; then
     echo "fuzz: $n FAILED (exit $rc); the input is in build/fuzz/artifacts/$n/:"
     grep -E 'ERROR|invariant violated|SUMMARY|Test unit written' "$log" | head -20 | sed 's/^/  /'
