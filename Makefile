@@ -109,7 +109,7 @@ consumer: cpp
 pytest: python
 	$(PY) -m pytest -q
 
-test: cpp-test consumer pytest bench-smoke
+test: cpp-test sanitize fuzz-smoke consumer pytest bench-smoke
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with
