@@ -12,6 +12,7 @@
 // - tokens_with_offsets() finds the same tokens, with byte offsets on code-point boundaries of the
 //   input that agree with the code-point offsets, in range and in order.
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "fuzz_common.hpp"
@@ -36,6 +37,45 @@ bool throws_unicode(F&& f, bool expected, const fuzz::RefDecoded& dec, std::stri
   }
   FUZZ_CHECK(!expected, std::string(what) + " did not throw for invalid UTF-8 " + show(text));
   return false;
+}
+
+// Documents over 1 MiB take another path: the UTF-8 fast path (word unigrams, default
+// preprocessing, non-ASCII text) streams their tokens out in batches instead of holding them all.
+// The text repeated with a space after each copy must give the terms of one copy, repeated (the
+// space keeps tokens and case contexts from spanning copies). Compared on the fly so the check
+// holds no 1 MiB of terms. About a second per input under ASan, so only for that path.
+void check_huge(const lexsim::Analyzer& a, const fuzz::Pattern& pattern, std::string_view text, bool invalid,
+                const fuzz::RefDecoded& dec) {
+  const auto& o = a.options();
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  if (ascii || o.analyzer != lexsim::AnalyzerKind::word || o.ngram_range != std::pair<int, int>{1, 1} || !pattern.bounded ||
+      o.stemmer || !o.lowercase || o.casefold || o.strip_accents != lexsim::StripAccents::none ||
+      o.normalization != lexsim::Normalization::none)
+    return;
+  const std::string unit = std::string(text) + " ";
+  const std::size_t copies = (std::size_t{1} << 20) / unit.size() + 2;
+  std::string big;
+  big.reserve(unit.size() * copies);
+  for (std::size_t k = 0; k < copies; ++k) big += unit;
+  const std::vector<std::string> one = a.analyze(unit);
+  struct Compare : lexsim::TermSink {
+    const std::vector<std::string>* one = nullptr;
+    std::size_t k = 0, first_bad = SIZE_MAX;
+    std::string bad;
+    void add(std::string_view t) override {
+      if (first_bad == SIZE_MAX && (one->empty() || t != (*one)[k % one->size()])) {
+        first_bad = k;
+        bad = std::string(t);
+      }
+      ++k;
+    }
+  } cmp;
+  cmp.one = &one;
+  if (throws_unicode([&] { a.analyze(big, cmp); }, invalid, dec, text, "analyze of the repeated text")) return;
+  FUZZ_CHECK(cmp.first_bad == SIZE_MAX && cmp.k == one.size() * copies,
+             "the text repeated " + std::to_string(copies) + " times gives " + std::to_string(cmp.k) + " terms, not " +
+                 std::to_string(one.size()) + " x " + std::to_string(copies) + "; first difference at term " +
+                 std::to_string(cmp.first_bad) + ": " + show(cmp.bad) + "\nterms of one copy " + show(one) + "\nof " + show(text));
 }
 
 std::vector<std::string> first_words(std::string_view text) {
@@ -77,6 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   throws_unicode([&] { terms = a.analyze(text); }, invalid, dec, text, "analyze");
   throws_unicode([&] { pre = a.preprocess(text); }, invalid, dec, text, "preprocess");
   if (word) throws_unicode([&] { tokens = a.tokens_with_offsets(text); }, invalid, dec, text, "tokens_with_offsets");
+  if (option_bytes[1] & 0x20) check_huge(a, choice.pattern, text, invalid, dec);
   if (invalid) return 0;
 
   FUZZ_CHECK(fuzz::valid_utf8(pre), "preprocess output " + show(pre));

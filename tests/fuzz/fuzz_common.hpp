@@ -189,7 +189,8 @@ inline bool ref_is_space(char32_t c) {
 //   byte 0: bits 0-1 analyzer (word, char, char_wb), bits 2-3 decode_error (strict, replace,
 //           ignore), bit 4 lowercase off, bit 5 casefold, bits 6-7 normalization (none, NFC, NFKC)
 //   byte 1: bits 0-1 strip_accents (none, ascii, unicode), bits 2-3 stop words (none, English, a
-//           custom list), bit 4 stemmer (word analyzer)
+//           custom list), bit 4 stemmer (word analyzer), bit 5 also analyse the text repeated
+//           past 1 MiB (fuzz_analyzer: the streaming path for large documents)
 //   byte 2: ngram_range min - 1;  byte 3: max - min;  byte 4: token pattern;  byte 5: stemmer
 
 /// Token patterns lexsim supports and what each means for re.findall over a run of \w: whole runs
