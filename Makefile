@@ -81,8 +81,8 @@ valgrind: cpp
 	  build/cpp/tests/cpp/lexsim_tests
 
 # libFuzzer harnesses (tests/fuzz) built with clang, ASan and UBSan in build/fuzz. `make fuzz` runs
-# each for FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS; inputs that
-# grow coverage accumulate in build/fuzz/corpus, and a finding (saved in build/fuzz/artifacts) fails
+# each for FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS from the seeds
+# alone; inputs that grow coverage accumulate in build/fuzz/corpus, and a finding (saved in build/fuzz/artifacts) fails
 # the target. clang and the sanitizer runtimes come from Debian (installed when missing, as root).
 FUZZ_SECONDS ?= 180
 FUZZ_SMOKE_SECONDS ?= 20
@@ -97,7 +97,7 @@ fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-build
-	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+	tests/fuzz/run.sh --fresh $(FUZZ_SMOKE_SECONDS)
 
 # A separate project that finds the installed package with find_package(lexsim).
 consumer: cpp

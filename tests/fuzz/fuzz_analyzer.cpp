@@ -57,6 +57,10 @@ void check_huge(const lexsim::Analyzer& a, const fuzz::Pattern& pattern, std::st
   std::string big;
   big.reserve(unit.size() * copies);
   for (std::size_t k = 0; k < copies; ++k) big += unit;
+  if (invalid) {
+    throws_unicode([&] { a.analyze(big); }, true, dec, text, "analyze of the repeated text");
+    return;
+  }
   const std::vector<std::string> one = a.analyze(unit);
   struct Compare : lexsim::TermSink {
     const std::vector<std::string>* one = nullptr;
@@ -71,7 +75,7 @@ void check_huge(const lexsim::Analyzer& a, const fuzz::Pattern& pattern, std::st
     }
   } cmp;
   cmp.one = &one;
-  if (throws_unicode([&] { a.analyze(big, cmp); }, invalid, dec, text, "analyze of the repeated text")) return;
+  a.analyze(big, cmp);
   FUZZ_CHECK(cmp.first_bad == SIZE_MAX && cmp.k == one.size() * copies,
              "the text repeated " + std::to_string(copies) + " times gives " + std::to_string(cmp.k) + " terms, not " +
                  std::to_string(one.size()) + " x " + std::to_string(copies) + "; first difference at term " +

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Runs every built libFuzzer harness for SECONDS each, one after another (the machine may have two
-# cores only). Usage: tests/fuzz/run.sh SECONDS [HARNESS...]
+# cores only). Usage: tests/fuzz/run.sh [--fresh] SECONDS [HARNESS...]
 #
 # Corpora: build/fuzz/corpus/<name> (written: inputs that reached new coverage, kept between runs)
 # after the seeds in tests/fuzz/corpus/<name> (and build/fuzz/tests/fuzz/seeds/<name> for seeds
-# generated at build time). A crash, leak, timeout, out-of-memory or failed invariant leaves the
+# generated at build time). libFuzzer first runs every input of its corpora, however long that
+# takes, so --fresh (make fuzz-smoke) starts from the seeds alone in build/fuzz/corpus-smoke/<name>,
+# emptied first: a smoke run then lasts SECONDS, not SECONDS plus the replay of a grown corpus.
+# A crash, leak, timeout, out-of-memory or failed invariant leaves the
 # input in build/fuzz/artifacts/<name>/ and makes this script exit non-zero after all harnesses ran.
 # Each harness's log is build/fuzz/<name>.log; the last lines of its stats are printed.
 set -u
-seconds=${1:?usage: run.sh SECONDS [HARNESS...]}
+corpus_dir=corpus
+if [ "${1:-}" = --fresh ]; then
+  corpus_dir=corpus-smoke
+  shift
+fi
+seconds=${1:?usage: run.sh [--fresh] SECONDS [HARNESS...]}
 shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/build/fuzz/tests/fuzz
@@ -26,7 +34,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()
 for n in "${names[@]}"; do
   [ -x "$bin/$n" ] || { echo "fuzz: $bin/$n is not built (make fuzz-build)"; failed+=("$n"); continue; }
-  corpus=$root/build/fuzz/corpus/$n
+  corpus=$root/build/fuzz/$corpus_dir/$n
+  [ "$corpus_dir" = corpus-smoke ] && rm -rf "$corpus"
   artifacts=$root/build/fuzz/artifacts/$n
   mkdir -p "$corpus" "$artifacts"
   seeds=()
