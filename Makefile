@@ -86,7 +86,7 @@ valgrind: cpp
 # the target. clang and the sanitizer runtimes come from Debian (installed when missing, as root).
 FUZZ_SECONDS ?= 180
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZ_APT_PACKAGES := clang libclang-rt-14-dev
+FUZZ_APT_PACKAGES ?= clang libclang-rt-14-dev
 fuzz-build: deps
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(FUZZ_APT_PACKAGES)"
 	$(CMAKE) -S . -B build/fuzz -G Ninja $(SAN_FLAGS) -DCMAKE_CXX_COMPILER=clang++ -DLEXSIM_BUILD_FUZZERS=ON \
