@@ -35,3 +35,23 @@ TEST_CASE("a document-frequency count that no integer holds is reported, not cas
     CHECK_THROWS_WITH(lexsim::CountVectorizer(o), Catch::EndsWith("got max_df=0"));
   }
 }
+
+TEST_CASE("a word whose stem would be empty is kept as it is (no empty terms)") {
+  // Found by fuzz_analyzer: Snowball's porter algorithm stems "s" to "" (step 1a drops a final s),
+  // which made "" a term, and a column of the vectorizers, once a token pattern allows one-letter
+  // words. No other algorithm empties an ASCII word of up to three letters.
+  lexsim::AnalyzerOptions o;
+  o.stemmer = "porter";
+  o.token_pattern = R"(\b\w+\b)";
+  const lexsim::Analyzer a(o);
+  CHECK(a.analyze("s cats S") == std::vector<std::string>{"s", "cat", "s"});
+  const auto tokens = a.tokens_with_offsets("a s");
+  REQUIRE(tokens.size() == 2);
+  CHECK(tokens[1].text == "s");
+  CHECK(tokens[1].byte_begin == 2);
+  lexsim::CountOptions c;
+  c.analysis = o;
+  lexsim::CountVectorizer v(c);
+  v.fit(std::vector<std::string>{"s", "s cats"});
+  CHECK(v.feature_names() == std::vector<std::string>{"cat", "s"});
+}
