@@ -329,6 +329,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(one.error.empty(), "unexpected error " + one.error + what);
   FUZZ_CHECK(one.vocabulary == expect.vocabulary, "vocabulary " + show(one.vocabulary) + "\nreference " + show(expect.vocabulary) + what);
   FUZZ_CHECK(one.df == expect.df, "document frequencies differ from the reference" + what);
+  for (const auto& t : one.vocabulary)
+    FUZZ_CHECK(fuzz::valid_utf8(t) && (s.fixed_vocabulary || !t.empty()), "feature name " + show(t) + what);
   check_well_formed(one.fit, docs.size(), expect.vocabulary.size(), s);
   FUZZ_CHECK(same(one.fit, one.again), "transform of the fitted documents differs from fit_transform" + what);
 
