@@ -9,7 +9,7 @@
 # emptied first: a smoke run then lasts SECONDS, not SECONDS plus the replay of a grown corpus.
 # A crash, leak, timeout, out-of-memory or failed invariant leaves the
 # input in build/fuzz/artifacts/<name>/ and makes this script exit non-zero after all harnesses ran.
-# Each harness's log is build/fuzz/<name>.log; the last lines of its stats are printed.
+# Each harness's log is build/fuzz/<name>.log (<name>-smoke.log with --fresh); its stats are printed.
 set -u
 corpus_dir=corpus
 if [ "${1:-}" = --fresh ]; then
@@ -44,8 +44,8 @@ for n in "${names[@]}"; do
   done
   dict=()
   case $n in fuzz_analyzer | fuzz_vectorizer) dict=(-dict="$root/tests/fuzz/text.dict") ;; esac
-  log=$root/build/fuzz/$n.log
-  echo "fuzz: $n for ${seconds}s (log: build/fuzz/$n.log)"
+  log=$root/build/fuzz/$n${corpus_dir#corpus}.log  # fuzz_x.log, or fuzz_x-smoke.log: a smoke run
+  echo "fuzz: $n for ${seconds}s (log: ${log#$root/})"  # may run beside a long one
   # -timeout: one input taking 20 s is a hang (analysis is linear); -rss_limit_mb and
   # -malloc_limit_mb: an input that makes lexsim allocate over 1.5 GB is a finding.
   timer=()  # CPU seconds into the log, for the record of how long each harness really ran
