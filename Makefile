@@ -12,7 +12,8 @@ APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev libstemmer-dev catc
 CORPORA ?= $(abspath ../shared/corpora)
 export LEXSIM_CORPORA := $(CORPORA)
 
-.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke
+.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
+  sanitize fuzz fuzz-smoke fuzz-build valgrind
 
 all: python
 
@@ -61,6 +62,44 @@ cpp: deps
 cpp-test: cpp
 	$(VENV)/bin/ctest --test-dir build/cpp --output-on-failure -j $(JOBS)
 
+# The whole Catch2 suite built with AddressSanitizer (LeakSanitizer included) and UBSan, in its own
+# build directory; any report fails the run.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# -O1 -g1: what the sanitizers recommend (readable stacks) at a fraction of -O2's compile time; no
+# NDEBUG, so assert() and Eigen's checks run too.
+SAN_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DLEXSIM_INSTALL=OFF \
+  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+sanitize: deps
+	$(CMAKE) -S . -B build/sanitize -G Ninja $(SAN_FLAGS) -DLEXSIM_SANITIZE=ON
+	$(SAN_ENV) $(CMAKE) --build build/sanitize -j $(JOBS)
+	$(SAN_ENV) $(VENV)/bin/ctest --test-dir build/sanitize --output-on-failure -j $(JOBS)
+
+# The Release Catch2 binary under valgrind's memcheck (about 15 s): any error or leak fails.
+valgrind: cpp
+	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=valgrind
+	valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+	  build/cpp/tests/cpp/lexsim_tests
+
+# libFuzzer harnesses (tests/fuzz) built with clang, ASan and UBSan in build/fuzz. `make fuzz` runs
+# each for FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS from the seeds
+# alone; inputs that grow coverage accumulate in build/fuzz/corpus, and a finding (saved in build/fuzz/artifacts) fails
+# the target. clang and the sanitizer runtimes come from Debian (installed when missing, as root).
+FUZZ_SECONDS ?= 180
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_APT_PACKAGES ?= clang libclang-rt-14-dev
+fuzz-build: deps
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(FUZZ_APT_PACKAGES)"
+	$(CMAKE) -S . -B build/fuzz -G Ninja $(SAN_FLAGS) -DCMAKE_CXX_COMPILER=clang++ -DLEXSIM_BUILD_FUZZERS=ON \
+	  -DLEXSIM_BUILD_TESTS=OFF
+	$(CMAKE) --build build/fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh --fresh $(FUZZ_SMOKE_SECONDS)
+
 # A separate project that finds the installed package with find_package(lexsim).
 consumer: cpp
 	$(CMAKE) -S tests/consumer -B build/consumer -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install \
@@ -71,7 +110,7 @@ consumer: cpp
 pytest: python
 	$(PY) -m pytest -q
 
-test: cpp-test consumer pytest bench-smoke
+test: cpp-test sanitize fuzz-smoke consumer pytest bench-smoke
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with

@@ -73,7 +73,12 @@ class ThreadStemmer {
     const sb_symbol* stem =
         sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     if (stem == nullptr) throw std::bad_alloc();
-    out.append(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
+    const auto length = static_cast<std::size_t>(sb_stemmer_length(stemmer_.get()));
+    if (length == 0) {  // porter stems "s" to nothing: a term is never empty, so the word stays
+      out.append(word.data(), word.size());
+      return;
+    }
+    out.append(reinterpret_cast<const char*>(stem), length);
   }
 
   StemmerPtr stemmer_;

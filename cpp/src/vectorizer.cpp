@@ -308,7 +308,10 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
 }
 
 std::string describe_df(const char* name, const DocFrequency& d) {
-  return std::string(name) + "=" + (d.is_proportion ? std::to_string(d.value) : std::to_string(static_cast<long long>(d.value)));
+  // A count prints as an integer only when it is one that long long holds: casting NaN, inf or
+  // -1e300 to an integer is undefined behaviour, and those are exactly the values reported here.
+  const bool integral = !d.is_proportion && std::abs(d.value) < 1e18 && d.value == std::trunc(d.value);
+  return std::string(name) + "=" + (integral ? std::to_string(static_cast<long long>(d.value)) : std::to_string(d.value));
 }
 
 void validate(const CountOptions& o) {

@@ -55,7 +55,8 @@ struct AnalyzerOptions {
   std::pair<int, int> ngram_range{1, 1};
   /// Snowball stemming (word analyzer only; not in scikit-learn): an algorithm of stemmers() or an
   /// ISO 639 code libstemmer accepts ("english", "en", "turkish"...). Each token is replaced by its
-  /// stem after stop-word removal and before n-grams, so n-grams join stems. Off by default.
+  /// stem after stop-word removal and before n-grams, so n-grams join stems (a word whose stem would
+  /// be empty, as porter's of "s", stays as it is: no term is empty). Off by default.
   std::optional<std::string> stemmer;
 };
 
