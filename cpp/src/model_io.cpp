@@ -674,7 +674,7 @@ Model read_model(std::string_view data) {
   auto check_counts_give = [&](const CountVectorizer& fresh, const std::vector<std::string>& names,
                                const std::vector<std::int64_t>& want_df) {
     // DOCF may be empty (unknown); the counts then only have to agree with the rest.
-    if (fresh.feature_names() != names || fresh.n_documents() != n_documents ||
+    if (!fresh.is_fitted() || fresh.feature_names() != names || fresh.n_documents() != n_documents ||
         (!want_df.empty() && fresh.document_frequencies() != want_df))
       fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
   };
@@ -732,7 +732,7 @@ Model read_model(std::string_view data) {
     TfidfVectorizer tv(options.o);
     if (counts) {
       tv.set_counts(std::move(*counts));
-      if (tv.feature_names() != term_list || tv.n_documents() != n_documents ||
+      if (!tv.is_fitted() || tv.feature_names() != term_list || tv.n_documents() != n_documents ||
           (!df.empty() && tv.document_frequencies() != df))
         fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
       const bool computed = !options.o.use_idf ||

@@ -622,6 +622,15 @@ TEST_CASE("model io: counts that do not give the stored vocabulary are refused",
   std::string& tc = section(p, "TCNT").payload;
   set_le(tc, 0, 3, 8);  // three documents counted, two in NDOC
   CHECK_THAT(error_of(build(p.sections)), Catch::Contains("the counts do not give the model's vocabulary"));
+  // Counts that no term survives the pruning of (found by fuzz_model_loader): min_df = 2 documents.
+  TfidfOptions two;
+  two.min_df = DocFrequency::count(2);
+  TfidfVectorizer w2(two);
+  w2.fit(std::vector<std::string>{"Putin met Assad", "Putin met Erdogan"});
+  p = parse(serialize(w2));
+  std::string& counts2 = section(p, "TCNT").payload;
+  for (std::size_t j = 0; j < 4; ++j) set_le(counts2, 16 + 8 * j, 1, 8);  // every term in one document only
+  CHECK_THAT(error_of(build(p.sections)), Catch::Contains("the counts do not give the model's vocabulary"));
   p = parse(serialize(v));
   set_le(section(p, "TCNT").payload, 16, 5, 8);  // a document frequency above the number of documents
   CHECK_THAT(error_of(build(p.sections)), Catch::Contains("section 'TCNT': invalid counts"));
