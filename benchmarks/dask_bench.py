@@ -24,8 +24,10 @@ Configurations (``CONFIGS``):
   (``X.persist()``, ``distributed.wait``); nothing per document comes back to the client. After
   the timed part, each block's rows, non-zeros, bytes and a checksum are computed where it lives.
 
-A Dask process first starts the cluster and imports lexsim on both workers (timed as start-up, not
-part of any operation). Peak memory: each process lowers its peak-RSS mark (``/proc/self/clear_refs``)
+A Dask process first starts the cluster, imports lexsim on both workers and runs a warm-up
+``fit_transform`` of 2,000 documents (timed as start-up, not part of any operation). Each run records
+Dask's task stream; the row keeps the best run's seconds of task time per kind of task
+(``task_breakdown``). Peak memory: each process lowers its peak-RSS mark (``/proc/self/clear_refs``)
 just before the first run; the client's figure is ``ru_maxrss`` (the client process also runs the
 scheduler and the two nannies), each worker's is ``VmHWM`` from ``/proc/self/status``, read with
 ``client.run``. Time is the best of up to ``--repeat`` runs in that process (another run only while
@@ -250,6 +252,28 @@ def single_worker(config: str, jsonl: str, repeat: int, budget_s: float) -> dict
             "client_before": before, **out}
 
 
+#: Task-name prefixes -> what the task does, for the breakdown of the workers' time.
+_TASK_KINDS = (
+    (("bag-from-delayed", "read", "decode", "_line_text", "from_sequence"), "documents"),
+    (("_count_partition",), "count"),
+    (("_merge_two",), "merge"),
+    (("from-value-_transform_partition", "from-value-transform_partition", "_transform_partition"), "transform"),
+)
+
+
+def task_breakdown(records: list[dict]) -> dict:
+    """Seconds of worker time per kind of task (summed over both workers) from a task stream:
+    ``transfer`` is time spent fetching a task's inputs from the other worker, whatever the task."""
+    out: dict[str, float] = {}
+    for r in records:
+        key = r["key"] if isinstance(r["key"], str) else r["key"][0]
+        kind = next((k for prefixes, k in _TASK_KINDS if key.startswith(prefixes)), "other")
+        for s in r["startstops"]:
+            what = "transfer" if s["action"] == "transfer" else kind
+            out[what] = out.get(what, 0.0) + s["stop"] - s["start"]
+    return {k: round(v, 3) for k, v in sorted(out.items())}
+
+
 def _warm() -> int:
     """Run on each worker before timing: what the tasks will import, imported."""
     import lexsim.dask  # noqa: F401
@@ -273,6 +297,14 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
     client.wait_for_workers(N_WORKERS)
     cluster_s = time.perf_counter() - start
     pids = client.run(_warm)
+    # A small fit_transform first, so that no timed run pays for first-time costs (connections
+    # between the workers, lazy imports in the tasks).
+    with open(jsonl, encoding="utf-8") as fh:
+        sample = [_line_text(line) for _, line in zip(range(2000), fh)]
+    warm = lexsim.dask.TfidfVectorizer(n_jobs=1).fit_transform(db.from_sequence(sample, npartitions=2 * N_WORKERS)).persist()
+    distributed.wait(warm)
+    client.cancel(warm)
+    del warm, sample
     startup_s = time.perf_counter() - start
     # read_bytes makes size // blocksize blocks (the last one longer): exactly `partitions` blocks.
     blocksize = os.path.getsize(jsonl) // partitions
@@ -292,17 +324,22 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
             before = {"client": _memory(), "workers": list(client.run(_memory).values())}
             out: dict[str, Any] = {}
 
+            breakdowns: list[dict] = []
+
             def run() -> float:
                 vec = lexsim.dask.TfidfVectorizer(n_jobs=1)
-                start = time.perf_counter()
-                b = bag()
-                if op == "fit":
-                    vec.fit(b)
-                    X = None
-                else:
-                    X = vec.fit_transform(b).persist()
-                    distributed.wait(X)
-                elapsed = time.perf_counter() - start
+                # What each task did (the scheduler keeps a task stream anyway; this asks for it).
+                with distributed.get_task_stream(client) as stream:
+                    start = time.perf_counter()
+                    b = bag()
+                    if op == "fit":
+                        vec.fit(b)
+                        X = None
+                    else:
+                        X = vec.fit_transform(b).persist()
+                        distributed.wait(X)
+                    elapsed = time.perf_counter() - start
+                breakdowns.append(task_breakdown(stream.data))
                 if "client" not in out:  # the first run: memory, then what is compared
                     out["client"] = _memory()
                     out["workers"] = list(client.run(_memory).values())
@@ -318,6 +355,7 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
                 return elapsed
 
             times = _repeat(run, repeat, budget_s)
+            out["tasks_s"] = breakdowns[times.index(min(times))]  # of the best run
             results.append({
                 "config": config, "tool": "lexsim.dask", "source": source, "op": op, "n_workers": N_WORKERS,
                 "threads_per_worker": 1, "cluster_start_s": round(cluster_s, 3), "startup_s": round(startup_s, 3),
