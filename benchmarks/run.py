@@ -258,8 +258,8 @@ def render_dask(dk: dict) -> list[str]:
         "2 cores (with whatever else runs), the cores one lexsim process already uses with `n_jobs=2`"
         + (f" ({_sig(two['best_s'])} s for `fit`)" if two else "")
         + " while paying for none of the distribution. So these rows cannot show Dask speeding anything up, only what "
-        "distributing costs on equal hardware: parsing the documents in Python on the workers (the single-process rows get "
-        "their list for free), pickling each partition's count state (an entry per distinct term), moving and merging the "
+        "distributing costs on equal hardware: parsing the documents in Python on the workers (the single-process rows read "
+        "theirs before the clock starts), pickling each partition's count state (an entry per distinct term), moving and merging the "
         "states, the scheduler's round trips, and for `from_sequence` pickling every document on the client (twice for "
         "`fit_transform`, once per pass). Everything travels over loopback TCP: no network latency or bandwidth is in these "
         "figures. What a real cluster adds (network transfers: the small count states, or every document when the client ships "
