@@ -82,9 +82,9 @@ valgrind: cpp
 	  build/cpp/tests/cpp/lexsim_tests
 
 # libFuzzer harnesses (tests/fuzz) built with clang, ASan and UBSan in build/fuzz. `make fuzz` runs
-# each for FUZZ_SECONDS, `make fuzz-smoke` (part of `make test`) for FUZZ_SMOKE_SECONDS from the seeds
-# alone; inputs that grow coverage accumulate in build/fuzz/corpus, and a finding (saved in build/fuzz/artifacts) fails
-# the target. clang and the sanitizer runtimes come from Debian (installed when missing, as root).
+# each for FUZZ_SECONDS, growing build/fuzz/corpus; `make fuzz-smoke` (part of `make test`) each for
+# FUZZ_SMOKE_SECONDS from the seeds alone. A finding (saved in build/fuzz/artifacts) fails the target.
+# clang and the sanitizer runtimes come from Debian (installed when missing, as root).
 FUZZ_SECONDS ?= 180
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_APT_PACKAGES ?= clang libclang-rt-14-dev
