@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <string>
 
 #include "buffers.hpp"
 #include "lexsim/similarity.hpp"
@@ -79,20 +80,42 @@ void bind_similarity(py::module_& m) {
 
   m.def(
       "group",
-      [](const py::tuple& x, double threshold, std::int64_t n_terms, int n_jobs) {
+      [](const py::tuple& x, std::optional<double> threshold, std::int64_t n_terms, int n_jobs, const std::string& method,
+         std::int64_t n_neighbors, std::int64_t min_shared, double resolution,
+         std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>> dates, double date_window) {
         GroupOptions opt;
         opt.threshold = threshold;
         opt.n_terms = n_terms;
         opt.n_jobs = n_jobs;
+        if (method == "leiden")
+          opt.method = GroupMethod::leiden;
+        else if (method == "single")
+          opt.method = GroupMethod::single;
+        else
+          throw InvalidArgument("method must be 'leiden' or 'single'; got '" + method + "'");
+        opt.n_neighbors = n_neighbors;
+        opt.min_shared = min_shared;
+        opt.resolution = resolution;
+        opt.date_window = date_window;
+        if (dates) {
+          if (dates->ndim() != 1) throw InvalidArgument("dates must be one-dimensional");
+          opt.dates.assign(dates->data(), dates->data() + dates->size());
+        }
         return with_view(x, [&](const auto& v) -> py::tuple {
           auto g = without_gil([&] { return group(v, opt); });
+          py::dict stats;
+          stats["n_neighbors"] = g.n_neighbors;
+          stats["n_links"] = g.n_links;
+          stats["modularity"] = g.modularity;
           return py::make_tuple(move_to_numpy(std::move(g.labels)), move_to_numpy(std::move(g.offsets)),
                                 move_to_numpy(std::move(g.members)), move_to_numpy(std::move(g.representative)),
-                                csr_to_python(std::move(g.top_terms)));
+                                csr_to_python(std::move(g.top_terms)), stats);
         });
       },
-      py::arg("x"), py::arg("threshold"), py::arg("n_terms"), py::arg("n_jobs"),
-      "Story groups: (labels, offsets, members, representative, top_terms CSR buffers).");
+      py::arg("x"), py::arg("threshold"), py::arg("n_terms"), py::arg("n_jobs"), py::arg("method") = "leiden",
+      py::arg("n_neighbors") = 0, py::arg("min_shared") = 3, py::arg("resolution") = 1.0,
+      py::arg("dates") = py::none(), py::arg("date_window") = 0.0,
+      "Story groups: (labels, offsets, members, representative, top_terms CSR buffers, stats).");
 
   m.def(
       "top_terms",

@@ -12,6 +12,7 @@
 #include "lexsim/interrupt.hpp"
 #include "lexsim/similarity.hpp"
 #include "parallel.hpp"
+#include "leiden.hpp"
 #include "rows.hpp"
 
 namespace lexsim {
@@ -188,16 +189,27 @@ Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& opt
   return result;
 }
 
+std::int64_t derived_neighbors(std::int64_t n) noexcept {
+  if (n < 2) return 1;
+  const auto k = static_cast<std::int64_t>(std::lround(std::log2(static_cast<double>(n)))) - 1;
+  return std::clamp<std::int64_t>(k, 1, 10);
+}
+
+namespace {
+
+// Single linkage: the connected components of the pairs with cosine >= threshold (union-find,
+// each component named by its lowest row).
 template <class T, class IndPtr, class Ind>
-Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
-  if (options.n_terms < 0) throw InvalidArgument("n_terms must be >= 0; got " + std::to_string(options.n_terms));
+std::vector<std::int32_t> single_linkage(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options,
+                                         std::int64_t& n_links) {
+  if (!options.threshold)
+    throw InvalidArgument("method 'single' needs a threshold: documents are linked when their cosine is >= it");
   PairsOptions po;
-  po.threshold = options.threshold;
+  po.threshold = *options.threshold;
   po.n_jobs = options.n_jobs;
   const Pairs<T> pairs = similar_pairs(X, po);
+  n_links = static_cast<std::int64_t>(pairs.size());
   const auto n = static_cast<std::size_t>(X.rows);
-
-  // Connected components (union-find, the root being the lowest row of its component).
   std::vector<std::int32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
   auto find = [&](std::int32_t v) {
@@ -211,16 +223,156 @@ Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
     const std::int32_t a = find(pairs.rows[p]), b = find(pairs.cols[p]);
     if (a != b) parent[static_cast<std::size_t>(std::max(a, b))] = std::min(a, b);
   }
+  for (std::size_t v = 0; v < n; ++v) parent[v] = find(static_cast<std::int32_t>(v));
+  return parent;
+}
+
+// The graph Leiden groups: each row linked to its k most similar rows (cosine), keeping only links
+// between rows that share at least min_shared columns (and, when asked, that are at most
+// date_window apart and at least the threshold), made undirected. Bounded by rows x k links.
+template <class T, class IndPtr, class Ind>
+detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options, std::int64_t k) {
+  TopKOptions to;
+  to.k = k;
+  to.n_jobs = options.n_jobs;
+  const CsrMatrix<T> nn = top_k(X, static_cast<const CsrView<T, IndPtr, Ind>*>(nullptr), to);
+  const auto n = static_cast<std::size_t>(X.rows);
+  const bool use_dates = options.date_window > 0.0;
+  std::vector<std::uint8_t> keep(nn.data.size(), 0);
+  const int workers = detail::resolve_jobs(options.n_jobs, X.rows);
+  detail::parallel_blocks(X.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+    std::vector<std::int64_t> mark(static_cast<std::size_t>(X.cols), -1);
+    for (std::int64_t r = begin; r < end; ++r) {
+      if (w == 0) detail::poll_interrupt();
+      if (stop.requested()) return;
+      for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p)
+        mark[static_cast<std::size_t>(X.indices[p])] = r;
+      for (auto q = static_cast<std::size_t>(nn.indptr[static_cast<std::size_t>(r)]);
+           q < static_cast<std::size_t>(nn.indptr[static_cast<std::size_t>(r) + 1]); ++q) {
+        const auto j = static_cast<std::size_t>(nn.indices[q]);
+        if (options.threshold && static_cast<double>(nn.data[q]) < *options.threshold) continue;
+        if (use_dates) {
+          const double a = options.dates[static_cast<std::size_t>(r)], b = options.dates[j];
+          if (std::abs(a - b) > options.date_window) continue;  // false when either is NaN: kept
+        }
+        if (options.min_shared > 1) {
+          std::int64_t shared = 0;
+          for (auto p = static_cast<std::size_t>(X.indptr[j]); p < static_cast<std::size_t>(X.indptr[j + 1]); ++p)
+            shared += mark[static_cast<std::size_t>(X.indices[p])] == r;
+          if (shared < options.min_shared) continue;
+        }
+        keep[q] = 1;
+      }
+    }
+  });
+
+  // Both directions of each kept link; a pair found from both ends is one edge (its larger score,
+  // as the two directions may differ in the last bit).
+  std::vector<std::int64_t> degree(n + 1, 0);
+  for (std::size_t r = 0; r < n; ++r)
+    for (auto q = static_cast<std::size_t>(nn.indptr[r]); q < static_cast<std::size_t>(nn.indptr[r + 1]); ++q)
+      if (keep[q]) {
+        ++degree[r + 1];
+        ++degree[static_cast<std::size_t>(nn.indices[q]) + 1];
+      }
+  for (std::size_t r = 0; r < n; ++r) degree[r + 1] += degree[r];
+  std::vector<std::pair<std::int32_t, double>> adjacency(static_cast<std::size_t>(degree[n]));
+  {
+    std::vector<std::int64_t> fill(degree.begin(), degree.end() - 1);
+    for (std::size_t r = 0; r < n; ++r)
+      for (auto q = static_cast<std::size_t>(nn.indptr[r]); q < static_cast<std::size_t>(nn.indptr[r + 1]); ++q)
+        if (keep[q]) {
+          const auto j = static_cast<std::size_t>(nn.indices[q]);
+          const double w = static_cast<double>(nn.data[q]);
+          adjacency[static_cast<std::size_t>(fill[r]++)] = {static_cast<std::int32_t>(j), w};
+          adjacency[static_cast<std::size_t>(fill[j]++)] = {static_cast<std::int32_t>(r), w};
+        }
+  }
+  detail::Graph g;
+  g.offsets.reserve(n + 1);
+  g.node_weight.assign(n, 0.0);
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto b = adjacency.begin() + degree[r], e = adjacency.begin() + degree[r + 1];
+    std::sort(b, e, [](const auto& x, const auto& y) { return x.first < y.first || (x.first == y.first && x.second > y.second); });
+    std::int32_t last = -1;
+    for (auto it = b; it != e; ++it) {
+      if (it->first == last) continue;
+      last = it->first;
+      g.targets.push_back(it->first);
+      g.weights.push_back(it->second);
+      g.node_weight[r] += it->second;
+    }
+    g.offsets.push_back(static_cast<std::int64_t>(g.targets.size()));
+  }
+  return g;
+}
+
+template <class T, class IndPtr, class Ind>
+std::vector<std::int32_t> leiden_groups(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options,
+                                        std::int64_t& n_neighbors, std::int64_t& n_links, double& quality) {
+  if (options.n_neighbors < 0)
+    throw InvalidArgument("n_neighbors must be >= 0 (0: derived from the number of documents); got " +
+                          std::to_string(options.n_neighbors));
+  if (options.min_shared < 1) throw InvalidArgument("min_shared must be >= 1; got " + std::to_string(options.min_shared));
+  if (!(options.resolution > 0.0) || !std::isfinite(options.resolution))
+    throw InvalidArgument("resolution must be a positive number; got " + std::to_string(options.resolution));
+  if (options.threshold) check_threshold(*options.threshold);
+  if (std::isnan(options.date_window) || options.date_window < 0.0)
+    throw InvalidArgument("date_window must be >= 0 (0: dates unused); got " + std::to_string(options.date_window));
+  if (options.date_window > 0.0 && static_cast<std::int64_t>(options.dates.size()) != X.rows)
+    throw InvalidArgument("dates must have one value per row: got " + std::to_string(options.dates.size()) +
+                          " for " + std::to_string(X.rows) + " rows");
+  n_neighbors = options.n_neighbors > 0 ? options.n_neighbors : derived_neighbors(X.rows);
+  const detail::Graph graph = neighbour_graph(X, options, n_neighbors);
+  n_links = static_cast<std::int64_t>(graph.targets.size() / 2);
+  detail::Partition part = detail::leiden(graph, options.resolution);
+  quality = part.modularity;
+  return std::move(part.membership);
+}
+
+}  // namespace
+
+template <class T, class IndPtr, class Ind>
+Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
+  if (options.n_terms < 0) throw InvalidArgument("n_terms must be >= 0; got " + std::to_string(options.n_terms));
+  detail::check_view(X, "X");
+  const auto n = static_cast<std::size_t>(X.rows);
+  std::int64_t n_neighbors = 0, n_links = 0;
+  double quality = 0.0;
+  // Any labelling of the rows; renumbered below by size.
+  std::vector<std::int32_t> part;
+  switch (options.method) {
+    case GroupMethod::single:
+      part = single_linkage(X, options, n_links);
+      break;
+    case GroupMethod::leiden:
+      part = leiden_groups(X, options, n_neighbors, n_links, quality);
+      break;
+    default:
+      throw InvalidArgument("unknown grouping method " + std::to_string(static_cast<int>(options.method)));
+  }
+  // Name each part by its lowest row, then order parts by decreasing size (ties: lowest row).
+  std::vector<std::int32_t> first(n, -1);
+  for (std::size_t v = 0; v < n; ++v) {
+    auto& f = first[static_cast<std::size_t>(part[v])];
+    if (f < 0) f = static_cast<std::int32_t>(v);
+  }
+  std::vector<std::int32_t> root(n);
+  for (std::size_t v = 0; v < n; ++v) root[v] = first[static_cast<std::size_t>(part[v])];
   std::vector<std::int64_t> size(n, 0);
-  for (std::size_t v = 0; v < n; ++v) ++size[static_cast<std::size_t>(find(static_cast<std::int32_t>(v)))];
+  for (std::size_t v = 0; v < n; ++v) ++size[static_cast<std::size_t>(root[v])];
   std::vector<std::int32_t> roots;
   for (std::size_t v = 0; v < n; ++v)
-    if (parent[v] == static_cast<std::int32_t>(v)) roots.push_back(static_cast<std::int32_t>(v));
+    if (root[v] == static_cast<std::int32_t>(v)) roots.push_back(static_cast<std::int32_t>(v));
   std::stable_sort(roots.begin(), roots.end(), [&](std::int32_t a, std::int32_t b) {
     return size[static_cast<std::size_t>(a)] > size[static_cast<std::size_t>(b)];
   });
+  auto find = [&](std::int32_t v) { return root[static_cast<std::size_t>(v)]; };
 
   Groups<T> g;
+  g.n_neighbors = n_neighbors;
+  g.n_links = n_links;
+  g.modularity = quality;
   const std::size_t n_groups = roots.size();
   std::vector<std::int32_t> label_of_root(n, -1);
   g.offsets.assign(n_groups + 1, 0);

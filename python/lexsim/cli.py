@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import os
+import pathlib
 import re
 import shutil
 import sys
@@ -150,6 +152,16 @@ def _df(text: str) -> Any:
     value = _real(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a count >= 1 or a proportion in [0.0, 1.0], got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value
 
 
@@ -323,6 +335,33 @@ def _add_command(
     return p
 
 
+def _grouping_arguments(p: argparse.ArgumentParser) -> None:
+    """The story-group options of `groups` and `report`."""
+    g = p.add_argument_group(
+        "story groups",
+        "Default (leiden): each document is linked to its K most similar documents, links need 3 shared "
+        "terms, and the groups are the Leiden communities (modularity) of that graph: no threshold, no "
+        "chaining, deterministic. Everything derived from the corpus is printed with the groups.")
+    g.add_argument("--method", choices=("leiden", "single"), default=None,
+                   help="leiden (default) or single (single linkage at --threshold; the default when only "
+                        "--threshold is given)")
+    g.add_argument("--threshold", type=_cosine_threshold, default=None, metavar="T",
+                   help="single: cosine in (0, 1] linking two documents; leiden: drop neighbour links below T "
+                        "(default: none)")
+    g.add_argument("--neighbors", type=_positive_int, default=None, metavar="K", dest="n_neighbors",
+                   help="leiden: neighbours per document (default: clamp(round(log2 n) - 1, 1, 10) for n documents)")
+    g.add_argument("--min-shared", type=_positive_int, default=3, metavar="N",
+                   help="leiden: terms two documents must share to be linked (default 3)")
+    g.add_argument("--resolution", type=_positive_float, default=1.0, metavar="R",
+                   help="leiden: modularity resolution; larger gives more, smaller groups (default 1)")
+    g.add_argument("--date-column", default=None, metavar="NAME",
+                   help="leiden, .jsonl/.csv corpora: the field or column holding each document's date "
+                        "(e.g. 2024-07-24); documents more than --date-window days apart are then never linked "
+                        "directly. Off by default: on topic-labelled news it splits topics across weeks")
+    g.add_argument("--date-window", type=_non_negative, default=None, metavar="DAYS",
+                   help="with --date-column: the most days between two linked documents (default 7)")
+
+
 def _build_parser() -> _Parser:
     from . import __version__
 
@@ -333,8 +372,7 @@ def _build_parser() -> _Parser:
 
     p = _add_command(sub, "report", _cmd_report, "corpus summary, story groups, and each document's key terms "
                      "and nearest neighbours", _REPORT_EPILOG, _common_options(True, path_optional=True))
-    p.add_argument("--threshold", type=_cosine_threshold, default=0.2, metavar="T",
-                   help="cosine at or above which two documents tell the same story (default 0.2)")
+    _grouping_arguments(p)
     p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="key terms per document and group (default 6)")
     p.add_argument("--k", type=_positive_int, default=2, metavar="K", help="neighbours per document (default 2)")
 
@@ -349,10 +387,9 @@ def _build_parser() -> _Parser:
     p.add_argument("--threshold", type=_cosine_threshold, required=True, metavar="T",
                    help="cosine in (0, 1]: 0.9 and above finds near-duplicates, 0.2-0.5 the same story")
 
-    p = _add_command(sub, "groups", _cmd_groups, "story groups: documents linked by a chain of pairs at or "
-                     "above a threshold", _GROUPS_EPILOG, common)
-    p.add_argument("--threshold", type=_cosine_threshold, required=True, metavar="T",
-                   help="cosine in (0, 1] linking two documents (single linkage)")
+    p = _add_command(sub, "groups", _cmd_groups, "story groups: communities of each document's nearest "
+                     "neighbours (no threshold needed), or single linkage at a threshold", _GROUPS_EPILOG, common)
+    _grouping_arguments(p)
     p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="top terms per group (default 6)")
 
     p = _add_command(sub, "terms", _cmd_terms, "each document's highest-weighted terms", _TERMS_EPILOG, common)
@@ -790,6 +827,27 @@ def _neighbors(c: _Corpus, k: int, threshold: Optional[float], jobs: Optional[in
     ]
 
 
+def _grouping_json(groups: Any) -> dict:
+    """How the groups were formed: the method, every parameter used or derived, in words too."""
+    params = {k: (float(v) if isinstance(v, float) else v) for k, v in groups.params.items()}
+    return {"method": groups.method, **params, "description": groups.describe()}
+
+
+def _wrapped_text(label: str, text: str, width: int) -> list:
+    """``label`` + text, wrapped at spaces to ``width`` on a terminal (one line otherwise)."""
+    if width >= 10**6:
+        return [label + text]
+    lines, current = [], label
+    for word in text.split(" "):
+        if _width(current) + 1 + _width(word) > width and current.strip():
+            lines.append(current.rstrip())
+            current = " " * len(label) + word
+        else:
+            current = current + ("" if current.endswith(" ") else " ") + word
+    lines.append(current.rstrip())
+    return lines
+
+
 def _groups_json(c: _Corpus, groups: Any) -> list:
     return [
         {
@@ -873,7 +931,7 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
 
     c = _load(args, progress)
     with progress.step("grouping"):
-        groups = group(c.X, args.threshold, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=_jobs_param(args))
+        groups = _group(c, args, _jobs_param(args))
     data = _groups_json(c, groups)
     if args.format == "json":
         _print_json(data)
@@ -882,15 +940,62 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
                    ((g["label"], g["size"], g["representative"], "; ".join(t["term"] for t in g["top_terms"]), m)
                     for g in data for m in g["members"]))
     else:
-        _print_lines(_groups_table(c, data, args.threshold, _terminal_width(), members=True))
+        _print_lines(_groups_table(c, data, groups.describe(), _terminal_width(), members=True))
     return 0
 
 
-def _groups_table(c: _Corpus, data: list, threshold: float, width: int, members: bool) -> list:
+def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int]) -> Any:
+    """lexsim.group with the command's story-group options (dates read when asked for)."""
+    from .similarity import group
+
+    if args.date_window is not None and args.date_column is None:
+        raise CommandError("--date-window needs --date-column (the field or column with the dates)")
+    dates = None
+    if args.date_column is not None:
+        if args.method == "single":
+            raise CommandError("--date-column works with --method leiden; single linkage ignores dates")
+        dates = _read_dates(args, c)
+    return group(c.X, args.threshold, method=args.method, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs,
+                 n_neighbors=args.n_neighbors, min_shared=args.min_shared, resolution=args.resolution,
+                 dates=dates, date_window=args.date_window)
+
+
+def _read_dates(args: argparse.Namespace, c: _Corpus) -> list:
+    """The --date-column values of a .jsonl or .csv corpus, in corpus order (None where missing)."""
+    path = pathlib.Path(args.path) if getattr(args, "path", None) is not None else None
+    suffix = path.suffix.lower() if path is not None and path.is_file() else ""
+    if suffix not in (".jsonl", ".csv"):
+        raise CommandError("--date-column needs a .jsonl or .csv corpus (a folder of text files has no dates)")
+    name = args.date_column
+    text = path.read_text(encoding=args.encoding, errors=args.decode_error)
+    dates: list = []
+    if suffix == ".jsonl":
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            value = record.get(name) if isinstance(record, dict) else None
+            dates.append(None if value is None else str(value) if not isinstance(value, (int, float)) else value)
+        if all(d is None for d in dates):
+            raise CommandError(f"{path}: no {name!r} field in any record (--date-column)")
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        if name not in header:
+            raise CommandError(f"{path}: no column {name!r} (columns: {', '.join(map(repr, header))})")
+        at = header.index(name)
+        dates = [row[at] if at < len(row) else None for row in reader if row]
+    if len(dates) != len(c.ids):
+        raise CommandError(f"{path}: read {len(dates)} dates for {len(c.ids)} documents (--date-column {name})")
+    return dates
+
+
+def _groups_table(c: _Corpus, data: list, how: str, width: int, members: bool) -> list:
     big = [g for g in data if g["size"] >= 2]
     alone = [g["members"][0] for g in data if g["size"] == 1]
-    lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun} at cosine >= {threshold:g} "
-                  f"(single linkage); {len(alone)} on their own", width)]
+    lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun}; {len(alone)} on their own",
+                  width)]
+    lines.extend(_wrapped_text("  by ", how, width))
     if big:
         lines.append("")
         rows = [[str(g["label"]), str(g["size"]), g["representative"], ", ".join(t["term"] for t in g["top_terms"])]
@@ -1005,7 +1110,7 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
     c = _load(args, progress)
     jobs = _jobs_param(args)
     with progress.step("grouping"):
-        groups = group(c.X, args.threshold, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs)
+        groups = _group(c, args, jobs)
     terms = top_terms(c.vectorizer, c.X, n=args.n, n_jobs=jobs)
     neighbors = _neighbors(c, args.k, None, jobs, progress)
     n_bytes = sum(len(t.encode("utf-8", "surrogatepass")) for t in c.texts)
@@ -1017,6 +1122,7 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
             "corpus": {"source": c.source if args.path is not None else "sample", "documents": len(c.ids),
                        "bytes": n_bytes, "terms": n_terms, "options": _params_json(c.vectorizer)},
             "threshold": args.threshold,
+            "grouping": _grouping_json(groups),
             "groups": group_data,
             "documents": [
                 {"id": d, "group": int(labels[i]),
@@ -1035,7 +1141,7 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
     how = f"model {c.model}" if c.model else _describe(c.vectorizer.get_params())
     lines = [_cut(f"{c.source}: {len(c.ids)} {c.noun}, {n_bytes:,} bytes, {n_terms} terms", width),
              _cut(f"analysis: {how}", width), ""]
-    lines.extend(_groups_table(c, group_data, args.threshold, width, members=False))
+    lines.extend(_groups_table(c, group_data, groups.describe(), width, members=False))
     lines.append("")
     id_width = min(max(_width(d) for d in c.ids), width // 3)
     pad = " " * id_width

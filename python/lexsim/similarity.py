@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence, Union
 
@@ -223,13 +224,25 @@ class StoryGroups:
         Each document's group.
     groups : list of Group
         Indexed by label.
+    method : str
+        ``'leiden'`` or ``'single'``.
+    params : dict
+        What the grouping used, including what it derived from the corpus: ``n_documents``,
+        ``threshold``; for ``'leiden'`` also ``n_neighbors`` (and whether it was derived),
+        ``min_shared``, ``resolution``, ``date_window``, ``n_links`` and ``modularity``.
     """
 
     labels: np.ndarray
     groups: list
+    method: str = "single"
+    params: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.groups)
+
+    def describe(self) -> str:
+        """How the groups were formed, with every value derived from the corpus (for reports)."""
+        return describe_grouping(self.method, self.params)
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -265,38 +278,170 @@ def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
     return out
 
 
+GROUP_METHODS = ("leiden", "single")
+
+
+def describe_grouping(method: str, params: dict) -> str:
+    """One sentence saying how :func:`group` formed its groups, for reports."""
+    if method == "single":
+        return (f"single linkage: documents linked by a chain of pairs with cosine >= {params['threshold']:g}")
+    k = params["n_neighbors"]
+    how = (f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n) - 1, 1, 10)"
+           if params.get("n_neighbors_derived") else f"k = {k}")
+    parts = [f"Leiden communities (modularity {params['modularity']:.3f}, resolution {params['resolution']:g}) "
+             f"of the {k}-nearest-neighbour graph ({how}); a link needs >= {params['min_shared']} shared terms"]
+    if params.get("threshold") is not None:
+        parts.append(f" and cosine >= {params['threshold']:g}")
+    if params.get("date_window"):
+        parts.append(f"; documents more than {params['date_window']:g} days apart are not linked")
+    return "".join(parts)
+
+
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]|$)")
+
+
+def _parse_date(text: str, i: int) -> Any:
+    """A date or date-time string -> datetime64 (year-month-day first; pandas parses the rest)."""
+    import datetime as _dt
+
+    m = _YMD.match(text)
+    if m:
+        try:
+            day = np.datetime64(_dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            raise ValueError(f"dates[{i}] = {text!r} is not a valid date") from None
+        if m.end() == len(text):
+            return day
+    try:
+        import pandas as pd
+
+        stamp = pd.Timestamp(text)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return stamp.to_datetime64()
+    except ImportError:
+        pass
+    except (ValueError, TypeError):
+        if m:  # a date with a time that could not be read: the day is what grouping needs
+            return day
+        raise ValueError(f"dates[{i}] = {text!r} is not a date (expected e.g. 2024-07-24)") from None
+    try:
+        return np.datetime64(text.replace(" ", "T", 1) if m else text)
+    except ValueError:
+        if m:
+            return day
+        raise ValueError(f"dates[{i}] = {text!r} is not a date (expected e.g. 2024-07-24)") from None
+
+
+def _days(dates: Any, n: int) -> np.ndarray:
+    """Dates (datetime64, datetime/date, ISO strings, or numbers of days) -> float days, NaN = unknown."""
+    import datetime as _dt
+
+    if isinstance(dates, (str, bytes)):
+        raise TypeError("dates must be a sequence with one date per document, not a single string")
+    arr = np.asarray(dates)
+    if arr.ndim != 1 or len(arr) != n:
+        raise ValueError(f"dates must have one value per document: got shape {arr.shape} for {n} documents")
+    if arr.dtype.kind == "M":
+        secs = arr.astype("datetime64[s]")
+        out = secs.astype("int64").astype(np.float64) / 86400.0
+        out[np.isnat(secs)] = np.nan
+        return out
+    if arr.dtype.kind in "biuf":
+        return arr.astype(np.float64)
+    out = np.empty(n, dtype=np.float64)
+    for i, d in enumerate(arr.tolist()):
+        if d is None or (isinstance(d, float) and np.isnan(d)) or (isinstance(d, str) and not d.strip()):
+            out[i] = np.nan
+            continue
+        if isinstance(d, (int, float)) and not isinstance(d, bool):
+            out[i] = float(d)
+            continue
+        if hasattr(d, "to_datetime64"):  # pandas Timestamp / NaT
+            d = d.to_datetime64()
+        elif isinstance(d, _dt.datetime):
+            d = np.datetime64(d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(_dt.timezone.utc).replace(tzinfo=None))
+        elif isinstance(d, _dt.date):
+            d = np.datetime64(d)
+        elif isinstance(d, str):
+            d = _parse_date(d.strip(), i)
+        else:
+            raise TypeError(f"dates[{i}] = {d!r} is not a date")
+        d = np.datetime64(d, "s")
+        out[i] = np.nan if np.isnat(d) else float(d.astype("int64")) / 86400.0
+    return out
+
+
 def group(
     X: Any,
-    threshold: float,
+    threshold: Optional[float] = None,
     *,
+    method: Optional[str] = None,
     vectorizer: Any = None,
     n_terms: int = 10,
     n_jobs: Optional[int] = None,
+    n_neighbors: Optional[int] = None,
+    min_shared: int = 3,
+    resolution: float = 1.0,
+    dates: Any = None,
+    date_window: Optional[float] = None,
 ) -> StoryGroups:
-    """Story groups: documents linked by a chain of pairs with cosine ``>= threshold``.
+    """Story groups: documents that tell the same story.
 
-    The groups are the connected components of :func:`similar_pairs` (single linkage), so the
-    result is exact and does not depend on the order of the documents. Near-duplicate detection is
-    the same call with a high threshold (0.9 and above). Every document gets a label; a document
-    similar to no other is a group of one.
+    Two methods:
+
+    ``'leiden'`` (the default)
+        Link each document to its ``n_neighbors`` most similar documents (cosine), keep the links
+        between documents that share at least ``min_shared`` terms, and split that graph into
+        communities with the Leiden algorithm (maximising modularity at ``resolution``). Groups
+        are dense regions of the graph, so a chain of pairwise links cannot merge two stories the
+        way single linkage does, and no threshold is needed: ``n_neighbors`` defaults to
+        ``clamp(round(log2 n) - 1, 1, 10)`` for ``n`` documents. The algorithm is deterministic
+        (nodes in index order, no random seed) and the result is the same for every ``n_jobs``;
+        memory is bounded by the ``n x n_neighbors`` graph.
+    ``'single'``
+        Single linkage: the connected components of :func:`similar_pairs` at ``threshold``.
+        Exact and order-independent; near-duplicate detection is this with a high threshold
+        (0.9 and above). On large or varied corpora chains of links join unrelated stories.
+
+    Every document gets a label; a document linked to no other is a group of one.
 
     Parameters
     ----------
     X : sparse matrix or 2-d array of shape (n_samples, n_features)
         Rows to group, e.g. a TF-IDF matrix.
-    threshold : float in (0, 1]
-        Link two documents when their cosine is at least this.
+    threshold : float in (0, 1], default=None
+        ``'single'``: link two documents when their cosine is at least this (required).
+        ``'leiden'``: optional floor; neighbour links below it are dropped.
+    method : {'leiden', 'single'}, default=None
+        ``None`` means ``'leiden'``, except that a threshold given without a method keeps its
+        historical meaning, ``'single'``.
     vectorizer : fitted vectorizer or sequence of str, default=None
         Gives the names of the top terms; without it they are column indices.
     n_terms : int, default=10
         How many top terms to report per group.
     n_jobs : int, default=None
-        Threads for the pair search (``None`` = 1, ``-1`` = all cores).
+        Threads for the similarity search (``None`` = 1, ``-1`` = all cores); the result does not
+        depend on it.
+    n_neighbors : int, default=None
+        ``'leiden'``: neighbours per document; ``None`` derives it from the number of documents.
+    min_shared : int, default=3
+        ``'leiden'``: a link needs this many shared terms (columns with non-zero weight in both
+        rows). Links made of one or two common words glue unrelated short texts together.
+    resolution : float, default=1.0
+        ``'leiden'``: larger values give more, smaller groups.
+    dates : sequence, default=None
+        ``'leiden'``: one date per document (``datetime64``, ``datetime``/``date``, ISO strings
+        such as ``'2024-07-24'``, or numbers of days; missing values allowed). A story is an
+        event in time: with ``date_window``, documents further apart are not linked directly.
+    date_window : float, default=None
+        Days; ``None`` with dates given means 7. Ignored without dates.
 
     Returns
     -------
     StoryGroups
-        ``labels`` per document, and ``groups`` numbered by decreasing size (ties: first member).
+        ``labels`` per document, ``groups`` numbered by decreasing size (ties: first member), and
+        ``method``/``params``/:meth:`StoryGroups.describe` saying what was used and derived.
 
     Examples
     --------
@@ -309,12 +454,37 @@ def group(
     >>> groups[0].members.tolist(), groups[0].representative, [t for t, _ in groups[0].top_terms]
     ([0, 1], 0, ['assad', 'met'])
     """
-    t = _threshold(threshold, low=0.0, low_inclusive=False)
+    if method is None:
+        method = "single" if threshold is not None else "leiden"
+    if not isinstance(method, str) or method not in GROUP_METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, GROUP_METHODS))}; got {method!r}")
+    if method == "single" and threshold is None:
+        raise ValueError("method='single' needs a threshold (link documents with cosine >= threshold); "
+                         "method='leiden' needs none")
+    t = None if threshold is None else _threshold(threshold, low=0.0, low_inclusive=False)
     n_terms = _positive_int(n_terms, "n_terms")
     jobs = _jobs(n_jobs)
+    k = 0 if n_neighbors is None else _positive_int(n_neighbors, "n_neighbors")
+    m = _positive_int(min_shared, "min_shared")
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, float, np.integer, np.floating)):
+        raise TypeError(f"resolution must be a positive number; got {resolution!r}")
+    if not (float(resolution) > 0 and np.isfinite(resolution)):
+        raise ValueError(f"resolution must be a positive number; got {resolution!r}")
     a = as_core_csr(X, "X")
+    n_docs = int(a[3])
+    days = None
+    window = 0.0
+    if dates is not None:
+        days = _days(dates, n_docs)
+        window = 7.0 if date_window is None else float(date_window)
+        if not (window >= 0 and np.isfinite(window)):
+            raise ValueError(f"date_window must be a number of days >= 0; got {date_window!r}")
+    elif date_window is not None:
+        raise ValueError("date_window needs dates (one per document)")
     names = _feature_names(vectorizer, a[4])
-    labels, offsets, members, representative, terms = _core.group(a, t, n_terms, jobs)
+    labels, offsets, members, representative, terms, stats = _core.group(
+        a, t, n_terms, jobs, method, k, m, float(resolution), days, window
+    )
     ranked = _ranked_rows(terms, names)
     groups = [
         Group(
@@ -325,7 +495,14 @@ def group(
         )
         for g in range(len(representative))
     ]
-    return StoryGroups(labels=labels, groups=groups)
+    params: dict = {"n_documents": n_docs, "threshold": t, "n_links": int(stats["n_links"])}
+    if method == "leiden":
+        params.update(
+            n_neighbors=int(stats["n_neighbors"]), n_neighbors_derived=n_neighbors is None, min_shared=m,
+            resolution=float(resolution), date_window=window if days is not None else None,
+            modularity=float(stats["modularity"]),
+        )
+    return StoryGroups(labels=labels, groups=groups, method=method, params=params)
 
 
 def top_terms(

@@ -358,6 +358,7 @@ TEST_CASE("group: components of the pair graph, largest first, representatives a
   // Cosines of kHand: c(0,1) = c(1,2) = c(1,5) = 0.707, c(0,4) = c(4,5) = 0.6, c(0,5) = 1.
   const Mat X = from_dense(kHand, 3);
   lexsim::GroupOptions o;
+  o.method = lexsim::GroupMethod::single;
   o.threshold = 0.7;
   o.n_terms = 2;
   const auto g = lexsim::group(X, o);

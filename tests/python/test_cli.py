@@ -252,13 +252,16 @@ def test_explain_in_every_format_equals_explain(capsys, api, kind: str) -> None:
 def test_report_in_every_format(capsys, api, kind: str) -> None:
     a = api[kind]
     data = json.loads(run_ok(capsys, "report", *a["argv"], "--format", "json"))
-    assert set(data) == {"corpus", "threshold", "groups", "documents"}
+    assert set(data) == {"corpus", "threshold", "grouping", "groups", "documents"}
     assert data["corpus"]["documents"] == len(a["ids"])
     assert data["corpus"]["terms"] == a["X"].shape[1]
     assert data["corpus"]["bytes"] == sum(len(t.encode()) for t in a["texts"])
     assert data["corpus"]["options"]["strip_accents"] == "unicode"
-    assert data["threshold"] == 0.2
-    stories = lexsim.group(a["X"], 0.2)
+    assert data["threshold"] is None  # the default grouping needs none
+    stories = lexsim.group(a["X"])
+    assert data["grouping"]["method"] == "leiden"
+    assert data["grouping"]["n_neighbors"] == stories.params["n_neighbors"]
+    assert data["grouping"]["description"] == stories.describe()
     assert [d["group"] for d in data["documents"]] == stories.labels.tolist()
     assert [[n["id"] for n in d["neighbors"]] for d in data["documents"]] == [
         [j for j, _ in nb] for _, nb in _neighbors(a, 2)]
@@ -285,7 +288,9 @@ def test_report_without_path_runs_on_the_sample(capsys) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("lexsim sample corpus: 30 articles") and "1158 terms" in lines[0]
     assert lines[1] == "analysis: accents folded, English stop words, sublinear tf"
-    assert "6 groups of 2 or more articles at cosine >= 0.2" in out
+    assert "6 groups of 2 or more articles; 0 on their own" in out
+    words = " ".join(out.split())
+    assert "Leiden communities" in words and "k = 4, from 30 documents" in words
     assert out.count("terms:") == 30 and out.count("nearest:") == 30
     assert "ankara-talks-1     terms: round, erdogan, grain, talks, delegations, corridor" in lines
     assert all(_display_width(line) <= 100 for line in lines)

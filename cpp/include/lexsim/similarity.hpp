@@ -82,17 +82,43 @@ template <class T, class IndPtr, class Ind>
 Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& options);
 Pairs<double> similar_pairs(const SparseMatrix<double>& X, const PairsOptions& options);
 
+/// How story groups are formed.
+enum class GroupMethod {
+  /// Communities (Leiden, modularity) of the graph linking each document to its nearest
+  /// neighbours; needs no threshold and does not chain.
+  leiden,
+  /// Connected components of the pairs with cosine >= threshold: exact, but one chain of
+  /// pairwise links can join unrelated stories.
+  single,
+};
+
 struct GroupOptions {
-  /// Documents are in one group when a chain of pairs with cosine >= threshold links them.
-  double threshold = 0.5;
+  /// single: link pairs with cosine >= threshold (required, in (0, 1]). leiden: optional floor,
+  /// neighbour links below it are dropped.
+  std::optional<double> threshold;
   /// How many of each group's heaviest centroid columns to report.
   std::int64_t n_terms = 10;
   int n_jobs = 1;
+  GroupMethod method = GroupMethod::leiden;
+  /// leiden: neighbours per document; 0 derives it from the number of documents n as
+  /// clamp(round(log2 n) - 1, 1, 10) (see derived_neighbors()).
+  std::int64_t n_neighbors = 0;
+  /// leiden: a neighbour link needs at least this many shared columns (terms). Links through one
+  /// or two common words are what glues unrelated short documents together.
+  std::int64_t min_shared = 3;
+  /// leiden: modularity resolution; larger gives more, smaller groups.
+  double resolution = 1.0;
+  /// leiden, optional: one value per row (e.g. days since an epoch; NaN = unknown). When
+  /// date_window > 0, documents further apart than date_window are never linked directly.
+  std::vector<double> dates;
+  double date_window = 0.0;
 };
 
-/// Story groups: the connected components of the graph of similar pairs (single linkage).
-/// Groups are numbered by decreasing size, ties by their first member; every row is in a group
-/// (a row similar to no other is a group of one).
+/// The neighbour count leiden uses for n documents when GroupOptions::n_neighbors is 0.
+std::int64_t derived_neighbors(std::int64_t n) noexcept;
+
+/// Story groups. Groups are numbered by decreasing size, ties by their first member; every row is
+/// in a group (a row linked to no other is a group of one).
 template <class T>
 struct Groups {
   std::vector<std::int32_t> labels;          ///< per row of X: its group
@@ -102,6 +128,10 @@ struct Groups {
                                              ///< cosine to the others (ties: the lower row)
   CsrMatrix<T> top_terms;                    ///< groups x columns: the n_terms largest columns of
                                              ///< each group's centroid (mean of its unit rows)
+  // What the grouping derived, for reports.
+  std::int64_t n_neighbors = 0;  ///< leiden: neighbours per document used
+  std::int64_t n_links = 0;      ///< links in the graph grouped (undirected)
+  double modularity = 0.0;       ///< leiden: of the result, at the resolution used
 
   std::size_t size() const noexcept { return representative.size(); }
 };
