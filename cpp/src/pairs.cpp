@@ -1,6 +1,7 @@
 // similar_pairs (all pairs above a cosine threshold) and story groups built on it.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -227,67 +228,176 @@ std::vector<std::int32_t> single_linkage(const CsrView<T, IndPtr, Ind>& X, const
   return parent;
 }
 
-// The graph Leiden groups: each row linked to its k most similar rows (cosine), keeping only links
-// between rows that share at least min_shared columns (and, when asked, that are at most
-// date_window apart and at least the threshold), made undirected. Bounded by rows x k links.
+// The graph Leiden groups: each row linked to its k most similar rows (cosine), keeping only the
+// links to rows that share at least min_shared columns with it (and, when asked, score at least the
+// threshold and are at most date_window apart), made undirected. Bounded by rows x k links.
+//
+// Candidates come through the row's columns held by at most max(1000, rows / 1000) rows: two rows
+// linked only through words that common (said, people, like) are not the same story, and walking
+// those posting lists is what makes a plain k-nearest-neighbour search quadratic on large corpora.
+// Scores stay exact cosines: the common columns' products are looked up in each candidate's row.
+// Walking stops even earlier when it cannot change the top k (MaxScore, Turtle & Flood 1995): with
+// columns taken rarest first, each candidate's partial sum is a lower bound of its cosine (weights
+// are non-negative), and once the most the remaining columns can add is below the k-th best
+// partial sum, no row outside the candidates can enter the top k.
+constexpr std::int64_t kCommonPostings = 1000;
+
 template <class T, class IndPtr, class Ind>
 detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options, std::int64_t k) {
-  TopKOptions to;
-  to.k = k;
-  to.n_jobs = options.n_jobs;
-  const CsrMatrix<T> nn = top_k(X, static_cast<const CsrView<T, IndPtr, Ind>*>(nullptr), to);
   const auto n = static_cast<std::size_t>(X.rows);
+  const auto cols = static_cast<std::size_t>(X.cols);
+  const auto nnz = static_cast<std::size_t>(X.rows > 0 ? X.indptr[X.rows] : 0);
+  const std::vector<T> values = detail::unit_rows(X);
+  const detail::Postings<T> post = detail::transpose(X, values);
+  bool non_negative = true;
+  std::vector<double> column_max(cols, 0.0);
+  for (std::size_t p = 0; p < nnz; ++p) {
+    const double v = static_cast<double>(values[p]);
+    non_negative &= v >= 0.0;
+    auto& mx = column_max[static_cast<std::size_t>(X.indices[p])];
+    mx = std::max(mx, v);
+  }
+  // Each row's columns sorted, for looking products up by column.
+  std::vector<std::int32_t> row_cols(nnz);
+  std::vector<double> row_vals(nnz);
+  {
+    std::vector<std::pair<std::int32_t, double>> tmp;
+    for (std::size_t r = 0; r < n; ++r) {
+      const auto b = static_cast<std::size_t>(X.indptr[r]), e = static_cast<std::size_t>(X.indptr[r + 1]);
+      tmp.clear();
+      for (std::size_t p = b; p < e; ++p) tmp.emplace_back(static_cast<std::int32_t>(X.indices[p]), static_cast<double>(values[p]));
+      std::sort(tmp.begin(), tmp.end());
+      for (std::size_t p = b; p < e; ++p) {
+        row_cols[p] = tmp[p - b].first;
+        row_vals[p] = tmp[p - b].second;
+      }
+    }
+  }
+  // Words in more documents than this do not bring candidates (they still count in the scores).
+  const auto common = static_cast<std::size_t>(std::max<std::int64_t>(kCommonPostings, X.rows / 1000));
   const bool use_dates = options.date_window > 0.0;
-  std::vector<std::uint8_t> keep(nn.data.size(), 0);
+  const auto m = static_cast<std::int32_t>(options.min_shared);
+  const auto kk = static_cast<std::size_t>(k);
+  // Per row: its kept links (index, score) in [row * k, row * k + count[row]).
+  std::vector<std::int32_t> hit_index(n * kk);
+  std::vector<double> hit_score(n * kk);
+  std::vector<std::int32_t> count(n, 0);
   const int workers = detail::resolve_jobs(options.n_jobs, X.rows);
-  detail::parallel_blocks(X.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    std::vector<std::int64_t> mark(static_cast<std::size_t>(X.cols), -1);
+  detail::parallel_chunks(X.rows, workers, 64, [&](int w, std::int64_t begin, std::int64_t end) {
+    std::vector<double> acc(n, 0.0);
+    std::vector<std::int32_t> shared(n, 0);
+    std::vector<std::uint8_t> seen(n, 0);
+    std::vector<std::int32_t> touched;
+    std::vector<double> partial;
+    std::vector<std::pair<std::int64_t, std::size_t>> order;  // (posting length, position) of row i's columns
+    std::vector<double> rest;                                 // rest[o]: the most columns o.. can add
+    std::vector<std::pair<double, std::int32_t>> best;
     for (std::int64_t r = begin; r < end; ++r) {
       if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p)
-        mark[static_cast<std::size_t>(X.indices[p])] = r;
-      for (auto q = static_cast<std::size_t>(nn.indptr[static_cast<std::size_t>(r)]);
-           q < static_cast<std::size_t>(nn.indptr[static_cast<std::size_t>(r) + 1]); ++q) {
-        const auto j = static_cast<std::size_t>(nn.indices[q]);
-        if (options.threshold && static_cast<double>(nn.data[q]) < *options.threshold) continue;
-        if (use_dates) {
-          const double a = options.dates[static_cast<std::size_t>(r)], b = options.dates[j];
-          if (std::abs(a - b) > options.date_window) continue;  // false when either is NaN: kept
+      const auto i = static_cast<std::size_t>(r);
+      const auto pb = static_cast<std::size_t>(X.indptr[r]), pe = static_cast<std::size_t>(X.indptr[r + 1]);
+      order.clear();
+      for (std::size_t p = pb; p < pe; ++p) {
+        const auto c = static_cast<std::size_t>(X.indices[p]);
+        order.emplace_back(post.start[c + 1] - post.start[c], p);
+      }
+      std::sort(order.begin(), order.end());  // rarest first, ties by position
+      rest.assign(order.size() + 1, 0.0);
+      for (std::size_t o = order.size(); o-- > 0;) {
+        const std::size_t p = order[o].second;
+        rest[o] = rest[o + 1] + static_cast<double>(values[p]) * column_max[static_cast<std::size_t>(X.indices[p])];
+      }
+      touched.clear();
+      std::size_t o = 0;
+      for (; o < order.size(); ++o) {
+        const auto length = static_cast<std::size_t>(order[o].first);
+        if (length > common) break;  // this column and the rest: common words
+        if (non_negative && touched.size() >= kk && length > touched.size()) {
+          partial.clear();
+          for (const std::int32_t j : touched) partial.push_back(acc[static_cast<std::size_t>(j)]);
+          std::nth_element(partial.begin(), partial.begin() + static_cast<std::ptrdiff_t>(kk - 1), partial.end(),
+                           std::greater<double>());
+          // Strictly below: a row reaching only the k-th score could still win its tie.
+          if (rest[o] * (1.0 + 1e-9) < partial[kk - 1]) break;
         }
-        if (options.min_shared > 1) {
-          std::int64_t shared = 0;
-          for (auto p = static_cast<std::size_t>(X.indptr[j]); p < static_cast<std::size_t>(X.indptr[j + 1]); ++p)
-            shared += mark[static_cast<std::size_t>(X.indices[p])] == r;
-          if (shared < options.min_shared) continue;
+        const std::size_t p = order[o].second;
+        const auto c = static_cast<std::size_t>(X.indices[p]);
+        const double v = static_cast<double>(values[p]);
+        for (auto q = static_cast<std::size_t>(post.start[c]); q < static_cast<std::size_t>(post.start[c + 1]); ++q) {
+          const auto j = static_cast<std::size_t>(post.row[q]);
+          if (j == i) continue;
+          if (!seen[j]) {
+            seen[j] = 1;
+            touched.push_back(static_cast<std::int32_t>(j));
+          }
+          ++shared[j];
+          acc[j] += v * static_cast<double>(post.value[q]);
         }
-        keep[q] = 1;
+      }
+      // The columns left: looked up in each candidate's row.
+      for (; o < order.size(); ++o) {
+        const std::size_t p = order[o].second;
+        const auto c = static_cast<std::int32_t>(X.indices[p]);
+        const double v = static_cast<double>(values[p]);
+        for (const std::int32_t jj : touched) {
+          const auto j = static_cast<std::size_t>(jj);
+          const auto b = row_cols.begin() + X.indptr[j], e = row_cols.begin() + X.indptr[j + 1];
+          const auto at = std::lower_bound(b, e, c);
+          if (at != e && *at == c) {
+            ++shared[j];
+            acc[j] += v * row_vals[static_cast<std::size_t>(at - row_cols.begin())];
+          }
+        }
+      }
+      best.clear();
+      for (const std::int32_t jj : touched) {
+        const auto j = static_cast<std::size_t>(jj);
+        if (acc[j] > 0.0) best.emplace_back(acc[j], jj);
+      }
+      const std::size_t top = std::min(kk, best.size());
+      std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(top), best.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      std::int32_t kept = 0;
+      for (std::size_t h = 0; h < top; ++h) {
+        const auto j = static_cast<std::size_t>(best[h].second);
+        const double score = best[h].first;
+        if (shared[j] < m) continue;
+        if (options.threshold && score < *options.threshold) continue;
+        if (use_dates && std::abs(options.dates[i] - options.dates[j]) > options.date_window) continue;  // NaN: kept
+        hit_index[i * kk + static_cast<std::size_t>(kept)] = best[h].second;
+        hit_score[i * kk + static_cast<std::size_t>(kept)] = score;
+        ++kept;
+      }
+      count[i] = kept;
+      for (const std::int32_t jj : touched) {
+        const auto j = static_cast<std::size_t>(jj);
+        acc[j] = 0.0;
+        shared[j] = 0;
+        seen[j] = 0;
       }
     }
   });
 
-  // Both directions of each kept link; a pair found from both ends is one edge (its larger score,
-  // as the two directions may differ in the last bit).
   std::vector<std::int64_t> degree(n + 1, 0);
   for (std::size_t r = 0; r < n; ++r)
-    for (auto q = static_cast<std::size_t>(nn.indptr[r]); q < static_cast<std::size_t>(nn.indptr[r + 1]); ++q)
-      if (keep[q]) {
-        ++degree[r + 1];
-        ++degree[static_cast<std::size_t>(nn.indices[q]) + 1];
-      }
+    for (std::size_t h = 0; h < static_cast<std::size_t>(count[r]); ++h) {
+      ++degree[r + 1];
+      ++degree[static_cast<std::size_t>(hit_index[r * kk + h]) + 1];
+    }
   for (std::size_t r = 0; r < n; ++r) degree[r + 1] += degree[r];
   std::vector<std::pair<std::int32_t, double>> adjacency(static_cast<std::size_t>(degree[n]));
   {
     std::vector<std::int64_t> fill(degree.begin(), degree.end() - 1);
     for (std::size_t r = 0; r < n; ++r)
-      for (auto q = static_cast<std::size_t>(nn.indptr[r]); q < static_cast<std::size_t>(nn.indptr[r + 1]); ++q)
-        if (keep[q]) {
-          const auto j = static_cast<std::size_t>(nn.indices[q]);
-          const double w = static_cast<double>(nn.data[q]);
-          adjacency[static_cast<std::size_t>(fill[r]++)] = {static_cast<std::int32_t>(j), w};
-          adjacency[static_cast<std::size_t>(fill[j]++)] = {static_cast<std::int32_t>(r), w};
-        }
+      for (std::size_t h = 0; h < static_cast<std::size_t>(count[r]); ++h) {
+        const auto j = static_cast<std::size_t>(hit_index[r * kk + h]);
+        const double w = hit_score[r * kk + h];
+        adjacency[static_cast<std::size_t>(fill[r]++)] = {static_cast<std::int32_t>(j), w};
+        adjacency[static_cast<std::size_t>(fill[j]++)] = {static_cast<std::int32_t>(r), w};
+      }
   }
+  hit_index = {};
+  hit_score = {};
   detail::Graph g;
   g.offsets.reserve(n + 1);
   g.node_weight.assign(n, 0.0);
