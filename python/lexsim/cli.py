@@ -1034,8 +1034,9 @@ def _snippet(text: str, terms: set, analyze: Optional[Callable[[str], list]], wi
             word = m.group()
             if word not in seen:
                 seen[word] = next((str(t) for t in analyze(word) if str(t) in terms), None)
-            if seen[word] is not None:
-                matched.append((m.start(), m.end(), seen[word]))
+            term = seen[word]
+            if term is not None:
+                matched.append((m.start(), m.end(), term))
     if not matched:
         return _cut(_one_line(text), width)
     # The window (about width characters, starting a quarter of it before a matched word) that

@@ -425,21 +425,22 @@ class SearchIndex:
     def _query_terms(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The query's distinct analysed terms and those of them the vocabulary lacks."""
         if self._analyzer is None:
-            build = getattr(self._vectorizer, "build_analyzer", None)
-            self._analyzer = build() if callable(build) else False
+            vec = self._vectorizer
+            build = getattr(vec, "build_analyzer", None)
+            params = vec.get_params() if callable(getattr(vec, "get_params", None)) else {}
+            vocabulary = getattr(vec, "vocabulary_", None)
+            # Character n-grams: an unknown n-gram says nothing useful. Word n-grams: an unknown pair
+            # of words says less than its unknown words, which are listed.
+            words = params.get("analyzer", "word") == "word" and isinstance(vocabulary, dict)
+            single = tuple(params.get("ngram_range", (1, 1)))[0] == 1
+            self._analyzer = (build(), vocabulary if words else None, single) if callable(build) else False
         if self._analyzer is False:
             return (), ()
-        terms = tuple(dict.fromkeys(str(t) for t in self._analyzer(query)))
-        vocabulary = getattr(self._vectorizer, "vocabulary_", None)
-        if not isinstance(vocabulary, dict):
+        analyze, vocabulary, single = self._analyzer
+        terms = tuple(dict.fromkeys(str(t) for t in analyze(query)))
+        if vocabulary is None:
             return terms, ()
-        params = self._vectorizer.get_params() if callable(getattr(self._vectorizer, "get_params", None)) else {}
-        words = params.get("analyzer", "word") == "word"
-        if not words:  # character n-grams: an unknown n-gram says nothing useful
-            return terms, ()
-        single = tuple(params.get("ngram_range", (1, 1)))[0] == 1
-        unknown = tuple(t for t in terms if t not in vocabulary and not (single and " " in t))
-        return terms, unknown
+        return terms, tuple(t for t in terms if t not in vocabulary and not (single and " " in t))
 
     def _check_ids(self, ids: Any, as_frame: bool) -> Optional[list]:
         if ids is None:
