@@ -14,20 +14,21 @@
 // L = 1 - b + b * |d| / avgdl. The variants are those of bm25s (Kamphuis et al., ECIR 2020),
 // under bm25s's names, with the same formulas:
 //
-//   method     idf(t)                                 tfc(tf)
+//   method     idf(t)                                     tfc(tf)
 //   robertson  max(0, ln((N - n_t + 0.5) / (n_t + 0.5)))  tf / (tf + k1 * L)
 //   lucene     ln(1 + (N - n_t + 0.5) / (n_t + 0.5))      tf / (tf + k1 * L)
-//   atire      ln(N / n_t)                             tf * (k1 + 1) / (tf + k1 * L)
-//   bm25l      ln((N + 1) / (n_t + 0.5))               (k1 + 1) * (c + delta) / (k1 + c + delta), c = tf / L
-//   bm25+      ln((N + 1) / n_t)                       tf * (k1 + 1) / (tf + k1 * L) + delta
+//   atire      ln(N / n_t)                                tf * (k1 + 1) / (tf + k1 * L)
+//   bm25l      ln((N + 1) / (n_t + 0.5))                  (k1 + 1) * (c + delta) / (k1 + c + delta), c = tf / L
+//   bm25+      ln((N + 1) / n_t)                          tf * (k1 + 1) / (tf + k1 * L) + delta
 //
 // robertson's idf is floored at 0 (as bm25s does): a term in half the documents or more adds
 // nothing. lucene's, bm25l's and bm25+'s idf are positive for every term, atire's for every term
 // not in all documents. bm25l and bm25+ also give a document without t a score idf(t) * tfc(0)
 // for it (the term's baseline); the index stores each weight less its baseline and adds the
-// query's baselines back to the documents it returns, so their scores equal bm25s's and
-// rank_bm25's. Like every method, they return only the documents that hold a query term (with a
-// non-zero score): a document with none of the query's terms is never a hit.
+// query's baselines back to the documents it returns, so their scores equal bm25s's (and for
+// bm25+ rank_bm25's BM25Plus; rank_bm25's BM25L multiplies by tf once more). Like every method,
+// they return only the documents that hold a query term (with a non-zero score): a document with
+// none of the query's terms is never a hit.
 
 #include <cstdint>
 #include <memory>
