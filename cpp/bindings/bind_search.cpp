@@ -15,7 +15,8 @@ namespace {
 // One index in the data type of the matrix it was built from (float32 stays float32).
 class PySearchIndex {
  public:
-  PySearchIndex(const py::tuple& documents, const std::string& scoring, double k1, double b) {
+  PySearchIndex(const py::tuple& documents, const std::string& scoring, double k1, double b, const std::string& method,
+                double delta) {
     SearchOptions o;
     if (scoring == "cosine") {
       o.scoring = Scoring::cosine;
@@ -24,8 +25,10 @@ class PySearchIndex {
     } else {
       throw py::value_error("unknown scoring '" + scoring + "'; expected 'cosine' or 'bm25'");
     }
+    o.method = parse_bm25_method(method);
     o.k1 = k1;
     o.b = b;
+    o.delta = delta;
     if (csr_is_float32(documents)) {
       index_ = build<float>(documents, o);
     } else {
@@ -78,8 +81,9 @@ class PySearchIndex {
 
 void bind_search(py::module_& m) {
   py::class_<PySearchIndex>(m, "SearchIndex", "An immutable cosine or BM25 search index (see lexsim.SearchIndex).")
-      .def(py::init<const py::tuple&, const std::string&, double, double>(), py::arg("documents"), py::arg("scoring"),
-           py::arg("k1"), py::arg("b"),
+      .def(py::init<const py::tuple&, const std::string&, double, double, const std::string&, double>(),
+           py::arg("documents"), py::arg("scoring"), py::arg("k1"), py::arg("b"), py::arg("method") = "lucene",
+           py::arg("delta") = 0.5,
            "documents: (data, indices:int32, indptr, rows, cols) with float32/float64 data and int32/int64 indptr; "
            "BM25 needs raw term counts.")
       .def("search", &PySearchIndex::search, py::arg("queries"), py::arg("k"), py::arg("n_jobs"),
@@ -92,12 +96,19 @@ void bind_search(py::module_& m) {
       })
       .def_property_readonly("k1", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().k1; }); })
       .def_property_readonly("b", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().b; }); })
+      .def_property_readonly("method", [](const PySearchIndex& s) {
+        return s.visit([](const auto& i) { return std::string(method_name(i.options().method)); });
+      }, "The BM25 variant, by its bm25s name (stored for cosine too, and unused there).")
+      .def_property_readonly("delta", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().delta; }); })
       .def_property_readonly("dtype", [](const PySearchIndex& s) { return std::string(s.is_float32() ? "float32" : "float64"); })
       .def_property_readonly("average_length", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.average_length(); }); },
                              "BM25: the mean document length in counted terms (0 for cosine).")
       .def(
           "idf", [](const PySearchIndex& s) { return move_to_numpy(s.visit([](const auto& i) { return i.idf(); })); },
-          "BM25: the floored Robertson/Sparck Jones idf of each term (empty for cosine); a copy.");
+          "BM25: the method's idf of each term (empty for cosine); a copy.")
+      .def(
+          "baseline", [](const PySearchIndex& s) { return move_to_numpy(s.visit([](const auto& i) { return i.baseline(); })); },
+          "bm25l and bm25+: each term's score for a document without it (empty otherwise); a copy.");
 }
 
 }  // namespace lexsim::bindings

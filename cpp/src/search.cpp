@@ -24,11 +24,55 @@ std::string at(std::int64_t row, std::int64_t col) {
   return "row " + std::to_string(row) + ", column " + std::to_string(col);
 }
 
+constexpr Bm25Method kMethods[] = {Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l,
+                                   Bm25Method::bm25plus};
+
+bool known(Bm25Method m) {
+  return std::find(std::begin(kMethods), std::end(kMethods), m) != std::end(kMethods);
+}
+
+bool has_baseline(Bm25Method m) { return m == Bm25Method::bm25l || m == Bm25Method::bm25plus; }
+
 void check_options(const SearchOptions& o) {
   if (o.scoring != Scoring::cosine && o.scoring != Scoring::bm25)
     throw InvalidArgument("unknown scoring " + std::to_string(static_cast<int>(o.scoring)) + " (expected cosine or bm25)");
+  if (!known(o.method))
+    throw InvalidArgument("unknown BM25 method " + std::to_string(static_cast<int>(o.method)) +
+                          " (expected robertson, lucene, atire, bm25l or bm25+)");
   if (!(std::isfinite(o.k1) && o.k1 >= 0.0)) throw InvalidArgument("k1 must be finite and >= 0; got " + show(o.k1));
   if (!(o.b >= 0.0 && o.b <= 1.0)) throw InvalidArgument("b must be in [0, 1]; got " + show(o.b));
+  if (o.scoring == Scoring::bm25 && o.method == Bm25Method::bm25l && o.k1 == 0.0)
+    throw InvalidArgument("bm25l needs k1 > 0: with k1 = 0 a term scores the same in every document, holding it or not");
+  if (!(std::isfinite(o.delta) && o.delta >= 0.0))
+    throw InvalidArgument("delta must be finite and >= 0; got " + show(o.delta));
+}
+
+// The method's idf of a term in nt of N documents (1 <= nt <= N).
+double idf_of(Bm25Method m, double N, double nt) {
+  switch (m) {
+    case Bm25Method::robertson: return std::max(0.0, std::log((N - nt + 0.5) / (nt + 0.5)));
+    case Bm25Method::lucene: return std::log(1.0 + (N - nt + 0.5) / (nt + 0.5));
+    case Bm25Method::atire: return std::log(N / nt);
+    case Bm25Method::bm25l: return std::log((N + 1.0) / (nt + 0.5));
+    case Bm25Method::bm25plus: return std::log((N + 1.0) / nt);
+  }
+  return 0.0;
+}
+
+// The method's term-frequency component for tf occurrences in a document whose length factor is
+// L = 1 - b + b * |d| / avgdl.
+double tfc_of(const SearchOptions& o, double tf, double L) {
+  switch (o.method) {
+    case Bm25Method::robertson:
+    case Bm25Method::lucene: return tf / (o.k1 * L + tf);
+    case Bm25Method::atire: return tf * (o.k1 + 1.0) / (tf + o.k1 * L);
+    case Bm25Method::bm25l: {
+      const double c = tf / L;
+      return (o.k1 + 1.0) * (c + o.delta) / (o.k1 + c + o.delta);
+    }
+    case Bm25Method::bm25plus: return (o.k1 + 1.0) * tf / (o.k1 * L + tf) + o.delta;
+  }
+  return 0.0;
 }
 
 // What a stored value must be, beyond finite.
@@ -100,9 +144,11 @@ CsrMatrix<T> canonical_copy(const CsrView<T, IndPtr, Ind>& m, const char* name, 
   return out;
 }
 
-// Replaces counts with BM25 weights (see search.hpp) and leaves out the zero ones.
+// Replaces counts with BM25 weights less the term's baseline (see search.hpp) and leaves out the
+// zero ones.
 template <class T>
-void bm25_weights(CsrMatrix<T>& m, const SearchOptions& o, std::vector<double>& idf, double& avgdl) {
+void bm25_weights(CsrMatrix<T>& m, const SearchOptions& o, std::vector<double>& idf, std::vector<double>& baseline,
+                  double& avgdl) {
   const auto n = static_cast<std::size_t>(m.rows);
   std::vector<double> length(n, 0.0);
   std::vector<std::int64_t> df(static_cast<std::size_t>(m.cols), 0);
@@ -116,22 +162,28 @@ void bm25_weights(CsrMatrix<T>& m, const SearchOptions& o, std::vector<double>& 
   }
   avgdl = n > 0 ? total / static_cast<double>(n) : 0.0;
   const double N = static_cast<double>(n);
-  idf.resize(df.size());
-  for (std::size_t t = 0; t < df.size(); ++t) {
-    const double nt = static_cast<double>(df[t]);
-    idf[t] = std::max(0.0, std::log((N - nt + 0.5) / (nt + 0.5)));
+  idf.assign(df.size(), 0.0);
+  for (std::size_t t = 0; t < df.size(); ++t)
+    if (df[t] > 0) idf[t] = idf_of(o.method, N, static_cast<double>(df[t]));
+  const bool shifted = has_baseline(o.method);
+  if (shifted) {
+    // tfc(0), whatever the document's length (written out: bm25+'s formula is 0 / 0 at tf = 0 when
+    // k1 = 0; bm25l needs k1 > 0).
+    const double tfc0 = o.method == Bm25Method::bm25l ? (o.k1 + 1.0) * o.delta / (o.k1 + o.delta) : o.delta;
+    baseline.assign(df.size(), 0.0);
+    for (std::size_t t = 0; t < df.size(); ++t)
+      if (df[t] > 0) baseline[t] = idf[t] * tfc0;
   }
   // avgdl is 0 only when no document holds a term, and then there is nothing to weight.
   std::size_t w = 0, b = 0;  // compacting in place: b is the row's original start
   for (std::size_t r = 0; r < n; ++r) {
     detail::poll_interrupt();
     const auto e = static_cast<std::size_t>(m.indptr[r + 1]);
-    const double norm = o.k1 * (1.0 - o.b + o.b * length[r] / avgdl);
+    const double L = 1.0 - o.b + o.b * length[r] / avgdl;
     for (std::size_t p = b; p < e; ++p) {
-      const double tf = static_cast<double>(m.data[p]);
-      const double idf_t = idf[static_cast<std::size_t>(m.indices[p])];
-      // k1 = 0 scores presence only; written as idf itself so that equal terms tie exactly.
-      const double weight = o.k1 == 0.0 ? idf_t : idf_t * tf * (o.k1 + 1.0) / (tf + norm);
+      const auto t = static_cast<std::size_t>(m.indices[p]);
+      double weight = idf[t] * tfc_of(o, static_cast<double>(m.data[p]), L);
+      if (shifted) weight -= baseline[t];
       if (weight == 0.0) continue;
       m.indices[w] = m.indices[p];
       m.data[w] = static_cast<T>(weight);
@@ -146,6 +198,23 @@ void bm25_weights(CsrMatrix<T>& m, const SearchOptions& o, std::vector<double>& 
 
 }  // namespace
 
+const char* method_name(Bm25Method method) noexcept {
+  switch (method) {
+    case Bm25Method::robertson: return "robertson";
+    case Bm25Method::lucene: return "lucene";
+    case Bm25Method::atire: return "atire";
+    case Bm25Method::bm25l: return "bm25l";
+    case Bm25Method::bm25plus: return "bm25+";
+  }
+  return "unknown";
+}
+
+Bm25Method parse_bm25_method(const std::string& name) {
+  for (const auto m : kMethods)
+    if (name == method_name(m)) return m;
+  throw InvalidArgument("unknown BM25 method '" + name + "'; expected 'robertson', 'lucene', 'atire', 'bm25l' or 'bm25+'");
+}
+
 template <class T>
 template <class IndPtr, class Ind>
 SearchIndex<T>::SearchIndex(const CsrView<T, IndPtr, Ind>& documents, const SearchOptions& options) : options_(options) {
@@ -154,7 +223,7 @@ SearchIndex<T>::SearchIndex(const CsrView<T, IndPtr, Ind>& documents, const Sear
     throw InvalidArgument("the document matrix has " + std::to_string(documents.rows) + " rows; at most 2^31-1 are supported");
   const bool bm25 = options_.scoring == Scoring::bm25;
   matrix_ = canonical_copy(documents, "the document matrix", bm25 ? Values::counts : Values::any);
-  if (bm25) bm25_weights(matrix_, options_, idf_, avgdl_);
+  if (bm25) bm25_weights(matrix_, options_, idf_, baseline_, avgdl_);
   index_ = std::make_shared<const TopKIndex<T>>(view(matrix_), /*normalize=*/!bm25);
 }
 
@@ -177,7 +246,19 @@ CsrMatrix<T> SearchIndex<T>::search(const CsrView<T, IndPtr, Ind>& queries, std:
   opt.k = k;
   opt.n_jobs = n_jobs;
   opt.normalize = !bm25;
-  return index_->top_k(view(q), opt);
+  CsrMatrix<T> out = index_->top_k(view(q), opt);
+  if (bm25 && has_baseline(options_.method)) {
+    // Every document returned holds a query term; give it the baselines of all the query's terms.
+    for (std::int64_t r = 0; r < out.rows; ++r) {
+      double shift = 0;
+      for (auto p = q.indptr[static_cast<std::size_t>(r)]; p < q.indptr[static_cast<std::size_t>(r) + 1]; ++p)
+        shift += baseline_[static_cast<std::size_t>(q.indices[static_cast<std::size_t>(p)])];
+      for (auto p = out.indptr[static_cast<std::size_t>(r)]; p < out.indptr[static_cast<std::size_t>(r) + 1]; ++p)
+        out.data[static_cast<std::size_t>(p)] =
+            static_cast<T>(static_cast<double>(out.data[static_cast<std::size_t>(p)]) + shift);
+    }
+  }
+  return out;
 }
 
 template <class T>

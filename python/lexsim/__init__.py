@@ -12,7 +12,7 @@ from . import _core
 from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
 from .hashing import HashingVectorizer
 from .model import load
-from .search import SearchIndex
+from .search import SearchHits, SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
@@ -37,6 +37,7 @@ __all__ = [
     "ModelFormatError",
     "NotFittedError",
     "StoryGroups",
+    "SearchHits",
     "SearchIndex",
     "TfidfVectorizer",
     "UnicodeError",

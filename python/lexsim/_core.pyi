@@ -571,13 +571,17 @@ class SearchIndex:
     """
     An immutable cosine or BM25 search index (see lexsim.SearchIndex).
     """
-    def __init__(self, documents: tuple, scoring: str, k1: typing.SupportsFloat | typing.SupportsIndex, b: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def __init__(self, documents: tuple, scoring: str, k1: typing.SupportsFloat | typing.SupportsIndex, b: typing.SupportsFloat | typing.SupportsIndex, method: str = 'lucene', delta: typing.SupportsFloat | typing.SupportsIndex = 0.5) -> None:
         """
         documents: (data, indices:int32, indptr, rows, cols) with float32/float64 data and int32/int64 indptr; BM25 needs raw term counts.
         """
+    def baseline(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        bm25l and bm25+: each term's score for a document without it (empty otherwise); a copy.
+        """
     def idf(self) -> numpy.typing.NDArray[numpy.float64]:
         """
-        BM25: the floored Robertson/Sparck Jones idf of each term (empty for cosine); a copy.
+        BM25: the method's idf of each term (empty for cosine); a copy.
         """
     def search(self, queries: tuple, k: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
         """
@@ -592,11 +596,19 @@ class SearchIndex:
     def b(self) -> float:
         ...
     @property
+    def delta(self) -> float:
+        ...
+    @property
     def dtype(self) -> str:
         ...
     @property
     def k1(self) -> float:
         ...
+    @property
+    def method(self) -> str:
+        """
+        The BM25 variant, by its bm25s name (stored for cosine too, and unused there).
+        """
     @property
     def n_documents(self) -> int:
         ...

@@ -399,9 +399,15 @@ def _build_parser() -> _Parser:
     p.add_argument("query", metavar="QUERY", help="the query text, analysed like the documents")
     p.add_argument("--k", type=_positive_int, default=10, metavar="K", help="results (default 10)")
     p.add_argument("--scoring", choices=("cosine", "bm25"), default="cosine",
-                   help="cosine of TF-IDF vectors (default) or Okapi BM25")
+                   help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)")
+    p.add_argument("--bm25-method", choices=("lucene", "robertson", "atire", "bm25l", "bm25+"), default="lucene",
+                   metavar="METHOD",
+                   help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "
+                        "term), robertson (idf 0 for terms in half the documents or more), atire, bm25l, bm25+")
     p.add_argument("--k1", type=_non_negative, default=1.2, help="BM25 term-frequency saturation (default 1.2)")
     p.add_argument("--b", type=_unit, default=0.75, help="BM25 length normalisation in [0, 1] (default 0.75)")
+    p.add_argument("--delta", type=_non_negative, default=0.5,
+                   help="bm25l and bm25+: the lower bound on a matched term's score (default 0.5)")
 
     p = _add_command(sub, "explain", _cmd_explain, "why two documents match: their shared terms and what each "
                      "contributes to the cosine", _EXPLAIN_EPILOG, common)
@@ -438,9 +444,11 @@ JSON: [{"id": ID, "terms": [{"term": STR, "weight": FLOAT}, ...]}, ...]
 CSV:  id,rank,term,weight"""
 
 _SEARCH_EPILOG = """\
-JSON: [{"id": ID, "score": FLOAT}, ...]   best first.
-CSV:  rank,id,score
-With --scoring bm25 the scores are BM25 scores, not cosines."""
+JSON: [{"id": ID, "score": FLOAT, "snippet": STR}, ...]   best first.
+CSV:  rank,id,score,snippet
+The snippet is the text around the query's terms, matched words marked «like this» (bold on a
+terminal). Query terms not in the vocabulary are named on stderr. With --scoring bm25 the scores
+are BM25 scores, not cosines."""
 
 _EXPLAIN_EPILOG = """\
 JSON: {"id1": ID, "id2": ID, "similarity": COSINE, "n_shared": INT,
@@ -1040,25 +1048,143 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
                            "needs a newer lexsim") from None
     c = _load(args, progress)
     bm25 = args.scoring == "bm25"
+    options: dict[str, Any] = {"scoring": args.scoring, "k1": args.k1, "b": args.b, "n_jobs": _jobs_param(args)}
+    if bm25:
+        options.update(method=args.bm25_method, delta=args.delta)
     with progress.step("indexing"):
         # BM25 weighs raw term counts, so it indexes the texts; cosine uses the TF-IDF matrix.
-        index = SearchIndex(c.vectorizer, None if bm25 else c.X, documents=c.texts if bm25 else None,
-                            scoring=args.scoring, k1=args.k1, b=args.b, n_jobs=_jobs_param(args))
+        index = SearchIndex(c.vectorizer, None if bm25 else c.X, documents=c.texts if bm25 else None, **options)
     with progress.step("searching"):
-        hits = [(c.ids[int(i)], float(s)) for i, s in index.search(args.query, k=args.k)]
+        found = index.search(args.query, k=args.k)
+    analysed = hasattr(found, "terms")  # the index says what the query's terms were
+    terms = tuple(getattr(found, "terms", ()))
+    unknown = tuple(getattr(found, "unknown_terms", ()))
+    table = args.format == "table"
+    if unknown and (found or not table or len(unknown) < len(terms)):  # else the message below names them
+        sys.stderr.write(f"lexsim: note: not in the vocabulary: {', '.join(unknown)}\n")
+    bold = table and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    marks = (_MARK_ON, _MARK_OFF) if bold else ("«", "»")
+    analyze = _word_analyzer(c.vectorizer)
+    wanted = set(terms)
+    hits = [(int(i), c.ids[int(i)], float(s)) for i, s in found]
+    if not hits:
+        why = _why_nothing_matches(terms, unknown, bm25 and args.bm25_method == "robertson", c.noun) if analysed else ""
+        if table:
+            _print_lines([f"no {c.noun} match {args.query!r}{why}"])
+            return 0
+        if why:
+            sys.stderr.write(f"lexsim: note: no {c.noun} match{why}\n")
     if args.format == "json":
-        _print_json([{"id": d, "score": s} for d, s in hits])
+        _print_json([{"id": d, "score": s, "snippet": _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks)}
+                     for i, d, s in hits])
     elif args.format == "csv":
-        _print_csv(["rank", "id", "score"], ((r, d, s) for r, (d, s) in enumerate(hits, 1)))
+        _print_csv(["rank", "id", "score", "snippet"],
+                   ((r, d, s, _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks))
+                    for r, (i, d, s) in enumerate(hits, 1)))
     else:
-        lookup = {d: i for i, d in enumerate(c.ids)}
-        rows = [[str(r), _score(s), d, c.texts[lookup[d]]] for r, (d, s) in enumerate(hits, 1)]
-        lines = _table(["rank", "score", "document", "text"], rows, right=(0, 1), flexible=(3, 2),
-                       width=_terminal_width())
-        if not hits:
-            lines = [f"no {c.noun} match {args.query!r}"]
+        width = _terminal_width()
+        fixed = [max(4, len(str(len(hits)))), max(5, *(len(_score(s)) for _, _, s in hits)),
+                 max(8, *(_width(d) for _, d, _ in hits))]
+        room = max(30, width - sum(fixed) - 2 * len(fixed))
+        rows = [[str(r), _score(s), d, _snippet(c.texts[i], wanted, analyze, room, marks)]
+                for r, (i, d, s) in enumerate(hits, 1)]
+        lines = _table(["rank", "score", "document", "text"], rows, right=(0, 1), flexible=(3, 2), width=width)
+        if bold:
+            lines = [line.replace(_MARK_ON, "\033[1m").replace(_MARK_OFF, "\033[0m") for line in lines]
         _print_lines(lines)
     return 0
+
+
+# Stand-ins for the bold on/off escapes while the table measures its cells (private-use characters,
+# one column wide, as the escapes' text is not); replaced once the lines are laid out.
+_MARK_ON, _MARK_OFF = "\ue000", "\ue001"
+# Snippet length, in columns, in JSON and CSV output.
+_SNIPPET_WIDTH = 160
+# A word of the original text: letters, digits and underscores with any combining marks among them.
+_WORD_SPAN = re.compile(r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
+
+
+def _why_nothing_matches(terms: tuple, unknown: tuple, robertson: bool, noun: str) -> str:
+    """Why a search found nothing, as ": ..." to follow "no documents match QUERY"."""
+    known = [t for t in terms if t not in set(unknown)]
+    if not terms:
+        return ": it has no terms after analysis (only stop words, or words too short)"
+    if not known:
+        return f": none of its terms is in the vocabulary ({', '.join(unknown)})"
+    if robertson:
+        return (f": its terms ({', '.join(known)}) are each in half the {noun} or more, where robertson's idf "
+                "is 0; --bm25-method lucene counts them")
+    return f": no {noun[:-1] if noun.endswith('s') else noun} holds its terms ({', '.join(known)})"
+
+
+def _word_analyzer(vectorizer: Any) -> Optional[Callable[[str], list]]:
+    """The vectorizer's analyzer when it makes word terms (so that one word of the text can be
+    analysed alone), else None (character n-grams: snippets then mark nothing)."""
+    get_params = getattr(vectorizer, "get_params", None)
+    build = getattr(vectorizer, "build_analyzer", None)
+    if not callable(build) or not callable(get_params) or get_params().get("analyzer", "word") != "word":
+        return None
+    return build()
+
+
+def _snippet(text: str, terms: set, analyze: Optional[Callable[[str], list]], width: int,
+             marks: tuple[str, str]) -> str:
+    """About ``width`` columns of ``text`` around the words whose analysed terms are among the
+    query's ``terms``, those words wrapped in ``marks``, whitespace collapsed; the text's start
+    when no word matches."""
+    matched: list[tuple[int, int, str]] = []  # (start, end, term) of each matched word
+    if analyze is not None and terms:
+        seen: dict[str, Optional[str]] = {}
+        for m in _WORD_SPAN.finditer(text):
+            word = m.group()
+            if word not in seen:
+                seen[word] = next((str(t) for t in analyze(word) if str(t) in terms), None)
+            term = seen[word]
+            if term is not None:
+                matched.append((m.start(), m.end(), term))
+    if not matched:
+        return _cut(_one_line(text), width)
+    # The window (about width characters, starting a quarter of it before a matched word) that
+    # holds the most distinct terms; the earliest among equals. It starts at a word's beginning.
+    lead = width // 4
+    best, best_count = 0, -1
+    for s0, _, _ in matched:
+        start = max(0, s0 - lead)
+        count = len({t for s, e, t in matched if s >= start and e <= start + width})
+        if count > best_count:
+            best, best_count = start, count
+    start = best
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    prefix = "…" if start > 0 else ""
+    budget = width - len(prefix)
+    mark_width = _width(marks[0]) + _width(marks[1])
+    out, used, pos = [prefix], len(prefix), start
+    for s, e, _ in matched:
+        if s < pos:
+            continue
+        plain = _WHITESPACE.sub(" ", text[pos:s])
+        if pos == start:
+            plain = plain.lstrip()
+        word = text[s:e]
+        need = _width(plain) + _width(word) + mark_width
+        if used + need > budget - 1:  # room for a closing ellipsis
+            break
+        out.append(plain + marks[0] + word + marks[1])
+        used += need
+        pos = e
+    tail = _WHITESPACE.sub(" ", text[pos:]).rstrip()
+    if pos == start:
+        tail = tail.lstrip()
+    if used + _width(tail) <= budget:
+        return "".join(out) + tail
+    cut = _cut(tail, max(1, budget - used))[:-1]
+    if cut and not tail[len(cut)].isspace():  # end at a word: drop the one cut in two
+        cut = cut[:max(0, cut.rfind(" "))]
+    return "".join(out) + cut.rstrip() + "…"
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:

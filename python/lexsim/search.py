@@ -1,10 +1,10 @@
-"""Ranked search over a fixed collection of documents: TF-IDF cosine similarity or Okapi BM25."""
+"""Ranked search over a fixed collection of documents: TF-IDF cosine similarity or BM25 (five variants)."""
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -12,9 +12,11 @@ import numpy as np
 from . import _core
 from ._sparse import as_core_csr
 
-__all__ = ["SearchIndex"]
+__all__ = ["SearchIndex", "SearchHits"]
 
 _SCORINGS = ("cosine", "bm25")
+#: The BM25 variants, by their bm25s names (``method=``); the first is the default.
+BM25_METHODS = ("lucene", "robertson", "atire", "bm25l", "bm25+")
 # The parameters that decide how a vectorizer turns text into terms. A CountVectorizer with these
 # and the fitted vocabulary counts exactly the terms behind the vectorizer's TF-IDF matrix.
 _ANALYSIS_PARAMS = (
@@ -22,6 +24,39 @@ _ANALYSIS_PARAMS = (
     "stop_words", "token_pattern", "ngram_range", "analyzer", "normalization", "casefold", "n_jobs",
 )
 _FRAME_COLUMNS = ["query", "rank", "doc", "score"]
+_FRAME_COLUMNS_IDS = ["query", "rank", "doc", "id", "score"]
+
+
+class SearchHits(list):
+    """The hits of one query: a list of ``(document index, score)`` pairs, best first, that also
+    says which of the query's terms the index does not know.
+
+    It is a plain ``list`` in every other way (``hits == [(0, 0.5)]`` compares the pairs only).
+
+    Attributes
+    ----------
+    terms : tuple of str
+        The query's distinct terms after analysis, in query order (empty when the vectorizer has
+        no ``build_analyzer``).
+    unknown_terms : tuple of str
+        Those of ``terms`` that are not in the vectorizer's vocabulary and so match nothing (empty
+        when the vectorizer has no ``vocabulary_``). With word n-grams, unknown n-grams of two or
+        more words are not listed.
+    """
+
+    terms: tuple[str, ...]
+    unknown_terms: tuple[str, ...]
+
+    def __init__(self, hits: Iterable[tuple[int, float]] = (), terms: tuple[str, ...] = (),
+                 unknown_terms: tuple[str, ...] = ()) -> None:
+        super().__init__(hits)
+        self.terms = tuple(terms)
+        self.unknown_terms = tuple(unknown_terms)
+
+    def __repr__(self) -> str:
+        if not self.unknown_terms:
+            return super().__repr__()
+        return f"SearchHits({super().__repr__()}, unknown_terms={self.unknown_terms!r})"
 
 
 def _check_k(k: Any) -> int:
@@ -132,28 +167,49 @@ class SearchIndex:
         the vectorizer's own analysis options and fitted vocabulary.
     scoring : {'cosine', 'bm25'}, default='cosine'
         ``'cosine'``: cosine similarity between the query's row and each document's row (rows are
-        L2-normalised on the fly). ``'bm25'``: Okapi BM25 (below).
+        L2-normalised on the fly). ``'bm25'``: BM25, in the variant ``method`` (below).
+    method : {'lucene', 'robertson', 'atire', 'bm25l', 'bm25+'}, default=None
+        The BM25 variant, by the names and formulas of bm25s's ``method=``; ``None`` means
+        ``'lucene'``, whose idf is positive for every term. Only with ``scoring='bm25'``.
     k1 : float, default=1.2
-        BM25 term-frequency saturation, finite and >= 0 (0: only a term's presence counts).
+        BM25 term-frequency saturation, finite and >= 0 (0: only a term's presence counts; bm25l
+        needs k1 > 0).
     b : float, default=0.75
         BM25 length normalisation, in [0, 1] (0: document length does not matter).
+    delta : float, default=0.5
+        bm25l and bm25+: the lower bound delta (bm25s's ``delta``), finite and >= 0; unused by the
+        other methods.
     n_jobs : int, default=None
         Threads for ``search_batch`` (``None`` = 1, ``-1`` = all cores); results do not depend on it.
 
     Notes
     -----
     BM25 scores a document d for a query q as the sum, over the distinct terms t of q, of
+    ``idf(t) * tfc(tf)``, with tf the count of t in d, N documents of which n_t contain t, |d| the
+    number of counted tokens of d (its terms in the vocabulary, after analysis), avgdl the mean |d|
+    and ``L = 1 - b + b * |d| / avgdl``:
 
-        idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl))
+    ===========  ==========================================  ===========================================
+    method       idf(t)                                      tfc(tf)
+    ===========  ==========================================  ===========================================
+    lucene       ln(1 + (N - n_t + 0.5) / (n_t + 0.5))       tf / (tf + k1 * L)
+    robertson    max(0, ln((N - n_t + 0.5) / (n_t + 0.5)))   tf / (tf + k1 * L)
+    atire        ln(N / n_t)                                 tf * (k1 + 1) / (tf + k1 * L)
+    bm25l        ln((N + 1) / (n_t + 0.5))                   (k1 + 1) (c + delta) / (k1 + c + delta),
+                                                             c = tf / L
+    bm25+        ln((N + 1) / n_t)                           tf * (k1 + 1) / (tf + k1 * L) + delta
+    ===========  ==========================================  ===========================================
 
-    with tf the count of t in d, |d| the number of counted terms in d, avgdl the mean |d|, and the
-    Robertson / Sparck Jones idf(t) = ln((N - n_t + 0.5) / (n_t + 0.5)) over N documents of which
-    n_t contain t. That idf is negative for terms in more than half the documents; lexsim floors it
-    at 0, so a term in half the documents or more adds nothing to any score (and in a collection of
-    one or two documents BM25 finds nothing).
+    These are bm25s's formulas; the scores equal bm25s's (``dtype='float64'``) and, for bm25+,
+    rank_bm25's ``BM25Plus`` to 1e-12 when fed the same tokens. robertson's idf is 0 for a term in
+    half the documents or more (so in a collection of one or two documents it finds nothing); the
+    others rank by such terms too. bm25l and bm25+ give an absent term its ``tfc(0)`` as well, so
+    every query term adds to every document's score; lexsim returns only documents that hold a
+    query term, with the same scores as the peers.
 
-    Results leave out documents that score 0 and break equal scores in favour of the lower
-    document index.
+    Results leave out documents that hold none of the query's terms or score 0, break equal scores
+    in favour of the lower document index, and say which query terms are not in the vocabulary
+    (:class:`SearchHits`).
 
     Examples
     --------
@@ -166,7 +222,7 @@ class SearchIndex:
     >>> counts = lexsim.CountVectorizer()
     >>> bm25 = lexsim.SearchIndex(counts, counts.fit_transform(docs), scoring="bm25")
     >>> [(doc, round(score, 3)) for doc, score in bm25.search("Putin in Moscow")]
-    [(1, 0.537)]
+    [(1, 0.757), (0, 0.268), (2, 0.059)]
     """
 
     def __init__(
@@ -176,8 +232,10 @@ class SearchIndex:
         *,
         documents: Optional[Iterable[str]] = None,
         scoring: str = "cosine",
+        method: Optional[str] = None,
         k1: float = 1.2,
         b: float = 0.75,
+        delta: float = 0.5,
         n_jobs: Optional[int] = None,
     ) -> None:
         if not callable(getattr(vectorizer, "transform", None)):
@@ -187,9 +245,25 @@ class SearchIndex:
             )
         if not isinstance(scoring, str) or scoring not in _SCORINGS:
             raise ValueError(f"scoring must be 'cosine' or 'bm25', got {scoring!r}")
+        if method is not None:
+            if not isinstance(method, str):
+                raise TypeError(f"method must be a str, got {type(method).__name__}")
+            if method not in BM25_METHODS:
+                raise ValueError(
+                    f"method must be one of {', '.join(repr(m) for m in BM25_METHODS)}, got {method!r}"
+                )
+            if scoring != "bm25":
+                raise ValueError(f"method={method!r} is a BM25 variant; it needs scoring='bm25'")
+        method = BM25_METHODS[0] if method is None else method
+        delta = _check_real("delta", delta)
+        if not (math.isfinite(delta) and delta >= 0.0):
+            raise ValueError(f"delta must be a finite number >= 0, got {delta!r}")
         k1 = _check_real("k1", k1)
         if not (math.isfinite(k1) and k1 >= 0.0):
             raise ValueError(f"k1 must be a finite number >= 0, got {k1!r}")
+        if scoring == "bm25" and method == "bm25l" and k1 == 0.0:
+            raise ValueError("method='bm25l' needs k1 > 0 (with k1=0 a term scores the same in every document, "
+                             "holding it or not); got k1=0")
         b = _check_real("b", b)
         if not 0.0 <= b <= 1.0:  # also refuses NaN
             raise ValueError(f"b must be in [0, 1], got {b!r}")
@@ -238,13 +312,14 @@ class SearchIndex:
         else:
             matrix = as_core_csr(_counter_for(vectorizer).transform(documents), "X", np.float64)
         try:
-            self._index = _core.SearchIndex(matrix, scoring, k1, b)
+            self._index = _core.SearchIndex(matrix, scoring, k1, b, method, delta)
         except _core.LexsimError as e:
             if scoring == "bm25" and "term counts" in str(e):
                 raise type(e)(f"{e}; X must hold raw counts (from a CountVectorizer) for scoring='bm25'") from None
             raise
         self._vectorizer = vectorizer
         self._n_jobs = 1 if n_jobs is None else int(n_jobs)
+        self._analyzer: Any = None  # built on first use by _query_terms
 
     # ------------------------------------------------------------------ properties
     @property
@@ -256,6 +331,17 @@ class SearchIndex:
     def scoring(self) -> str:
         """``'cosine'`` or ``'bm25'``."""
         return str(self._index.scoring)
+
+    @property
+    def method(self) -> Optional[str]:
+        """The BM25 variant (``'lucene'``, ``'robertson'``, ``'atire'``, ``'bm25l'`` or ``'bm25+'``);
+        ``None`` for cosine."""
+        return str(self._index.method) if self.scoring == "bm25" else None
+
+    @property
+    def delta(self) -> float:
+        """The BM25L / BM25+ parameter delta (unused by the other methods and cosine)."""
+        return float(self._index.delta)
 
     @property
     def k1(self) -> float:
@@ -273,11 +359,15 @@ class SearchIndex:
         return self._vectorizer
 
     def __repr__(self) -> str:
-        extra = f", k1={self.k1!r}, b={self.b!r}" if self.scoring == "bm25" else ""
+        extra = ""
+        if self.scoring == "bm25":
+            extra = f", method={self.method!r}, k1={self.k1!r}, b={self.b!r}"
+            if self.method in ("bm25l", "bm25+"):
+                extra += f", delta={self.delta!r}"
         return f"SearchIndex(scoring={self.scoring!r}, n_documents={self.n_documents}{extra})"
 
     # ------------------------------------------------------------------ searching
-    def search(self, query: str, k: int = 10, *, as_frame: bool = False) -> Any:
+    def search(self, query: str, k: int = 10, *, as_frame: bool = False, ids: Optional[Sequence[Any]] = None) -> Any:
         """The k documents most relevant to one query, best first.
 
         Parameters
@@ -288,19 +378,27 @@ class SearchIndex:
             How many documents to return at most.
         as_frame : bool, default=False
             Return a pandas DataFrame (needs pandas) instead of a list.
+        ids : sequence, default=None
+            With ``as_frame=True``: one id per indexed document (e.g. file names), added to the
+            frame as an ``id`` column. Its length must be ``n_documents``.
 
         Returns
         -------
-        list of (int, float) or pandas.DataFrame
-            ``(document index, score)`` pairs by decreasing score; equal scores in document order;
-            documents scoring 0 are left out. As a DataFrame: columns ``query`` (always 0),
-            ``rank`` (1 = best), ``doc`` and ``score``.
+        SearchHits or pandas.DataFrame
+            A list of ``(document index, score)`` pairs by decreasing score; equal scores in
+            document order; documents holding none of the query's terms, or scoring 0, are left
+            out. Its ``unknown_terms`` attribute lists the query's terms that are not in the
+            vocabulary. As a DataFrame: columns ``query`` (always 0), ``rank`` (1 = best),
+            ``doc`` (the document's position), ``id`` (with ``ids=``) and ``score``;
+            ``frame.attrs["unknown_terms"]`` is the tuple of unknown terms.
         """
         if not isinstance(query, str):
             raise TypeError(f"query must be a str, got {type(query).__name__} (use search_batch for many queries)")
-        return self._search([query], k, as_frame, single=True)
+        return self._search([query], k, as_frame, ids, single=True)
 
-    def search_batch(self, queries: Iterable[str], k: int = 10, *, as_frame: bool = False) -> Any:
+    def search_batch(
+        self, queries: Iterable[str], k: int = 10, *, as_frame: bool = False, ids: Optional[Sequence[Any]] = None
+    ) -> Any:
         """The k most relevant documents for each of many queries, searched in parallel (``n_jobs``).
 
         Parameters
@@ -311,24 +409,62 @@ class SearchIndex:
             How many documents to return per query at most.
         as_frame : bool, default=False
             Return one pandas DataFrame (needs pandas) instead of a list of lists.
+        ids : sequence, default=None
+            With ``as_frame=True``: one id per indexed document, added as an ``id`` column.
 
         Returns
         -------
-        list of list of (int, float) or pandas.DataFrame
+        list of SearchHits or pandas.DataFrame
             For each query, what :meth:`search` returns. As a DataFrame: columns ``query`` (the
-            query's position in ``queries``), ``rank`` (1 = best), ``doc`` and ``score``, sorted by
-            query then rank.
+            query's position in ``queries``), ``rank`` (1 = best), ``doc``, ``id`` (with
+            ``ids=``) and ``score``, sorted by query then rank; ``frame.attrs["unknown_terms"]``
+            is a list with each query's tuple of unknown terms.
         """
-        return self._search(_query_list(queries), k, as_frame, single=False)
+        return self._search(_query_list(queries), k, as_frame, ids, single=False)
 
-    def _search(self, queries: list[str], k: Any, as_frame: bool, single: bool) -> Any:
+    def _query_terms(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The query's distinct analysed terms and those of them the vocabulary lacks."""
+        if self._analyzer is None:
+            vec = self._vectorizer
+            build = getattr(vec, "build_analyzer", None)
+            params = vec.get_params() if callable(getattr(vec, "get_params", None)) else {}
+            vocabulary = getattr(vec, "vocabulary_", None)
+            # Character n-grams: an unknown n-gram says nothing useful. Word n-grams: an unknown pair
+            # of words says less than its unknown words, which are listed.
+            words = params.get("analyzer", "word") == "word" and isinstance(vocabulary, dict)
+            single = tuple(params.get("ngram_range", (1, 1)))[0] == 1
+            self._analyzer = (build(), vocabulary if words else None, single) if callable(build) else False
+        if self._analyzer is False:
+            return (), ()
+        analyze, vocabulary, single = self._analyzer
+        terms = tuple(dict.fromkeys(str(t) for t in analyze(query)))
+        if vocabulary is None:
+            return terms, ()
+        return terms, tuple(t for t in terms if t not in vocabulary and not (single and " " in t))
+
+    def _check_ids(self, ids: Any, as_frame: bool) -> Optional[list]:
+        if ids is None:
+            return None
+        if not as_frame:
+            raise ValueError("ids= names the documents in the as_frame=True output; pass as_frame=True (the "
+                             "lists hold document positions: look them up in your ids)")
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+            raise TypeError(f"ids must be a sequence with one id per document, got {type(ids).__name__}")
+        ids = list(ids)
+        if len(ids) != self.n_documents:
+            raise ValueError(f"ids has {len(ids)} entries but the index has {self.n_documents} documents")
+        return ids
+
+    def _search(self, queries: list[str], k: Any, as_frame: bool, ids: Any, single: bool) -> Any:
         k = _check_k(k)
+        ids = self._check_ids(ids, as_frame)
         pd = _pandas() if as_frame else None
         if queries:
             Q = as_core_csr(self._vectorizer.transform(queries), "the query matrix", np.dtype(self._index.dtype))
             data, indices, indptr, _ = self._index.search(Q, k, self._n_jobs)
         else:
             data, indices, indptr = np.zeros(0, np.dtype(self._index.dtype)), np.zeros(0, np.int32), np.zeros(1, np.int64)
+        analysed = [self._query_terms(q) for q in queries]
         # Rank within each row: score descending, then document ascending.
         rows = np.repeat(np.arange(len(queries), dtype=np.int64), np.diff(indptr))
         order = np.lexsort((indices, -data, rows))
@@ -336,8 +472,15 @@ class SearchIndex:
         if pd is not None:
             # rows is sorted, so ordering leaves it as it is: position minus the row's start is the rank
             rank = np.arange(len(order), dtype=np.int64) - np.asarray(indptr, dtype=np.int64)[rows] + 1
-            return pd.DataFrame({"query": rows, "rank": rank, "doc": docs, "score": scores}, columns=_FRAME_COLUMNS)
+            columns = {"query": rows, "rank": rank, "doc": docs}
+            if ids is not None:
+                columns["id"] = pd.array([ids[d] for d in docs.tolist()], dtype=object) if len(docs) else pd.array([], dtype=object)
+            columns["score"] = scores
+            frame = pd.DataFrame(columns, columns=_FRAME_COLUMNS if ids is None else _FRAME_COLUMNS_IDS)
+            unknown = [u for _, u in analysed]
+            frame.attrs["unknown_terms"] = unknown[0] if single else unknown
+            return frame
         pairs = list(zip(docs.tolist(), scores.tolist()))
         bounds = np.asarray(indptr).tolist()
-        ranked = [pairs[bounds[i]:bounds[i + 1]] for i in range(len(queries))]
+        ranked = [SearchHits(pairs[bounds[i]:bounds[i + 1]], *analysed[i]) for i in range(len(queries))]
         return ranked[0] if single else ranked

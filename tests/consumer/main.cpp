@@ -89,12 +89,12 @@ int main() {
     expect(neighbours.nonZeros() == 2 && std::abs(neighbours.coeff(0, 1) - 1.0) < 1e-12,
            "both spellings make the same vector");
 
-    // The BM25 example of the README's Search section. "sat" is in 2 of the 4 documents (idf
-    // floored to 0); "cat" only in document 0 and "log" only in document 1.
+    // The BM25 example of the README's Search section. "sat" is in 2 of the 4 documents (lucene's
+    // idf ln 2 still ranks them; robertson's would be 0); "cat" only in document 0, "log" only in 1.
     const std::vector<std::string> queries{"cat log", "sat"};
     lexsim::CountVectorizer counter;                       // BM25 indexes raw term counts
     lexsim::SearchOptions search_options;
-    search_options.scoring = lexsim::Scoring::bm25;        // k1 = 1.2, b = 0.75 unless set
+    search_options.scoring = lexsim::Scoring::bm25;        // method lucene, k1 = 1.2, b = 0.75 unless set
     const lexsim::SearchIndex index(counter.fit_transform(docs), search_options);  // SearchIndex<double>
     const auto Q = counter.transform(queries);             // one row per query
     const auto results = index.search(lexsim::view(Q), /*k=*/10, /*n_jobs=*/2);  // queries x documents
@@ -103,7 +103,11 @@ int main() {
     std::sort(found.begin(), found.end());
     expect(results.rows == 2 && results.cols == 4, "search result is 2 x 4");
     expect(found == std::vector<long>{0, 1}, "BM25 \"cat log\" finds documents 0 and 1");
-    expect(lexsim::ranked(results, 1).empty(), "BM25 \"sat\" finds nothing (idf floored at 0)");
+    expect(lexsim::ranked(results, 1).size() == 2, "BM25 (lucene) \"sat\" finds its 2 documents");
+    search_options.method = lexsim::Bm25Method::robertson;
+    const lexsim::SearchIndex robertson(counter.transform(docs), search_options);
+    expect(lexsim::ranked(robertson.search(lexsim::view(Q), 10, 1), 1).empty(),
+           "BM25 (robertson) \"sat\" finds nothing (idf floored at 0)");
     // Incremental fits: two halves, fitted apart and merged, equal one fit on all four documents.
     lexsim::TfidfVectorizer left, right;
     left.partial_fit(std::vector<std::string>(docs.begin(), docs.begin() + 2));

@@ -25,9 +25,13 @@ namespace {
 
 using lexsim_test::from_dense;
 
-lexsim::SearchOptions bm25(double k1 = 1.2, double b = 0.75) {
+// The Robertson variant unless told otherwise (its idf floor is what most cases below check).
+lexsim::SearchOptions bm25(double k1 = 1.2, double b = 0.75, lexsim::Bm25Method method = lexsim::Bm25Method::robertson,
+                           double delta = 0.5) {
   lexsim::SearchOptions o;
   o.scoring = lexsim::Scoring::bm25;
+  o.method = method;
+  o.delta = delta;
   o.k1 = k1;
   o.b = b;
   return o;
@@ -43,9 +47,11 @@ Hits rank(const std::vector<double>& scores, long k) {
   return h;
 }
 
-// BM25 straight from the formula in search.hpp (with k1 = 0 the tf factor is exactly 1): the score
-// of one query row against every document.
-std::vector<double> brute_bm25(const Dense& counts, const std::vector<double>& query, double k1, double b) {
+// BM25 straight from the table in search.hpp: the score of one query row against every document
+// (documents without any query term score 0, as the index leaves them out).
+std::vector<double> brute_bm25(const Dense& counts, const std::vector<double>& query, double k1, double b,
+                               lexsim::Bm25Method method = lexsim::Bm25Method::robertson, double delta = 0.5) {
+  using M = lexsim::Bm25Method;
   const double N = static_cast<double>(counts.size());
   const std::size_t terms = query.size();
   std::vector<double> len(counts.size(), 0.0), df(terms, 0.0);
@@ -58,14 +64,41 @@ std::vector<double> brute_bm25(const Dense& counts, const std::vector<double>& q
     total += len[d];
   }
   const double avgdl = total / N;
+  auto idf = [&](double n) {
+    switch (method) {
+      case M::robertson: return std::max(0.0, std::log((N - n + 0.5) / (n + 0.5)));
+      case M::lucene: return std::log(1.0 + (N - n + 0.5) / (n + 0.5));
+      case M::atire: return std::log(N / n);
+      case M::bm25l: return std::log((N + 1.0) / (n + 0.5));
+      case M::bm25plus: return std::log((N + 1.0) / n);
+    }
+    return 0.0;
+  };
+  auto tfc = [&](double tf, double L) {
+    switch (method) {
+      case M::robertson:
+      case M::lucene: return tf / (k1 * L + tf);
+      case M::atire: return tf * (k1 + 1.0) / (tf + k1 * L);
+      case M::bm25l: return (k1 + 1.0) * (tf / L + delta) / (k1 + tf / L + delta);
+      case M::bm25plus: return (k1 + 1.0) * tf / (k1 * L + tf) + delta;
+    }
+    return 0.0;
+  };
   std::vector<double> scores(counts.size(), 0.0);
   for (std::size_t d = 0; d < counts.size(); ++d) {
+    bool any = false;
+    double sum = 0;
     for (std::size_t t = 0; t < terms; ++t) {
+      if (query[t] == 0 || df[t] == 0) continue;
       const double tf = counts[d][t];
-      if (query[t] == 0 || tf == 0) continue;
-      const double idf = std::max(0.0, std::log((N - df[t] + 0.5) / (df[t] + 0.5)));
-      scores[d] += idf * (k1 == 0 ? 1.0 : tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len[d] / avgdl)));
+      any = any || tf > 0;
+      const bool baseline = method == M::bm25l || method == M::bm25plus;
+      if (tf > 0)
+        sum += idf(df[t]) * tfc(tf, 1.0 - b + b * len[d] / avgdl);
+      else if (baseline)  // the score of an absent term: tfc(0)
+        sum += idf(df[t]) * (method == M::bm25plus ? delta : (k1 + 1.0) * delta / (k1 + delta));
     }
+    if (any) scores[d] = sum;
   }
   return scores;
 }
@@ -159,8 +192,8 @@ TEST_CASE("BM25 weights by hand") {
   CHECK(index.idf()[0] == 0.0);
   CHECK(index.idf()[1] == Approx(std::log(3.5 / 1.5)));
   CHECK(index.idf()[2] == 0.0);
-  // Only (0, 1) keeps a non-zero weight: idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 3 / 2)).
-  const double w = std::log(3.5 / 1.5) * 2.2 / (1.0 + 1.2 * (0.25 + 0.75 * 1.5));
+  // Only (0, 1) keeps a non-zero weight: idf * 1 / (1 + 1.2 * (0.25 + 0.75 * 3 / 2)).
+  const double w = std::log(3.5 / 1.5) / (1.0 + 1.2 * (0.25 + 0.75 * 1.5));
   CHECK(index.matrix().nnz() == 1);
   CHECK(index.matrix().indices == std::vector<std::int32_t>{1});
   CHECK(index.matrix().data[0] == Approx(w).epsilon(1e-15));
@@ -190,6 +223,47 @@ TEST_CASE("BM25 equals a brute force over random counts with ties") {
   }
 }
 
+TEST_CASE("every BM25 method equals its formula over random counts") {
+  using M = lexsim::Bm25Method;
+  std::mt19937 rng(91);
+  int trial = 0;
+  for (const M method : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus}) {
+    for (int round = 0; round < 3; ++round, ++trial) {
+      const int rows = 25 + 11 * trial, cols = 5 + trial % 4;
+      const double k1 = round == 0 ? (method == M::bm25l ? 0.1 : 0.0) : 0.4 + 0.5 * round, b = round / 2.0, delta = 0.25 * round + 0.5;
+      const long k = 2 + trial % 7;
+      INFO(lexsim::method_name(method) << " k1 " << k1 << " b " << b << " delta " << delta << " k " << k);
+      const Dense counts = random_counts(rng, rows, cols, 0.3);
+      const Dense queries = random_counts(rng, 20, cols, 0.4);
+      const lexsim::SearchIndex index(from_dense(counts, cols), bm25(k1, b, method, delta));
+      CHECK(index.options().method == method);
+      CHECK(index.baseline().empty() == (method != M::bm25l && method != M::bm25plus));
+      const Mat q = from_dense(queries, cols);
+      const auto result = index.search(lexsim::view(q), k, 2);
+      for (int qi = 0; qi < 20; ++qi) {
+        INFO("query " << qi);
+        check_hits(lexsim::ranked(result, qi),
+                   brute_bm25(counts, queries[static_cast<std::size_t>(qi)], k1, b, method, delta), k);
+      }
+    }
+  }
+}
+
+TEST_CASE("BM25 method names and the default") {
+  using M = lexsim::Bm25Method;
+  CHECK(lexsim::SearchOptions{}.method == M::lucene);
+  for (const M m : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus})
+    CHECK(lexsim::parse_bm25_method(lexsim::method_name(m)) == m);
+  CHECK(std::string(lexsim::method_name(M::bm25plus)) == "bm25+");
+  CHECK_THROWS_WITH(lexsim::parse_bm25_method("okapi"), Catch::Matchers::Contains("unknown BM25 method 'okapi'") && Catch::Matchers::Contains("bm25+"));
+  // lucene's idf is positive for a term in every document: a query for it still ranks.
+  const lexsim::SearchIndex lucene(from_dense({{1, 1}, {2, 0}, {1, 0}}, 2), bm25(1.2, 0.75, M::lucene));
+  CHECK(lucene.idf()[0] == Approx(std::log(1.0 + 0.5 / 3.5)));
+  CHECK(docs_of(lucene.search({{0, 1.0}})) == std::vector<long>{1, 2, 0});  // tf 2; then the shorter one
+  const lexsim::SearchIndex plus(from_dense({{1}}, 1), bm25(1.2, 0.75, M::bm25plus, 1.0));
+  CHECK(plus.baseline() == std::vector<double>{std::log(2.0) * 1.0});
+}
+
 TEST_CASE("BM25 counts a query term once and duplicate documents tie") {
   const Dense counts{{1, 2, 0, 0}, {0, 0, 3, 1}, {1, 2, 0, 0}, {0, 0, 0, 1}, {0, 0, 0, 2}, {0, 0, 0, 0}, {0, 1, 0, 0}};
   const lexsim::SearchIndex index(from_dense(counts, 4), bm25());
@@ -209,8 +283,8 @@ TEST_CASE("BM25 k1 = 0 scores presence and b = 0 ignores length") {
   const double idf0 = std::log(3.5 / 2.5);
   check_hits(presence.search({{0, 1.0}}), Hits{{0, idf0}, {1, idf0}});
   const lexsim::SearchIndex flat(from_dense(counts, 4), bm25(1.2, 0.0));
-  // b = 0: tf saturation only, tf * 2.2 / (tf + 1.2).
-  check_hits(flat.search({{0, 1.0}}), Hits{{0, idf0 * 3 * 2.2 / 4.2}, {1, idf0 * 2.2 / 2.2}});
+  // b = 0: tf saturation only, tf / (tf + 1.2).
+  check_hits(flat.search({{0, 1.0}}), Hits{{0, idf0 * 3 / 4.2}, {1, idf0 / 2.2}});
 }
 
 TEST_CASE("BM25 with one document, or terms everywhere, finds nothing") {
@@ -360,6 +434,12 @@ TEST_CASE("search rejects bad arguments and names them") {
   lexsim::SearchOptions unknown;
   unknown.scoring = static_cast<lexsim::Scoring>(7);
   CHECK_THROWS_WITH(lexsim::SearchIndex(D, unknown), Contains("unknown scoring 7"));
+  auto odd = bm25();
+  odd.method = static_cast<lexsim::Bm25Method>(9);
+  CHECK_THROWS_WITH(lexsim::SearchIndex(D, odd), Contains("unknown BM25 method 9"));
+  CHECK_THROWS_WITH(lexsim::SearchIndex(D, bm25(1.2, 0.75, lexsim::Bm25Method::bm25l, -1.0)),
+                    Contains("delta must be finite and >= 0") && Contains("-1"));
+  CHECK_THROWS_WITH(lexsim::SearchIndex(D, bm25(0.0, 0.75, lexsim::Bm25Method::bm25l)), Contains("bm25l needs k1 > 0"));
 
   // BM25 documents must be counts: the first bad value is named with its row and column.
   CHECK_THROWS_WITH(lexsim::SearchIndex(from_dense({{1, 0, 2}, {0, 0.5, 1.5}}, 3), bm25()),

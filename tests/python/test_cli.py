@@ -321,7 +321,6 @@ def test_table_cells_cut_by_display_width() -> None:
 @pytest.mark.parametrize("scoring", ["cosine", "bm25"])
 def test_search_in_every_format_equals_search_index(capsys, api, kind: str, scoring: str) -> None:
     a = api[kind]
-    # Terms in at most two of the five articles: BM25's idf floor zeroes terms in half of them or more.
     query = "Damascus talks in Sochi"
     if scoring == "bm25":
         index = lexsim.SearchIndex(a["vec"], documents=a["texts"], scoring="bm25")
@@ -332,10 +331,12 @@ def test_search_in_every_format_equals_search_index(capsys, api, kind: str, scor
     data = json.loads(run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring, "--format", "json"))
     assert [d["id"] for d in data] == [e[0] for e in expected]
     assert [d["score"] for d in data] == pytest.approx([e[1] for e in expected], rel=1e-12)
-    assert all(set(d) == {"id", "score"} for d in data)
+    assert all(set(d) == {"id", "score", "snippet"} for d in data)
+    assert all("«" in d["snippet"] for d in data)
     rows = list(csv.reader(io.StringIO(
         run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring, "--format", "csv"))))
-    assert rows[0] == ["rank", "id", "score"] and [r[1] for r in rows[1:]] == [e[0] for e in expected]
+    assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [e[0] for e in expected]
+    assert [r[3] for r in rows[1:]] == [d["snippet"] for d in data]
     table = run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring).splitlines()
     assert table[0].split() == ["rank", "score", "document", "text"]
     assert table[1].split()[:3] == ["1", f"{expected[0][1]:.3f}", expected[0][0]]
@@ -346,8 +347,10 @@ class _StandInIndex:
 
     calls: list = []
 
-    def __init__(self, vectorizer, X=None, *, documents=None, scoring="cosine", k1=1.2, b=0.75, n_jobs=None):
-        type(self).calls.append(dict(X=X, documents=documents, scoring=scoring, k1=k1, b=b, n_jobs=n_jobs))
+    def __init__(self, vectorizer, X=None, *, documents=None, scoring="cosine", method=None, k1=1.2, b=0.75,
+                 delta=0.5, n_jobs=None):
+        type(self).calls.append(dict(X=X, documents=documents, scoring=scoring, method=method, k1=k1, b=b,
+                                     delta=delta, n_jobs=n_jobs))
         self.vectorizer = vectorizer
         self.X = X if X is not None else vectorizer.transform(documents)
 
@@ -369,22 +372,104 @@ def test_search_command_against_a_stand_in_index(capsys, monkeypatch, api, scori
     expected = [(a["ids"][i], s) for i, s in index.search("Putin Erdoğan Idlib", k=4)]
     data = json.loads(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4, "--scoring", scoring,
                              "--k1", 1.5, "--b", 0.5, "--jobs", 2, "--format", "json"))
-    assert data == [{"id": d, "score": pytest.approx(s, rel=1e-12)} for d, s in expected]
+    assert [{"id": d["id"], "score": d["score"]} for d in data] == \
+        [{"id": d, "score": pytest.approx(s, rel=1e-12)} for d, s in expected]
     call = _StandInIndex.calls[-1]
     assert (call["scoring"], call["k1"], call["b"], call["n_jobs"]) == (scoring, 1.5, 0.5, 2)
+    assert call["method"] == ("lucene" if scoring == "bm25" else None)
     if scoring == "bm25":  # BM25 needs the texts; cosine reuses the TF-IDF matrix
         assert call["documents"] == a["texts"] and call["X"] is None
     else:
         assert call["documents"] is None and call["X"].shape == a["X"].shape
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4,
                                               "--scoring", scoring, "--format", "csv"))))
-    assert rows[0] == ["rank", "id", "score"] and [r[1] for r in rows[1:]] == [d for d, _ in expected]
+    assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [d for d, _ in expected]
     table = run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4, "--scoring", scoring)
     lines = table.splitlines()
     assert lines[0].split() == ["rank", "score", "document", "text"]
     assert lines[1].split()[:3] == ["1", f"{expected[0][1]:.3f}", expected[0][0]]
     assert all(_display_width(line) <= 100 for line in lines)
     assert run_ok(capsys, "search", *a["argv"], "zzzzqqq") == "no documents match 'zzzzqqq'\n"
+
+
+@pytest.mark.parametrize("scoring", ["cosine", "bm25"])
+def test_search_finds_each_story_on_the_news_seeds(capsys, api, scoring: str) -> None:
+    argv = [*api["jsonl"]["argv"], "--scoring", scoring, "--format", "json"]
+    putin = [d["id"] for d in json.loads(run_ok(capsys, "search", *argv[:1], "Assad Putin Kremlin", *argv[1:]))]
+    assert sorted(putin[:2]) == ["001", "004"]
+    code, out, err = run(capsys, "search", *argv[:1], "Idlib ceasefire", *argv[1:])
+    assert code == 0 and sorted(d["id"] for d in json.loads(out)[:3]) == ["000", "002", "003"]
+    assert err == "lexsim: note: not in the vocabulary: ceasefire\n"  # the articles write cease-fire
+
+
+@pytest.mark.parametrize("method", ["lucene", "robertson", "atire", "bm25l", "bm25+"])
+def test_search_bm25_methods(capsys, api, method: str) -> None:
+    a = api["jsonl"]
+    index = lexsim.SearchIndex(a["vec"], documents=a["texts"], scoring="bm25", method=method, k1=0.9, delta=0.7)
+    expected = [(a["ids"][i], s) for i, s in index.search("Assad Putin Lavrov", k=4)]
+    data = json.loads(run_ok(capsys, "search", *a["argv"], "Assad Putin Lavrov", "--scoring", "bm25", "--k", 4,
+                             "--bm25-method", method, "--k1", 0.9, "--delta", 0.7, "--format", "json"))
+    assert [(d["id"], d["score"]) for d in data] == [(i, pytest.approx(s, rel=1e-12)) for i, s in expected]
+    assert data  # lavrov is in one article: even robertson ranks it
+
+
+def test_search_says_why_nothing_matches(capsys, api) -> None:
+    a = api["jsonl"]["argv"]
+    code, out, err = run(capsys, "search", *a, "kremlin2 xyz")
+    assert (code, err) == (0, "")
+    assert out == "no documents match 'kremlin2 xyz': none of its terms is in the vocabulary (kremlin2, xyz)\n"
+    out = run_ok(capsys, "search", *a, "Idlib Assad", "--scoring", "bm25", "--bm25-method", "robertson")
+    assert out.startswith("no documents match 'Idlib Assad': its terms (idlib, assad) are each in half the "
+                          "documents or more, where robertson's idf is 0")
+    assert run_ok(capsys, "search", *a, "the of").startswith("no documents match 'the of': it has no terms")
+    code, out, err = run(capsys, "search", *a, "Putin kremlin2 xyz", "--k", 1)
+    assert code == 0 and err == "lexsim: note: not in the vocabulary: kremlin2, xyz\n"
+    assert out.splitlines()[1].split()[0] == "1"
+    code, out, err = run(capsys, "search", *a, "xyz", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    assert err == "lexsim: note: not in the vocabulary: xyz\nlexsim: note: no documents match: none of its terms is in " \
+                  "the vocabulary (xyz)\n"
+
+
+def test_search_snippets_mark_the_matched_words(capsys, api, monkeypatch) -> None:
+    a = api["jsonl"]
+    data = json.loads(run_ok(capsys, "search", *a["argv"], "ERDOGAN Türkiye", "--k", 5, "--format", "json"))
+    snippets = {d["id"]: d["snippet"] for d in data}
+    assert "«Erdogan»" in snippets["000"]
+    assert "«Türkiye»" in snippets["004"] or "«Erdoğan»" in snippets["004"]  # accents folded, case ignored
+    for d in data:
+        text = a["texts"][a["ids"].index(d["id"])]
+        plain = d["snippet"].replace("«", "").replace("»", "").strip("…")
+        assert plain in " ".join(text.split())  # a piece of the text, whitespace collapsed
+        assert len(d["snippet"]) <= 160
+    monkeypatch.setenv("COLUMNS", "100")
+    table = run_ok(capsys, "search", *a["argv"], "Assad Putin Kremlin").splitlines()
+    assert "«Kremlin» said «Putin» and «Assad»'s" in table[1]
+    assert all(_display_width(line) <= 100 for line in table)
+    assert "\033[" not in "".join(table)
+    # On a terminal the matched words are bold instead
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    bold = cli.main(["search", *a["argv"], "Assad Putin Kremlin"])
+    out = capsys.readouterr().out
+    assert bold == 0 and "\033[1mKremlin\033[0m said \033[1mPutin\033[0m" in out and "«" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli.main(["search", *a["argv"], "Assad"]) == 0 and "«Assad»" in capsys.readouterr().out
+
+
+def test_snippet_helper() -> None:
+    def analyze(word):
+        return [word.lower().replace("ğ", "g")]
+
+    text = "One two three Erdoğan four five six seven eight nine ten eleven twelve thirteen fourteen"
+    # a quarter of the width before the first matched word, starting at a word; cut at a word
+    assert cli._snippet(text, {"erdogan"}, analyze, 40, ("[", "]")) == "…two three [Erdoğan] four five six…"
+    assert cli._snippet(text, {"twelve"}, analyze, 30, ("[", "]")) == "…eleven [twelve] thirteen…"
+    # the window that holds the most distinct terms
+    assert cli._snippet(text, {"erdogan", "twelve"}, analyze, 80, ("[", "]")) == \
+        "One two three [Erdoğan] four five six seven eight nine ten eleven [twelve]…"
+    assert cli._snippet(text, {"none"}, analyze, 20, ("[", "]")) == "One two three Erdoğ…"
+    assert cli._snippet("a  b\n\nc", {"b"}, analyze, 20, ("[", "]")) == "a [b] c"
+    assert cli._snippet(text, {"erdogan"}, None, 12, ("[", "]")) == "One two thr…"
 
 
 # ---------------------------------------------------------------------------- models
@@ -675,7 +760,7 @@ def test_help_documents_every_json_shape(capsys) -> None:
     assert code == 0 and "accents folded" in out and "--sklearn-defaults" in out
     shapes = {
         "similar": '[{"id": ID, "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]',
-        "search": '[{"id": ID, "score": FLOAT}, ...]',
+        "search": '[{"id": ID, "score": FLOAT, "snippet": STR}, ...]',
         "pairs": '"id1": ID, "id2": ID, "score": COSINE',
         "groups": '"representative": ID',
         "terms": '"terms": [{"term": STR, "weight": FLOAT}',

@@ -33,24 +33,58 @@ def cosine_scores(X, Q):
     return unit(Q) @ unit(X).T
 
 
-def bm25_scores(C, Q, k1=1.2, b=0.75):
-    """BM25 from the formula, queries x documents: for each distinct query term t in document d,
-    idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl)), idf floored at 0."""
+def bm25_idf(method, N, n):
+    """Each method's idf, as search.hpp tabulates it (n: document frequencies, all >= 1)."""
+    n = np.asarray(n, dtype=np.float64)
+    if method == "robertson":
+        return np.maximum(0.0, np.log((N - n + 0.5) / (n + 0.5)))
+    if method == "lucene":
+        return np.log(1.0 + (N - n + 0.5) / (n + 0.5))
+    if method == "atire":
+        return np.log(N / n)
+    if method == "bm25l":
+        return np.log((N + 1.0) / (n + 0.5))
+    return np.log((N + 1.0) / n)  # bm25+
+
+
+def bm25_tfc(method, tf, L, k1, delta):
+    """Each method's term-frequency component; L = 1 - b + b * |d| / avgdl."""
+    if method in ("robertson", "lucene"):
+        return tf / (k1 * L + tf)
+    if method == "atire":
+        return tf * (k1 + 1) / (tf + k1 * L)
+    if method == "bm25l":
+        c = tf / L
+        return (k1 + 1) * (c + delta) / (k1 + c + delta)
+    return (k1 + 1) * tf / (k1 * L + tf) + delta  # bm25+
+
+
+def bm25_scores(C, Q, k1=1.2, b=0.75, method="lucene", delta=0.5):
+    """BM25 from the formulas, queries x documents: the sum over the distinct query terms t (in at
+    least one document) of idf(t) * tfc(tf of t in d), tf = 0 included (bm25l and bm25+ score it);
+    a document that holds none of the query's terms scores 0 (lexsim leaves it out)."""
     C = sp.csc_matrix(C, dtype=np.float64)
     Q = sp.csr_matrix(Q)
     n_docs = C.shape[0]
     length = np.asarray(C.sum(axis=1)).ravel()
     avgdl = length.mean() if n_docs else 0.0
+    L = 1 - b + b * length / avgdl if avgdl > 0 else np.ones(n_docs)
     out = np.zeros((Q.shape[0], n_docs))
     for qi in range(Q.shape[0]):
         row = Q[qi]
+        held = np.zeros(n_docs, dtype=bool)
         for t in sorted(set(row.indices[row.data != 0].tolist())):
-            col = C[:, t]
-            docs, tfs = col.indices[col.data > 0], col.data[col.data > 0]
-            n_t = len(docs)
-            idf = max(0.0, math.log((n_docs - n_t + 0.5) / (n_t + 0.5)))
-            for d, tf in zip(docs.tolist(), tfs.tolist()):
-                out[qi, d] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length[d] / avgdl))
+            tf = C[:, t].toarray().ravel()
+            n_t = int((tf > 0).sum())
+            if n_t == 0:
+                continue
+            held |= tf > 0
+            with np.errstate(divide="ignore", invalid="ignore"):  # absent terms (e.g. |d| = 0, b = 1): not used
+                tfc = np.where(tf > 0, bm25_tfc(method, tf, L, k1, delta), 0.0)
+            if method in ("bm25l", "bm25+"):  # an absent term scores tfc(0), its baseline
+                tfc[tf == 0] = delta if method == "bm25+" else (k1 + 1) * delta / (k1 + delta)
+            out[qi] += bm25_idf(method, n_docs, n_t) * tfc
+        out[qi][~held] = 0.0
     return out
 
 
@@ -130,14 +164,19 @@ def test_cosine_random_matrices(seed, k):
         assert index.search(str(i), k=k) == got[i]
 
 
-@pytest.mark.parametrize("k1,b", [(1.2, 0.75), (0.0, 0.75), (2.0, 0.0), (0.5, 1.0), (1.2, 0.3)])
+@pytest.mark.parametrize("method", ["lucene", "robertson", "atire", "bm25l", "bm25+"])
+@pytest.mark.parametrize("k1,b,delta", [(1.2, 0.75, 0.5), (0.0, 0.75, 1.0), (2.0, 0.0, 0.5), (0.5, 1.0, 0.0),
+                                        (1.2, 0.3, 2.0)])
 @pytest.mark.parametrize("seed", [4, 5])
-def test_bm25_random_counts(seed, k1, b):
+def test_bm25_random_counts(seed, k1, b, delta, method):
+    if method == "bm25l" and k1 == 0:
+        k1 = 0.1  # bm25l needs k1 > 0
     C = random_counts((120, 30), 0.1, seed)
     Q = random_counts((50, 30), 0.1, seed + 100)
-    index = lexsim.SearchIndex(RowVectorizer(Q), C, scoring="bm25", k1=k1, b=b)
-    assert (index.k1, index.b, index.scoring, index.n_documents) == (k1, b, "bm25", 120)
-    S = bm25_scores(C, Q, k1, b)
+    index = lexsim.SearchIndex(RowVectorizer(Q), C, scoring="bm25", method=method, k1=k1, b=b, delta=delta)
+    assert (index.k1, index.b, index.delta, index.scoring, index.method, index.n_documents) == \
+        (k1, b, delta, "bm25", method, 120)
+    S = bm25_scores(C, Q, k1, b, method, delta)
     assert (S > 0).sum() > 100
     for k in (1, 5, 1000):
         got = index.search_batch([str(i) for i in range(50)], k=k)
@@ -218,16 +257,21 @@ def test_news_seeds_idlib_articles_come_first():
     assert lexsim.SearchIndex(vec, documents=docs).search("Idlib ceasefire") == hits
 
 
-def test_news_seeds_bm25_floors_terms_in_most_articles():
+def test_news_seeds_robertson_floors_terms_in_most_articles():
     names, docs = read_news_seeds()
     vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True).fit(docs)
-    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25")
+    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25", method="robertson")
     # "idlib" is in 3 of the 5 articles: idf ln(2.5 / 3.5) < 0 is floored to 0, nothing scores
     assert index.search("Idlib") == []
     hits = index.search("Lavrov soldiers Idlib")
     assert sorted(names[d][:3] for d, _ in hits) == ["000", "003"]
     counts = lexsim.CountVectorizer(strip_accents="unicode", stop_words="english", vocabulary=vec.vocabulary_)
-    assert_ranked(hits, bm25_scores(counts.transform(docs), counts.transform(["Lavrov soldiers Idlib"]))[0], 10)
+    assert_ranked(hits, bm25_scores(counts.transform(docs), counts.transform(["Lavrov soldiers Idlib"]),
+                                    method="robertson")[0], 10)
+    # the default, lucene, has a positive idf for every term: "Idlib" finds its three articles
+    lucene = lexsim.SearchIndex(vec, documents=docs, scoring="bm25")
+    assert lucene.method == "lucene"
+    assert sorted(names[d][:3] for d, _ in lucene.search("Idlib")) == ["000", "002", "003"]
 
 
 @pytest.mark.parametrize("scoring", ["cosine", "bm25"])
@@ -260,22 +304,149 @@ def cosine_scores_sparse(X, Q):
     return (unit(Q) @ unit(X).T).toarray()
 
 
-def bm25_scores_sparse(C, Q, k1=1.2, b=0.75):
-    """bm25_scores with numpy columns instead of Python loops over documents."""
-    C = sp.csc_matrix(C, dtype=np.float64)
-    Q = sp.csr_matrix(Q)
-    n_docs = C.shape[0]
-    length = np.asarray(C.sum(axis=1)).ravel()
-    avgdl = length.mean()
-    out = np.zeros((Q.shape[0], n_docs))
-    for qi in range(Q.shape[0]):
-        for t in np.unique(Q[qi].indices):
-            lo, hi = C.indptr[t], C.indptr[t + 1]
-            docs, tf = C.indices[lo:hi], C.data[lo:hi]
-            n_t = len(docs)
-            idf = max(0.0, math.log((n_docs - n_t + 0.5) / (n_t + 0.5)))
-            out[qi, docs] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length[docs] / avgdl))
-    return out
+bm25_scores_sparse = bm25_scores  # dense columns one term at a time: fine for 50,000 documents
+
+
+# --------------------------------------------------------------------------- BM25 peers
+
+
+def peer_corpus():
+    """The news seeds and 400 sentences, with the tokens lexsim counts: its analyzer's terms that
+    are in the fitted vocabulary, in order (what the peers get to index)."""
+    _, seeds = read_news_seeds()
+    docs = seeds + read_sentences()[:400]
+    vec = lexsim.CountVectorizer(strip_accents="unicode", stop_words="english").fit(docs)
+    analyze, vocabulary = vec.build_analyzer(), vec.vocabulary_
+    tokens = [[t for t in analyze(d) if t in vocabulary] for d in docs]
+    queries = queries_for(docs, 120, seed=7) + ["Assad Putin Kremlin", "Idlib ceasefire", "Erdoğan Idlib Putin"]
+    return vec, docs, tokens, queries
+
+
+def check_against_peer(hits, peer_scores, tokens, query_terms):
+    """hits equal the peer's scores to 1e-12 for every document holding a query term (and scoring
+    non-zero), best first, ties in document order; the others are left out."""
+    held = {d for d, toks in enumerate(tokens) if set(toks) & set(query_terms) and peer_scores[d] != 0}
+    want = sorted(held, key=lambda d: (-peer_scores[d], d))
+    assert len(hits) == min(len(want), 10)
+    for (d, score), w in zip(hits, want):
+        assert d in held
+        assert score == pytest.approx(peer_scores[d], rel=1e-12, abs=1e-12)
+        assert score == pytest.approx(peer_scores[w], rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("method", ["lucene", "robertson", "atire", "bm25l", "bm25+"])
+@pytest.mark.parametrize("k1,b,delta", [(1.2, 0.75, 0.5), (1.5, 0.3, 1.0), (0.8, 1.0, 0.25)])
+def test_bm25_methods_equal_bm25s(method, k1, b, delta):
+    bm25s = pytest.importorskip("bm25s")
+    vec, docs, tokens, queries = peer_corpus()
+    peer = bm25s.BM25(method=method, k1=k1, b=b, delta=delta, dtype="float64")
+    peer.index(tokens, show_progress=False)
+    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25", method=method, k1=k1, b=b, delta=delta)
+    got = index.search_batch(queries)
+    assert sum(1 for g in got if g) > 90
+    for q, hits in zip(queries, got):
+        # lexsim counts a query term once: the peer gets each known term once
+        terms = [t for t in dict.fromkeys(vec.build_analyzer()(q)) if t in vec.vocabulary_]
+        scores = peer.get_scores(terms) if terms else np.zeros(len(docs))
+        check_against_peer(hits, scores, tokens, terms)
+
+
+@pytest.mark.parametrize("k1,b,delta", [(1.2, 0.75, 1.0), (1.5, 0.5, 0.5)])
+def test_bm25plus_equals_rank_bm25(k1, b, delta):
+    # rank_bm25's BM25Plus is the same formula in float64. (Its BM25L multiplies each term's score by
+    # tf once more, and its BM25Okapi replaces negative idfs by a fraction of the mean idf and keeps
+    # the (k1 + 1) factor, so neither is bm25s's bm25l / robertson: those are checked against bm25s.)
+    rank_bm25 = pytest.importorskip("rank_bm25")
+    vec, docs, tokens, queries = peer_corpus()
+    peer = rank_bm25.BM25Plus(tokens, k1=k1, b=b, delta=delta)
+    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25", method="bm25+", k1=k1, b=b, delta=delta)
+    for q, hits in zip(queries, index.search_batch(queries)):
+        terms = [t for t in dict.fromkeys(vec.build_analyzer()(q)) if t in vec.vocabulary_]
+        check_against_peer(hits, peer.get_scores(terms), tokens, terms)
+
+
+@pytest.mark.parametrize("method", ["lucene", "robertson", "atire", "bm25l", "bm25+"])
+def test_news_seeds_outcomes_for_every_method(method):
+    names, docs = read_news_seeds()
+    vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True).fit(docs)
+    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25", method=method)
+    putin = [names[d][:3] for d, _ in index.search("Assad Putin Kremlin")]
+    idlib = [names[d][:3] for d, _ in index.search("Idlib ceasefire")]
+    if method == "robertson":  # every one of these terms is in 3 of the 5 articles: idf 0
+        assert putin == [] and idlib == []
+    else:
+        assert sorted(putin[:2]) == ["001", "004"]
+        assert sorted(idlib[:3]) == ["000", "002", "003"]
+
+
+def test_unknown_terms_are_reported():
+    names, docs = read_news_seeds()
+    vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english").fit(docs)
+    for scoring in ("cosine", "bm25"):
+        index = lexsim.SearchIndex(vec, documents=docs, scoring=scoring)
+        hits = index.search("Kremlin2 the Assad XYZ assad")
+        assert isinstance(hits, lexsim.SearchHits) and isinstance(hits, list)
+        assert hits.terms == ("kremlin2", "assad", "xyz")  # analysed: lowercased, stop word dropped, once each
+        assert hits.unknown_terms == ("kremlin2", "xyz")
+        assert hits == index.search("Assad") and hits
+        assert index.search("Erdoğan").unknown_terms == ()
+        nothing = index.search("xyz qqq")
+        assert nothing == [] and nothing.unknown_terms == ("xyz", "qqq")
+        batch = index.search_batch(["xyz Assad", "Idlib"])
+        assert [b.unknown_terms for b in batch] == [("xyz",), ()]
+    # n-grams: an unknown pair of known words is not reported
+    bigrams = lexsim.CountVectorizer(ngram_range=(1, 2)).fit(docs)
+    assert lexsim.SearchIndex(bigrams, documents=docs, scoring="bm25").search("Assad qqq").unknown_terms == ("qqq",)
+    # a vectorizer without an analyzer: nothing to report
+    plain = lexsim.SearchIndex(RowVectorizer(np.eye(3)), np.eye(3)).search("0")
+    assert plain == [(0, 1.0)] and plain.unknown_terms == () and plain.terms == ()
+
+
+def test_method_and_delta_arguments(fitted):
+    docs, tfidf, counts = fitted
+    with pytest.raises(ValueError, match=r"method must be one of 'lucene', 'robertson', 'atire', 'bm25l', 'bm25\+', got 'okapi'"):
+        lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="okapi")
+    with pytest.raises(TypeError, match="method must be a str, got int"):
+        lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method=3)
+    with pytest.raises(ValueError, match=r"method='atire' is a BM25 variant; it needs scoring='bm25'"):
+        lexsim.SearchIndex(tfidf, documents=docs, method="atire")
+    for bad in (-0.5, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="delta must be a finite number >= 0"):
+            lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="bm25l", delta=bad)
+    with pytest.raises(TypeError, match="delta must be a number, got str"):
+        lexsim.SearchIndex(counts, documents=docs, scoring="bm25", delta="1")
+    with pytest.raises(ValueError, match=r"method='bm25l' needs k1 > 0"):
+        lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="bm25l", k1=0)
+    index = lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="bm25l", delta=0.25)
+    assert (index.method, index.delta) == ("bm25l", 0.25)
+    assert repr(index) == "SearchIndex(scoring='bm25', n_documents=3, method='bm25l', k1=1.2, b=0.75, delta=0.25)"
+    assert lexsim.SearchIndex(tfidf, documents=docs).method is None
+
+
+def test_frames_with_ids_and_unknown_terms():
+    pd = pytest.importorskip("pandas")
+    names, docs = read_news_seeds()
+    vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english").fit(docs)
+    index = lexsim.SearchIndex(vec, documents=docs, scoring="bm25")
+    frame = index.search("Assad Putin xyz", k=3, as_frame=True, ids=names)
+    assert list(frame.columns) == ["query", "rank", "doc", "id", "score"]
+    hits = index.search("Assad Putin xyz", k=3)
+    assert list(frame.itertuples(index=False, name=None)) == \
+        [(0, r, d, names[d], s) for r, (d, s) in enumerate(hits, 1)]
+    assert frame.attrs["unknown_terms"] == ("xyz",)
+    batch = index.search_batch(["xyz", "Idlib qqq"], as_frame=True, ids=tuple(names))
+    assert batch.attrs["unknown_terms"] == [("xyz",), ("qqq",)]
+    assert set(batch["query"]) == {1} and list(batch["rank"]) == [1, 2, 3]
+    assert sorted(batch["id"].str[:3]) == ["000", "002", "003"]
+    empty = index.search("xyz", as_frame=True, ids=names)
+    assert list(empty.columns) == ["query", "rank", "doc", "id", "score"] and len(empty) == 0
+    with pytest.raises(ValueError, match="ids has 4 entries but the index has 5 documents"):
+        index.search("Assad", as_frame=True, ids=names[:4])
+    with pytest.raises(ValueError, match=r"ids= names the documents in the as_frame=True output"):
+        index.search("Assad", ids=names)
+    with pytest.raises(TypeError, match="ids must be a sequence with one id per document, got int"):
+        index.search_batch(["Assad"], as_frame=True, ids=5)
+    assert isinstance(pd.DataFrame, type)
 
 
 def test_bm25_from_a_tfidf_vectorizer_counts_with_its_analysis():
@@ -528,7 +699,7 @@ def test_properties_and_repr(fitted):
     assert (index.n_documents, index.scoring, index.vectorizer) == (3, "cosine", tfidf)
     assert repr(index) == "SearchIndex(scoring='cosine', n_documents=3)"
     okapi = lexsim.SearchIndex(counts, documents=docs, scoring="bm25", k1=1.5, b=0.5)
-    assert repr(okapi) == "SearchIndex(scoring='bm25', n_documents=3, k1=1.5, b=0.5)"
+    assert repr(okapi) == "SearchIndex(scoring='bm25', n_documents=3, method='lucene', k1=1.5, b=0.5)"
     assert lexsim.SearchIndex in [getattr(lexsim, n) for n in lexsim.__all__]
 
 

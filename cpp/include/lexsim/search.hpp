@@ -1,26 +1,38 @@
 #pragma once
-// Ranked retrieval over a fixed collection: TF-IDF cosine similarity or Okapi BM25.
+// Ranked retrieval over a fixed collection: TF-IDF cosine similarity or BM25 (five variants).
 //
 // Cosine: the index holds a document x term matrix (typically TF-IDF weights); a query row is
 // scored against every document by cosine similarity, rows L2-normalised as top_k does.
 //
-// BM25: the index is built from raw term counts. For a document d and a term t it stores
+// BM25: the index is built from raw term counts. A query is a set of terms (a term counts once
+// however often the query repeats it) and score(q, d) = sum over the terms t of q of
 //
-//   w(d, t) = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl))
-//   idf(t)  = max(0, ln((N - n_t + 0.5) / (n_t + 0.5)))      (Robertson / Sparck Jones)
+//   idf(t) * tfc(tf)
 //
-// with tf the count of t in d, |d| the sum of d's counts, avgdl the mean |d| over the N documents
-// and n_t the number of documents containing t. A query is a set of terms (a term counts once
-// however often the query repeats it) and score(q, d) = sum of w(d, t) over the terms t of q.
+// with tf the count of t in d, |d| the sum of d's counts (its number of counted tokens), avgdl
+// the mean |d| over the N documents, n_t the number of documents containing t and
+// L = 1 - b + b * |d| / avgdl. The variants are those of bm25s (Kamphuis et al., ECIR 2020),
+// under bm25s's names, with the same formulas:
 //
-// The idf floor: the Robertson / Sparck Jones idf is negative for a term in more than half the
-// documents, which would make matching such a term lower a document's score. lexsim floors it at 0
-// instead, so a term in half the documents or more (n_t >= N / 2) adds nothing: a query term
-// present in every document does not change any score, and in a collection of one or two
-// documents every term is in at least half of them and BM25 finds nothing.
+//   method     idf(t)                                     tfc(tf)
+//   robertson  max(0, ln((N - n_t + 0.5) / (n_t + 0.5)))  tf / (tf + k1 * L)
+//   lucene     ln(1 + (N - n_t + 0.5) / (n_t + 0.5))      tf / (tf + k1 * L)
+//   atire      ln(N / n_t)                                tf * (k1 + 1) / (tf + k1 * L)
+//   bm25l      ln((N + 1) / (n_t + 0.5))                  (k1 + 1) * (c + delta) / (k1 + c + delta), c = tf / L
+//   bm25+      ln((N + 1) / n_t)                          tf * (k1 + 1) / (tf + k1 * L) + delta
+//
+// robertson's idf is floored at 0 (as bm25s does): a term in half the documents or more adds
+// nothing. lucene's, bm25l's and bm25+'s idf are positive for every term, atire's for every term
+// not in all documents. bm25l and bm25+ also give a document without t a score idf(t) * tfc(0)
+// for it (the term's baseline); the index stores each weight less its baseline and adds the
+// query's baselines back to the documents it returns, so their scores equal bm25s's (and for
+// bm25+ rank_bm25's BM25Plus; rank_bm25's BM25L multiplies by tf once more). Like every method,
+// they return only the documents that hold a query term (with a non-zero score): a document with
+// none of the query's terms is never a hit.
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,12 +43,25 @@ namespace lexsim {
 
 enum class Scoring { cosine, bm25 };
 
+/// The BM25 variant (see the table above); lucene's idf is never negative nor 0.
+enum class Bm25Method { robertson, lucene, atire, bm25l, bm25plus };
+
+/// bm25s's name of a method: "robertson", "lucene", "atire", "bm25l", "bm25+".
+const char* method_name(Bm25Method method) noexcept;
+/// The method of a bm25s name; InvalidArgument (listing the names) for any other.
+Bm25Method parse_bm25_method(const std::string& name);
+
 struct SearchOptions {
   Scoring scoring = Scoring::cosine;
-  /// BM25 term-frequency saturation: finite and >= 0 (0 = a term's presence is all that counts).
+  /// BM25 variant (unused by cosine).
+  Bm25Method method = Bm25Method::lucene;
+  /// BM25 term-frequency saturation: finite and >= 0 (0 = a term's presence is all that counts;
+  /// bm25l needs k1 > 0, as with 0 a term scores the same in documents with and without it).
   double k1 = 1.2;
   /// BM25 length normalisation, in [0, 1] (0 = none, 1 = tf divided by the relative length).
   double b = 0.75;
+  /// bm25l and bm25+: the lower bound delta, finite and >= 0 (ignored by the other methods).
+  double delta = 0.5;
 };
 
 /// One search result: a document (row of the indexed matrix) and its score.
@@ -80,10 +105,13 @@ class SearchIndex {
   std::int64_t n_documents() const noexcept { return matrix_.rows; }
   std::int64_t n_terms() const noexcept { return matrix_.cols; }
   /// The matrix queries are scored against: the documents as given (cosine; canonical form) or
-  /// the BM25 weights w(d, t) (zero weights left out).
+  /// the BM25 weights idf(t) * tfc(tf) less the term's baseline (zero weights left out).
   const CsrMatrix<T>& matrix() const noexcept { return matrix_; }
-  /// BM25: the floored idf of each term; empty for cosine.
+  /// BM25: the method's idf of each term (0 for a term in no document); empty for cosine.
   const std::vector<double>& idf() const noexcept { return idf_; }
+  /// bm25l and bm25+: each term's baseline idf(t) * tfc(0), the score it gives a document without
+  /// it (0 for a term in no document); empty for the other methods and cosine.
+  const std::vector<double>& baseline() const noexcept { return baseline_; }
   /// BM25: the mean document length avgdl (in counted terms); 0 for cosine.
   double average_length() const noexcept { return avgdl_; }
 
@@ -92,6 +120,7 @@ class SearchIndex {
   CsrMatrix<T> matrix_;
   std::shared_ptr<const TopKIndex<T>> index_;
   std::vector<double> idf_;
+  std::vector<double> baseline_;
   double avgdl_ = 0;
 };
 
