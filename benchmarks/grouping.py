@@ -8,6 +8,7 @@ texts. Two parts, each tool in a fresh process (so its peak memory is its own):
 * the **subset**: the first ``--subset`` sentences of ``sentences/sentences.jsonl`` (default
   10,000; smoke 1,000), the most that scikit-learn's ``AgglomerativeClustering`` (average linkage,
   cosine, dense distances: n^2 memory) and ``HDBSCAN`` (cosine, brute force) handle in minutes.
+  Documents left without terms (stop words only) are dropped for every tool.
   Rows: lexsim leiden and single linkage, AgglomerativeClustering cut at cosine 0.2, HDBSCAN
   ``min_cluster_size=2``. Each row gives the time, the peak memory the call added, the number of
   groups of two or more and the share of the largest group;
@@ -56,6 +57,7 @@ def measure(tool: str, docs: list[str], jobs: int) -> dict:
 
     X = lexsim.TfidfVectorizer(**ANALYST, n_jobs=jobs).fit_transform(docs)
     del docs
+    X = X[np.diff(X.indptr) > 0]  # documents without terms: AgglomerativeClustering refuses them
     before = _rss_mib()
     params: dict = {}
     start = time.perf_counter()

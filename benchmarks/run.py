@@ -95,6 +95,7 @@ class Settings:
     only_outofcore: bool = False
     outofcore_mb: float = 1000.0
     only_dask: bool = False
+    only_grouping: bool = False
 
 
 # ---------------------------------------------------------------------------- running the parts
@@ -145,6 +146,42 @@ def run_similarity(settings: Settings) -> dict:
     if run.returncode != 0:
         raise SystemExit(f"similarity.py: a peer's output differs from lexsim's: {json.dumps(result)[:2000]}")
     return result
+
+
+def run_grouping(settings: Settings) -> dict:
+    run = _python("grouping.py", *(["--smoke"] if settings.smoke else ["--full-size-mb", str(settings.size_mb)]))
+    result = _json_output(run, "grouping.py")
+    if run.returncode != 0:
+        raise SystemExit(f"grouping.py failed: {json.dumps(result)[:2000]}")
+    return result
+
+
+def render_grouping(gr: dict) -> list[str]:
+    out = [
+        "",
+        "### Story groups",
+        "",
+        f"`benchmarks/grouping.py`: the analyst TF-IDF matrix (accents folded, English stop words, sublinear tf) of the first "
+        f"{gr['subset_docs']:,} sentences, each tool in a fresh process with {gr['jobs']} threads where it has them. "
+        "scikit-learn's clusterers need dense or all-pairs distances (memory n²), so this is about the most they handle "
+        "in minutes; lexsim's default also runs on the whole benchmark corpus below. \"memory\" is the peak the call "
+        "added to the process.",
+        "",
+        "| tool | documents | time (s) | memory (MiB) | groups of 2+ | largest group |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    rows = list(gr["subset"]) + ([gr["full"]] if gr.get("full") else [])
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['tool']} | — | failed: {r['error'][:80]} | | | |")
+            continue
+        out.append(f"| {r['tool']} | {r['docs']:,} | {_sig(r['seconds'])} | {r['added_mib']:,.0f} | {r['groups']:,} | "
+                   f"{100 * r['largest_share']:.2f}% |")
+    full = gr.get("full") or {}
+    if "params" in full:
+        out += ["", f"On the whole corpus lexsim derived k = {full['params'].get('n_neighbors')} neighbours and linked "
+                    f"{full['params'].get('n_links', 0):,} pairs (modularity {full['params'].get('modularity', 0):.3f})."]
+    return out
 
 
 def run_outofcore(settings: Settings) -> dict:
@@ -617,6 +654,8 @@ def render(results: dict) -> str:
             out.append(f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |")
     if results.get("similarity"):
         out += render_similarity(results["similarity"], s["smoke"])
+    if results.get("grouping"):
+        out += render_grouping(results["grouping"])
     if results.get("outofcore"):
         out += render_outofcore(results["outofcore"])
     if results.get("dask"):
@@ -680,6 +719,8 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
                         help="rerun only the out-of-core part, keeping the other figures of the results file")
     parser.add_argument("--only-dask", action="store_true",
                         help="rerun only the Dask part, keeping the other figures of the results file")
+    parser.add_argument("--only-grouping", action="store_true",
+                        help="rerun only the story-group part, keeping the other figures of the results file")
     parser.add_argument("--outofcore-mb", type=float, help="MB of text the out-of-core fit reads (default 1000; smoke 2)")
     parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
     args = parser.parse_args(argv)
@@ -696,6 +737,7 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
         only_outofcore=args.only_outofcore,
         outofcore_mb=args.outofcore_mb if args.outofcore_mb is not None else (2.0 if smoke else 1000.0),
         only_dask=args.only_dask,
+        only_grouping=args.only_grouping,
     )
 
 
@@ -708,6 +750,9 @@ def rerun_part(settings: Settings, part: str) -> int:
     if part == "similarity":
         _say("similarity: top_k and similar_pairs against their peers")
         results[part] = run_similarity(settings)
+    elif part == "grouping":
+        _say("grouping: lexsim.group against scikit-learn's AgglomerativeClustering and HDBSCAN")
+        results[part] = run_grouping(settings)
     elif part == "outofcore":
         _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
         results[part] = run_outofcore(settings)
@@ -735,6 +780,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         return rerun_part(settings, "outofcore")
     if settings.only_dask:
         return rerun_part(settings, "dask")
+    if settings.only_grouping:
+        return rerun_part(settings, "grouping")
     started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
     machine = machine_info()
     durations: dict[str, float] = {}
@@ -799,6 +846,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         _say(f"note: instructions not counted: {cg['skipped']}")
     _say("similarity: top_k and similar_pairs against their peers")
     similarity = _timed("similarity", durations, lambda: run_similarity(settings))
+    _say("grouping: lexsim.group against scikit-learn's AgglomerativeClustering and HDBSCAN")
+    grouping = _timed("grouping", durations, lambda: run_grouping(settings))
     _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
     outofcore = _timed("outofcore", durations, lambda: run_outofcore(settings))
     _say(f"dask: lexsim.dask on 2 workers against one process, sentences corpus of {settings.size_mb:g} MB")
@@ -825,6 +874,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "measurements": measurements,
         "callgrind": cg,
         "similarity": similarity,
+        "grouping": grouping,
         "outofcore": outofcore,
         "dask": dask_part,
         **derived,

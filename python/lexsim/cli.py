@@ -229,7 +229,7 @@ examples:
   lexsim report articles/                    summary, story groups, each document's terms and neighbours
   lexsim similar articles/ --k 3             each document's 3 nearest neighbours
   lexsim pairs news.jsonl --threshold 0.5    every pair with cosine >= 0.5
-  lexsim groups news.csv --threshold 0.3     story groups
+  lexsim groups news.csv                     story groups (no threshold needed)
   lexsim terms articles/ --n 5 --format csv  each document's 5 key terms, as CSV
   lexsim search articles/ "grain corridor"   the documents that best match a query
   lexsim explain articles/ a.txt b.txt       why two documents match
@@ -460,7 +460,9 @@ CSV:  term,contribution,weight1,weight2"""
 _REPORT_EPILOG = """\
 Without PATH, runs on the built-in sample corpus (30 short news articles on 6 stories).
 JSON: {"corpus": {"source": STR, "documents": INT, "bytes": INT, "terms": INT, "options": {...}},
-       "threshold": FLOAT,
+       "threshold": FLOAT or null,
+       "grouping": {"method": "leiden" or "single", "n_neighbors": INT, "min_shared": INT, "resolution": FLOAT,
+                    "n_links": INT, "modularity": FLOAT, ..., "description": STR},
        "groups": [...as `lexsim groups`...],
        "documents": [{"id": ID, "group": LABEL, "terms": [{"term": STR, "weight": FLOAT}, ...],
                       "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]}
