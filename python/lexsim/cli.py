@@ -414,7 +414,8 @@ JSON: {"id1": ID, "id2": ID, "similarity": COSINE, "n_shared": INT,
        "terms": [{"term": STR, "contribution": FLOAT, "weight1": FLOAT, "weight2": FLOAT}, ...]}
   contribution = weight1 * weight2 (weights in the L2-normalised rows); the contributions of all
   shared terms add up to the similarity.
-CSV:  term,contribution,weight1,weight2"""
+CSV:  term,contribution,share,weight1,weight2 (share = contribution / similarity; the table shows
+      it as a percentage)"""
 
 _REPORT_EPILOG = """\
 Without PATH, runs on the built-in sample corpus (30 short news articles on 6 stories).
@@ -745,8 +746,18 @@ def _load(args: argparse.Namespace, progress: _Progress) -> _Corpus:
     else:
         vec = TfidfVectorizer(**_vectorizer_params(args), n_jobs=_jobs_param(args))
         with progress.step("fitting TF-IDF"):
-            X = vec.fit_transform(texts)
+            try:
+                X = vec.fit_transform(texts)
+            except ValueError as e:
+                raise CommandError(_as_options(str(e))) from None
     return _Corpus(ids, texts, vec, X, source, noun, model)
+
+
+def _as_options(message: str) -> str:
+    """A library message about min_df or max_df, in the command's option names."""
+    message = message.replace(" (max_df corresponds to < documents than min_df)", "")
+    message = re.sub(r"\b(min|max)_df=", lambda m: f"--{m.group(1)}-df ", message)
+    return re.sub(r"\b(min|max)_df\b", lambda m: f"--{m.group(1)}-df", message)
 
 
 def _load_model(path: str) -> Any:
@@ -1026,7 +1037,9 @@ def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:
         _print_json({"id1": args.id1, "id2": args.id2, "similarity": float(why.similarity), "n_shared": int(why.n_shared),
                      "terms": [{"term": t, "contribution": x, "weight1": a, "weight2": b} for t, x, a, b in terms]})
     elif args.format == "csv":
-        _print_csv(["term", "contribution", "weight1", "weight2"], iter(terms))
+        total = why.similarity if why.similarity > 0 else 1.0
+        _print_csv(["term", "contribution", "share", "weight1", "weight2"],
+                   ((t, x, x / total, a, b) for t, x, a, b in terms))
     else:
         width = _terminal_width()
         shown = f", {len(terms)} shown" if len(terms) < why.n_shared else ""

@@ -242,12 +242,16 @@ def test_explain_in_every_format_equals_explain(capsys, api, kind: str) -> None:
     assert got == pytest.approx([v for x in why.terms for v in x[1:]], rel=1e-12)
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "explain", *a["argv"], id1, id2, "--n", 5, "--format", "csv"))))
-    assert rows[0] == ["term", "contribution", "weight1", "weight2"]
+    assert rows[0] == ["term", "contribution", "share", "weight1", "weight2"]
     assert [r[0] for r in rows[1:]] == [t for t, *_ in why.terms]
+    shares = [float(r[2]) for r in rows[1:]]
+    assert shares == pytest.approx([x / why.similarity for _, x, _, _ in why.terms], rel=1e-12)
 
     table = run_ok(capsys, "explain", *a["argv"], id1, id2, "--n", 5)
     assert f"cosine {why.similarity:.3f}" in table and f"{why.n_shared} shared terms" in table
     assert why.terms[0][0] in table
+    first = next(line for line in table.splitlines() if line.split()[:1] == [why.terms[0][0]])
+    assert f"{100 * shares[0]:.1f}%" in first  # the share the CSV gives, as the table shows it
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -582,6 +586,12 @@ ERRORS = [
     (["terms", "{d}/ok.csv", "--n", "-1"], "argument --n"),
     (["terms", "{d}/ok.csv", "--jobs", "0"], "argument --jobs"),
     (["terms", "{d}/ok.csv", "--min-df", "1.5"], "argument --min-df"),
+    (["terms", "{d}/ok.csv", "--min-df", "10"], "--min-df 10 keeps no terms: the corpus has 2 documents"),
+    (["terms", "{d}/ok.csv", "--max-df", "0.1"],
+     "--max-df 0.1 keeps no terms: it allows at most 0.2 documents, --min-df 1 asks for at least 1; the corpus has 2 documents"),
+    (["terms", "{d}/ok.csv", "--min-df", "3", "--max-df", "5"],
+     "After pruning, no terms remain: --min-df 3 keeps no terms, the corpus has 2 documents. Try a lower --min-df or a "
+     "higher --max-df."),
     (["terms", "{d}/ok.csv", "--ngram-range", "2", "1"], "ngram_range"),
     (["terms", "{d}/ok.csv", "--token-pattern", "(a)(b)"], "argument --token-pattern"),
     (["terms", "{d}/ok.csv", "--token-pattern", "["], "argument --token-pattern"),
