@@ -15,7 +15,7 @@ APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev libstemmer-dev catc
 CORPORA ?= $(or $(LEXSIM_CORPORA),$(abspath ../shared/corpora))
 export LEXSIM_CORPORA := $(CORPORA)
 
-.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
+.PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   sanitize fuzz fuzz-smoke fuzz-build valgrind
 
 all: python
@@ -37,22 +37,38 @@ system-deps:
 	  fi; \
 	fi
 
-$(VENV)/.stamp-deps: pyproject.toml
+# Two stamps: .stamp-build holds what building the package and running it need (build tools, numpy,
+# scipy: enough for `make demo`); .stamp-deps adds what the tests, notebooks, stubs and benchmarks
+# use (scikit-learn, pandas, pytest, matplotlib, Jupyter, Dask, mypy...).
+BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja "numpy>=1.22" "scipy>=1.8"
+TEST_PACKAGES := "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
+  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
+  "distributed>=2023.1" "mypy>=1.8"
+
+$(VENV)/.stamp-build: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
-	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
-	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
-	  "distributed>=2023.1" "mypy>=1.8"
+	$(PIP) install -q $(BUILD_PACKAGES)
+	@touch $@
+
+$(VENV)/.stamp-deps: $(VENV)/.stamp-build
+	$(PIP) install -q $(TEST_PACKAGES)
 	@touch $@
 
 venv: $(VENV)/.stamp-deps
 
 deps: system-deps venv
 
-# The Python package, built by scikit-build-core into build/<wheel tag> (incremental).
+build-deps: system-deps $(VENV)/.stamp-build
+
+# The Python package, built by scikit-build-core into build/<wheel tag> (incremental), in a .venv
+# with everything the tests use.
 python: deps
+	$(PIP) install -q --no-build-isolation --no-deps .
+
+# The same package in a .venv with only its build tools and runtime dependencies (for make demo).
+python-runtime: build-deps
 	$(PIP) install -q --no-build-isolation --no-deps .
 
 # The C++ library on its own: build, Catch2 tests, install into build/install.
@@ -137,8 +153,18 @@ bench-smoke: python
 bench: bench-smoke
 	$(PY) benchmarks/run.py
 
-demo: python
+demo: python-runtime
 	$(VENV)/bin/lexsim report
+
+# The notebooks (notebooks/): `make notebooks` runs each top to bottom on the built-in sample, and on
+# the shared corpora when they are there, as make test does; `make lab` opens them in JupyterLab
+# (installed into .venv the first time). LEXSIM_CORPUS=PATH makes them read another corpus.
+notebooks: python
+	$(PY) -m pytest -q tests/python/test_notebooks.py
+
+lab: python
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PIP) install -q jupyterlab
+	cd notebooks && ../$(VENV)/bin/jupyter lab
 
 # Regenerate the typing stubs of the compiled module after changing the bindings.
 stubs: python
