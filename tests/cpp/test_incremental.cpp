@@ -152,7 +152,7 @@ struct PartFeeder {
 };
 
 lexsim::DocumentBatches feed(const Docs& docs, const Ranges& ranges) {
-  auto feeder = std::make_shared<PartFeeder>(PartFeeder{docs, ranges});
+  auto feeder = std::make_shared<PartFeeder>(PartFeeder{docs, ranges, 0, {}});
   return [feeder](lexsim::Documents& batch) { return (*feeder)(batch); };
 }
 
