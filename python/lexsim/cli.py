@@ -508,6 +508,7 @@ class _Progress:
 # ============================================================================ output
 
 
+_wcswidth: Optional[Callable[[str], int]]
 try:  # optional: the most exact display widths (emoji sequences, new wide characters)
     from wcwidth import wcswidth as _wcswidth
 except ImportError:  # pragma: no cover - depends on the environment

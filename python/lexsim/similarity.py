@@ -420,8 +420,8 @@ def top_terms(
         if doc_ids is None:
             rows = [(d, r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms, 1)]
             return pd.DataFrame(rows, columns=["doc", "rank", "term", "score"])
-        rows = [(d, doc_ids[d], r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms, 1)]
-        return pd.DataFrame(rows, columns=["doc", "id", "rank", "term", "score"])
+        with_ids = [(d, doc_ids[d], r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms, 1)]
+        return pd.DataFrame(with_ids, columns=["doc", "id", "rank", "term", "score"])
     return ranked
 
 
