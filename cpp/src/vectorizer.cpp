@@ -255,8 +255,8 @@ std::string documents_text(std::int64_t n) {
 }
 
 // The terms of a fit: ids of `counts` that pass min_df, max_df and max_features, in code-point
-// (= UTF-8 byte) order. Empty, with the reason in `why`, when none do: the reasons keep
-// scikit-learn's wording and add the values and the document count that explain them.
+// (= UTF-8 byte) order. Empty, with the reason in `why`, when none do: the reason names the values
+// and the document count, then gives scikit-learn's message in parentheses.
 std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOptions& o, std::string& why) {
   const std::size_t n_seen = counts.size();
   if (n_seen == 0) {
@@ -301,10 +301,10 @@ std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOp
                kept.end());
   }
   if (kept.empty()) {
-    why = low > n_doc ? "After pruning, no terms remain: " + min_df + " keeps no terms, " + corpus + "."
-                      : "After pruning, no terms remain: no term is in " + number_text(low, false) + " to " +
-                            number_text(high, false) + " documents (" + min_df + ", " + max_df + "); " + corpus + ".";
-    why += " Try a lower min_df or a higher max_df.";
+    why = low > n_doc ? min_df + " keeps no terms: " + corpus
+                      : min_df + " and " + max_df + " keep no terms: none is in " + number_text(low, false) + " to " +
+                            number_text(high, false) + " of the corpus's " + documents_text(counts.n_documents());
+    why += " (After pruning, no terms remain. Try a lower min_df or a higher max_df.)";
   }
   return kept;
 }

@@ -406,14 +406,14 @@ TEST_CASE("pruning every term throws") {
   o.min_df = lexsim::DocFrequency::count(5);
   lexsim::TfidfVectorizer v(o);
   CHECK_THROWS_AS(v.fit(kCorpus), lexsim::InvalidArgument);
-  CHECK_THROWS_WITH(v.fit(kCorpus), "After pruning, no terms remain: no term is in 5 to 6 documents (min_df=5, "
-                                    "max_df=1.0); the corpus has 6 documents. Try a lower min_df or a higher max_df.");
+  CHECK_THROWS_WITH(v.fit(kCorpus), "min_df=5 and max_df=1.0 keep no terms: none is in 5 to 6 of the corpus's 6 "
+                                    "documents (After pruning, no terms remain. Try a lower min_df or a higher max_df.)");
   CHECK_FALSE(v.is_fitted());
   o.min_df = lexsim::DocFrequency::count(7);
   o.max_df = lexsim::DocFrequency::count(100);
   CHECK_THROWS_WITH(lexsim::TfidfVectorizer(o).fit(kCorpus),
-                    "After pruning, no terms remain: min_df=7 keeps no terms, the corpus has 6 documents. Try a lower "
-                    "min_df or a higher max_df.");
+                    "min_df=7 keeps no terms: the corpus has 6 documents (After pruning, no terms remain. Try a lower "
+                    "min_df or a higher max_df.)");
 }
 
 TEST_CASE("invalid vectorizer options throw InvalidArgument") {

@@ -590,8 +590,8 @@ ERRORS = [
     (["terms", "{d}/ok.csv", "--max-df", "0.1"],
      "--max-df 0.1 keeps no terms: it allows at most 0.2 documents, --min-df 1 asks for at least 1; the corpus has 2 documents"),
     (["terms", "{d}/ok.csv", "--min-df", "3", "--max-df", "5"],
-     "After pruning, no terms remain: --min-df 3 keeps no terms, the corpus has 2 documents. Try a lower --min-df or a "
-     "higher --max-df."),
+     "--min-df 3 keeps no terms: the corpus has 2 documents (After pruning, no terms remain. Try a lower --min-df or "
+     "a higher --max-df.)"),
     (["terms", "{d}/ok.csv", "--ngram-range", "2", "1"], "ngram_range"),
     (["terms", "{d}/ok.csv", "--token-pattern", "(a)(b)"], "argument --token-pattern"),
     (["terms", "{d}/ok.csv", "--token-pattern", "["], "argument --token-pattern"),

@@ -993,10 +993,10 @@ def test_pruning_errors_name_the_parameter_and_the_document_count(L):
     with pytest.raises(ValueError, match=r"^max_df=0\.1 keeps no terms: it allows at most 0\.5 documents, min_df=1 "
                                          r"asks for at least 1; the corpus has 5 documents"):
         L(max_df=0.1).fit(docs)
-    with pytest.raises(ValueError, match=r"^After pruning, no terms remain: min_df=6 keeps no terms, the corpus has 5 "
-                                         r"documents\. Try a lower min_df or a higher max_df\.$"):
+    with pytest.raises(ValueError, match=r"^min_df=6 keeps no terms: the corpus has 5 documents \(After pruning, no "
+                                         r"terms remain\. Try a lower min_df or a higher max_df\.\)$"):
         L(min_df=6, max_df=9).fit(docs)
-    with pytest.raises(ValueError, match=r"no term is in 4 to 5 documents \(min_df=4, max_df=1\.0\); the corpus has 5 documents"):
+    with pytest.raises(ValueError, match=r"^min_df=4 and max_df=1\.0 keep no terms: none is in 4 to 5 of the corpus's 5 documents"):
         L(min_df=4).fit(docs)
 
 
