@@ -9,10 +9,13 @@ PIP := $(PY) -m pip
 CMAKE := $(VENV)/bin/cmake
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 APT_PACKAGES := g++ pkg-config libeigen3-dev libutf8proc-dev libstemmer-dev catch2
-CORPORA ?= $(abspath ../shared/corpora)
+# The shared corpora some tests read: $LEXSIM_CORPORA, else ../shared/corpora beside the clone. Tests
+# that need them are skipped (one line says so) when they are missing, or fail with CI=true or
+# LEXSIM_REQUIRE_CORPORA=1.
+CORPORA ?= $(or $(LEXSIM_CORPORA),$(abspath ../shared/corpora))
 export LEXSIM_CORPORA := $(CORPORA)
 
-.PHONY: all deps system-deps venv python cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
+.PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   sanitize fuzz fuzz-smoke fuzz-build valgrind
 
 all: python
@@ -34,22 +37,38 @@ system-deps:
 	  fi; \
 	fi
 
-$(VENV)/.stamp-deps: pyproject.toml
+# Two stamps: .stamp-build holds what building the package and running it need (build tools, numpy,
+# scipy: enough for `make demo`); .stamp-deps adds what the tests, notebooks, stubs and benchmarks
+# use (scikit-learn, pandas, pytest, matplotlib, Jupyter, Dask, mypy...).
+BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja "numpy>=1.22" "scipy>=1.8"
+TEST_PACKAGES := "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
+  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
+  "distributed>=2023.1" "mypy>=1.8" "bm25s>=0.2" "igraph>=0.11" "rank-bm25>=0.2"
+
+$(VENV)/.stamp-build: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed; on Debian: apt-get install python3-venv python3-dev"; exit 1; }
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
-	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
-	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
-	  "distributed>=2023.1" "mypy>=1.8" "bm25s>=0.2" "igraph>=0.11" "rank-bm25>=0.2"
+	$(PIP) install -q $(BUILD_PACKAGES)
+	@touch $@
+
+$(VENV)/.stamp-deps: $(VENV)/.stamp-build
+	$(PIP) install -q $(TEST_PACKAGES)
 	@touch $@
 
 venv: $(VENV)/.stamp-deps
 
 deps: system-deps venv
 
-# The Python package, built by scikit-build-core into build/<wheel tag> (incremental).
+build-deps: system-deps $(VENV)/.stamp-build
+
+# The Python package, built by scikit-build-core into build/<wheel tag> (incremental), in a .venv
+# with everything the tests use.
 python: deps
+	$(PIP) install -q --no-build-isolation --no-deps .
+
+# The same package in a .venv with only its build tools and runtime dependencies (for make demo).
+python-runtime: build-deps
 	$(PIP) install -q --no-build-isolation --no-deps .
 
 # The C++ library on its own: build, Catch2 tests, install into build/install.
@@ -59,8 +78,12 @@ cpp: deps
 	$(CMAKE) --build build/cpp -j $(JOBS)
 	$(CMAKE) --install build/cpp
 
+# The C++ tests that read the corpora are one ctest test, "corpora", skipped when they are missing
+# (tests/cpp/main.cpp). ctest shows no output of a skipped test: CORPORA_NOTE prints its reason line.
+CORPORA_NOTE = sed -n 's/^\(skipped [0-9]* C++ tests tagged \[corpora\].*\)/\1/p' $(1)/Testing/Temporary/LastTest.log
+
 cpp-test: cpp
-	$(VENV)/bin/ctest --test-dir build/cpp --output-on-failure -j $(JOBS)
+	$(VENV)/bin/ctest --test-dir build/cpp --output-on-failure -j $(JOBS); rc=$$?; $(call CORPORA_NOTE,build/cpp); exit $$rc
 
 # The whole Catch2 suite built with AddressSanitizer (LeakSanitizer included) and UBSan, in its own
 # build directory; any report fails the run.
@@ -73,7 +96,8 @@ SAN_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO
 sanitize: deps
 	$(CMAKE) -S . -B build/sanitize -G Ninja $(SAN_FLAGS) -DLEXSIM_SANITIZE=ON
 	$(SAN_ENV) $(CMAKE) --build build/sanitize -j $(JOBS)
-	$(SAN_ENV) $(VENV)/bin/ctest --test-dir build/sanitize --output-on-failure -j $(JOBS)
+	$(SAN_ENV) $(VENV)/bin/ctest --test-dir build/sanitize --output-on-failure -j $(JOBS); rc=$$?; \
+	  $(call CORPORA_NOTE,build/sanitize); exit $$rc
 
 # The Release Catch2 binary under valgrind's memcheck (about 15 s): any error or leak fails.
 valgrind: cpp
@@ -129,8 +153,18 @@ bench-smoke: python
 bench: bench-smoke
 	$(PY) benchmarks/run.py
 
-demo: python
+demo: python-runtime
 	$(VENV)/bin/lexsim report
+
+# The notebooks (notebooks/): `make notebooks` runs each top to bottom on the built-in sample, and on
+# the shared corpora when they are there, as make test does; `make lab` opens them in JupyterLab
+# (installed into .venv the first time). LEXSIM_CORPUS=PATH makes them read another corpus.
+notebooks: python
+	$(PY) -m pytest -q tests/python/test_notebooks.py
+
+lab: python
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PIP) install -q jupyterlab
+	cd notebooks && ../$(VENV)/bin/jupyter lab
 
 # Regenerate the typing stubs of the compiled module after changing the bindings.
 stubs: python

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SHARED = Path(os.environ.get("LEXSIM_CORPORA", ROOT.parent / "shared" / "corpora"))
+DEFAULT_SHARED = Path(os.environ.get("LEXSIM_CORPORA") or ROOT.parent / "shared" / "corpora")
 DEFAULT_CACHE = ROOT / "build" / "bench-data"
 NAMES = ("sentences", "news", "nonlatin")
 SEPARATOR = "\0"
@@ -69,6 +69,14 @@ def _source_files(name: str, shared: Path) -> list[Path]:
     if name == "news":
         return sorted((shared / "news-seeds").glob("*.txt"))
     return []
+
+
+def missing_sources(shared: Path = DEFAULT_SHARED) -> list[Path]:
+    """The source files of the English corpora that are not there (``shared`` itself when it is missing)."""
+    if not shared.is_dir():
+        return [shared]
+    wanted = [shared / "sentences" / "sentences.jsonl", shared / "news-seeds"]
+    return [p for p in wanted if not p.exists()] or ([] if _source_files("news", shared) else [shared / "news-seeds" / "*.txt"])
 
 
 def _cycle_to(docs: list[str], target: int) -> list[str]:

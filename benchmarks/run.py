@@ -774,6 +774,17 @@ def rerun_part(settings: Settings, part: str) -> int:
 
 def main(argv: Optional[list[str]] = None) -> int:
     settings = parse_args(argv)
+    missing = corpora.missing_sources()
+    if missing:
+        where = ", ".join(str(p) for p in missing)
+        hint = "set LEXSIM_CORPORA=<the shared corpora folder>"
+        required = next((shown for name, shown in (("LEXSIM_REQUIRE_CORPORA", "LEXSIM_REQUIRE_CORPORA=1"), ("CI", "CI=true"))
+                         if os.environ.get(name, "").strip().lower() in ("1", "true", "yes")), "")
+        if settings.smoke and not required:
+            _say(f"skipped the benchmark smoke run: it needs the corpora, {where} not found "
+                 f"({hint}; CI=true or LEXSIM_REQUIRE_CORPORA=1 makes this a failure)")
+            return 0
+        raise SystemExit(f"the benchmarks need the corpora{f' ({required})' if required else ''}: {where} not found ({hint})")
     if settings.only_similarity:
         return rerun_part(settings, "similarity")
     if settings.only_outofcore:

@@ -334,6 +334,28 @@ detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptio
           acc[j] += v * static_cast<double>(post.value[q]);
         }
       }
+      // Only candidates whose partial sum plus the most the columns left can add reaches the k-th
+      // best partial sum can still make the top k.
+      if (o < order.size() && non_negative && touched.size() > kk) {
+        partial.clear();
+        for (const std::int32_t j : touched) partial.push_back(acc[static_cast<std::size_t>(j)]);
+        std::nth_element(partial.begin(), partial.begin() + static_cast<std::ptrdiff_t>(kk - 1), partial.end(),
+                         std::greater<double>());
+        const double kth = partial[kk - 1];
+        const double slack = rest[o] * (1.0 + 1e-9) + 1e-12;
+        std::size_t kept = 0;
+        for (const std::int32_t jj : touched) {
+          const auto j = static_cast<std::size_t>(jj);
+          if (acc[j] + slack >= kth) {
+            touched[kept++] = jj;
+          } else {
+            acc[j] = 0.0;
+            shared[j] = 0;
+            seen[j] = 0;
+          }
+        }
+        touched.resize(kept);
+      }
       // The columns left: looked up in each candidate's row.
       for (; o < order.size(); ++o) {
         const std::size_t p = order[o].second;

@@ -300,7 +300,6 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
   const std::vector<T> a_values = row_values(A, options.normalize);
   const std::vector<T> b_values = self ? std::vector<T>{} : row_values(Bv, options.normalize);
   const Postings<T> post = transpose(Bv, self ? a_values : b_values);
-  const auto n_b = static_cast<std::int32_t>(Bv.rows);
   const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(Bv.rows, 1)));
   const std::optional<double> threshold = options.threshold;
   const int workers = detail::resolve_jobs(options.n_jobs, A.rows);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <type_traits>
 #include <utility>
@@ -235,8 +236,27 @@ void count_batch(const Source& source, CorpusCounts& counts, bool binary, int n_
   CountsAccess::n_documents(counts) += n_doc;
 }
 
+// A number as people read it: 6 significant digits; a proportion keeps a decimal point ("1.0"),
+// as Python prints the float the user gave.
+std::string number_text(double v, bool is_proportion) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  std::string out(buf);
+  if (is_proportion && out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
+}
+
+std::string df_text(const char* name, const DocFrequency& d) {
+  return std::string(name) + "=" + number_text(d.value, d.is_proportion);
+}
+
+std::string documents_text(std::int64_t n) {
+  return std::to_string(n) + (n == 1 ? " document" : " documents");
+}
+
 // The terms of a fit: ids of `counts` that pass min_df, max_df and max_features, in code-point
-// (= UTF-8 byte) order. Empty, with the reason in `why`, when none do.
+// (= UTF-8 byte) order. Empty, with the reason in `why`, when none do: the reason names the values
+// and the document count, then gives scikit-learn's message in parentheses.
 std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOptions& o, std::string& why) {
   const std::size_t n_seen = counts.size();
   if (n_seen == 0) {
@@ -246,8 +266,16 @@ std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOp
   const auto n_doc = static_cast<double>(counts.n_documents());
   const double high = o.max_df.is_proportion ? o.max_df.value * n_doc : o.max_df.value;
   const double low = o.min_df.is_proportion ? o.min_df.value * n_doc : o.min_df.value;
+  const std::string min_df = df_text("min_df", o.min_df), max_df = df_text("max_df", o.max_df);
+  const std::string corpus = "the corpus has " + documents_text(counts.n_documents());
   if (high < low) {
-    why = "max_df corresponds to < documents than min_df";
+    if (low > n_doc) {
+      why = min_df + " keeps no terms: " + corpus + " (max_df corresponds to < documents than min_df)";
+    } else {
+      why = max_df + " keeps no terms: it allows at most " + number_text(high, false) + " documents, " + min_df +
+            " asks for at least " + number_text(low, false) + "; " + corpus +
+            " (max_df corresponds to < documents than min_df)";
+    }
     return {};
   }
   const auto& df = counts.document_frequencies();
@@ -272,7 +300,12 @@ std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOp
     kept.erase(std::remove_if(kept.begin(), kept.end(), [&](std::int32_t j) { return !chosen[static_cast<std::size_t>(j)]; }),
                kept.end());
   }
-  if (kept.empty()) why = "After pruning, no terms remain. Try a lower min_df or a higher max_df.";
+  if (kept.empty()) {
+    why = low > n_doc ? min_df + " keeps no terms: " + corpus
+                      : min_df + " and " + max_df + " keep no terms: none is in " + number_text(low, false) + " to " +
+                            number_text(high, false) + " of the corpus's " + documents_text(counts.n_documents());
+    why += " (After pruning, no terms remain. Try a lower min_df or a higher max_df.)";
+  }
   return kept;
 }
 

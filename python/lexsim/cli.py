@@ -1,7 +1,8 @@
 """The ``lexsim`` command: key terms, nearest neighbours, story groups and search from the terminal.
 
 ``lexsim COMMAND [PATH] [options]`` reads a corpus (a folder of ``.txt``/``.md`` files, a ``.jsonl``
-or a ``.csv`` file, see :func:`lexsim.corpus.read_corpus`), turns it into TF-IDF vectors, and
+or a ``.csv`` file, or one ``.txt`` file as one document; see :func:`lexsim.corpus.read_corpus`),
+turns it into TF-IDF vectors, and
 prints a table, JSON or CSV. ``python -m lexsim`` is the same command. :func:`main` runs it from
 Python and returns the exit status: 0 on success, 2 on an error (one line on stderr, never a
 traceback), 130 on Ctrl-C, 1 on an internal error (its traceback with ``--debug``).
@@ -213,7 +214,8 @@ groups, search and explanations, over a corpus read from PATH:
   FILE.jsonl   one JSON object a line: the "text" field (--text-column), the "id" field if present
                (--id-column), else the line number
   FILE.csv     a header row, then one document a row: the "text" column (--text-column), the
-               --id-column column, else the row number
+               "id" column if present (--id-column), else the row number
+  FILE.txt     one document, the whole file (also FILE.md); id = the file name
 
 Defaults are tuned for analysts: accents folded (Erdoğan = Erdogan), English stop words and
 sublinear tf; --sklearn-defaults gives scikit-learn's TfidfVectorizer defaults instead, and every
@@ -228,7 +230,7 @@ examples:
   lexsim report                              the built-in sample corpus (what `make demo` shows)
   lexsim report articles/                    summary, story groups, each document's terms and neighbours
   lexsim similar articles/ --k 3             each document's 3 nearest neighbours
-  lexsim pairs news.jsonl --threshold 0.5    every pair with cosine >= 0.5
+  lexsim pairs news.jsonl                    every pair with cosine >= 0.2 (--threshold 0.9: near-duplicates)
   lexsim groups news.csv                     story groups (no threshold needed)
   lexsim terms articles/ --n 5 --format csv  each document's 5 key terms, as CSV
   lexsim search articles/ "grain corridor"   the documents that best match a query
@@ -243,7 +245,8 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
         if path_optional:
             p.add_argument("path", metavar="PATH", nargs="?", help="the corpus (default: the built-in sample corpus)")
         else:
-            p.add_argument("path", metavar="PATH", help="the corpus: a folder, a .jsonl or a .csv file")
+            p.add_argument("path", metavar="PATH",
+                           help="the corpus: a folder, a .jsonl or a .csv file, or a .txt file (one document)")
 
     out = p.add_argument_group("output and running")
     out.add_argument("--format", choices=("table", "json", "csv"), default="table",
@@ -256,7 +259,7 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
     src.add_argument("--text-column", default="text", metavar="NAME",
                      help="JSON field or CSV column holding the text (default: text)")
     src.add_argument("--id-column", default=None, metavar="NAME",
-                     help="JSON field or CSV column holding the id (default: the id field of a .jsonl "
+                     help="JSON field or CSV column holding the id (default: the id field or column "
                           "if present, else the line or row number)")
     src.add_argument("--encoding", default="utf-8", help="encoding of the files (default: utf-8)")
     src.add_argument("--decode-error", choices=("strict", "replace", "ignore"), default="strict",
@@ -384,8 +387,9 @@ def _build_parser() -> _Parser:
 
     p = _add_command(sub, "pairs", _cmd_pairs, "every pair of documents with cosine similarity at or above a "
                      "threshold", _PAIRS_EPILOG, common)
-    p.add_argument("--threshold", type=_cosine_threshold, required=True, metavar="T",
-                   help="cosine in (0, 1]: 0.9 and above finds near-duplicates, 0.2-0.5 the same story")
+    p.add_argument("--threshold", type=_cosine_threshold, default=0.2, metavar="T",
+                   help="cosine in (0, 1] (default 0.2, as report's): 0.9 and above finds near-duplicates, "
+                        "0.2-0.5 the same story")
 
     p = _add_command(sub, "groups", _cmd_groups, "story groups: communities of each document's nearest "
                      "neighbours (no threshold needed), or single linkage at a threshold", _GROUPS_EPILOG, common)
@@ -455,7 +459,8 @@ JSON: {"id1": ID, "id2": ID, "similarity": COSINE, "n_shared": INT,
        "terms": [{"term": STR, "contribution": FLOAT, "weight1": FLOAT, "weight2": FLOAT}, ...]}
   contribution = weight1 * weight2 (weights in the L2-normalised rows); the contributions of all
   shared terms add up to the similarity.
-CSV:  term,contribution,weight1,weight2"""
+CSV:  term,contribution,share,weight1,weight2 (share = contribution / similarity; the table shows
+      it as a percentage)"""
 
 _REPORT_EPILOG = """\
 Without PATH, runs on the built-in sample corpus (30 short news articles on 6 stories).
@@ -550,28 +555,72 @@ class _Progress:
 # ============================================================================ output
 
 
+_wcswidth: Optional[Callable[[str], int]]
+try:  # optional: the most exact display widths (emoji sequences, new wide characters)
+    from wcwidth import wcswidth as _wcswidth
+except ImportError:  # pragma: no cover - depends on the environment
+    _wcswidth = None
+
+
 def _char_width(c: str) -> int:
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
+def _regional(c: str) -> bool:
+    return "\U0001f1e6" <= c <= "\U0001f1ff"
+
+
+def _extends(c: str) -> bool:
+    """``c`` belongs to the character before it on screen: a combining mark, a variation selector,
+    a zero-width joiner or an emoji skin-tone modifier."""
+    return (unicodedata.combining(c) != 0 or unicodedata.category(c) in ("Mn", "Me", "Cf")
+            or "\U0001f3fb" <= c <= "\U0001f3ff")
+
+
+def _clusters(text: str) -> list:
+    """``text`` split into what a terminal draws as one character: a base with its combining marks
+    and modifiers, an emoji ZWJ sequence, a flag (two regional indicators)."""
+    out: list = []
+    for c in text:
+        if out and (_extends(c) or out[-1][-1] == "\u200d"
+                    or (_regional(c) and len(out[-1]) == 1 and _regional(out[-1]))):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
+
+
+def _cluster_width(cluster: str) -> int:
+    if _wcswidth is not None:
+        w = _wcswidth(cluster)
+        if w >= 0:
+            return int(w)
+    # unicodedata alone: the base character's width; a flag or an emoji presentation is 2.
+    if len(cluster) > 1 and (_regional(cluster[0]) or "\ufe0f" in cluster):
+        return 2
+    return _char_width(cluster[0])
+
+
 def _width(text: str) -> int:
-    if text.isascii():
+    """Terminal columns ``text`` takes: wcwidth's count when it is installed, else unicodedata's."""
+    if text.isascii() and text.isprintable():
         return len(text)
-    return sum(_char_width(c) for c in text)
+    return sum(_cluster_width(g) for g in _clusters(text))
 
 
-def _cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` terminal columns, ending in an ellipsis when it was cut."""
-    if _width(text) <= width:
+def _cut(text: str, width: Optional[int]) -> str:
+    """``text`` in at most ``width`` terminal columns, ending in an ellipsis when it was cut;
+    ``width=None``: never cut."""
+    if width is None or _width(text) <= width:
         return text
     out, used = [], 0
-    for c in text:
-        w = _char_width(c)
+    for g in _clusters(text):
+        w = _cluster_width(g)
         if used + w > width - 1:
             break
-        out.append(c)
+        out.append(g)
         used += w
     return "".join(out) + "…"
 
@@ -586,13 +635,13 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = (),
-           flexible: Sequence[int] = (), width: int = 100, indent: str = "") -> list[str]:
+           flexible: Sequence[int] = (), width: Optional[int] = 100, indent: str = "") -> list[str]:
     """Aligned columns, two spaces apart, fitting in ``width`` columns by cutting the ``flexible``
-    columns (first listed, first cut) with an ellipsis."""
+    columns (first listed, first cut) with an ellipsis; ``width=None``: nothing is cut."""
     n = len(headers)
     cells = [[_one_line(str(c)) for c in row] for row in rows]
     widths = [max([_width(headers[i])] + [_width(r[i]) for r in cells]) for i in range(n)]
-    excess = sum(widths) + 2 * (n - 1) + len(indent) - width
+    excess = sum(widths) + 2 * (n - 1) + len(indent) - width if width is not None else 0
     for i in flexible:
         if excess <= 0:
             break
@@ -607,13 +656,22 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequ
     return lines
 
 
-def _terminal_width() -> int:
+def _stdout_is_terminal() -> bool:
+    try:
+        return bool(sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _terminal_width() -> Optional[int]:
+    """The terminal's width (at least 60; $COLUMNS overrides it) when stdout is a terminal; None when
+    it is piped or captured, where nothing is cut."""
+    if not _stdout_is_terminal():
+        return None
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) >= 40:
         return int(columns)
-    if sys.stdout.isatty():
-        return max(60, shutil.get_terminal_size((100, 24)).columns)
-    return 100  # piped or captured: the width the README's excerpts were made for
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
 
 
 def _print_lines(lines: Sequence[str]) -> None:
@@ -736,8 +794,18 @@ def _load(args: argparse.Namespace, progress: _Progress) -> _Corpus:
     else:
         vec = TfidfVectorizer(**_vectorizer_params(args), n_jobs=_jobs_param(args))
         with progress.step("fitting TF-IDF"):
-            X = vec.fit_transform(texts)
+            try:
+                X = vec.fit_transform(texts)
+            except ValueError as e:
+                raise CommandError(_as_options(str(e))) from None
     return _Corpus(ids, texts, vec, X, source, noun, model)
+
+
+def _as_options(message: str) -> str:
+    """A library message about min_df or max_df, in the command's option names."""
+    message = message.replace(" (max_df corresponds to < documents than min_df)", "")
+    message = re.sub(r"\b(min|max)_df=", lambda m: f"--{m.group(1)}-df ", message)
+    return re.sub(r"\b(min|max)_df\b", lambda m: f"--{m.group(1)}-df", message)
 
 
 def _load_model(path: str) -> Any:
@@ -843,9 +911,9 @@ def _grouping_json(groups: Any) -> dict:
     return {"method": groups.method, **params, "description": groups.describe()}
 
 
-def _wrapped_text(label: str, text: str, width: int) -> list:
-    """``label`` + text, wrapped at spaces to ``width`` on a terminal (one line otherwise)."""
-    if width >= 10**6:
+def _wrapped_text(label: str, text: str, width: Optional[int]) -> list:
+    """``label`` + text, wrapped at spaces to ``width`` on a terminal (one line when width is None)."""
+    if width is None:
         return [label + text]
     lines, current = [], label
     for word in text.split(" "):
@@ -871,8 +939,11 @@ def _groups_json(c: _Corpus, groups: Any) -> list:
     ]
 
 
-def _wrapped_ids(label: str, ids: Sequence[str], width: int, max_lines: int = 3) -> list:
-    """``label a, b, c`` wrapped to ``width``, at most ``max_lines`` lines, then a count of the rest."""
+def _wrapped_ids(label: str, ids: Sequence[str], width: Optional[int], max_lines: int = 3) -> list:
+    """``label a, b, c`` wrapped to ``width``, at most ``max_lines`` lines, then a count of the rest;
+    ``width=None`` (not a terminal): wrapped at 100 columns, every id shown."""
+    if width is None:
+        width, max_lines = 100, len(ids) + 1
     lines: list[str] = []
     current, shown = label, 0
     for n, doc_id in enumerate(ids):
@@ -1000,7 +1071,7 @@ def _read_dates(args: argparse.Namespace, c: _Corpus) -> list:
     return dates
 
 
-def _groups_table(c: _Corpus, data: list, how: str, width: int, members: bool) -> list:
+def _groups_table(c: _Corpus, data: list, how: str, width: Optional[int], members: bool) -> list:
     big = [g for g in data if g["size"] >= 2]
     alone = [g["members"][0] for g in data if g["size"] == 1]
     lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun}; {len(alone)} on their own",
@@ -1200,7 +1271,9 @@ def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:
         _print_json({"id1": args.id1, "id2": args.id2, "similarity": float(why.similarity), "n_shared": int(why.n_shared),
                      "terms": [{"term": t, "contribution": x, "weight1": a, "weight2": b} for t, x, a, b in terms]})
     elif args.format == "csv":
-        _print_csv(["term", "contribution", "weight1", "weight2"], iter(terms))
+        total = why.similarity if why.similarity > 0 else 1.0
+        _print_csv(["term", "contribution", "share", "weight1", "weight2"],
+                   ((t, x, x / total, a, b) for t, x, a, b in terms))
     else:
         width = _terminal_width()
         shown = f", {len(terms)} shown" if len(terms) < why.n_shared else ""
@@ -1271,7 +1344,9 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
              _cut(f"analysis: {how}", width), ""]
     lines.extend(_groups_table(c, group_data, groups.describe(), width, members=False))
     lines.append("")
-    id_width = min(max(_width(d) for d in c.ids), width // 3)
+    id_width = max(_width(d) for d in c.ids)
+    if width is not None:
+        id_width = min(id_width, width // 3)
     pad = " " * id_width
     for i, d in enumerate(c.ids):
         head = _pad(_cut(d, id_width), id_width, False)

@@ -31,8 +31,9 @@ from typing import Callable, Literal, Optional, Union, overload
 
 __all__ = ["CorpusDecodeError", "CorpusError", "iter_corpus", "read_corpus", "TEXT_SUFFIXES"]
 
-#: File name endings read from a folder (compared case-insensitively).
+#: File name endings read from a folder, or as a one-document corpus (compared case-insensitively).
 TEXT_SUFFIXES = (".txt", ".md")
+_UNKNOWN_KIND = "{path}: not a folder, a .jsonl, .csv, .txt or .md file; cannot tell how to read it"
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Callable[[int, int], None]
@@ -71,7 +72,7 @@ def read_corpus(
     decode_error: str = "strict",
     progress: Optional[Progress] = None,
 ) -> tuple[list[str], list[str]]:
-    """Read documents and their ids from a folder, a ``.jsonl`` file or a ``.csv`` file.
+    """Read documents and their ids from a folder, a ``.jsonl``, ``.csv`` or ``.txt`` file.
 
     Parameters
     ----------
@@ -84,8 +85,10 @@ def read_corpus(
           the ``id_column`` field (default: the ``id`` field when present, else the 1-based line
           number); blank lines are skipped;
         - a ``.csv`` file: a header row, then one document per row; the text is the ``text_column``
-          column, the id the ``id_column`` column (default: the 1-based row number, header not
-          counted).
+          column, the id the ``id_column`` column (default: the ``id`` column when there is one,
+          else the 1-based row number, header not counted);
+        - a single ``.txt`` or ``.md`` file: a corpus of one document, the whole file, whose id is
+          the file's name.
     text_column : str, default='text'
         The JSON field or CSV column holding the text.
     id_column : str, default=None
@@ -142,8 +145,10 @@ def read_corpus(
             ids, texts = _read_jsonl(p, text_column, id_column, encoding, decode_error)
         elif suffix == ".csv":
             ids, texts = _read_csv(p, text_column, id_column, encoding, decode_error)
+        elif suffix in TEXT_SUFFIXES:
+            ids, texts = [p.name], [_read_text_file(p, encoding, decode_error)]
         else:
-            raise CorpusError(f"{path}: not a folder, a .jsonl or a .csv file; cannot tell how to read it")
+            raise CorpusError(_UNKNOWN_KIND.format(path=path))
         where = f"no documents in {path}"
     if not ids:
         raise CorpusError(f"empty corpus: {where}")
@@ -304,6 +309,8 @@ def _csv_records(lines: Iterable[str], where: str, text_column: str, id_column: 
                 raise CorpusError(f"{where}: no column {text_column!r} (columns: {', '.join(map(repr, header))})")
             if id_column is not None and id_column not in columns:
                 raise CorpusError(f"{where}: no column {id_column!r} (columns: {', '.join(map(repr, header))})")
+            if id_column is None and "id" in columns:  # as a JSON Lines file's "id" field is
+                id_column = "id"
             t, c = columns[text_column], columns.get(id_column) if id_column is not None else None
             number = 0
             for row in reader:
@@ -424,7 +431,7 @@ def iter_corpus(
     decode_error: str = "strict",
     with_ids: bool = False,
 ) -> Union[Iterator[str], Iterator[tuple[str, str]]]:
-    """Read the documents of a folder, a ``.jsonl`` or a ``.csv`` file one at a time.
+    """Read the documents of a folder, a ``.jsonl``, ``.csv`` or ``.txt`` file one at a time.
 
     The same documents, ids, order and errors as :func:`read_corpus`, without holding the corpus
     in memory: a JSON Lines or CSV file is decoded 1 MiB at a time, a folder file by file (its
@@ -434,7 +441,8 @@ def iter_corpus(
     Parameters
     ----------
     path : str or path-like
-        A folder, a ``.jsonl`` file or a ``.csv`` file (see :func:`read_corpus`).
+        A folder, a ``.jsonl`` or ``.csv`` file, or a ``.txt`` or ``.md`` file read as one
+        document (see :func:`read_corpus`).
     text_column, id_column, encoding, decode_error
         As for :func:`read_corpus`.
     with_ids : bool, default=False
@@ -494,8 +502,10 @@ def _iter_corpus(
         elif suffix == ".csv":
             lines = _split_lines(_decoded_chunks(p, where, encoding, decode_error, chunk_bytes), keepends=True)
             records = _csv_records(lines, where, text_column, id_column)
+        elif suffix in TEXT_SUFFIXES:
+            records = _stream_text_file(p, encoding, decode_error)
         else:
-            raise CorpusError(f"{path}: not a folder, a .jsonl or a .csv file; cannot tell how to read it")
+            raise CorpusError(_UNKNOWN_KIND.format(path=path))
         empty = f"no documents in {path}"
     return _yield_records(records, with_ids, where, empty)
 
@@ -525,6 +535,10 @@ def _stream_jsonl(
         if line.strip():
             doc_id, doc = _jsonl_record(line, number, where, text_column, id_column)
             yield doc_id, doc, f"line {number}"
+
+
+def _stream_text_file(path: pathlib.Path, encoding: str, decode_error: str) -> Iterator[tuple[str, str, str]]:
+    yield path.name, _read_text_file(path, encoding, decode_error), str(path)
 
 
 def _stream_folder(root: pathlib.Path, encoding: str, decode_error: str) -> Iterator[tuple[str, str, str]]:

@@ -70,6 +70,18 @@ def _feature_names(vectorizer: Any, n_features: int) -> Optional[np.ndarray]:
     return names
 
 
+def _ids(ids: Any, n_rows: int) -> Optional[list]:
+    """``ids`` as a list of one id per row, or None; for the ``id`` columns of the frames."""
+    if ids is None:
+        return None
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__len__") or not hasattr(ids, "__iter__"):
+        raise TypeError(f"ids must be a sequence of document ids, got {type(ids).__name__}")
+    out = list(ids)
+    if len(out) != n_rows:
+        raise ValueError(f"ids has {len(out)} entries but X has {n_rows} rows")
+    return out
+
+
 def _pandas() -> Any:
     try:
         import pandas
@@ -147,6 +159,7 @@ def similar_pairs(
     n_jobs: Optional[int] = None,
     *,
     as_frame: bool = False,
+    ids: Any = None,
 ) -> Any:
     """Every pair of rows ``i < j`` whose cosine similarity is at least ``threshold``, exactly.
 
@@ -164,12 +177,16 @@ def similar_pairs(
     n_jobs : int, default=None
         Threads (``None`` = 1, ``-1`` = all cores); the result does not depend on it.
     as_frame : bool, default=False
-        Return a pandas DataFrame with columns ``i, j, score`` instead.
+        Return a pandas DataFrame with columns ``doc_i, doc_j, score`` (the two rows and their
+        cosine, sorted by ``(doc_i, doc_j)``) instead.
+    ids : sequence, default=None
+        One id per row of X; with ``as_frame=True`` adds the columns ``id_i`` and ``id_j``
+        (``doc_i, id_i, doc_j, id_j, score``).
 
     Returns
     -------
     rows, cols, scores : ndarray of int32, int32 and X's float type
-        Sorted by ``(rows, cols)``; ``rows[p] < cols[p]``.
+        Sorted by ``(rows, cols)``; ``rows[p] < cols[p]``. A DataFrame with ``as_frame=True``.
 
     Examples
     --------
@@ -181,9 +198,18 @@ def similar_pairs(
     """
     t = _threshold(threshold, low=0.0, low_inclusive=False)
     jobs = _jobs(n_jobs)
-    rows, cols, scores = _core.similar_pairs(as_core_csr(X, "X"), t, jobs)
+    a = as_core_csr(X, "X")
+    names = _ids(ids, a[3])
+    rows, cols, scores = _core.similar_pairs(a, t, jobs)
     if as_frame:
-        return _pandas().DataFrame({"i": rows, "j": cols, "score": scores})
+        columns: dict = {"doc_i": rows}
+        if names is not None:
+            columns["id_i"] = [names[r] for r in rows.tolist()]
+        columns["doc_j"] = cols
+        if names is not None:
+            columns["id_j"] = [names[c] for c in cols.tolist()]
+        columns["score"] = scores
+        return _pandas().DataFrame(columns)
     return rows, cols, scores
 
 
@@ -250,18 +276,33 @@ class StoryGroups:
     def __getitem__(self, label: int) -> Group:
         return self.groups[label]
 
-    def to_frame(self) -> Any:
-        """One row per group: label, size, representative, members and top terms (pandas)."""
+    def to_frame(self, ids: Any = None) -> Any:
+        """One row per group, indexed by label (pandas).
+
+        Parameters
+        ----------
+        ids : sequence, default=None
+            One id per document; adds the columns ``representative_id`` and ``member_ids``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``size``, ``representative`` (a document position), ``members`` (positions)
+            and ``top_terms``, plus the id columns when ``ids`` is given.
+        """
         pd = _pandas()
-        return pd.DataFrame(
-            {
-                "label": [g.label for g in self.groups],
-                "size": [len(g) for g in self.groups],
-                "representative": [g.representative for g in self.groups],
-                "members": [g.members.tolist() for g in self.groups],
-                "top_terms": [[t for t, _ in g.top_terms] for g in self.groups],
-            }
-        ).set_index("label")
+        names = _ids(ids, len(self.labels))
+        columns: dict = {
+            "label": [g.label for g in self.groups],
+            "size": [len(g) for g in self.groups],
+            "representative": [g.representative for g in self.groups],
+            "members": [g.members.tolist() for g in self.groups],
+            "top_terms": [[t for t, _ in g.top_terms] for g in self.groups],
+        }
+        if names is not None:
+            columns["representative_id"] = [names[g.representative] for g in self.groups]
+            columns["member_ids"] = [[names[m] for m in g.members.tolist()] for g in self.groups]
+        return pd.DataFrame(columns).set_index("label")
 
 
 def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
@@ -512,6 +553,7 @@ def top_terms(
     *,
     n_jobs: Optional[int] = None,
     as_frame: bool = False,
+    ids: Any = None,
 ) -> Any:
     """Each document's ``n`` highest-weighted terms, largest first (ties: the lower column).
 
@@ -526,12 +568,15 @@ def top_terms(
     n_jobs : int, default=None
         Threads (``None`` = 1, ``-1`` = all cores).
     as_frame : bool, default=False
-        Return a long pandas DataFrame with columns ``doc, rank, term, weight`` instead.
+        Return a long pandas DataFrame with columns ``doc, rank, term, score`` instead: the
+        document's position, the term's rank in it (from 1), the term and its weight.
+    ids : sequence, default=None
+        One id per row of X; with ``as_frame=True`` adds an ``id`` column after ``doc``.
 
     Returns
     -------
     list of list of (term, weight)
-        One list per row of X; zero weights are left out.
+        One list per row of X; zero weights are left out. A DataFrame with ``as_frame=True``.
 
     Examples
     --------
@@ -545,11 +590,15 @@ def top_terms(
     jobs = _jobs(n_jobs)
     a = as_core_csr(X, "X")
     names = _feature_names(vectorizer, a[4])
+    doc_ids = _ids(ids, a[3])
     ranked = _ranked_rows(_core.top_terms(a, n, jobs), names)
     if as_frame:
         pd = _pandas()
-        rows = [(d, r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms)]
-        return pd.DataFrame(rows, columns=["doc", "rank", "term", "weight"])
+        if doc_ids is None:
+            rows = [(d, r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms, 1)]
+            return pd.DataFrame(rows, columns=["doc", "rank", "term", "score"])
+        with_ids = [(d, doc_ids[d], r, t, w) for d, terms in enumerate(ranked) for r, (t, w) in enumerate(terms, 1)]
+        return pd.DataFrame(with_ids, columns=["doc", "id", "rank", "term", "score"])
     return ranked
 
 
@@ -577,8 +626,18 @@ class Explanation:
     n_shared: int
 
     def to_frame(self) -> Any:
-        """The shared terms as a pandas DataFrame (term, contribution, weight_i, weight_j)."""
-        return _pandas().DataFrame(self.terms, columns=["term", "contribution", "weight_i", "weight_j"])
+        """The shared terms as a pandas DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``rank`` (from 1), ``term``, ``score`` (the term's contribution to the
+            cosine), ``share`` (the contribution divided by the similarity, 0 when it is 0),
+            ``weight_i`` and ``weight_j``; largest contribution first.
+        """
+        total = self.similarity
+        rows = [(r, t, x, x / total if total else 0.0, a, b) for r, (t, x, a, b) in enumerate(self.terms, 1)]
+        return _pandas().DataFrame(rows, columns=["rank", "term", "score", "share", "weight_i", "weight_j"])
 
 
 def explain(vectorizer: Any, X: Any, i: int, j: int, n: Optional[int] = 10) -> Explanation:

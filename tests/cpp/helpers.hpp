@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "corpora.hpp"
+
 namespace lexsim_test {
 
 using Dense = std::vector<std::vector<double>>;
@@ -28,13 +30,13 @@ inline lexsim::SparseMatrix<double> from_dense(const Dense& d, int cols) {
   return m;
 }
 
-/// The five news-seeds articles (../shared/corpora/news-seeds), in file-name order.
+/// The five news-seeds articles (<corpora>/news-seeds), in file-name order.
 inline std::vector<std::string> read_news_seeds() {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(LEXSIM_CORPORA_DIR) / "news-seeds";
+  const fs::path dir = corpora_dir() / "news-seeds";
   if (!fs::is_directory(dir)) {
     FAIL("corpus directory " << dir.string()
-                             << " is missing: the tests expect ../shared/corpora next to the repository");
+                             << " is missing: set LEXSIM_CORPORA to the shared corpora folder");
   }
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
@@ -105,12 +107,12 @@ inline std::string json_string(const std::string& line, std::size_t at) {
 }
 }  // namespace detail
 
-/// The texts of ../shared/corpora/sentences/sentences.jsonl (its first `limit` lines).
+/// The texts of <corpora>/sentences/sentences.jsonl (its first `limit` lines).
 inline std::vector<std::string> read_sentences(std::size_t limit = static_cast<std::size_t>(-1)) {
   namespace fs = std::filesystem;
-  const fs::path file = fs::path(LEXSIM_CORPORA_DIR) / "sentences" / "sentences.jsonl";
+  const fs::path file = corpora_dir() / "sentences" / "sentences.jsonl";
   std::ifstream in(file, std::ios::binary);
-  if (!in) FAIL("corpus file " << file.string() << " is missing: the tests expect ../shared/corpora next to the repository");
+  if (!in) FAIL("corpus file " << file.string() << " is missing: set LEXSIM_CORPORA to the shared corpora folder");
   std::vector<std::string> docs;
   std::string line;
   while (docs.size() < limit && std::getline(in, line)) {

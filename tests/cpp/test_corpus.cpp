@@ -21,7 +21,7 @@ using lexsim_test::read_news_seeds;
 
 }  // namespace
 
-TEST_CASE("news-seeds: each article's nearest neighbour is in its own story") {
+TEST_CASE("news-seeds: each article's nearest neighbour is in its own story", "[corpora]") {
   const auto docs = read_news_seeds();
   REQUIRE(docs.size() == 5);
 
@@ -56,7 +56,7 @@ TEST_CASE("news-seeds: each article's nearest neighbour is in its own story") {
   }
 }
 
-TEST_CASE("news-seeds: with bare defaults article 004 goes to the other story") {
+TEST_CASE("news-seeds: with bare defaults article 004 goes to the other story", "[corpora]") {
   // TfidfVectorizer() on the same files: S.argmax(1) == [2, 4, 0, 0, 0]
   const auto docs = read_news_seeds();
   lexsim::TfidfVectorizer vec;

@@ -156,7 +156,7 @@ TEST_CASE("HashingVectorizer float output equals scikit-learn's float32") {
   check_csr(X, expected::float32_n16, 0.0);  // bit for bit: the same float arithmetic
 }
 
-TEST_CASE("HashingVectorizer equals scikit-learn's on the news-seeds articles") {
+TEST_CASE("HashingVectorizer equals scikit-learn's on the news-seeds articles", "[corpora]") {
   const auto docs = lexsim_test::read_news_seeds();
   REQUIRE(docs.size() == 5);
   check_csr(lexsim::HashingVectorizer().transform_csr<double>(docs), expected::news_defaults);
@@ -215,7 +215,7 @@ TEST_CASE("a huge document's counts equal a term-by-term tally") {
   }
 }
 
-TEST_CASE("HashingVectorizer results are bit-identical for every n_jobs") {
+TEST_CASE("HashingVectorizer results are bit-identical for every n_jobs", "[corpora]") {
   std::vector<std::string> docs;
   const auto news = lexsim_test::read_news_seeds();
   for (int i = 0; i < 3000; ++i)

@@ -152,13 +152,13 @@ struct PartFeeder {
 };
 
 lexsim::DocumentBatches feed(const Docs& docs, const Ranges& ranges) {
-  auto feeder = std::make_shared<PartFeeder>(PartFeeder{docs, ranges});
+  auto feeder = std::make_shared<PartFeeder>(PartFeeder{docs, ranges, 0, {}});
   return [feeder](lexsim::Documents& batch) { return (*feeder)(batch); };
 }
 
 }  // namespace
 
-TEST_CASE("the C++ JSON reader reads every sentence") {
+TEST_CASE("the C++ JSON reader reads every sentence", "[corpora]") {
   const auto all = lexsim_test::read_sentences();
   CHECK(all.size() == 50000);
   // Escapes decode to real characters: no backslash-u sequence survives, and text is valid UTF-8
@@ -167,7 +167,7 @@ TEST_CASE("the C++ JSON reader reads every sentence") {
   CHECK_NOTHROW(v.fit(all));
 }
 
-TEST_CASE("corpus counts equal a plain map over the analyzer's terms") {
+TEST_CASE("corpus counts equal a plain map over the analyzer's terms", "[corpora]") {
   for (const auto& c : configs()) {
     if (std::string(c.name) == "fixed vocabulary") continue;
     INFO(c.name);
@@ -271,7 +271,7 @@ void check_config(const Config& c) {
 
 // One test case per configuration, so that ctest runs them in parallel.
 #define LEXSIM_INCREMENTAL_CASE(i)                                                              \
-  TEST_CASE("incremental fits equal one fit: configuration " #i) {               \
+  TEST_CASE("incremental fits equal one fit: configuration " #i, "[corpora]") {  \
     const auto all = configs();                                                                 \
     REQUIRE(all.size() == 12);                                                                  \
     INFO(all[i].name);                                                                          \
@@ -291,7 +291,7 @@ LEXSIM_INCREMENTAL_CASE(10)
 LEXSIM_INCREMENTAL_CASE(11)
 #undef LEXSIM_INCREMENTAL_CASE
 
-TEST_CASE("CountVectorizer: partial_fit and merge equal fit") {
+TEST_CASE("CountVectorizer: partial_fit and merge equal fit", "[corpora]") {
   const auto& docs = corpus();
   lexsim::CountOptions o;
   o.min_df = lexsim::DocFrequency::count(2);
@@ -442,7 +442,7 @@ TEST_CASE("merge refuses other options, unfitted vectorizers and missing counts"
   CHECK_THROWS_AS(restored.counts(), lexsim::NotFittedError);
 }
 
-TEST_CASE("set_counts restores a fit from its counts") {
+TEST_CASE("set_counts restores a fit from its counts", "[corpora]") {
   const auto& docs = corpus();
   lexsim::TfidfOptions o;
   o.min_df = lexsim::DocFrequency::count(2);

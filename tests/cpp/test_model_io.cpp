@@ -222,7 +222,7 @@ TEST_CASE("model io: CRC-32 is the IEEE one zlib computes", "[model_io]") {
   CHECK(detail::crc32(all.substr(100), detail::crc32(all.substr(0, 100))) == detail::crc32(all));
 }
 
-TEST_CASE("model io: a loaded TfidfVectorizer transforms bit for bit like the saved one", "[model_io]") {
+TEST_CASE("model io: a loaded TfidfVectorizer transforms bit for bit like the saved one", "[model_io][corpora]") {
   const auto docs = corpus();
   const std::vector<std::string> fit_on(docs.begin(), docs.begin() + 4);
   int k = 0;
@@ -248,7 +248,7 @@ TEST_CASE("model io: a loaded TfidfVectorizer transforms bit for bit like the sa
   }
 }
 
-TEST_CASE("model io: a loaded CountVectorizer transforms bit for bit like the saved one", "[model_io]") {
+TEST_CASE("model io: a loaded CountVectorizer transforms bit for bit like the saved one", "[model_io][corpora]") {
   const auto docs = corpus();
   int k = 0;
   for (const auto& options : option_sets()) {
@@ -579,7 +579,7 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
   }
 }
 
-TEST_CASE("model io: a loaded model goes on with partial_fit and merge exactly", "[model_io]") {
+TEST_CASE("model io: a loaded model goes on with partial_fit and merge exactly", "[model_io][corpora]") {
   const auto docs = corpus();
   const std::vector<std::string> a(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(docs.size() / 2));
   const std::vector<std::string> b(docs.begin() + static_cast<std::ptrdiff_t>(docs.size() / 2), docs.end());
@@ -703,7 +703,7 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("model io: save and load files", "[model_io]") {
+TEST_CASE("model io: save and load files", "[model_io][corpora]") {
   TempDir dir;
   const auto docs = corpus();
   TfidfOptions o;

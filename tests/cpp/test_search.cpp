@@ -389,7 +389,7 @@ TEST_CASE("the index owns its data and reads unsorted rows, duplicates and int32
   CHECK(docs_of(a.search({{2, 1.0}})) == std::vector<long>{0, 1});
 }
 
-TEST_CASE("news-seeds: cosine puts the Idlib articles first, BM25 floors terms in most articles") {
+TEST_CASE("news-seeds: cosine puts the Idlib articles first, BM25 floors terms in most articles", "[corpora]") {
   const auto docs = read_news_seeds();
   REQUIRE(docs.size() == 5);
   lexsim::TfidfOptions o;

@@ -388,6 +388,16 @@ TEST_CASE("max_df below min_df throws") {
   t.min_df = lexsim::DocFrequency::proportion(0.6);
   t.max_df = lexsim::DocFrequency::proportion(0.4);
   CHECK_THROWS_AS(lexsim::TfidfVectorizer(t).fit(kCorpus), lexsim::InvalidArgument);
+  // The messages keep scikit-learn's words and name the values and the document count.
+  CHECK_THROWS_WITH(v.fit(kCorpus), "max_df=2 keeps no terms: it allows at most 2 documents, min_df=3 asks for at "
+                                    "least 3; the corpus has 6 documents (max_df corresponds to < documents than min_df)");
+  CHECK_THROWS_WITH(lexsim::TfidfVectorizer(t).fit(kCorpus),
+                    Catch::StartsWith("max_df=0.4 keeps no terms: it allows at most 2.4 documents, min_df=0.6 asks "
+                                      "for at least 3.6; the corpus has 6 documents"));
+  lexsim::TfidfOptions many;
+  many.min_df = lexsim::DocFrequency::count(10);  // more than there are documents
+  CHECK_THROWS_WITH(lexsim::TfidfVectorizer(many).fit(kCorpus),
+                    "min_df=10 keeps no terms: the corpus has 6 documents (max_df corresponds to < documents than min_df)");
 }
 
 TEST_CASE("pruning every term throws") {
@@ -396,7 +406,14 @@ TEST_CASE("pruning every term throws") {
   o.min_df = lexsim::DocFrequency::count(5);
   lexsim::TfidfVectorizer v(o);
   CHECK_THROWS_AS(v.fit(kCorpus), lexsim::InvalidArgument);
+  CHECK_THROWS_WITH(v.fit(kCorpus), "min_df=5 and max_df=1.0 keep no terms: none is in 5 to 6 of the corpus's 6 "
+                                    "documents (After pruning, no terms remain. Try a lower min_df or a higher max_df.)");
   CHECK_FALSE(v.is_fitted());
+  o.min_df = lexsim::DocFrequency::count(7);
+  o.max_df = lexsim::DocFrequency::count(100);
+  CHECK_THROWS_WITH(lexsim::TfidfVectorizer(o).fit(kCorpus),
+                    "min_df=7 keeps no terms: the corpus has 6 documents (After pruning, no terms remain. Try a lower "
+                    "min_df or a higher max_df.)");
 }
 
 TEST_CASE("invalid vectorizer options throw InvalidArgument") {

@@ -9,16 +9,57 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CORPORA = pathlib.Path(os.environ.get("LEXSIM_CORPORA", ROOT.parent / "shared" / "corpora"))
+CORPORA = pathlib.Path(os.environ.get("LEXSIM_CORPORA") or ROOT.parent / "shared" / "corpora")
+
+#: Every skip for missing corpora has this reason prefix: such tests are counted apart and summed
+#: up in one line at the end of the run (pytest_report_teststatus, pytest_terminal_summary).
+_NO_CORPORA = "needs the corpora: "
+_NO_CORPORA_CATEGORY = "skipped (no corpora)"
+
+
+def corpora_required_by() -> str:
+    """The variable that makes missing corpora a failure ("LEXSIM_REQUIRE_CORPORA=1", "CI=true"), or ""."""
+    for name, shown in (("LEXSIM_REQUIRE_CORPORA", "LEXSIM_REQUIRE_CORPORA=1"), ("CI", "CI=true")):
+        if os.environ.get(name, "").strip().lower() in ("1", "true", "yes"):
+            return shown
+    return ""
 
 
 def _require(path: pathlib.Path) -> pathlib.Path:
+    """``path`` inside the corpora; skips the test when it is missing, or fails it when they are required."""
     if not path.exists():
-        message = f"corpus not found: {path} (set LEXSIM_CORPORA to the shared/corpora folder)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        required = corpora_required_by()
+        if required:
+            pytest.fail(f"the corpora are required ({required}) but {path} is missing "
+                        "(set LEXSIM_CORPORA=<the shared corpora folder>)", pytrace=False)
+        pytest.skip(_NO_CORPORA + str(CORPORA if not CORPORA.exists() else path))
     return path
+
+
+def _corpora_skip(report: pytest.TestReport) -> str:
+    """The missing path when ``report`` is a skip for missing corpora, else ""."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if _NO_CORPORA in reason:
+            return reason.split(_NO_CORPORA, 1)[1]
+    return ""
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    if report.when == "setup" or report.when == "call":
+        if _corpora_skip(report):
+            return _NO_CORPORA_CATEGORY, "s", "SKIPPED"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    reports = terminalreporter.stats.get(_NO_CORPORA_CATEGORY, [])
+    if reports:
+        missing = sorted({_corpora_skip(r) for r in reports})
+        terminalreporter.write_line(
+            f"skipped {len(reports)} Python tests that need the corpora: {', '.join(missing)} not found "
+            "(set LEXSIM_CORPORA=<the shared corpora folder>; CI=true or LEXSIM_REQUIRE_CORPORA=1 makes this a failure)",
+            yellow=True)
 
 
 def read_news_seeds() -> tuple[list[str], list[str]]:

@@ -172,6 +172,8 @@ def test_pairs_in_every_format_equal_similar_pairs(capsys, api, kind: str) -> No
     assert got[0] == ["id1", "id2", "score"]
     assert [(r[0], r[1]) for r in got[1:]] == [(p[0], p[1]) for p in expected]
 
+    # 0.2 is the default threshold, as report's.
+    assert run_ok(capsys, "pairs", *a["argv"], "--format", "json") == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     table = run_ok(capsys, "pairs", *a["argv"], "--threshold", 0.2).splitlines()
     assert table[0].split() == ["score", "document", "1", "document", "2"]
     assert table[1].split() == [f"{expected[0][2]:.3f}", expected[0][0], expected[0][1]]
@@ -240,16 +242,20 @@ def test_explain_in_every_format_equals_explain(capsys, api, kind: str) -> None:
     assert got == pytest.approx([v for x in why.terms for v in x[1:]], rel=1e-12)
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "explain", *a["argv"], id1, id2, "--n", 5, "--format", "csv"))))
-    assert rows[0] == ["term", "contribution", "weight1", "weight2"]
+    assert rows[0] == ["term", "contribution", "share", "weight1", "weight2"]
     assert [r[0] for r in rows[1:]] == [t for t, *_ in why.terms]
+    shares = [float(r[2]) for r in rows[1:]]
+    assert shares == pytest.approx([x / why.similarity for _, x, _, _ in why.terms], rel=1e-12)
 
     table = run_ok(capsys, "explain", *a["argv"], id1, id2, "--n", 5)
     assert f"cosine {why.similarity:.3f}" in table and f"{why.n_shared} shared terms" in table
     assert why.terms[0][0] in table
+    first = next(line for line in table.splitlines() if line.split()[:1] == [why.terms[0][0]])
+    assert f"{100 * shares[0]:.1f}%" in first  # the share the CSV gives, as the table shows it
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_report_in_every_format(capsys, api, kind: str) -> None:
+def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     a = api[kind]
     data = json.loads(run_ok(capsys, "report", *a["argv"], "--format", "json"))
     assert set(data) == {"corpus", "threshold", "grouping", "groups", "documents"}
@@ -276,7 +282,10 @@ def test_report_in_every_format(capsys, api, kind: str) -> None:
     assert f"{len(a['ids'])} documents" in table and f"{a['X'].shape[1]} terms" in table
     assert "accents folded, English stop words, sublinear tf" in table
     assert table.count("terms:") == table.count("nearest:") == len(a["ids"])
-    assert all(_display_width(line) <= 100 for line in table.splitlines())
+    assert "…" not in table  # not a terminal: nothing is cut
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert all(_display_width(line) <= 100 for line in run_ok(capsys, "report", *a["argv"]).splitlines())
 
 
 def _display_width(line: str) -> int:
@@ -296,22 +305,59 @@ def test_report_without_path_runs_on_the_sample(capsys) -> None:
     assert all(_display_width(line) <= 100 for line in lines)
 
 
+WIDE_ARGV = [["terms", "--n", 20], ["similar"], ["report"], ["groups", "--threshold", 0.1], ["pairs"]]
+
+
 def test_tables_fit_the_width_and_cut_long_cells_with_an_ellipsis(capsys, api, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "60")
     a = api["folder"]
-    for argv in (["terms", *a["argv"], "--n", 20], ["similar", *a["argv"]], ["report", *a["argv"]],
-                 ["groups", *a["argv"], "--threshold", 0.1]):
-        out = run_ok(capsys, *argv)
-        assert all(_display_width(line) <= 60 for line in out.splitlines()), argv
+    for cmd, *rest in WIDE_ARGV:
+        out = run_ok(capsys, cmd, *a["argv"], *rest)
+        assert all(_display_width(line) <= 60 for line in out.splitlines()), cmd
     assert "…" in run_ok(capsys, "terms", *a["argv"], "--n", 20)
 
 
-def test_table_cells_cut_by_display_width() -> None:
+def test_output_is_not_cut_when_stdout_is_not_a_terminal(capsys, api, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # a terminal's width; stdout here is not one
+    a = api["folder"]
+    for cmd, *rest in WIDE_ARGV:
+        out = run_ok(capsys, cmd, *a["argv"], *rest)
+        assert "…" not in out, cmd
+    out = run_ok(capsys, "terms", *a["argv"], "--n", 20)
+    longest = max(out.splitlines(), key=_display_width)
+    assert _display_width(longest) > 100
+    terms = lexsim.top_terms(a["vec"], a["X"], n=20)
+    assert all(", ".join(str(t) for t, _ in ts) in out for ts in terms)  # every term of every document
+    # A group's members are all listed (wrapped at 100 columns), not "… and N more".
+    out = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.01)
+    assert "… and" not in out and all(d in out for d in a["ids"])
+
+
+# Display widths: CJK and fullwidth 2, combining marks 0, an emoji with a skin tone, a ZWJ family, a
+# flag and an emoji presentation selector one wide character each.
+WIDTHS = {"abc": 3, "日本語": 6, "ＦＵＬＬ": 8, "cafe\u0301": 4, "👍🏽": 2, "👨\u200d👩\u200d👧": 2, "🇹🇷🇺🇦": 4,
+          "❤\ufe0f": 2, "😀🎉x": 5, "ﾊﾝｶｸ": 4, "مرحبا": 5}
+
+
+@pytest.mark.parametrize("wcwidth", ["installed", "missing"])
+def test_table_cells_cut_by_display_width(monkeypatch, wcwidth: str) -> None:
+    if wcwidth == "installed":
+        pytest.importorskip("wcwidth")
+        assert cli._wcswidth is not None
+    else:
+        monkeypatch.setattr(cli, "_wcswidth", None)  # the unicodedata fallback
+    assert {t: cli._width(t) for t in WIDTHS} == WIDTHS
     assert cli._cut("abcdef", 4) == "abc…"
     assert cli._cut("日本語のテキスト", 7) == "日本語…"
-    assert cli._width("cafe\u0301") == 4
+    assert cli._cut("ok 👍🏽👍🏽 done", 6) == "ok 👍🏽…"  # never half an emoji sequence
+    assert cli._cut("🇹🇷🇺🇦🇹🇷", 5) == "🇹🇷🇺🇦…"
+    assert cli._cut("abcdef", None) == "abcdef"
     lines = cli._table(["a", "score"], [["x" * 50, "0.500"]], right=(1,), flexible=(0,), width=20)
     assert [_display_width(x) for x in lines] == [20, 20] and lines[1].endswith("0.500")
+    lines = cli._table(["a", "b"], [["👨\u200d👩\u200d👧 family", "日本"], ["x", "y"]], width=None)
+    assert lines[1] == "👨\u200d👩\u200d👧 family  日本" and lines[2] == "x          y"
+    assert cli._table(["a"], [["x" * 300]], flexible=(0,), width=None)[1] == "x" * 300
 
 
 # ---------------------------------------------------------------------------- search (other branch)
@@ -384,6 +430,8 @@ def test_search_command_against_a_stand_in_index(capsys, monkeypatch, api, scori
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4,
                                               "--scoring", scoring, "--format", "csv"))))
     assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [d for d, _ in expected]
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)  # the text column is cut to the terminal
+    monkeypatch.setenv("COLUMNS", "100")
     table = run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4, "--scoring", scoring)
     lines = table.splitlines()
     assert lines[0].split() == ["rank", "score", "document", "text"]
@@ -594,7 +642,7 @@ def bad_inputs(tmp_path) -> pathlib.Path:
     (tmp_path / "nocol.csv").write_text("id,body\n1,hello\n", encoding="utf-8")
     (tmp_path / "ok.csv").write_text("text\nErdogan met Putin\nPutin met Assad\n", encoding="utf-8")
     (tmp_path / "ragged.csv").write_text("id,text\n1,a,b\n", encoding="utf-8")
-    (tmp_path / "corpus.txt").write_text("one file", encoding="utf-8")
+    (tmp_path / "corpus.json").write_text('[{"text": "one file"}]', encoding="utf-8")
     (tmp_path / "x.jsonl").mkdir()  # a folder with a file's name: read as a folder, and empty
     return tmp_path
 
@@ -607,7 +655,7 @@ ERRORS = [
     (["similar", "{d}/blank.jsonl"], "empty corpus"),
     (["similar", "{d}/header.csv"], "empty corpus"),
     (["similar", "{d}/x.jsonl"], "empty corpus"),
-    (["similar", "{d}/corpus.txt"], "not a folder, a .jsonl or a .csv file"),
+    (["similar", "{d}/corpus.json"], "not a folder, a .jsonl, .csv, .txt or .md file"),
     (["similar", "{d}/latin1"], "b.txt: not valid utf-8 at byte offset 3"),
     (["similar", "{d}/bad.jsonl"], "bad.jsonl: not valid utf-8 at byte offset 25 (line 2)"),
     (["similar", "{d}/dangling"], "gone.txt"),
@@ -623,12 +671,17 @@ ERRORS = [
     (["similar", "{d}/ok.csv", "--k", "two"], "argument --k"),
     (["similar", "{d}/ok.csv", "--threshold", "2"], "argument --threshold"),
     (["similar", "{d}/ok.csv", "--threshold", "nan"], "argument --threshold"),
-    (["pairs", "{d}/ok.csv"], "--threshold"),
     (["pairs", "{d}/ok.csv", "--threshold", "0"], "argument --threshold"),
     (["groups", "{d}/ok.csv", "--threshold", "1.5"], "argument --threshold"),
     (["terms", "{d}/ok.csv", "--n", "-1"], "argument --n"),
     (["terms", "{d}/ok.csv", "--jobs", "0"], "argument --jobs"),
     (["terms", "{d}/ok.csv", "--min-df", "1.5"], "argument --min-df"),
+    (["terms", "{d}/ok.csv", "--min-df", "10"], "--min-df 10 keeps no terms: the corpus has 2 documents"),
+    (["terms", "{d}/ok.csv", "--max-df", "0.1"],
+     "--max-df 0.1 keeps no terms: it allows at most 0.2 documents, --min-df 1 asks for at least 1; the corpus has 2 documents"),
+    (["terms", "{d}/ok.csv", "--min-df", "3", "--max-df", "5"],
+     "--min-df 3 keeps no terms: the corpus has 2 documents (After pruning, no terms remain. Try a lower --min-df or "
+     "a higher --max-df.)"),
     (["terms", "{d}/ok.csv", "--ngram-range", "2", "1"], "ngram_range"),
     (["terms", "{d}/ok.csv", "--token-pattern", "(a)(b)"], "argument --token-pattern"),
     (["terms", "{d}/ok.csv", "--token-pattern", "["], "argument --token-pattern"),
@@ -646,6 +699,18 @@ ERRORS = [
     ([], "COMMAND"),
     (["report", "--bogus"], "unrecognized arguments: --bogus"),
 ]
+
+
+def test_a_txt_file_is_one_document_and_a_csv_id_column_gives_the_ids(capsys, tmp_path) -> None:
+    (tmp_path / "one.txt").write_text("Erdoğan met Putin in Sochi.\nPutin later met Assad.\n", encoding="utf-8")
+    data = json.loads(run_ok(capsys, "terms", tmp_path / "one.txt", "--format", "json"))
+    assert [d["id"] for d in data] == ["one.txt"]
+    assert {t["term"] for t in data[0]["terms"]} == {"erdogan", "putin", "sochi", "later", "met", "assad"}
+    (tmp_path / "t.csv").write_text("id,text\nx1,Erdogan met Putin\nx2,Putin met Assad\n", encoding="utf-8")
+    assert [d["id"] for d in json.loads(run_ok(capsys, "terms", tmp_path / "t.csv", "--format", "json"))] == ["x1", "x2"]
+    out = run_ok(capsys, "pairs", tmp_path / "t.csv", "--id-column", "text", "--threshold", "0.1", "--format", "csv")
+    assert out.splitlines()[1].startswith("Erdogan met Putin,Putin met Assad,")
+    assert "FILE.txt     one document" in run_ok(capsys, "--help")
 
 
 @pytest.mark.parametrize("argv, fragment", ERRORS, ids=[" ".join(a[:1] + a[2:])[:40] or "none" for a, _ in ERRORS])

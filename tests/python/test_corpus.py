@@ -63,12 +63,33 @@ def test_csv_quoting_long_fields_and_row_numbers(tmp_path) -> None:
         w.writerow(['He said "yes",\nthen left.', "x1"])
         w.writerow([long_text, "x2"])
     before = csv.field_size_limit()
-    assert read_corpus(path) == (["1", "2"], ['He said "yes",\nthen left.', long_text])
+    # An "id" column gives the ids, as a JSON Lines file's "id" field does.
+    assert read_corpus(path) == (["x1", "x2"], ['He said "yes",\nthen left.', long_text])
     assert read_corpus(path, id_column="id")[0] == ["x1", "x2"]
     assert csv.field_size_limit() == before  # the process-wide limit is put back
     path.write_text("text,id\na,1\nb,1\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="duplicate id '1' .line 2 and line 3."):
-        read_corpus(path, id_column="id")
+        read_corpus(path)
+    # --id-column still chooses; without an "id" column the ids are row numbers.
+    path.write_text("text,id,key\na,1,k1\nb,1,k2\n", encoding="utf-8")
+    assert read_corpus(path, id_column="key") == (["k1", "k2"], ["a", "b"])
+    path.write_text("text,ID,key\na,x,k1\nb,y,k2\n", encoding="utf-8")
+    assert read_corpus(path)[0] == ["1", "2"]
+
+
+def test_a_text_file_is_a_corpus_of_one_document(tmp_path) -> None:
+    path = tmp_path / "notes" / "Report.TXT"
+    path.parent.mkdir()
+    path.write_bytes("\ufeffErdoğan met Putin.\n\nSecond paragraph.\n".encode("utf-8"))
+    assert read_corpus(path) == (["Report.TXT"], ["Erdoğan met Putin.\n\nSecond paragraph.\n"])
+    assert list(iter_corpus(path, with_ids=True)) == [("Report.TXT", "Erdoğan met Putin.\n\nSecond paragraph.\n")]
+    (tmp_path / "a.md").write_text("# Title", encoding="utf-8")
+    assert read_corpus(tmp_path / "a.md") == (["a.md"], ["# Title"])
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(CorpusDecodeError, match="bad.txt: not valid utf-8 at byte offset 3"):
+        read_corpus(tmp_path / "bad.txt")
+    _check_stream_equals_read(tmp_path / "bad.txt")
+    _check_stream_equals_read(path)
 
 
 def test_decode_errors_name_file_and_offset_or_are_replaced(tmp_path) -> None:
@@ -88,7 +109,7 @@ def test_what_is_not_a_corpus(tmp_path) -> None:
     with pytest.raises(CorpusError, match="empty corpus"):
         read_corpus(tmp_path)
     (tmp_path / "c.json").write_text(json.dumps([{"text": "a"}]), encoding="utf-8")
-    with pytest.raises(CorpusError, match="not a folder, a .jsonl or a .csv file"):
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .txt or .md file"):
         read_corpus(tmp_path / "c.json")
     with pytest.raises(CorpusError, match="unknown encoding"):
         read_corpus(tmp_path, encoding="no-such-codec")
@@ -189,7 +210,7 @@ def test_iter_corpus_reports_a_wrong_path_at_once_and_keeps_no_documents(tmp_pat
     with pytest.raises(CorpusError, match="no such file or folder"):
         iter_corpus(tmp_path / "missing")  # before any next()
     (tmp_path / "c.json").write_text("[]", encoding="utf-8")
-    with pytest.raises(CorpusError, match="not a folder, a .jsonl or a .csv file"):
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .txt or .md file"):
         iter_corpus(tmp_path / "c.json")
     with pytest.raises(CorpusError, match="unknown encoding"):
         iter_corpus(tmp_path, encoding="no-such-codec")

@@ -6,6 +6,8 @@ import contextlib
 import doctest
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -32,5 +34,17 @@ def test_readme_python_examples(section: str) -> None:
     expected = [m.group(1).split(" (")[0].strip() for m in re.finditer(r"# -> (.*)", block)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, "README.md", "exec"), {})
+        exec(compile(block, "README.md", "exec"), {"__name__": "__main__"})  # as a script runs it
     assert out.getvalue().splitlines() == expected
+
+
+def test_readme_dask_example_runs_as_a_script(tmp_path) -> None:
+    """Pasted into a file and run with python, as a user would (worker processes re-import it)."""
+    pytest.importorskip("distributed")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Beyond one machine: Dask.*?```python\n(.*?)```", readme, re.S).group(1)
+    script = tmp_path / "dask_example.py"
+    script.write_text(block, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["0", "0"]

@@ -84,7 +84,8 @@ def test_tfidf_parity(config: str, corpus_name: str) -> None:
     except ValueError as e:  # e.g. min_df=2 on a tiny corpus: lexsim must fail the same way
         with pytest.raises(ValueError) as ours_error:
             ours.fit_transform(docs)
-        assert str(ours_error.value) == str(e)
+        # scikit-learn's message, within one that also names the values and the document count
+        assert str(e) in str(ours_error.value)
         return
     X = ours.fit_transform(docs)
     assert isinstance(X, sp.csr_matrix) and X.dtype == np.float64
@@ -108,10 +109,11 @@ def test_count_parity(config: str, corpus_name: str) -> None:
     ours = lexsim.CountVectorizer(**kwargs)
     try:
         Y = sk.CountVectorizer(**kwargs).fit_transform(docs)
-    except ValueError as e:  # lexsim must refuse it with the same message
+    except ValueError as e:  # lexsim must refuse it with the same message (within its own)
         with pytest.raises(ValueError) as ours_error:
             ours.fit_transform(docs)
-        assert str(ours_error.value) == str(e)
+        # scikit-learn's message, within one that also names the values and the document count
+        assert str(e) in str(ours_error.value)
         return
     X = ours.fit_transform(docs)
     assert X.dtype == np.int64

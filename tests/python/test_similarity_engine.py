@@ -146,8 +146,9 @@ def test_similar_pairs_as_frame() -> None:
     X = random_matrix(1)
     df = lexsim.similar_pairs(X, 0.5, as_frame=True)
     rows, cols, scores = lexsim.similar_pairs(X, 0.5)
-    assert list(df.columns) == ["i", "j", "score"]
-    assert df["i"].tolist() == rows.tolist() and df["score"].tolist() == scores.tolist()
+    assert list(df.columns) == ["doc_i", "doc_j", "score"]
+    assert df["doc_i"].tolist() == rows.tolist() and df["doc_j"].tolist() == cols.tolist()
+    assert df["score"].tolist() == scores.tolist()
 
 
 @pytest.mark.parametrize(
@@ -257,6 +258,10 @@ def test_group_threads_identical_and_frame() -> None:
     df = a.to_frame()
     assert list(df.columns) == ["size", "representative", "members", "top_terms"]
     assert df["size"].sum() == X.shape[0]
+    ids = [f"s{n}" for n in range(X.shape[0])]
+    df = a.to_frame(ids=ids)
+    assert df["representative_id"].tolist() == [ids[r] for r in df["representative"]]
+    assert df["member_ids"].tolist() == [[ids[m] for m in ms] for ms in df["members"]]
 
 
 def test_group_bad_arguments() -> None:
@@ -293,7 +298,8 @@ def test_top_terms_vectorizer_frame_and_threads() -> None:
     assert lexsim.top_terms(vec, X, n=5, n_jobs=2) == terms
     assert "erdogan" in {t for t, _ in terms[0]}  # accents folded: Erdoğan and Erdogan are one term
     df = lexsim.top_terms(vec, X, n=5, as_frame=True)
-    assert list(df.columns) == ["doc", "rank", "term", "weight"] and len(df) == 25
+    assert list(df.columns) == ["doc", "rank", "term", "score"] and len(df) == 25
+    assert df["rank"].tolist() == [1, 2, 3, 4, 5] * 5
     assert lexsim.top_terms(None, X, n=1)[0][0][0] == int(np.argmax(X[0].toarray()))
 
 
@@ -336,7 +342,8 @@ def test_explain_putin_assad_articles() -> None:
     assert abs(sum(c for _, c, _, _ in full.terms) - full.similarity) < 1e-12
     assert e.similarity == full.similarity
     df = e.to_frame()
-    assert list(df.columns) == ["term", "contribution", "weight_i", "weight_j"] and len(df) == 5
+    assert list(df.columns) == ["rank", "term", "score", "share", "weight_i", "weight_j"] and len(df) == 5
+    assert df["term"].tolist() == top and df["rank"].tolist() == [1, 2, 3, 4, 5]
     assert lexsim.explain(vec, X, -1, 1).i == 4
 
 
@@ -348,3 +355,47 @@ def test_explain_bad_arguments() -> None:
         lexsim.explain(None, X, 0.5, 1)
     with pytest.raises(ValueError, match="n must"):
         lexsim.explain(None, X, 0, 1, n=0)
+
+
+# ----------------------------------------------------------------------------- frames
+
+
+def test_frames_share_column_names_ranks_from_one_and_ids() -> None:
+    """top_terms, similar_pairs, explain and group frames: rank from 1, doc = document position,
+    score = the value, term; ids= adds id columns (id_i, id_j for pairs)."""
+    docs = ["Putin met Assad in Moscow", "Assad met Putin in Moscow today", "Rain in Paris", "Paris rain again"]
+    ids = ["a", "b", "c", "d"]
+    vec = lexsim.TfidfVectorizer()
+    X = vec.fit_transform(docs)
+    terms = lexsim.top_terms(vec, X, n=2)
+    df = lexsim.top_terms(vec, X, n=2, as_frame=True, ids=ids)
+    assert list(df.columns) == ["doc", "id", "rank", "term", "score"]
+    assert df.values.tolist() == [[d, ids[d], r, t, w] for d in range(4) for r, (t, w) in enumerate(terms[d], 1)]
+
+    rows, cols, scores = lexsim.similar_pairs(X, 0.3)
+    assert rows.tolist() == [0, 2] and cols.tolist() == [1, 3]
+    df = lexsim.similar_pairs(X, 0.3, as_frame=True, ids=np.array(ids))
+    assert list(df.columns) == ["doc_i", "id_i", "doc_j", "id_j", "score"]
+    assert df.values.tolist() == [[0, "a", 1, "b", scores[0]], [2, "c", 3, "d", scores[1]]]
+
+    e = lexsim.explain(vec, X, 0, 1, n=None)
+    df = e.to_frame()
+    assert list(df.columns) == ["rank", "term", "score", "share", "weight_i", "weight_j"]
+    assert df["rank"].tolist() == list(range(1, e.n_shared + 1))
+    assert df[["term", "score", "weight_i", "weight_j"]].values.tolist() == [list(t) for t in e.terms]
+    assert df["share"].sum() == pytest.approx(1.0, abs=1e-12)
+
+    groups = lexsim.group(X, 0.3)
+    df = groups.to_frame(ids=ids)
+    assert df["member_ids"].tolist() == [["a", "b"], ["c", "d"]]
+    assert df["representative_id"].tolist() == [ids[g.representative] for g in groups]
+
+    for call in (lambda i: lexsim.top_terms(vec, X, as_frame=True, ids=i),
+                 lambda i: lexsim.similar_pairs(X, 0.3, as_frame=True, ids=i),
+                 lambda i: lexsim.group(X, 0.3).to_frame(ids=i)):
+        with pytest.raises(ValueError, match="ids has 3 entries but X has 4 rows"):
+            call(ids[:3])
+        with pytest.raises(TypeError, match="ids must be a sequence of document ids, got str"):
+            call("abcd")
+        with pytest.raises(TypeError, match="got int"):
+            call(4)

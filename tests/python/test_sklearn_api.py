@@ -985,6 +985,21 @@ def test_min_df_too_high(L):
     assert L(min_df=2).fit(docs).vocabulary_ == {"ab": 0, "cd": 1}
 
 
+@pytest.mark.parametrize("L", [lexsim.CountVectorizer, lexsim.TfidfVectorizer])
+def test_pruning_errors_name_the_parameter_and_the_document_count(L):
+    docs = ["ab cd", "cd ef", "ef gh", "gh ab", "ab ij"]
+    with pytest.raises(ValueError, match=r"^min_df=10 keeps no terms: the corpus has 5 documents \(max_df corresponds"):
+        L(min_df=10).fit(docs)
+    with pytest.raises(ValueError, match=r"^max_df=0\.1 keeps no terms: it allows at most 0\.5 documents, min_df=1 "
+                                         r"asks for at least 1; the corpus has 5 documents"):
+        L(max_df=0.1).fit(docs)
+    with pytest.raises(ValueError, match=r"^min_df=6 keeps no terms: the corpus has 5 documents \(After pruning, no "
+                                         r"terms remain\. Try a lower min_df or a higher max_df\.\)$"):
+        L(min_df=6, max_df=9).fit(docs)
+    with pytest.raises(ValueError, match=r"^min_df=4 and max_df=1\.0 keep no terms: none is in 4 to 5 of the corpus's 5 documents"):
+        L(min_df=4).fit(docs)
+
+
 # --------------------------------------------------------------------------- zero copy
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -14,6 +11,7 @@ pytest.importorskip("sklearn")
 from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
 
 import lexsim  # noqa: E402
+from conftest import CORPORA, _require  # noqa: E402
 
 
 # --------------------------------------------------------------------------- reference
@@ -304,20 +302,9 @@ def test_n_jobs_invalid(n_jobs):
 # --------------------------------------------------------------------------- real corpus
 
 
-def _corpora_dir() -> Path:
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
-    return Path(os.environ.get("LEXSIM_CORPORA", str(default)))
-
-
 @pytest.fixture(scope="module")
 def news_seeds():
-    folder = _corpora_dir() / "news-seeds"
-    if not folder.is_dir():
-        message = f"corpus folder not found: {folder}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    files = sorted(p for p in folder.iterdir() if p.is_file())
+    files = sorted(p for p in _require(CORPORA / "news-seeds").iterdir() if p.is_file())
     assert len(files) == 5, files
     return [p.read_text(encoding="utf-8") for p in files]
 
