@@ -41,7 +41,7 @@ $(VENV)/.stamp-deps: pyproject.toml
 	$(PIP) install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy scipy \
 	  "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
 	  "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
-	  "distributed>=2023.1" "mypy>=1.8"
+	  "distributed>=2023.1" "mypy>=1.8" "wordfreq>=3"
 	@touch $@
 
 venv: $(VENV)/.stamp-deps
