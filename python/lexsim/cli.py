@@ -836,7 +836,7 @@ def _groups_json(c: _Corpus, groups: Any, top: Optional[list] = None) -> list:
 
 
 def _terms_json(terms: list) -> list:
-    return [{"term": t.term, "score": t.score, "count": t.count} for t in terms]
+    return [{"term": t.term, "score": t.score, "count": t.raw_count} for t in terms]
 
 
 def _default_background() -> str:
@@ -996,7 +996,7 @@ def _cmd_terms(args: argparse.Namespace, progress: _Progress) -> int:
         _print_json([{"id": d, "terms": _terms_json(ts)} for d, ts in zip(c.ids, terms)])
     elif args.format == "csv":
         _print_csv(["id", "rank", "term", "score", "count"],
-                   ((d, r, t.term, t.score, t.count) for d, ts in zip(c.ids, terms) for r, t in enumerate(ts, 1)))
+                   ((d, r, t.term, t.score, t.raw_count) for d, ts in zip(c.ids, terms) for r, t in enumerate(ts, 1)))
     else:
         width = _terminal_width()
         rows = [[d, ", ".join(t.term for t in ts) or "(no terms)"] for d, ts in zip(c.ids, terms)]

@@ -42,7 +42,7 @@ class KeyTerm(NamedTuple):
     #: Its keyness (G2, positive) or, with ``scoring='tfidf'``, its TF-IDF weight.
     score: float
     #: Its raw count in the document (summed over a group's members).
-    count: int
+    raw_count: int
     #: The position of its first occurrence among the document's terms (from 0; for a group, in
     #: the first member, in member order, that has it).
     first: int
@@ -402,7 +402,7 @@ def key_terms(
     Returns
     -------
     list of list of KeyTerm
-        One list per document (or group): ``(term, score, count, first)``.
+        One list per document (or group): ``(term, score, raw_count, first)``.
 
     Examples
     --------
@@ -503,7 +503,7 @@ def key_terms(
             rec: dict[str, Any] = {"rank": k, unit: r}
             if ids is not None:
                 rec["id"] = ids[r]
-            rec.update(term=t.term, score=t.score, count=t.count, first=t.first)
+            rec.update(term=t.term, score=t.score, count=t.raw_count, first=t.first)
             records.append(rec)
     columns = ["rank", unit] + (["id"] if ids is not None else []) + ["term", "score", "count", "first"]
     return _pandas().DataFrame(records, columns=columns)

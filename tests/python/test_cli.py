@@ -198,7 +198,7 @@ def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
     for d, top in zip(data, expected):  # each group's key terms: keyness of the members' summed counts
         assert [t["term"] for t in d["top_terms"]] == [t.term for t in top]
         assert [t["score"] for t in d["top_terms"]] == pytest.approx([t.score for t in top], rel=1e-12)
-        assert [t["count"] for t in d["top_terms"]] == [t.count for t in top]
+        assert [t["count"] for t in d["top_terms"]] == [t.raw_count for t in top]
 
     rows = list(csv.reader(io.StringIO(
         run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4, "--format", "csv"))))
@@ -223,7 +223,7 @@ def test_terms_in_every_format_equal_key_terms(capsys, api, kind: str) -> None:
     for d, terms in zip(data, expected):
         assert [t["term"] for t in d["terms"]] == [t.term for t in terms]
         assert [t["score"] for t in d["terms"]] == pytest.approx([t.score for t in terms], rel=1e-12)
-        assert [t["count"] for t in d["terms"]] == [t.count for t in terms]
+        assert [t["count"] for t in d["terms"]] == [t.raw_count for t in terms]
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "terms", *a["argv"], "--n", 4, "--format", "csv"))))
     assert rows[0] == ["id", "rank", "term", "score", "count"]

@@ -84,7 +84,7 @@ def test_keyness_against_the_other_documents_by_hand() -> None:
     first = {"assad": 0, "putin": 2, "thanked": 4, "moscow": 6}
     count = {"assad": 2, "putin": 2, "thanked": 1, "moscow": 1}
     assert [t.term for t in got[0]] == sorted(expected, key=lambda t: (-expected[t], -count[t], first[t]))
-    assert [(t.count, t.first) for t in got[0]] == [(count[t.term], first[t.term]) for t in got[0]]
+    assert [(t.raw_count, t.first) for t in got[0]] == [(count[t.term], first[t.term]) for t in got[0]]
     assert [t.term for t in got[0]].index("thanked") + 1 == [t.term for t in got[0]].index("moscow")  # a tie
 
 
@@ -115,7 +115,7 @@ def test_groups_score_the_members_summed_counts() -> None:
         rest_c = occ.lengths.sum() - c
         for t in terms:
             j = names_out.index(t.term)
-            assert t.count == a[j]
+            assert t.raw_count == a[j]
             assert t.score == pytest.approx(float(g2(a[j], c, C.sum(axis=0)[j] - a[j], rest_c)), rel=1e-12)
     assert "idlib" in [t.term for t in got[0]] and "assad" in [t.term for t in got[1]]
     stories = lexsim.group(vec.transform(docs), 0.99)  # every document on its own: groups of one
@@ -142,7 +142,7 @@ def test_model_backgrounds_use_term_totals_or_document_frequencies(tmp_path, mon
     occ = lexsim.term_occurrences(vec, docs)
     table = dict(zip(counts.terms.tolist(), counts.total_counts.tolist()))
     t = got[1][0]
-    assert t.score == pytest.approx(float(g2(t.count, occ.lengths[1], table.get(t.term, 0), bg.total)), rel=1e-12)
+    assert t.score == pytest.approx(float(g2(t.raw_count, occ.lengths[1], table.get(t.term, 0), bg.total)), rel=1e-12)
     # A model without counts (an older file, a vectorizer restored without them): document frequencies.
     def no_counts(self):
         raise lexsim.NotFittedError("no corpus counts")
