@@ -874,8 +874,8 @@ def _key_terms(args: argparse.Namespace, c: _Corpus, n: int, groups: Any = None)
 
 def _scoring_line(how: dict) -> str:
     if how["scoring"] == "tfidf":
-        return "key terms: TF-IDF weight, ties to the higher count, then the earlier first occurrence"
-    return f"key terms: keyness (G2) against {how['background']}"
+        return "key terms by TF-IDF weight, ties to the higher count, then the earlier first occurrence"
+    return f"key terms by keyness (G2) against {how['background']}"
 
 
 def _wrapped_ids(label: str, ids: Sequence[str], width: int, max_lines: int = 3) -> list:

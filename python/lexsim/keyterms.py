@@ -377,6 +377,10 @@ def key_terms(
     Equal scores go to the higher raw count, then to the earlier first occurrence in the document
     (for a group, in its first member that has the term), then to the lower column.
 
+    With ``background='corpus'`` a corpus of one document, or a group holding every document, has
+    nothing to be compared with, so it has no key terms; ``'wordfreq'`` still compares it with
+    English.
+
     Parameters
     ----------
     vectorizer : fitted lexsim or scikit-learn vectorizer

@@ -208,7 +208,7 @@ def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
 
     table = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4)
     big = [g for g in stories if len(g) >= 2]
-    assert table.startswith("key terms: keyness (G2) against ")
+    assert table.startswith("key terms by keyness (G2) against ")
     assert table.splitlines()[1].startswith(f"{len(big)} group")
     for g in big:
         assert a["ids"][g.representative] in table
@@ -231,7 +231,7 @@ def test_terms_in_every_format_equal_key_terms(capsys, api, kind: str) -> None:
         (doc, r, t.term) for doc, terms in zip(a["ids"], expected) for r, t in enumerate(terms, 1)]
 
     table = run_ok(capsys, "terms", *a["argv"], "--n", 4).splitlines()
-    assert table[0].startswith("key terms: keyness (G2) against ") and table[1] == ""
+    assert table[0].startswith("key terms by keyness (G2) against ") and table[1] == ""
     assert table[2].split() == ["document", "terms"]
     assert table[3].split(None, 1) == [a["ids"][0], ", ".join(t.term for t in expected[0])]
 
@@ -311,7 +311,7 @@ def test_report_without_path_runs_on_the_sample(capsys) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("lexsim sample corpus: 30 articles") and "1107 terms" in lines[0]
     assert lines[1] == "analysis: accents folded, English stop words, 3+ character words, no numbers, sublinear tf"
-    assert lines[2].startswith("key terms: keyness (G2) against ")
+    assert lines[2].startswith("key terms by keyness (G2) against ")
     assert "6 groups of 2 or more articles at cosine >= 0.2" in out
     assert out.count("  terms:") == 30 and out.count("nearest:") == 30
     if cli._default_background() == "wordfreq":  # the README's excerpt (wordfreq is in make's venv)
@@ -815,7 +815,7 @@ def test_terms_defaults_pick_the_stories_names_on_the_news_seeds(capsys, seeds_d
 
 def test_terms_backgrounds_are_named_in_the_header(capsys, seeds_dir, tmp_path) -> None:
     out = run_ok(capsys, "terms", seeds_dir, "--background", "corpus").splitlines()
-    assert out[0] == "key terms: keyness (G2) against the other documents"
+    assert out[0] == "key terms by keyness (G2) against the other documents"
     got = _seed_terms(capsys, seeds_dir, "--background", "corpus")
     assert all(len(t) >= 3 and not t.isdigit() for ts in got.values() for t in ts)
     # A saved model's term totals as the background (here: the corpus itself, fitted by `lexsim fit`).
@@ -825,7 +825,7 @@ def test_terms_backgrounds_are_named_in_the_header(capsys, seeds_dir, tmp_path) 
     monkey_width = run_ok(capsys, "terms", seeds_dir, "--background", model, "--format", "json")
     assert json.loads(monkey_width)[1]["terms"]  # scored against the model's term totals
     out = run_ok(capsys, "terms", seeds_dir, "--background", model).splitlines()
-    assert out[0].startswith("key terms: keyness (G2) against model ")
+    assert out[0].startswith("key terms by keyness (G2) against model ")
     assert_one_line_error(*run(capsys, "terms", seeds_dir, "--background", tmp_path / "nope.lexsim"), "nope.lexsim")
 
 
