@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "buffers.hpp"
+#include "lexsim/occurrences.hpp"
 #include "lexsim/vectorizer.hpp"
 
 namespace lexsim::bindings {
@@ -251,6 +252,23 @@ void bind_common(py::class_<V>& cls) {
             });
           },
           py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
+      .def(
+          "occurrences",
+          [](const V& v, const py::list& docs, bool terms) {
+            TermOccurrences r;
+            if (terms) {
+              TermBatch batch(docs);
+              r = without_gil([&] { return term_occurrences(v.vocabulary(), batch.lists, v.n_jobs()); });
+            } else {
+              TextBatch batch(docs);
+              r = without_gil([&] { return term_occurrences(v.analyzer(), v.vocabulary(), batch.docs(), v.n_jobs()); });
+            }
+            return py::make_tuple(csr_to_python(std::move(r.counts)), move_to_numpy(std::move(r.first)),
+                                  move_to_numpy(std::move(r.lengths)));
+          },
+          py::arg("docs"), py::arg("terms") = false,
+          "Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, "
+          "indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.")
       .def_property_readonly("is_fitted", [](const V& v) { return v.is_fitted(); })
       .def_property("n_jobs", [](const V& v) { return v.n_jobs(); }, [](V& v, int n) { v.set_n_jobs(n); })
       .def_property_readonly("n_documents", [](const V& v) { return v.n_documents(); })

@@ -36,7 +36,8 @@ Analyzer::Analyzer(AnalyzerOptions options) : impl_(std::make_unique<Impl>()) {
   if (o.analyzer == AnalyzerKind::word && !parse_token_pattern(o.token_pattern, impl_->rule)) {
     throw InvalidArgument("token_pattern " + o.token_pattern +
                           " is not supported natively (supported: runs of \\w such as (?u)\\b\\w\\w+\\b, "
-                          "\\b\\w+\\b, \\w{3,}); use a custom tokenizer");
+                          "\\b\\w+\\b, \\w{3,}, and \\b(?!\\d+\\b)\\w\\w\\w+\\b without all-digit runs); "
+                          "use a custom tokenizer");
   }
   if (o.stemmer) {
     detail::check_stemmer(*o.stemmer);

@@ -24,7 +24,16 @@ struct TokenRule {
   std::size_t min_len = 2;
   std::size_t max_len = 0;  // 0 = unbounded
   bool bounded = true;      // \b ... \b: only whole runs whose length fits
+  bool no_digits = false;   // \b(?!\d+\b)...: a run made only of decimal digits (Nd) is no token
 };
+
+// True when every code point of the run [b, e) is a decimal digit (Unicode Nd, Python's \d).
+template <class At>
+inline bool all_digits(std::size_t b, std::size_t e, At&& at) {
+  for (std::size_t k = b; k < e; ++k)
+    if (!is_decimal(at(k))) return false;
+  return true;
+}
 
 inline bool parse_size(const std::string& s, std::size_t& pos, std::size_t& out) {
   const std::size_t start = pos;
@@ -37,7 +46,10 @@ inline bool parse_size(const std::string& s, std::size_t& pos, std::size_t& out)
   return pos > start;
 }
 
-// Accepts [(?u)] [\b] [(] \w...\w [+|*|{m}|{m,}|{m,n}] [)] [\b]; returns false for anything else.
+// Accepts [(?u)] [\b] [(?!\d+\b)] [(] [(?!\d+\b)] \w...\w [+|*|{m}|{m,}|{m,n}] [)] [\b]; returns false
+// for anything else. The lookahead (at most once, and only after a leading \b) rejects the runs
+// made only of digits, as Python's re does: at the start of a whole run, \d+\b matches exactly
+// when the run is all digits.
 inline bool parse_token_pattern(const std::string& pattern, TokenRule& rule) {
   std::string p = pattern;
   if (p.rfind("(?u)", 0) == 0) p = p.substr(4);
@@ -52,7 +64,13 @@ inline bool parse_token_pattern(const std::string& pattern, TokenRule& rule) {
     return false;
   };
   lead_b = eat("\\b");
+  bool no_digits = eat("(?!\\d+\\b)");
   group = eat("(");
+  if (eat("(?!\\d+\\b)")) {
+    if (no_digits) return false;
+    no_digits = true;
+  }
+  if (no_digits && !lead_b) return false;  // only whole runs: without \b the lookahead means more
   std::size_t atoms = 0;
   while (eat("\\w")) ++atoms;
   if (atoms == 0) return false;
@@ -85,6 +103,7 @@ inline bool parse_token_pattern(const std::string& pattern, TokenRule& rule) {
   rule.min_len = lo;
   rule.max_len = hi;
   rule.bounded = lead_b;
+  rule.no_digits = no_digits;
   return true;
 }
 
@@ -98,7 +117,7 @@ struct Scratch {
   std::vector<std::string_view> views;
   std::string join;
   struct Span {
-    std::uint32_t begin, end, cps;
+    std::uint32_t begin, end, cps, digits;  // digits: how many of the code points are Nd
   };
   std::vector<Span> spans;  // tokens of the UTF-8 fast path: byte range and length in code points
   std::string stems;                   // a document's stems, back to back...
@@ -221,7 +240,8 @@ struct Analyzer::Impl {
       }
       const std::size_t len = j - i;
       if (rule.bounded) {
-        if (len >= rule.min_len && (rule.max_len == 0 || len <= rule.max_len))
+        if (len >= rule.min_len && (rule.max_len == 0 || len <= rule.max_len) &&
+            !(rule.no_digits && detail::all_digits(i, j, [&](std::size_t k) { return cp_at(s, cps, k); })))
           out.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
       } else {
         std::size_t p = i;
@@ -402,6 +422,7 @@ struct Analyzer::Impl {
       const std::size_t len = e - b;
       if (len >= rule.min_len && (rule.max_len == 0 || len <= rule.max_len)) {
         const std::string_view term(base + b, len);
+        if (rule.no_digits && ascii_digits(term)) return;
         if (!have_stop_words || stop_words.find(term) < 0) f(term);
       }
     };
@@ -439,6 +460,12 @@ struct Analyzer::Impl {
     return true;
   }
 
+  static bool ascii_digits(std::string_view t) noexcept {
+    for (const char c : t)
+      if (c < '0' || c > '9') return false;
+    return true;
+  }
+
   // The UTF-8 fast path of each_term for the default preprocessing (lowercase only): decodes,
   // lowercases (Python's rules) and classifies in one pass, then emits the tokens. Returns false,
   // having emitted nothing, for options it does not cover, invalid UTF-8 (the general path applies
@@ -462,7 +489,7 @@ struct Analyzer::Impl {
     auto emit_spans = [&] {
       for (const auto& sp : s.spans) {
         const std::size_t cps = sp.cps;
-        if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len)) {
+        if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len) && !(rule.no_digits && sp.digits == cps)) {
           const std::string_view term(s.text.data() + sp.begin, sp.end - sp.begin);
           if (!have_stop_words || stop_words.find(term) < 0) f(term);
         }
@@ -470,17 +497,19 @@ struct Analyzer::Impl {
       s.spans.clear();
     };
     bool in_tok = false;
-    std::uint32_t tok_begin = 0, tok_cps = 0;
-    auto step = [&](bool word) {  // called after appending one lowered code point
+    std::uint32_t tok_begin = 0, tok_cps = 0, tok_digits = 0;
+    auto step = [&](bool word, bool digit) {  // called after appending one lowered code point
       if (word) {
         if (!in_tok) {
           in_tok = true;
           tok_cps = 0;
+          tok_digits = 0;
         }
         ++tok_cps;
+        tok_digits += digit ? 1u : 0u;
         return;
       }
-      if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+      if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
       in_tok = false;
     };
     auto mark = [&]() {
@@ -494,11 +523,11 @@ struct Analyzer::Impl {
         const bool w = detail::kAscii.word[b];
         if (w) mark();
         else if (in_tok) {  // close before appending the separator
-          s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+          s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
           in_tok = false;
         }
         s.text.push_back(detail::kAscii.lower[b]);
-        if (w) step(true);
+        if (w) step(true, b >= '0' && b <= '9');
         ++i;
         continue;
       }
@@ -509,8 +538,8 @@ struct Analyzer::Impl {
       if (cp == 0x130) {  // lowercases to i + U+0307, a combining mark that ends the word
         mark();
         s.text.push_back('i');
-        step(true);
-        if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+        step(true, false);
+        if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
         in_tok = false;
         detail::append_utf8(s.text, 0x307);
         continue;
@@ -519,13 +548,13 @@ struct Analyzer::Impl {
       const bool w = detail::is_word(lc);
       if (w) mark();
       else if (in_tok) {
-        s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+        s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
         in_tok = false;
       }
       detail::append_utf8(s.text, lc);
-      if (w) step(true);
+      if (w) step(true, detail::is_decimal(lc));
     }
-    if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps});
+    if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
     emit_spans();
     return true;
   }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import _core
 from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
 from .hashing import HashingVectorizer
+from .keyterms import Background, KeyTerm, key_terms, term_occurrences
 from .model import load
 from .search import SearchHits, SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
@@ -28,11 +29,13 @@ __version__: str = _core.__version__
 unicode_version: str = _core.unicode_version
 
 __all__ = [
+    "Background",
     "CountVectorizer",
     "ENGLISH_STOP_WORDS",
     "Explanation",
     "Group",
     "HashingVectorizer",
+    "KeyTerm",
     "LexsimError",
     "ModelFormatError",
     "NotFittedError",
@@ -44,11 +47,13 @@ __all__ = [
     "__version__",
     "explain",
     "group",
+    "key_terms",
     "load",
     "similar_pairs",
     "stemmers",
     "strip_accents_ascii",
     "strip_accents_unicode",
+    "term_occurrences",
     "top_k",
     "top_terms",
     "unicode_version",

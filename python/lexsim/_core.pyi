@@ -421,6 +421,10 @@ class CountVectorizer:
         ...
     def merge(self, other: CountVectorizer) -> None:
         ...
+    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+        """
+        Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
+        """
     def partial_fit(self, docs: list) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:
@@ -489,6 +493,10 @@ class TfidfVectorizer:
         ...
     def merge(self, other: TfidfVectorizer) -> None:
         ...
+    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+        """
+        Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
+        """
     def partial_fit(self, docs: list) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:

@@ -37,7 +37,11 @@ __all__ = ["main"]
 #: What the command uses unless told otherwise: accent folding, English stop words and sublinear
 #: tf find the same story told in different words and spellings (see the README); every other
 #: parameter is scikit-learn's default.
-ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True}
+#: Words are runs of 3 or more word characters that are not all digits (no "24", "al", "10"), so key
+#: terms read as words; scikit-learn's re understands the same pattern (parity-tested).
+ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
+ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True,
+                                    "token_pattern": ANALYST_TOKEN_PATTERN}
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
@@ -268,7 +272,8 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
 
     ana = p.add_argument_group(
         "analysis (defaults: scikit-learn's TfidfVectorizer's, except accents folded, English stop "
-        "words and sublinear tf; --sklearn-defaults resets those three)")
+        "words, sublinear tf and words of 3+ characters that are not all digits; --sklearn-defaults "
+        "resets those four)")
     if with_model:
         ana.add_argument("--model", metavar="MODEL",
                          help="use a model saved by `lexsim fit` instead of fitting on PATH (the "
@@ -320,7 +325,8 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
     ana.add_argument("--analyzer", choices=("word", "char", "char_wb"), default=None,
                      help="word n-grams (default), character n-grams, or character n-grams inside words")
     ana.add_argument("--token-pattern", type=_regex, default=None, metavar="REGEX",
-                     help=r"what a word is (default: (?u)\b\w\w+\b, words of two or more letters)")
+                     help=r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not "
+                          r"all digits; with --sklearn-defaults (?u)\b\w\w+\b, two or more)")
     ana.add_argument("--dtype", choices=("float64", "float32"), default=None,
                      help="type of the TF-IDF values (default float64)")
     ana.add_argument("--vocabulary", metavar="FILE", default=None,
@@ -378,6 +384,7 @@ def _build_parser() -> _Parser:
     _grouping_arguments(p)
     p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="key terms per document and group (default 6)")
     p.add_argument("--k", type=_positive_int, default=2, metavar="K", help="neighbours per document (default 2)")
+    _key_term_options(p)
 
     p = _add_command(sub, "similar", _cmd_similar, "each document's nearest neighbours by cosine similarity",
                      _SIMILAR_EPILOG, common)
@@ -395,9 +402,11 @@ def _build_parser() -> _Parser:
                      "neighbours (no threshold needed), or single linkage at a threshold", _GROUPS_EPILOG, common)
     _grouping_arguments(p)
     p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="top terms per group (default 6)")
+    _key_term_options(p)
 
-    p = _add_command(sub, "terms", _cmd_terms, "each document's highest-weighted terms", _TERMS_EPILOG, common)
+    p = _add_command(sub, "terms", _cmd_terms, "each document's key terms", _TERMS_EPILOG, common)
     p.add_argument("--n", type=_positive_int, default=10, metavar="N", help="terms per document (default 10)")
+    _key_term_options(p)
 
     p = _add_command(sub, "search", _cmd_search, "the documents that best match a query", _SEARCH_EPILOG, common)
     p.add_argument("query", metavar="QUERY", help="the query text, analysed like the documents")
@@ -425,6 +434,17 @@ def _build_parser() -> _Parser:
     return parser
 
 
+def _key_term_options(p: _Parser) -> None:
+    g = p.add_argument_group("key terms")
+    g.add_argument("--scoring", choices=("keyness", "tfidf"), default="keyness",
+                   help="keyness (default): log-likelihood G2 of each term's count against the background, "
+                        "over-represented terms only; tfidf: the heaviest TF-IDF weights")
+    g.add_argument("--background", default=None, metavar="BACKGROUND",
+                   help="what keyness compares with: wordfreq (English word frequencies plus the other "
+                        "documents), corpus (the other documents) or a MODEL file saved by `lexsim fit` "
+                        "(its term counts); default wordfreq when installed, else corpus")
+
+
 _SIMILAR_EPILOG = """\
 JSON: [{"id": ID, "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]
   one object per document in corpus order; neighbours best first (ties: corpus order).
@@ -436,16 +456,23 @@ JSON: [{"id1": ID, "id2": ID, "score": COSINE}, ...]
 CSV:  id1,id2,score"""
 
 _GROUPS_EPILOG = """\
-JSON: [{"label": INT, "size": INT, "representative": ID, "top_terms": [{"term": STR, "weight": FLOAT}, ...],
-        "members": [ID, ...]}, ...]
+JSON: [{"label": INT, "size": INT, "representative": ID,
+        "top_terms": [{"term": STR, "score": FLOAT, "count": INT}, ...], "members": [ID, ...]}, ...]
   every group, documents on their own included, largest first (label 0); members in corpus order;
-  the representative is the member closest to the others; weights are the group centroid's.
+  the representative is the member closest to the others; top terms are scored on the members'
+  summed counts (see `lexsim terms --help`).
 CSV:  label,size,representative,top_terms,member (one row per document; top terms joined by "; ")."""
 
 _TERMS_EPILOG = """\
-JSON: [{"id": ID, "terms": [{"term": STR, "weight": FLOAT}, ...]}, ...]
-  one object per document in corpus order; heaviest TF-IDF weight first.
-CSV:  id,rank,term,weight"""
+Keyness: G2 = 2 (a ln(a/E1) + b ln(b/E2)), E1 = c (a+b)/(c+B), E2 = B (a+b)/(c+B), with a the
+term's count in the document, c the document's terms, b out of B its count in the background:
+wordfreq = the other documents plus 100,000 tokens of English (wordfreq's frequencies, analysed
+like the documents); corpus = the other documents; MODEL = the model's term totals (or document
+frequencies when it has none). Only terms more frequent than in the background rank. Equal
+scores: the higher count first, then the earlier first occurrence in the document.
+JSON: [{"id": ID, "terms": [{"term": STR, "score": FLOAT, "count": INT}, ...]}, ...]
+  one object per document in corpus order; best first.
+CSV:  id,rank,term,score,count"""
 
 _SEARCH_EPILOG = """\
 JSON: [{"id": ID, "score": FLOAT, "snippet": STR}, ...]   best first.
@@ -469,7 +496,8 @@ JSON: {"corpus": {"source": STR, "documents": INT, "bytes": INT, "terms": INT, "
        "grouping": {"method": "leiden" or "single", "n_neighbors": INT, "min_shared": INT, "resolution": FLOAT,
                     "n_links": INT, "modularity": FLOAT, ..., "description": STR},
        "groups": [...as `lexsim groups`...],
-       "documents": [{"id": ID, "group": LABEL, "terms": [{"term": STR, "weight": FLOAT}, ...],
+       "key_terms": {"scoring": STR, "background": STR or null},
+       "documents": [{"id": ID, "group": LABEL, "terms": [{"term": STR, "score": FLOAT, "count": INT}, ...],
                       "neighbors": [{"id": ID, "score": COSINE}, ...]}, ...]}
 CSV:  id,group,terms,neighbors (one row per document; terms joined by "; ", neighbors as
       "ID SCORE" joined by "; ")."""
@@ -850,7 +878,9 @@ def _describe(params: dict[str, Any]) -> str:
     ngram = tuple(params.get("ngram_range", (1, 1)))
     if ngram != (1, 1):
         words.append(f"{ngram[0]}-{ngram[1]}-grams")
-    if params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
+    if params.get("token_pattern") == ANALYST_TOKEN_PATTERN:
+        words.append("3+ character words, no numbers")
+    elif params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
         words.append(f"tokens {params['token_pattern']}")
     for name, default in (("min_df", 1), ("max_df", 1.0), ("max_features", None)):
         if params.get(name, default) != default:
@@ -926,17 +956,62 @@ def _wrapped_text(label: str, text: str, width: Optional[int]) -> list:
     return lines
 
 
-def _groups_json(c: _Corpus, groups: Any) -> list:
+def _groups_json(c: _Corpus, groups: Any, top: Optional[list] = None) -> list:
+    """``top``: each group's key terms (from _key_terms), in the groups' order."""
     return [
         {
             "label": int(g.label),
             "size": len(g),
             "representative": c.ids[g.representative],
-            "top_terms": [{"term": str(t), "weight": float(w)} for t, w in g.top_terms],
+            "top_terms": ([{"term": str(t), "weight": float(w)} for t, w in g.top_terms] if top is None
+                          else _terms_json(top[k])),
             "members": [c.ids[m] for m in g.members.tolist()],
         }
-        for g in groups
+        for k, g in enumerate(groups)
     ]
+
+
+def _terms_json(terms: list) -> list:
+    return [{"term": t.term, "score": t.score, "count": t.raw_count} for t in terms]
+
+
+def _default_background() -> str:
+    import importlib.util
+
+    return "wordfreq" if importlib.util.find_spec("wordfreq") is not None else "corpus"
+
+
+def _key_terms(args: argparse.Namespace, c: _Corpus, n: int, groups: Any = None) -> tuple[list, dict]:
+    """Key terms of each document (or of each group's members) as the options say, and how they
+    were scored: {"scoring": ..., "background": ...}."""
+    from .keyterms import Background, key_terms
+
+    members = None if groups is None else [g.members for g in groups]
+    vec, X = c.vectorizer, c.X
+    if args.scoring == "tfidf":
+        if args.background is not None:
+            raise CommandError("--background applies to --scoring keyness only")
+        ranked = key_terms(vec, c.texts, n, scoring="tfidf", X=X, groups=members)
+        return ranked, {"scoring": "tfidf", "background": None}
+    name = args.background or _default_background()
+    if name == "corpus":
+        bg = Background.corpus()
+    elif name == "wordfreq":
+        try:
+            bg = Background.wordfreq(vec)
+        except ImportError:
+            raise CommandError("--background wordfreq needs the wordfreq package (pip install 'lexsim[wordfreq]'); "
+                               "--background corpus needs nothing") from None
+    else:
+        bg = Background.from_model(_load_model(name), name=name)
+    ranked = key_terms(vec, c.texts, n, background=bg, groups=members)
+    return ranked, {"scoring": "keyness", "background": bg.name}
+
+
+def _scoring_line(how: dict) -> str:
+    if how["scoring"] == "tfidf":
+        return "key terms by TF-IDF weight, ties to the higher count, then the earlier first occurrence"
+    return f"key terms by keyness (G2) against {how['background']}"
 
 
 def _wrapped_ids(label: str, ids: Sequence[str], width: Optional[int], max_lines: int = 3) -> list:
@@ -1013,7 +1088,9 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
     c = _load(args, progress)
     with progress.step("grouping"):
         groups = _group(c, args, _jobs_param(args))
-    data = _groups_json(c, groups)
+    with progress.step("scoring key terms"):
+        top, how = _key_terms(args, c, args.n, groups=groups)
+    data = _groups_json(c, groups, top)
     if args.format == "json":
         _print_json(data)
     elif args.format == "csv":
@@ -1021,7 +1098,8 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
                    ((g["label"], g["size"], g["representative"], "; ".join(t["term"] for t in g["top_terms"]), m)
                     for g in data for m in g["members"]))
     else:
-        _print_lines(_groups_table(c, data, groups.describe(), _terminal_width(), members=True))
+        width = _terminal_width()
+        _print_lines([_cut(_scoring_line(how), width)] + _groups_table(c, data, groups.describe(), width, members=True))
     return 0
 
 
@@ -1097,19 +1175,19 @@ def _groups_table(c: _Corpus, data: list, how: str, width: Optional[int], member
 
 
 def _cmd_terms(args: argparse.Namespace, progress: _Progress) -> int:
-    from .similarity import top_terms
-
     c = _load(args, progress)
-    terms = top_terms(c.vectorizer, c.X, n=args.n, n_jobs=_jobs_param(args))
+    with progress.step("scoring key terms"):
+        terms, how = _key_terms(args, c, args.n)
     if args.format == "json":
-        _print_json([{"id": d, "terms": [{"term": str(t), "weight": float(w)} for t, w in ts]}
-                     for d, ts in zip(c.ids, terms)])
+        _print_json([{"id": d, "terms": _terms_json(ts)} for d, ts in zip(c.ids, terms)])
     elif args.format == "csv":
-        _print_csv(["id", "rank", "term", "weight"],
-                   ((d, r, str(t), float(w)) for d, ts in zip(c.ids, terms) for r, (t, w) in enumerate(ts, 1)))
+        _print_csv(["id", "rank", "term", "score", "count"],
+                   ((d, r, t.term, t.score, t.raw_count) for d, ts in zip(c.ids, terms) for r, t in enumerate(ts, 1)))
     else:
-        rows = [[d, ", ".join(str(t) for t, _ in ts) or "(no terms)"] for d, ts in zip(c.ids, terms)]
-        _print_lines(_table(["document", "terms"], rows, flexible=(1, 0), width=_terminal_width()))
+        width = _terminal_width()
+        rows = [[d, ", ".join(t.term for t in ts) or "(no terms)"] for d, ts in zip(c.ids, terms)]
+        _print_lines([_cut(_scoring_line(how), width), ""] +
+                     _table(["document", "terms"], rows, flexible=(1, 0), width=width))
     return 0
 
 
@@ -1306,17 +1384,19 @@ def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
-    from .similarity import group, top_terms
+    from .similarity import group
 
     c = _load(args, progress)
     jobs = _jobs_param(args)
     with progress.step("grouping"):
         groups = _group(c, args, jobs)
-    terms = top_terms(c.vectorizer, c.X, n=args.n, n_jobs=jobs)
+    with progress.step("scoring key terms"):
+        terms, how = _key_terms(args, c, args.n)
+        group_terms, _ = _key_terms(args, c, args.n, groups=groups)
     neighbors = _neighbors(c, args.k, None, jobs, progress)
     n_bytes = sum(len(t.encode("utf-8", "surrogatepass")) for t in c.texts)
     n_terms = len(c.vectorizer.get_feature_names_out())
-    group_data = _groups_json(c, groups)
+    group_data = _groups_json(c, groups, group_terms)
     labels = groups.labels.tolist()
     if args.format == "json":
         _print_json({
@@ -1324,10 +1404,11 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
                        "bytes": n_bytes, "terms": n_terms, "options": _params_json(c.vectorizer)},
             "threshold": args.threshold,
             "grouping": _grouping_json(groups),
+            "key_terms": how,
             "groups": group_data,
             "documents": [
                 {"id": d, "group": int(labels[i]),
-                 "terms": [{"term": str(t), "weight": float(w)} for t, w in terms[i]],
+                 "terms": _terms_json(terms[i]),
                  "neighbors": [{"id": j, "score": s} for j, s in neighbors[i]]}
                 for i, d in enumerate(c.ids)
             ],
@@ -1335,13 +1416,13 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
         return 0
     if args.format == "csv":
         _print_csv(["id", "group", "terms", "neighbors"],
-                   ((d, labels[i], "; ".join(str(t) for t, _ in terms[i]),
+                   ((d, labels[i], "; ".join(t.term for t in terms[i]),
                      "; ".join(f"{j} {s:.6g}" for j, s in neighbors[i])) for i, d in enumerate(c.ids)))
         return 0
     width = _terminal_width()
-    how = f"model {c.model}" if c.model else _describe(c.vectorizer.get_params())
+    analysis = f"model {c.model}" if c.model else _describe(c.vectorizer.get_params())
     lines = [_cut(f"{c.source}: {len(c.ids)} {c.noun}, {n_bytes:,} bytes, {n_terms} terms", width),
-             _cut(f"analysis: {how}", width), ""]
+             _cut(f"analysis: {analysis}", width), _cut(_scoring_line(how), width), ""]
     lines.extend(_groups_table(c, group_data, groups.describe(), width, members=False))
     lines.append("")
     id_width = max(_width(d) for d in c.ids)
@@ -1350,7 +1431,7 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
     pad = " " * id_width
     for i, d in enumerate(c.ids):
         head = _pad(_cut(d, id_width), id_width, False)
-        listed = ", ".join(str(t) for t, _ in terms[i]) or "(none)"
+        listed = ", ".join(t.term for t in terms[i]) or "(none)"
         near = ", ".join(f"{j} ({s:.2f})" for j, s in neighbors[i]) or "(none)"
         lines.append(_cut(f"{head}  terms: {listed}", width))
         lines.append(_cut(f"{pad}  nearest: {near}", width))

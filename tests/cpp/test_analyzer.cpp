@@ -227,3 +227,29 @@ TEST_CASE("analyzers can be copied and moved") {
   CHECK(c.analyze("AA bb") == expected);
   CHECK(c.options().ngram_range == std::pair<int, int>{1, 2});
 }
+
+TEST_CASE("the lookahead (?!\\d+\\b) drops all-digit runs, as Python's re does") {
+  // CountVectorizer(token_pattern=r"(?u)\b(?!\d+\b)\w\w\w+\b", ...).build_analyzer()(text), scikit-learn 1.9.1
+  const std::string pattern = R"((?u)\b(?!\d+\b)\w\w\w+\b)";
+  CHECK(lexsim::Analyzer::supports_token_pattern(pattern));
+  CHECK(lexsim::Analyzer::supports_token_pattern(R"(\b(?!\d+\b)(\w{2,})\b)"));
+  CHECK(lexsim::Analyzer::supports_token_pattern(R"(\b((?!\d+\b)\w+)\b)"));
+  CHECK_FALSE(lexsim::Analyzer::supports_token_pattern(R"((?!\d+\b)\w\w+)"));  // not whole runs
+  CHECK_FALSE(lexsim::Analyzer::supports_token_pattern(R"(\b(?!\d+\b)(?!\d+\b)\w+\b)"));
+  // ASCII fast path
+  CHECK(with_pattern(pattern).analyze("In 2024, covid19 hit 12 of 100 towns; x1 ab 3rd") ==
+        Terms{"covid19", "hit", "towns", "3rd"});
+  // UTF-8 fast path: Arabic-Indic digits are Nd
+  CHECK(with_pattern(pattern).analyze("Sochi ٢٠٢٤ ٢٠٢٤م café 1990s") == Terms{"sochi", "٢٠٢٤م", "café", "1990s"});
+  // general path (accent folding; NFKD turns fullwidth digits into ASCII ones)
+  lexsim::AnalyzerOptions o;
+  o.token_pattern = pattern;
+  o.strip_accents = lexsim::StripAccents::unicode;
+  CHECK(lexsim::Analyzer(o).analyze("Erdoğan 2020 ２０２０ Ｆ２０ idlib") == Terms{"erdogan", "f20", "idlib"});
+  // offsets and tokenize() use the same rule
+  const auto tokens = with_pattern(pattern).tokens_with_offsets("at 2024 then");
+  REQUIRE(tokens.size() == 1);
+  CHECK(tokens[0].text == "then");
+  CHECK(tokens[0].byte_begin == 8);
+  CHECK(with_pattern(pattern).tokenize("١٢٣ abc١٢٣") == Terms{"abc١٢٣"});
+}

@@ -22,7 +22,7 @@ from lexsim.corpus import read_corpus
 from lexsim.model import load_model
 from conftest import read_news_seeds
 
-ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True)
+ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=cli.ANALYST_TOKEN_PATTERN)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -103,6 +103,11 @@ def api(corpora) -> dict:
         X = vec.fit_transform(texts)
         out[kind] = dict(argv=argv, ids=ids, texts=texts, vec=vec, X=X)
     return out
+
+
+def _key_terms(a: dict, n: int, **kw) -> list:
+    """What the commands' key terms should be: lexsim.key_terms with the command's defaults."""
+    return lexsim.key_terms(a["vec"], a["texts"], n, background=cli._default_background(), **kw)
 
 
 def test_corpora_are_read_as_documented(api) -> None:
@@ -191,8 +196,11 @@ def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
         assert d["label"] == g.label and d["size"] == len(g)
         assert d["representative"] == a["ids"][g.representative]
         assert d["members"] == [a["ids"][m] for m in g.members]
-        assert [t["term"] for t in d["top_terms"]] == [t for t, _ in g.top_terms]
-        assert [t["weight"] for t in d["top_terms"]] == pytest.approx([w for _, w in g.top_terms], rel=1e-12)
+    expected = _key_terms(a, 4, groups=stories)
+    for d, top in zip(data, expected):  # each group's key terms: keyness of the members' summed counts
+        assert [t["term"] for t in d["top_terms"]] == [t.term for t in top]
+        assert [t["score"] for t in d["top_terms"]] == pytest.approx([t.score for t in top], rel=1e-12)
+        assert [t["count"] for t in d["top_terms"]] == [t.raw_count for t in top]
 
     rows = list(csv.reader(io.StringIO(
         run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4, "--format", "csv"))))
@@ -202,29 +210,44 @@ def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
 
     table = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4)
     big = [g for g in stories if len(g) >= 2]
-    assert table.startswith(f"{len(big)} group")
+    assert table.startswith("key terms by keyness (G2) against ")
+    assert table.splitlines()[1].startswith(f"{len(big)} group")
     for g in big:
         assert a["ids"][g.representative] in table
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_terms_in_every_format_equal_top_terms(capsys, api, kind: str) -> None:
+def test_terms_in_every_format_equal_key_terms(capsys, api, kind: str) -> None:
     a = api[kind]
-    expected = lexsim.top_terms(a["vec"], a["X"], n=4)
+    expected = _key_terms(a, 4)
     data = json.loads(run_ok(capsys, "terms", *a["argv"], "--n", 4, "--format", "json"))
     assert [d["id"] for d in data] == a["ids"]
     for d, terms in zip(data, expected):
-        assert [t["term"] for t in d["terms"]] == [t for t, _ in terms]
-        assert [t["weight"] for t in d["terms"]] == pytest.approx([w for _, w in terms], rel=1e-12)
+        assert [t["term"] for t in d["terms"]] == [t.term for t in terms]
+        assert [t["score"] for t in d["terms"]] == pytest.approx([t.score for t in terms], rel=1e-12)
+        assert [t["count"] for t in d["terms"]] == [t.raw_count for t in terms]
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "terms", *a["argv"], "--n", 4, "--format", "csv"))))
-    assert rows[0] == ["id", "rank", "term", "weight"]
+    assert rows[0] == ["id", "rank", "term", "score", "count"]
     assert [(r[0], int(r[1]), r[2]) for r in rows[1:]] == [
-        (doc, r, t) for doc, terms in zip(a["ids"], expected) for r, (t, _) in enumerate(terms, 1)]
+        (doc, r, t.term) for doc, terms in zip(a["ids"], expected) for r, t in enumerate(terms, 1)]
 
     table = run_ok(capsys, "terms", *a["argv"], "--n", 4).splitlines()
-    assert table[0].split() == ["document", "terms"]
-    assert table[1].split(None, 1) == [a["ids"][0], ", ".join(t for t, _ in expected[0])]
+    assert table[0].startswith("key terms by keyness (G2) against ") and table[1] == ""
+    assert table[2].split() == ["document", "terms"]
+    assert table[3].split(None, 1) == [a["ids"][0], ", ".join(t.term for t in expected[0])]
+
+
+def test_terms_tfidf_scoring_is_the_old_ranking_with_meaningful_ties(capsys, api) -> None:
+    a = api["jsonl"]
+    data = json.loads(run_ok(capsys, "terms", *a["argv"], "--n", 6, "--scoring", "tfidf", "--format", "json"))
+    top = lexsim.top_terms(a["vec"], a["X"], n=50)
+    for d, ranked in zip(data, top):
+        weights = [t["score"] for t in d["terms"]]
+        assert weights == pytest.approx([w for _, w in ranked[:6]], rel=1e-12)  # the same weights...
+        assert weights == sorted(weights, reverse=True)
+    err = run(capsys, "terms", *a["argv"], "--scoring", "tfidf", "--background", "corpus")
+    assert_one_line_error(*err, "--background applies to --scoring keyness only")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -258,7 +281,7 @@ def test_explain_in_every_format_equals_explain(capsys, api, kind: str) -> None:
 def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     a = api[kind]
     data = json.loads(run_ok(capsys, "report", *a["argv"], "--format", "json"))
-    assert set(data) == {"corpus", "threshold", "grouping", "groups", "documents"}
+    assert set(data) == {"corpus", "threshold", "grouping", "key_terms", "groups", "documents"}
     assert data["corpus"]["documents"] == len(a["ids"])
     assert data["corpus"]["terms"] == a["X"].shape[1]
     assert data["corpus"]["bytes"] == sum(len(t.encode()) for t in a["texts"])
@@ -271,8 +294,11 @@ def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     assert [d["group"] for d in data["documents"]] == stories.labels.tolist()
     assert [[n["id"] for n in d["neighbors"]] for d in data["documents"]] == [
         [j for j, _ in nb] for _, nb in _neighbors(a, 2)]
-    top = lexsim.top_terms(a["vec"], a["X"], n=6)
-    assert [[t["term"] for t in d["terms"]] for d in data["documents"]] == [[t for t, _ in ts] for ts in top]
+    top = _key_terms(a, 6)
+    assert [[t["term"] for t in d["terms"]] for d in data["documents"]] == [[t.term for t in ts] for ts in top]
+    assert data["key_terms"]["scoring"] == "keyness"
+    top_groups = _key_terms(a, 6, groups=lexsim.group(a["X"], 0.2))
+    assert [[t["term"] for t in g["top_terms"]] for g in data["groups"]] == [[t.term for t in ts] for ts in top_groups]
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "report", *a["argv"], "--format", "csv"))))
     assert rows[0] == ["id", "group", "terms", "neighbors"]
@@ -280,8 +306,8 @@ def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
 
     table = run_ok(capsys, "report", *a["argv"])
     assert f"{len(a['ids'])} documents" in table and f"{a['X'].shape[1]} terms" in table
-    assert "accents folded, English stop words, sublinear tf" in table
-    assert table.count("terms:") == table.count("nearest:") == len(a["ids"])
+    assert "accents folded, English stop words, 3+ character words, no numbers, sublinear tf" in table
+    assert table.count("  terms:") == table.count("nearest:") == len(a["ids"])
     assert "…" not in table  # not a terminal: nothing is cut
     monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "100")
@@ -295,13 +321,15 @@ def _display_width(line: str) -> int:
 def test_report_without_path_runs_on_the_sample(capsys) -> None:
     out = run_ok(capsys, "report")
     lines = out.splitlines()
-    assert lines[0].startswith("lexsim sample corpus: 30 articles") and "1158 terms" in lines[0]
-    assert lines[1] == "analysis: accents folded, English stop words, sublinear tf"
+    assert lines[0].startswith("lexsim sample corpus: 30 articles") and "1107 terms" in lines[0]
+    assert lines[1] == "analysis: accents folded, English stop words, 3+ character words, no numbers, sublinear tf"
+    assert lines[2].startswith("key terms by keyness (G2) against ")
     assert "6 groups of 2 or more articles; 0 on their own" in out
     words = " ".join(out.split())
     assert "Leiden communities" in words and "k = 4, from 30 documents" in words
-    assert out.count("terms:") == 30 and out.count("nearest:") == 30
-    assert "ankara-talks-1     terms: round, erdogan, grain, talks, delegations, corridor" in lines
+    assert out.count("  terms:") == 30 and out.count("nearest:") == 30
+    if cli._default_background() == "wordfreq":  # the README's excerpt (wordfreq is in make's venv)
+        assert "ankara-talks-1     terms: erdogan, talks, grain, russian, delegations, minister" in lines
     assert all(_display_width(line) <= 100 for line in lines)
 
 
@@ -560,9 +588,10 @@ def test_a_model_transforms_another_corpus_like_the_fitted_vectorizer(capsys, ap
     folder, other = api["folder"], api["jsonl"]
     model = tmp_path / "m.lexsim"
     run_ok(capsys, "fit", *folder["argv"], "-o", model)
-    expected = lexsim.top_terms(folder["vec"], folder["vec"].transform(other["texts"]), n=5)
+    # With --model the model's analysis and vocabulary decide the key terms (no refit).
+    expected = lexsim.key_terms(folder["vec"], other["texts"], 5, background=cli._default_background())
     data = json.loads(run_ok(capsys, "terms", *other["argv"], "--model", model, "--n", 5, "--format", "json"))
-    assert [[t["term"] for t in d["terms"]] for d in data] == [[t for t, _ in ts] for ts in expected]
+    assert [[t["term"] for t in d["terms"]] for d in data] == [[t.term for t in ts] for ts in expected]
     loaded = load_model(model)
     assert (loaded.transform(other["texts"]) != folder["vec"].transform(other["texts"])).nnz == 0
 
@@ -828,7 +857,7 @@ def test_help_documents_every_json_shape(capsys) -> None:
         "search": '[{"id": ID, "score": FLOAT, "snippet": STR}, ...]',
         "pairs": '"id1": ID, "id2": ID, "score": COSINE',
         "groups": '"representative": ID',
-        "terms": '"terms": [{"term": STR, "weight": FLOAT}',
+        "terms": '"terms": [{"term": STR, "score": FLOAT, "count": INT}',
         "explain": '"contribution": FLOAT',
         "report": '"documents": [{"id": ID',
         "fit": '"model": PATH',
@@ -911,7 +940,70 @@ def test_readme_excerpts_are_real_output(capsys) -> None:
 def test_stemmer_option(capsys, api) -> None:
     a = api["jsonl"]
     data = json.loads(run_ok(capsys, "terms", *a["argv"], "--n", 50, "--stemmer", "english", "--format", "json"))
-    vec = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True, stemmer="english")
-    expected = lexsim.top_terms(vec, vec.fit_transform(a["texts"]), n=50)
-    assert [[t["term"] for t in d["terms"]] for d in data] == [[t for t, _ in row] for row in expected]
+    vec = lexsim.TfidfVectorizer(**ANALYST, stemmer="english").fit(a["texts"])
+    expected = lexsim.key_terms(vec, a["texts"], 50, background=cli._default_background())
+    assert [[t["term"] for t in d["terms"]] for d in data] == [[t.term for t in row] for row in expected]
     assert_one_line_error(*run(capsys, "terms", *a["argv"], "--stemmer", "klingon"), "klingon")
+
+
+# ---------------------------------------------------------------------------- key terms an analyst would pick
+
+
+def _seed_terms(capsys, seeds_dir, *extra: str) -> dict:
+    data = json.loads(run_ok(capsys, "terms", seeds_dir, "--n", 6, "--format", "json", *extra))
+    return {d["id"][:3]: [t["term"] for t in d["terms"]] for d in data}
+
+
+@pytest.fixture(scope="module")
+def seeds_dir(corpora) -> str:
+    return str(pathlib.Path(read_news_seeds.__globals__["CORPORA"]) / "news-seeds")
+
+
+def test_terms_defaults_pick_the_stories_names_on_the_news_seeds(capsys, seeds_dir) -> None:
+    got = _seed_terms(capsys, seeds_dir)
+    assert "assad" in got["001"] and "assad" in got["004"]  # the Putin-Assad meeting, 2024
+    assert "idlib" in got["000"] and "idlib" in got["002"]  # the Idlib escalation, 2020
+    for terms in got.values():
+        assert len(terms) == 6
+        assert all(len(t) >= 3 and not t.isdigit() for t in terms), terms
+
+
+def test_terms_backgrounds_are_named_in_the_header(capsys, seeds_dir, tmp_path) -> None:
+    out = run_ok(capsys, "terms", seeds_dir, "--background", "corpus").splitlines()
+    assert out[0] == "key terms by keyness (G2) against the other documents"
+    got = _seed_terms(capsys, seeds_dir, "--background", "corpus")
+    assert all(len(t) >= 3 and not t.isdigit() for ts in got.values() for t in ts)
+    # A saved model's term totals as the background (here: the corpus itself, fitted by `lexsim fit`).
+    model = tmp_path / "bg.lexsim"
+    run_ok(capsys, "fit", seeds_dir, "-o", model)
+    assert load_model(model).token_pattern == cli.ANALYST_TOKEN_PATTERN  # the model file keeps the pattern
+    monkey_width = run_ok(capsys, "terms", seeds_dir, "--background", model, "--format", "json")
+    assert json.loads(monkey_width)[1]["terms"]  # scored against the model's term totals
+    out = run_ok(capsys, "terms", seeds_dir, "--background", model).splitlines()
+    assert out[0].startswith("key terms by keyness (G2) against model ")
+    assert_one_line_error(*run(capsys, "terms", seeds_dir, "--background", tmp_path / "nope.lexsim"), "nope.lexsim")
+
+
+def test_terms_with_sklearn_defaults_keep_scikit_learns_tokens(capsys, seeds_dir) -> None:
+    data = json.loads(run_ok(capsys, "terms", seeds_dir, "--sklearn-defaults", "--background", "corpus",
+                             "--n", 30, "--format", "json"))
+    terms = {t["term"] for d in data for t in d["terms"]}
+    assert any(len(t) == 2 or t.isdigit() for t in terms)  # (?u)\b\w\w+\b: "al", "24" are words again
+
+
+def test_wordfreq_background_without_wordfreq_is_a_one_line_error(capsys, seeds_dir, monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_wordfreq(name, *args, **kwargs):
+        if name == "wordfreq":
+            raise ImportError("No module named 'wordfreq'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_wordfreq)
+    from lexsim import keyterms
+
+    keyterms._wordfreq_table.cache_clear()
+    assert_one_line_error(*run(capsys, "terms", seeds_dir, "--background", "wordfreq"), "pip install 'lexsim[wordfreq]'")
+    keyterms._wordfreq_table.cache_clear()

@@ -14,13 +14,15 @@ import pytest
 import lexsim
 import lexsim.datasets
 import lexsim.hashing
+import lexsim.keyterms
 import lexsim.search
 import lexsim.similarity
 import lexsim.vectorizers
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets])
+@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets,
+                                    lexsim.keyterms])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

@@ -24,6 +24,10 @@ CONFIGS = {
     "sublinear_l1": {"sublinear_tf": True, "norm": "l1"},
     "no_idf": {"use_idf": False},
     "no_smooth_binary": {"smooth_idf": False, "binary": True},
+    # The CLI's analyst defaults: no all-digit tokens, three characters or more (native pattern).
+    "no_digits_3_chars": {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b"},
+    "analyst": {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b", "strip_accents": "unicode",
+                "stop_words": "english", "sublinear_tf": True},
 }
 
 _CACHE: dict[str, list] = {}
@@ -102,7 +106,8 @@ def test_tfidf_parity(config: str, corpus_name: str) -> None:
 
 
 @pytest.mark.parametrize("corpus_name", ["hard-unicode", "news-seeds", "sentences"])
-@pytest.mark.parametrize("config", ["defaults", "stop_words_english", "ngram_1_2", "char_wb_2_4", "min_df_2_max_df_0_5"])
+@pytest.mark.parametrize("config", ["defaults", "stop_words_english", "ngram_1_2", "char_wb_2_4", "min_df_2_max_df_0_5",
+                                    "no_digits_3_chars"])
 def test_count_parity(config: str, corpus_name: str) -> None:
     docs = corpus(corpus_name)
     kwargs = {k: v for k, v in CONFIGS[config].items()}
@@ -132,6 +137,9 @@ def test_count_parity(config: str, corpus_name: str) -> None:
     {"token_pattern": r"\b\w{2,4}\b"},
     {"token_pattern": r"\w{2,3}"},
     {"token_pattern": r"(\w\w+)"},
+    {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b"},
+    {"token_pattern": r"\b(?!\d+\b)\w+\b"},
+    {"token_pattern": r"\b(?!\d+\b)(\w{2,4})\b", "strip_accents": "unicode"},
     {"token_pattern": r"[A-Za-z]{2,}"},  # not native: Python's re runs it
     {"analyzer": "char", "ngram_range": (1, 3)},
     {"analyzer": "char_wb", "ngram_range": (1, 5)},
@@ -165,3 +173,38 @@ def test_news_seeds_story_neighbours_and_folded_names() -> None:
     features = set(vec.get_feature_names_out())
     assert {"erdogan", "cavusoglu", "turkiye"} <= features
     assert not {"erdoğan", "çavuşoğlu", "türkiye"} & features
+
+
+NO_DIGITS = r"(?u)\b(?!\d+\b)\w\w\w+\b"
+
+
+def test_no_digit_pattern_runs_natively_and_equals_python_re_on_digit_cases() -> None:
+    vec = lexsim.CountVectorizer(token_pattern=NO_DIGITS)
+    assert vec._native_mode()  # the C++ tokenizer, not a fallback to Python's re
+    docs = [
+        "covid19 and COVID-19 in 2024, 2024-07-25, 1990s and 3rd",  # mixed letters and digits stay
+        "مرحبا ١٢٣ ١٢٣٤ ٢٠٢٤م and ۱۴۰۳ (Extended Arabic-Indic) २०२४ ๒๕๖๗",  # Nd digits of other scripts
+        "\U0001d7ce\U0001d7cf\U0001d7d0 x\U0001d7ce\U0001d7cf ²³⁴ ½⅓¼ ①②③ ⅫⅫⅫ",  # math digits; No/Nl are no \d
+        "ＦＵＬＬ２０２０ ２０２０ _123 123_ ___ 000 abc",  # fullwidth digits, underscores
+    ]
+    for kwargs in ({}, {"strip_accents": "unicode"}, {"lowercase": False}, {"strip_accents": "ascii"}):
+        ours = lexsim.CountVectorizer(token_pattern=NO_DIGITS, **kwargs).build_analyzer()
+        theirs = sk.CountVectorizer(token_pattern=NO_DIGITS, **kwargs).build_analyzer()
+        for d in docs + HARD_UNICODE:
+            assert ours(d) == theirs(d), (kwargs, d)
+    terms = lexsim.CountVectorizer(token_pattern=NO_DIGITS).build_analyzer()(docs[0])
+    assert "covid19" in terms and "2024" not in terms and "1990s" in terms
+
+
+def test_no_digit_pattern_on_every_decimal_digit() -> None:
+    import sys
+    import unicodedata
+
+    digits = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Nd"]
+    ours = lexsim.CountVectorizer(token_pattern=NO_DIGITS, lowercase=False).build_analyzer()
+    theirs = sk.CountVectorizer(token_pattern=NO_DIGITS, lowercase=False).build_analyzer()
+    # Python's Nd digits (its Unicode data may be older than utf8proc's; Nd never shrinks).
+    text = " ".join(d * 3 + " a" + d * 2 for d in digits)
+    assert len(digits) > 600
+    assert ours(text) == theirs(text)
+    assert len(ours(text)) == len(digits)  # only the "a" + digits tokens survive

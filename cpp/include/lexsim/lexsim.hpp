@@ -7,6 +7,7 @@
 #include "lexsim/hashing.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/model_io.hpp"
+#include "lexsim/occurrences.hpp"
 #include "lexsim/search.hpp"
 #include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"

@@ -279,6 +279,11 @@ bool is_word(char32_t c) noexcept {
   }
 }
 
+bool is_decimal(char32_t c) noexcept {
+  if (c < 128) return c >= '0' && c <= '9';
+  return utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND;
+}
+
 bool is_space(char32_t c) noexcept {
   if (c < 128) return kAscii.space[c];
   switch (c) {

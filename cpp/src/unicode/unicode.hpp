@@ -41,6 +41,8 @@ void append_utf8(std::string& out, char32_t c);
 
 /// Python str.isalnum() or '_' (what re's \w matches in a str pattern).
 bool is_word(char32_t c) noexcept;
+/// A decimal digit: Unicode category Nd (what re's \d matches in a str pattern).
+bool is_decimal(char32_t c) noexcept;
 /// Python str.isspace() (what re's \s matches in a str pattern).
 bool is_space(char32_t c) noexcept;
 
