@@ -192,7 +192,7 @@ Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& opt
 
 std::int64_t derived_neighbors(std::int64_t n) noexcept {
   if (n < 2) return 1;
-  const auto k = static_cast<std::int64_t>(std::lround(std::log2(static_cast<double>(n)))) - 1;
+  const auto k = static_cast<std::int64_t>(std::lround(std::log2(static_cast<double>(n))));
   return std::clamp<std::int64_t>(k, 1, 10);
 }
 

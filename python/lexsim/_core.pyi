@@ -648,9 +648,9 @@ def explain(x: tuple, i: typing.SupportsInt | typing.SupportsIndex, j: typing.Su
     """
     Shared columns of rows i and j with their contributions to the cosine, largest first.
     """
-def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_terms: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_terms: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex, method: str = 'leiden', n_neighbors: typing.SupportsInt | typing.SupportsIndex = 0, min_shared: typing.SupportsInt | typing.SupportsIndex = 3, resolution: typing.SupportsFloat | typing.SupportsIndex = 1.0, dates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, date_window: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> tuple:
     """
-    Story groups: (labels, offsets, members, representative, top_terms CSR buffers).
+    Story groups: (labels, offsets, members, representative, top_terms CSR buffers, stats).
     """
 def load(path: bytes) -> tuple:
     """

@@ -358,7 +358,7 @@ def _grouping_arguments(p: argparse.ArgumentParser) -> None:
                    help="single: cosine in (0, 1] linking two documents; leiden: drop neighbour links below T "
                         "(default: none)")
     g.add_argument("--neighbors", type=_positive_int, default=None, metavar="K", dest="n_neighbors",
-                   help="leiden: neighbours per document (default: clamp(round(log2 n) - 1, 1, 10) for n documents)")
+                   help="leiden: neighbours per document (default: clamp(round(log2 n), 1, 10) for n documents)")
     g.add_argument("--min-shared", type=_positive_int, default=3, metavar="N",
                    help="leiden: terms two documents must share to be linked (default 3)")
     g.add_argument("--resolution", type=_positive_float, default=1.0, metavar="R",
@@ -942,9 +942,9 @@ def _grouping_json(groups: Any) -> dict:
 
 
 def _wrapped_text(label: str, text: str, width: Optional[int]) -> list:
-    """``label`` + text, wrapped at spaces to ``width`` on a terminal (one line when width is None)."""
+    """``label`` + text, wrapped at spaces to ``width`` on a terminal, else at 100 columns (never cut)."""
     if width is None:
-        return [label + text]
+        width = 100
     lines, current = [], label
     for word in text.split(" "):
         if _width(current) + 1 + _width(word) > width and current.strip():
@@ -1123,7 +1123,7 @@ def _read_dates(args: argparse.Namespace, c: _Corpus) -> list:
     """The --date-column values of a .jsonl or .csv corpus, in corpus order (None where missing)."""
     path = pathlib.Path(args.path) if getattr(args, "path", None) is not None else None
     suffix = path.suffix.lower() if path is not None and path.is_file() else ""
-    if suffix not in (".jsonl", ".csv"):
+    if path is None or suffix not in (".jsonl", ".csv"):
         raise CommandError("--date-column needs a .jsonl or .csv corpus (a folder of text files has no dates)")
     name = args.date_column
     text = path.read_text(encoding=args.encoding, errors=args.decode_error)
@@ -1236,7 +1236,8 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
         width = _terminal_width()
         fixed = [max(4, len(str(len(hits)))), max(5, *(len(_score(s)) for _, _, s in hits)),
                  max(8, *(_width(d) for _, d, _ in hits))]
-        room = max(30, width - sum(fixed) - 2 * len(fixed))
+        # Piped: the snippet as long as JSON/CSV give it (nothing is cut, but it stays a snippet).
+        room = _SNIPPET_WIDTH if width is None else max(30, width - sum(fixed) - 2 * len(fixed))
         rows = [[str(r), _score(s), d, _snippet(c.texts[i], wanted, analyze, room, marks)]
                 for r, (i, d, s) in enumerate(hits, 1)]
         lines = _table(["rank", "score", "document", "text"], rows, right=(0, 1), flexible=(3, 2), width=width)

@@ -327,7 +327,7 @@ def describe_grouping(method: str, params: dict) -> str:
     if method == "single":
         return (f"single linkage: documents linked by a chain of pairs with cosine >= {params['threshold']:g}")
     k = params["n_neighbors"]
-    how = (f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n) - 1, 1, 10)"
+    how = (f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n), 1, 10)"
            if params.get("n_neighbors_derived") else f"k = {k}")
     parts = [f"Leiden communities (modularity {params['modularity']:.3f}, resolution {params['resolution']:g}) "
              f"of the {k}-nearest-neighbour graph ({how}); a link needs >= {params['min_shared']} shared terms"]
@@ -437,7 +437,7 @@ def group(
         communities with the Leiden algorithm (maximising modularity at ``resolution``). Groups
         are dense regions of the graph, so a chain of pairwise links cannot merge two stories the
         way single linkage does, and no threshold is needed: ``n_neighbors`` defaults to
-        ``clamp(round(log2 n) - 1, 1, 10)`` for ``n`` documents. The algorithm is deterministic
+        ``clamp(round(log2 n), 1, 10)`` for ``n`` documents. The algorithm is deterministic
         (nodes in index order, no random seed) and the result is the same for every ``n_jobs``;
         memory is bounded by the ``n x n_neighbors`` graph.
     ``'single'``

@@ -297,7 +297,7 @@ def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     top = _key_terms(a, 6)
     assert [[t["term"] for t in d["terms"]] for d in data["documents"]] == [[t.term for t in ts] for ts in top]
     assert data["key_terms"]["scoring"] == "keyness"
-    top_groups = _key_terms(a, 6, groups=lexsim.group(a["X"], 0.2))
+    top_groups = _key_terms(a, 6, groups=lexsim.group(a["X"]))
     assert [[t["term"] for t in g["top_terms"]] for g in data["groups"]] == [[t.term for t in ts] for ts in top_groups]
 
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "report", *a["argv"], "--format", "csv"))))
@@ -326,7 +326,7 @@ def test_report_without_path_runs_on_the_sample(capsys) -> None:
     assert lines[2].startswith("key terms by keyness (G2) against ")
     assert "6 groups of 2 or more articles; 0 on their own" in out
     words = " ".join(out.split())
-    assert "Leiden communities" in words and "k = 4, from 30 documents" in words
+    assert "Leiden communities" in words and "k = 5, from 30 documents" in words
     assert out.count("  terms:") == 30 and out.count("nearest:") == 30
     if cli._default_background() == "wordfreq":  # the README's excerpt (wordfreq is in make's venv)
         assert "ankara-talks-1     terms: erdogan, talks, grain, russian, delegations, minister" in lines
@@ -355,8 +355,9 @@ def test_output_is_not_cut_when_stdout_is_not_a_terminal(capsys, api, monkeypatc
     out = run_ok(capsys, "terms", *a["argv"], "--n", 20)
     longest = max(out.splitlines(), key=_display_width)
     assert _display_width(longest) > 100
-    terms = lexsim.top_terms(a["vec"], a["X"], n=20)
-    assert all(", ".join(str(t) for t, _ in ts) in out for ts in terms)  # every term of every document
+    terms = cli._key_terms(cli._build_parser().parse_args(["terms", *map(str, a["argv"])]),
+                           cli._Corpus(a["ids"], a["texts"], a["vec"], a["X"], "", "documents", None), 20)[0]
+    assert all(", ".join(t.term for t in ts) in out for ts in terms)  # every term of every document
     # A group's members are all listed (wrapped at 100 columns), not "… and N more".
     out = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.01)
     assert "… and" not in out and all(d in out for d in a["ids"])
@@ -521,7 +522,7 @@ def test_search_snippets_mark_the_matched_words(capsys, api, monkeypatch) -> Non
     monkeypatch.setenv("COLUMNS", "100")
     table = run_ok(capsys, "search", *a["argv"], "Assad Putin Kremlin").splitlines()
     assert "«Kremlin» said «Putin» and «Assad»'s" in table[1]
-    assert all(_display_width(line) <= 100 for line in table)
+    assert all(_display_width(line) <= 60 + 160 for line in table)  # piped: the whole snippet, uncut
     assert "\033[" not in "".join(table)
     # On a terminal the matched words are bold instead
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)

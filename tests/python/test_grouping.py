@@ -10,12 +10,12 @@ import pytest
 import scipy.sparse as sp
 
 import lexsim
-from lexsim.cli import main
+from lexsim.cli import ANALYST_DEFAULTS, main
 from lexsim.datasets import load_sample
 
 from conftest import CORPORA, _require, read_news_seeds, read_sentences
 
-ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True)
+ANALYST = dict(ANALYST_DEFAULTS)  # the command's analysis
 
 
 def _reference_graph(X, k: int, min_shared: int) -> sp.csr_matrix:
@@ -65,7 +65,7 @@ def test_sample_six_stories() -> None:
     X = lexsim.TfidfVectorizer(**ANALYST).fit_transform([a.title + "\n" + a.text for a in articles])
     result = lexsim.group(X)
     assert _partition(result.labels) == _partition(np.unique(stories, return_inverse=True)[1])
-    assert result.params["n_neighbors"] == 4 and result.params["n_neighbors_derived"]
+    assert result.params["n_neighbors"] == 5 and result.params["n_neighbors_derived"]
 
 
 def test_sentences_no_group_swallows_one_percent() -> None:

@@ -101,7 +101,7 @@ struct GroupOptions {
   int n_jobs = 1;
   GroupMethod method = GroupMethod::leiden;
   /// leiden: neighbours per document; 0 derives it from the number of documents n as
-  /// clamp(round(log2 n) - 1, 1, 10) (see derived_neighbors()).
+  /// clamp(round(log2 n), 1, 10) (see derived_neighbors()).
   std::int64_t n_neighbors = 0;
   /// leiden: a neighbour link needs at least this many shared columns (terms). Links through one
   /// or two common words are what glues unrelated short documents together.
