@@ -1,8 +1,9 @@
-// similar_pairs (all pairs above a cosine threshold) and story groups built on it.
+// similar_pairs (all pairs above a cosine threshold) and story groups: single linkage over those
+// pairs, or Leiden communities of the nearest-neighbour graph.
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -12,8 +13,8 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/similarity.hpp"
-#include "parallel.hpp"
 #include "leiden.hpp"
+#include "parallel.hpp"
 #include "rows.hpp"
 
 namespace lexsim {
