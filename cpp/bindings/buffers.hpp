@@ -205,5 +205,6 @@ void bind_hashing(py::module_& m);
 void bind_model(py::module_& m);
 void bind_similarity(py::module_& m);
 void bind_search(py::module_& m);
+void bind_threads(py::module_& m);
 
 }  // namespace lexsim::bindings

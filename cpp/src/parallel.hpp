@@ -10,12 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "lexsim/threads.hpp"
+
 namespace lexsim::detail {
 
-/// n_jobs as scikit-learn reads it (None/1 = one thread, -1 = all cores), capped by the work.
+/// The threads for n_jobs (see lexsim/threads.hpp: -1 = the CPUs this process may use, within the
+/// thread limit), capped by the work. Callers validate n_jobs; here any other negative value means -1
+/// and 0 means 1, as they always have.
 inline int resolve_jobs(int n_jobs, std::int64_t n_items) {
-  int n = n_jobs;
-  if (n < 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = n_jobs < 0 ? effective_jobs(-1) : n_jobs;
   if (n < 1) n = 1;
   if (n_items < n) n = static_cast<int>(std::max<std::int64_t>(1, n_items));
   return n;

@@ -14,6 +14,7 @@ from .hashing import HashingVectorizer
 from .keyterms import Background, KeyTerm, key_terms, term_occurrences
 from .model import load
 from .search import SearchHits, SearchIndex
+from ._threads import _register_with_threadpoolctl, effective_n_jobs
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
@@ -25,6 +26,7 @@ from .vectorizers import (
 )
 
 __version__: str = _core.__version__
+_register_with_threadpoolctl()
 #: Unicode version of the character data in the C++ core (utf8proc's).
 unicode_version: str = _core.unicode_version
 
@@ -46,6 +48,7 @@ __all__ = [
     "UnicodeError",
     "__version__",
     "explain",
+    "effective_n_jobs",
     "group",
     "key_terms",
     "load",

@@ -117,7 +117,7 @@ def _jobs(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1 and value != -1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer or -1 (all cores), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a positive integer or -1 (all usable CPUs), got {text!r}")
     return value
 
 
@@ -256,7 +256,7 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
     out.add_argument("--format", choices=("table", "json", "csv"), default="table",
                      help="table (default; aligned, for people), json or csv (for tools)")
     out.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
-                     help="threads (default -1: all cores; results do not depend on it)")
+                     help="threads (default -1: all usable CPUs; results do not depend on it)")
     out.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
     src = p.add_argument_group("reading the corpus")

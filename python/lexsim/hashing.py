@@ -104,7 +104,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
     stemmer : str, default=None
         Snowball stemming of word tokens (not in scikit-learn; see :class:`lexsim.CountVectorizer`).
     n_jobs : int, default=None
-        Threads for transforming (``None`` = 1, ``-1`` = all cores). Results do not depend on it.
+        Threads for transforming (``None`` = 1, ``-1`` = all usable CPUs). Results do not depend on it.
 
     Examples
     --------

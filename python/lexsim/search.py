@@ -180,7 +180,7 @@ class SearchIndex:
         bm25l and bm25+: the lower bound delta (bm25s's ``delta``), finite and >= 0; unused by the
         other methods.
     n_jobs : int, default=None
-        Threads for ``search_batch`` (``None`` = 1, ``-1`` = all cores); results do not depend on it.
+        Threads for ``search_batch`` (``None`` = 1, ``-1`` = all usable CPUs); results do not depend on it.
 
     Notes
     -----

@@ -115,7 +115,7 @@ def top_k(
     threshold : float in [-1, 1], default=None
         Keep only similarities strictly greater than this.
     n_jobs : int, default=None
-        Threads (``None`` = 1, ``-1`` = all cores); the result does not depend on it.
+        Threads (``None`` = 1, ``-1`` = all usable CPUs); the result does not depend on it.
 
     Returns
     -------
@@ -175,7 +175,7 @@ def similar_pairs(
     threshold : float in (0, 1]
         Keep pairs with cosine ``>= threshold``.
     n_jobs : int, default=None
-        Threads (``None`` = 1, ``-1`` = all cores); the result does not depend on it.
+        Threads (``None`` = 1, ``-1`` = all usable CPUs); the result does not depend on it.
     as_frame : bool, default=False
         Return a pandas DataFrame with columns ``doc_i, doc_j, score`` (the two rows and their
         cosine, sorted by ``(doc_i, doc_j)``) instead.
@@ -462,7 +462,7 @@ def group(
     n_terms : int, default=10
         How many top terms to report per group.
     n_jobs : int, default=None
-        Threads for the similarity search (``None`` = 1, ``-1`` = all cores); the result does not
+        Threads for the similarity search (``None`` = 1, ``-1`` = all usable CPUs); the result does not
         depend on it.
     n_neighbors : int, default=None
         ``'leiden'``: neighbours per document; ``None`` derives it from the number of documents.
@@ -566,7 +566,7 @@ def top_terms(
     n : int, default=10
         Terms per document.
     n_jobs : int, default=None
-        Threads (``None`` = 1, ``-1`` = all cores).
+        Threads (``None`` = 1, ``-1`` = all usable CPUs).
     as_frame : bool, default=False
         Return a long pandas DataFrame with columns ``doc, rank, term, score`` instead: the
         document's position, the term's rank in it (from 1), the term and its weight.

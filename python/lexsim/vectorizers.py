@@ -1085,7 +1085,7 @@ class CountVectorizer(_BaseVectorizer):
         ``tokenizer`` or ``token_pattern`` too; a callable ``analyzer`` or ``analyzer='char'`` /
         ``'char_wb'`` with a stemmer is a ``ValueError``. The algorithms expect lowercase text.
     n_jobs : int, default=None
-        Threads for fitting and transforming (``None`` = 1, ``-1`` = all cores). Results do not
+        Threads for fitting and transforming (``None`` = 1, ``-1`` = all usable CPUs). Results do not
         depend on it.
 
     Attributes

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 import lexsim
+import lexsim._threads
 import lexsim.datasets
 import lexsim.hashing
 import lexsim.keyterms
@@ -22,7 +23,7 @@ from conftest import ROOT
 
 
 @pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets,
-                                    lexsim.keyterms])
+                                    lexsim.keyterms, lexsim._threads])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

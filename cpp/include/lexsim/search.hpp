@@ -92,7 +92,7 @@ class SearchIndex {
   /// Scores of each query row (same columns as the documents) against every document, keeping
   /// each query's k best non-zero scores (ties go to the lower document index). Result:
   /// queries x documents, column indices sorted within each row; rank a row with ranked().
-  /// n_jobs: threads over the queries (-1 = all cores); the result does not depend on it.
+  /// n_jobs: threads over the queries (-1 = the usable CPUs, see lexsim/threads.hpp); the result does not depend on it.
   /// BM25 queries count a stored positive value as the term's presence; negative values are rejected.
   template <class IndPtr, class Ind>
   CsrMatrix<T> search(const CsrView<T, IndPtr, Ind>& queries, std::int64_t k = 10, int n_jobs = 1) const;
