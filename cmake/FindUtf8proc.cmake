@@ -1,5 +1,8 @@
 # Finds utf8proc (https://juliastrings.github.io/utf8proc/) and defines the imported target
 # utf8proc::utf8proc. Uses pkg-config when available, then falls back to a plain search.
+# With Utf8proc_USE_STATIC_LIBS set, the static archive is preferred (kept in its own cache entry,
+# Utf8proc_STATIC_LIBRARY, so switching needs no fresh build directory); the shared library is the
+# fallback when there is none.
 include(FindPackageHandleStandardArgs)
 
 find_package(PkgConfig QUIET)
@@ -8,7 +11,19 @@ if(PkgConfig_FOUND)
 endif()
 
 find_path(Utf8proc_INCLUDE_DIR NAMES utf8proc.h HINTS ${PC_UTF8PROC_INCLUDE_DIRS})
-find_library(Utf8proc_LIBRARY NAMES utf8proc HINTS ${PC_UTF8PROC_LIBRARY_DIRS})
+if(Utf8proc_USE_STATIC_LIBS)
+  find_library(Utf8proc_STATIC_LIBRARY
+    NAMES ${CMAKE_STATIC_LIBRARY_PREFIX}utf8proc${CMAKE_STATIC_LIBRARY_SUFFIX} utf8proc_static
+    HINTS ${PC_UTF8PROC_LIBRARY_DIRS})
+  mark_as_advanced(Utf8proc_STATIC_LIBRARY)
+endif()
+if(Utf8proc_STATIC_LIBRARY AND Utf8proc_USE_STATIC_LIBS)
+  set(Utf8proc_LIBRARY "${Utf8proc_STATIC_LIBRARY}")
+  set(Utf8proc_IS_STATIC TRUE)
+else()
+  find_library(Utf8proc_LIBRARY NAMES utf8proc HINTS ${PC_UTF8PROC_LIBRARY_DIRS})
+  set(Utf8proc_IS_STATIC FALSE)
+endif()
 
 if(Utf8proc_INCLUDE_DIR AND EXISTS "${Utf8proc_INCLUDE_DIR}/utf8proc.h")
   file(STRINGS "${Utf8proc_INCLUDE_DIR}/utf8proc.h" _utf8proc_version_lines
@@ -28,5 +43,9 @@ if(Utf8proc_FOUND AND NOT TARGET utf8proc::utf8proc)
   set_target_properties(utf8proc::utf8proc PROPERTIES
     IMPORTED_LOCATION "${Utf8proc_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${Utf8proc_INCLUDE_DIR}")
+  if(Utf8proc_IS_STATIC)
+    # utf8proc.h declares its functions dllimport on Windows unless told the library is static.
+    set_property(TARGET utf8proc::utf8proc PROPERTY INTERFACE_COMPILE_DEFINITIONS UTF8PROC_STATIC)
+  endif()
 endif()
 mark_as_advanced(Utf8proc_INCLUDE_DIR Utf8proc_LIBRARY)
