@@ -168,11 +168,12 @@ def test_core_needs_only_the_c_and_cpp_runtime(venv) -> None:
     assert not outside, "_core loads libraries from outside the venv:\n" + "\n".join(outside)
 
 
-def test_core_exports_only_its_init_function(venv) -> None:
-    # The static utf8proc and libstemmer inside must not be visible to other extensions.
+def test_core_exports_only_its_init_function_and_thread_controls(venv) -> None:
+    # The static utf8proc and libstemmer inside must not be visible to other extensions; the two
+    # thread-count functions are what threadpoolctl calls (lexsim/_threads.py).
     out = _run(["nm", "-D", "--defined-only", str(venv["core"])]).stdout
     exported = {line.split()[-1] for line in out.splitlines() if line.strip()}
-    assert exported == {"PyInit__core"}, sorted(exported)[:20]
+    assert exported == {"PyInit__core", "lexsim_get_num_threads", "lexsim_set_num_threads"}, sorted(exported)[:20]
 
 
 def test_cibuildwheel_configuration_selects_the_promised_builds() -> None:
