@@ -812,8 +812,9 @@ class _BaseVectorizer(BaseEstimator):
         if engine is None:
             return self._new_native(self._native_mode())
         if not engine.has_counts:
-            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} was restored "
-                             "without them (from a pickle of an older lexsim or a model file); fit it again")
+            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} has none: it "
+                             "was restored without them (from a pickle of an older lexsim or a model file) or its idf_ was "
+                             "set before any fit; fit it again")
         if getattr(engine, "idf_set_by_hand", False):
             raise ValueError(f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
                              "of the counts; fit again, or set idf_ afterwards")
