@@ -25,6 +25,53 @@ std::string_view text_view(const py::handle& obj, std::string& hold) {
   throw py::type_error(std::string("expected str or bytes, got ") + Py_TYPE(obj.ptr())->tp_name);
 }
 
+// Pickled state of AnalyzerOptions (and so of an Analyzer): a version, then every field, enums as
+// ints. Analyzers must pickle because the callables build_analyzer() and friends return hold them,
+// and joblib ships those to worker processes.
+constexpr int kOptionsStateVersion = 1;
+constexpr std::size_t kOptionsStateSize = 11;
+
+py::tuple options_state(const AnalyzerOptions& o) {
+  return py::make_tuple(kOptionsStateVersion, static_cast<int>(o.analyzer), static_cast<int>(o.decode_error),
+                        static_cast<int>(o.normalization), o.casefold, o.lowercase, static_cast<int>(o.strip_accents),
+                        o.token_pattern, o.stop_words, o.ngram_range, o.stemmer);
+}
+
+template <class E>
+E enum_from_state(const py::tuple& t, std::size_t i, E last, const char* name) {
+  const int v = t[i].cast<int>();
+  if (v < 0 || v > static_cast<int>(last))
+    throw py::value_error("AnalyzerOptions state: " + std::string(name) + " = " + std::to_string(v) + " is out of range");
+  return static_cast<E>(v);
+}
+
+AnalyzerOptions options_from_fields(const py::tuple& t) {
+  if (t.size() != kOptionsStateSize || !py::isinstance<py::int_>(t[0]) || t[0].cast<int>() != kOptionsStateVersion)
+    throw py::value_error("AnalyzerOptions state: expected a tuple of " + std::to_string(kOptionsStateSize) +
+                          " starting with version " + std::to_string(kOptionsStateVersion) + ", got " +
+                          py::repr(t).cast<std::string>());
+  AnalyzerOptions o;
+  o.analyzer = enum_from_state(t, 1, AnalyzerKind::char_wb, "analyzer");
+  o.decode_error = enum_from_state(t, 2, DecodeError::ignore, "decode_error");
+  o.normalization = enum_from_state(t, 3, Normalization::nfkc, "normalization");
+  o.casefold = t[4].cast<bool>();
+  o.lowercase = t[5].cast<bool>();
+  o.strip_accents = enum_from_state(t, 6, StripAccents::unicode, "strip_accents");
+  o.token_pattern = t[7].cast<std::string>();
+  o.stop_words = t[8].cast<std::optional<std::vector<std::string>>>();
+  o.ngram_range = t[9].cast<std::pair<int, int>>();
+  o.stemmer = t[10].cast<std::optional<std::string>>();
+  return o;
+}
+
+AnalyzerOptions options_from_state(const py::tuple& t) {
+  try {
+    return options_from_fields(t);
+  } catch (const py::cast_error&) {  // a field of the wrong type: as clear a ValueError as the rest
+    throw py::value_error("AnalyzerOptions state: a field has the wrong type in " + py::repr(t).cast<std::string>());
+  }
+}
+
 }  // namespace
 
 void bind_analyzer(py::module_& m) {
@@ -56,7 +103,8 @@ void bind_analyzer(py::module_& m) {
       .def_readwrite("token_pattern", &AnalyzerOptions::token_pattern)
       .def_readwrite("stop_words", &AnalyzerOptions::stop_words)
       .def_readwrite("ngram_range", &AnalyzerOptions::ngram_range)
-      .def_readwrite("stemmer", &AnalyzerOptions::stemmer);
+      .def_readwrite("stemmer", &AnalyzerOptions::stemmer)
+      .def(py::pickle(&options_state, &options_from_state));
 
   py::class_<Token>(m, "Token", "A token and its [begin, end) offsets in the original text.")
       .def_readonly("text", &Token::text)
@@ -73,6 +121,9 @@ void bind_analyzer(py::module_& m) {
   py::class_<Analyzer>(m, "Analyzer", "Turns text into terms; immutable and thread-safe.")
       .def(py::init<AnalyzerOptions>(), py::arg("options"))
       .def_property_readonly("options", &Analyzer::options)
+      // The options rebuild an equal analyzer (the constructor validates them again).
+      .def(py::pickle([](const Analyzer& a) { return options_state(a.options()); },
+                      [](const py::tuple& t) { return Analyzer(options_from_state(t)); }))
       .def(
           "analyze",
           [](const Analyzer& a, const py::object& text) {

@@ -228,7 +228,11 @@ class AnalyzerOptions:
     stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     @property
     def ngram_range(self) -> tuple[int, int]:
@@ -270,7 +274,11 @@ class Analyzer:
     @staticmethod
     def supports_token_pattern(pattern: str) -> bool:
         ...
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self, options: AnalyzerOptions) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     def analyze(self, text: typing.Any) -> list[str]:
         """

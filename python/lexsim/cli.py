@@ -323,7 +323,8 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
                      help="reduce words to their Snowball stems, e.g. english, porter, french, turkish "
                           "(default none; see lexsim.stemmers())")
     ana.add_argument("--analyzer", choices=("word", "char", "char_wb"), default=None,
-                     help="word n-grams (default), character n-grams, or character n-grams inside words")
+                     help="word n-grams (default), character n-grams, or character n-grams inside words "
+                          "(these leave off the default stop words and token pattern, which apply to words)")
     ana.add_argument("--token-pattern", type=_regex, default=None, metavar="REGEX",
                      help=r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not "
                           r"all digits; with --sklearn-defaults (?u)\b\w\w+\b, two or more)")
@@ -758,6 +759,10 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
         elif dest == "vocabulary":
             value = _read_vocabulary(value)
         params[dest] = value
+    if params["analyzer"] != "word":  # the analyst's word options do not apply to character n-grams
+        for dest in ("stop_words", "token_pattern"):
+            if getattr(args, dest) is None:
+                params[dest] = SKLEARN_DEFAULTS[dest]
     return params
 
 

@@ -6,7 +6,6 @@ and transforms any number of batches (or processes) consistently.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
@@ -16,7 +15,7 @@ import scipy.sparse as sp
 from . import _core
 from ._base import HAVE_SKLEARN, TransformerMixin
 from ._sparse import csr_from_buffers
-from .vectorizers import _DEFAULT_TOKEN_PATTERN, Document, _BaseVectorizer, _check_choice, _is_int
+from .vectorizers import _DEFAULT_TOKEN_PATTERN, Document, _BaseVectorizer, _check_choice, _is_int, _is_nan
 
 __all__ = ["HashingVectorizer"]
 
@@ -218,6 +217,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         """
         self._check_not_a_string(X)
         self._validate_params()
+        self._warn_for_unused_params()
         return self
 
     def partial_fit(self, X: Any, y: Any = None) -> "HashingVectorizer":
@@ -306,11 +306,12 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
     def _terms_of(self, docs: list) -> list:
         """Every document's terms through the Python analysis; str or bytes terms are kept as they
         are (scikit-learn hashes bytes unencoded)."""
-        analyze = self.build_analyzer()
+        analyze = self._build_analyzer(read_input=False)  # _documents has read files already
+        any_object = self._takes_any_document()
         out = []
         for i, d in enumerate(docs):
-            if not isinstance(d, (str, bytes)) and self.input == "content":
-                if isinstance(d, float) and math.isnan(d):
+            if not isinstance(d, (str, bytes)) and not (any_object and not _is_nan(d)):
+                if _is_nan(d):
                     raise ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
                 raise TypeError(f"document {i} is {type(d).__name__}, expected str or bytes")
             try:

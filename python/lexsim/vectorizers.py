@@ -8,12 +8,14 @@ options of their own (``normalization``, ``casefold``, ``stemmer``, ``n_jobs``).
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import numbers
 import os
 import re
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Optional, TypeVar, Union
 
@@ -180,6 +182,31 @@ def _is_real(x: Any) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
+def _is_nan(doc: Any) -> bool:
+    return isinstance(doc, float) and math.isnan(doc)
+
+
+# The steps of the analysis callables that build_preprocessor() and build_analyzer() return, as
+# module-level functions under functools.partial (positional, the fastest call): unlike closures,
+# these pickle, as joblib needs to ship them.
+def _then(first: Callable[[Any], Any], second: Callable[[Any], Any], doc: Any) -> Any:
+    return second(first(doc))
+
+
+def _analyze_with(decode: Callable[[Any], Any], analyzer: Callable[[Any], Iterable[Any]], doc: Any) -> list:
+    return list(analyzer(decode(doc)))
+
+
+def _analyze_chars(decode: Callable[[Any], Any], preprocess: Callable[[Any], str], ngrams: Callable[[str], list],
+                   doc: Any) -> list:
+    return ngrams(preprocess(decode(doc)))
+
+
+def _analyze_words(decode: Callable[[Any], Any], preprocess: Callable[[Any], str], tokenize: Callable[[str], Iterable[Any]],
+                   ngrams: Callable[[list], list], doc: Any) -> list:
+    return ngrams([str(t) for t in tokenize(preprocess(decode(doc)))])
+
+
 def _check_df(name: str, value: Any) -> _core.DocFrequency:
     if _is_int(value):
         if value < 1:
@@ -230,6 +257,10 @@ def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
                 raise TypeError(f"stop_words must contain only str; item {i} is {type(w).__name__}")
         return frozenset(words)
     raise TypeError(f"The 'stop_words' parameter must be 'english', a list of str or None. Got {stop_words!r} instead.")
+
+
+#: id(stop_words) of the stop list each vectorizer has checked (see ``_check_stop_words``).
+_STOP_WORDS_CHECKED: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
 
 
 class _BaseVectorizer(BaseEstimator):
@@ -285,8 +316,94 @@ class _BaseVectorizer(BaseEstimator):
             raise ValueError(f"The 'n_jobs' parameter must be None, -1 or a positive int. Got {self.n_jobs!r} instead.")
         _stop_list(self.stop_words)
         _check_stemmer(self.stemmer, self.analyzer)
+        self._check_stop_words()
+
+    # scikit-learn's cache of the stop-list check, by the same name (its tests reset it with del).
+    # It lives outside the instance: it is no state, so __dict__, pickles and clones hold none of it.
+    @property
+    def _stop_words_id(self) -> int:
+        try:
+            return _STOP_WORDS_CHECKED[self]
+        except KeyError:
+            raise AttributeError("_stop_words_id") from None
+
+    @_stop_words_id.setter
+    def _stop_words_id(self, value: int) -> None:
+        _STOP_WORDS_CHECKED[self] = value
+
+    @_stop_words_id.deleter
+    def _stop_words_id(self) -> None:
+        try:
+            del _STOP_WORDS_CHECKED[self]
+        except KeyError:
+            raise AttributeError("_stop_words_id") from None
+
+    def _warn_for_unused_params(self) -> None:
+        """At fit, warn of each parameter the analysis will not use (scikit-learn's warnings and texts)."""
         if self.tokenizer is not None and self.token_pattern is not None:
             warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' is not None'", UserWarning)
+        if self.preprocessor is not None and callable(self.analyzer):
+            warnings.warn("The parameter 'preprocessor' will not be used since 'analyzer' is callable'", UserWarning)
+        if self.ngram_range != (1, 1) and self.ngram_range is not None and callable(self.analyzer):
+            warnings.warn("The parameter 'ngram_range' will not be used since 'analyzer' is callable'", UserWarning)
+        if callable(self.analyzer) or self.analyzer != "word":
+            if self.stop_words is not None:
+                warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' != 'word'", UserWarning)
+            if self.token_pattern is not None and self.token_pattern != _DEFAULT_TOKEN_PATTERN:
+                warnings.warn("The parameter 'token_pattern' will not be used since 'analyzer' != 'word'", UserWarning)
+            if self.tokenizer is not None:
+                warnings.warn("The parameter 'tokenizer' will not be used since 'analyzer' != 'word'", UserWarning)
+
+    def _warn_for_uppercase_vocabulary(self) -> None:
+        """At fit, warn when a fixed vocabulary has terms that lowercased documents can never hold."""
+        # An iterator is read once, by the fit itself (scikit-learn does not check one either).
+        if self.vocabulary is None or isinstance(self.vocabulary, Iterator) or not (self.lowercase or self.casefold):
+            return
+        terms = self.vocabulary.keys() if isinstance(self.vocabulary, Mapping) else self.vocabulary
+        if any(isinstance(t, str) and any(map(str.isupper, t)) for t in terms):
+            what = "'lowercase'" if self.lowercase else "'casefold'"
+            warnings.warn(f"Upper case characters found in vocabulary while {what} is True. These entries will not "
+                          "be matched with any documents", UserWarning)
+
+    def _check_stop_words(self) -> None:
+        """Check the stop words against the word analysis once per stop list (as scikit-learn's
+        build_analyzer does): warn when analysing them gives tokens that are not stop words."""
+        if callable(self.analyzer) or self.analyzer != "word":
+            return
+        if id(self.stop_words) == getattr(self, "_stop_words_id", None):
+            return  # checked already (the same object, as scikit-learn caches it)
+        stop_words = self.get_stop_words()
+        if stop_words is None:
+            self._stop_words_id = id(self.stop_words)
+            return
+        self._check_stop_words_consistency(stop_words, self.build_preprocessor(), self.build_tokenizer())
+
+    def _check_stop_words_consistency(self, stop_words: Optional[frozenset[str]], preprocess: Callable[[str], str],
+                                      tokenize: Callable[[str], list]) -> Union[bool, None, str]:
+        """Whether preprocessing and tokenizing each stop word gives only stop words.
+
+        The same contract as scikit-learn's method of this name: True when consistent, False when
+        not (after a ``UserWarning`` naming the tokens), None when this stop list was checked
+        already, ``"error"`` when the check could not run (a custom preprocessor or tokenizer that
+        fails on a plain string).
+        """
+        if id(self.stop_words) == getattr(self, "_stop_words_id", None):
+            return None
+        try:
+            inconsistent = set()
+            stops = stop_words or frozenset()
+            for w in stops:
+                for token in tokenize(preprocess(w)):
+                    if token not in stops:
+                        inconsistent.add(token)
+        except Exception:  # a user's preprocessor or tokenizer that does not take a str
+            self._stop_words_id = id(self.stop_words)
+            return "error"
+        self._stop_words_id = id(self.stop_words)
+        if inconsistent:
+            warnings.warn(f"Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words "
+                          f"generated tokens {sorted(inconsistent)!r} not in stop_words.", UserWarning)
+        return not inconsistent
 
     def _terms_in_order(self) -> Optional[list[str]]:
         """The fixed vocabulary as terms in column order (scikit-learn's _validate_vocabulary)."""
@@ -441,10 +558,11 @@ class _BaseVectorizer(BaseEstimator):
                     if size >= limit:
                         break
             else:
+                any_object = self._takes_any_document()
                 for item in items:
                     i = position + len(batch)
                     doc = self._read_item(item) if read else item
-                    if not isinstance(doc, (str, bytes)):
+                    if not isinstance(doc, (str, bytes)) and not (any_object and not _is_nan(doc)):
                         raise bad(doc, i)
                     if analyze is not None:
                         found = self._analyze_one(analyze, doc, i)
@@ -481,12 +599,18 @@ class _BaseVectorizer(BaseEstimator):
         except UnicodeDecodeError as e:
             raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
 
+    def _takes_any_document(self) -> bool:
+        """Whether documents may be any object: a user's preprocessor or analyzer reads them (as in
+        scikit-learn, where a preprocessor may take dicts); otherwise they must be str or bytes."""
+        return self.preprocessor is not None or callable(self.analyzer)
+
     def _analyze_all(self, docs: list) -> list:
         """Terms of every document (already read) through the Python analyzer, naming the document on errors."""
         analyze = self._build_analyzer(read_input=False)
+        any_object = self._takes_any_document()
         out = []
         for i, d in enumerate(docs):
-            if not isinstance(d, (str, bytes)):
+            if not isinstance(d, (str, bytes)) and not (any_object and not _is_nan(d)):
                 if isinstance(d, float) and math.isnan(d):
                     raise ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
                 raise TypeError(f"document {i} is {type(d).__name__}, expected str or bytes")
@@ -522,19 +646,17 @@ class _BaseVectorizer(BaseEstimator):
         Returns
         -------
         callable
-            ``str -> str``: lowercasing and accent stripping (or the user's ``preprocessor``).
+            ``str -> str``: lowercasing and accent stripping (or the user's ``preprocessor``). It
+            pickles (unless a callable parameter does not).
         """
         if self.preprocessor is not None:
             return self.preprocessor
+        _check_choice("strip_accents", self.strip_accents, (None, "ascii", "unicode"), allow_callable=True)
+        _check_choice("normalization", self.normalization, (None, "NFC", "NFKC"))
         native = _core.Analyzer(self._preprocess_options())
-        accent = self.strip_accents if callable(self.strip_accents) else None
-        if accent is None:
-            return native.preprocess
-
-        def preprocess(doc: str) -> str:
-            return accent(native.preprocess(doc))
-
-        return preprocess
+        if callable(self.strip_accents):
+            return functools.partial(_then, native.preprocess, self.strip_accents)
+        return native.preprocess  # a bound method of a picklable analyzer: it pickles
 
     def _preprocess_options(self) -> _core.AnalyzerOptions:
         o = self._analyzer_options(native=False)
@@ -549,7 +671,8 @@ class _BaseVectorizer(BaseEstimator):
         Returns
         -------
         callable
-            ``str -> list of str`` (the user's ``tokenizer``, else ``token_pattern``).
+            ``str -> list of str`` (the user's ``tokenizer``, else ``token_pattern``). It pickles
+            (unless the user's tokenizer does not).
         """
         if self.tokenizer is not None:
             return self.tokenizer
@@ -578,48 +701,33 @@ class _BaseVectorizer(BaseEstimator):
         -------
         callable
             ``document -> list of str``; decoding, preprocessing, tokenization, stop words and n-grams.
+            It pickles (unless a callable parameter does not), so joblib can ship it.
         """
         return self._build_analyzer(read_input=True)
 
     def _build_analyzer(self, read_input: bool) -> Callable[[Any], list]:
-        """build_analyzer(); with ``read_input=False`` for items already read (file contents)."""
+        """build_analyzer(); with ``read_input=False`` for items already read (file contents).
+
+        The result is a bound method of a core analyzer or a ``functools.partial`` of a module-level
+        function: both pickle (closures would not).
+        """
         self._validate_params()
         decode = self.decode if read_input else self._decode_content
-        reads = read_input and self.input != "content"
         if callable(self.analyzer):
-            user = self.analyzer
-
-            def analyze_callable(doc: Any) -> list:
-                return list(user(decode(doc)))
-
-            return analyze_callable
+            return functools.partial(_analyze_with, decode, self.analyzer)
         if self._native_mode():
             native = _core.Analyzer(self._analyzer_options(native=True))
-
-            def analyze_native(doc: Any) -> list:
-                if reads or (isinstance(doc, bytes) and not self._utf8_passthrough()):
-                    doc = decode(doc)
-                return native.analyze(doc)
-
-            return analyze_native
+            if (read_input and self.input != "content") or not self._utf8_passthrough():
+                return functools.partial(_then, decode, native.analyze)
+            return native.analyze  # str, and bytes as UTF-8, straight to the core
         preprocess = self.build_preprocessor()
         helper = _core.Analyzer(self._analyzer_options(native=False))
         if self.analyzer == "word":
-            tokenize = self.build_tokenizer()
-
-            def analyze_word(doc: Any) -> list:
-                tokens = tokenize(preprocess(decode(doc)))
-                return helper.word_ngrams([str(t) for t in tokens])
-
-            return analyze_word
+            return functools.partial(_analyze_words, decode, preprocess, self.build_tokenizer(), helper.word_ngrams)
         # char / char_wb with a Python preprocessor: n-grams of the preprocessed text in the core
         ngrams = _core.Analyzer(_plain_analyzer_options(
             lowercase=False, analyzer=helper.options.analyzer, ngram_range=tuple(self.ngram_range)))
-
-        def analyze_chars(doc: Any) -> list:
-            return ngrams.analyze(preprocess(decode(doc)))
-
-        return analyze_chars
+        return functools.partial(_analyze_chars, decode, preprocess, ngrams.analyze)
 
     # ------------------------------------------------------------------ fitting
     #: Text per batch when documents come from an iterator (see ``_stream_batches``).
@@ -633,6 +741,9 @@ class _BaseVectorizer(BaseEstimator):
         self._validate_params()
         native_mode = self._native_mode()
         fit = op != "transform"
+        if fit:
+            self._warn_for_unused_params()
+            self._warn_for_uppercase_vocabulary()
         engine = self._new_native(native_mode) if fit else self._with_jobs(self._fitted_native())
         in_core = self._engine_native_mode(engine, native_mode)
         dtype = self._dtype_name()
@@ -701,8 +812,9 @@ class _BaseVectorizer(BaseEstimator):
         if engine is None:
             return self._new_native(self._native_mode())
         if not engine.has_counts:
-            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} was restored "
-                             "without them (from a pickle of an older lexsim or a model file); fit it again")
+            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} has none: it "
+                             "was restored without them (from a pickle of an older lexsim or a model file) or its idf_ was "
+                             "set before any fit; fit it again")
         if getattr(engine, "idf_set_by_hand", False):
             raise ValueError(f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
                              "of the counts; fit again, or set idf_ afterwards")
@@ -764,6 +876,8 @@ class _BaseVectorizer(BaseEstimator):
         True
         """
         self._validate_params()
+        self._warn_for_unused_params()
+        self._warn_for_uppercase_vocabulary()
         engine = self._engine_to_update("partial_fit")
         native_mode = self._native_mode()
         in_core = self._engine_native_mode(engine, native_mode)
@@ -905,9 +1019,18 @@ class _BaseVectorizer(BaseEstimator):
         numpy.ndarray of str objects
             The terms.
         """
-        if getattr(self, "_native", None) is None and self.vocabulary is not None and not self._is_tfidf:
-            return np.asarray(self._terms_in_order(), dtype=object)
+        if getattr(self, "_native", None) is None:
+            self._note_fixed_vocabulary()
+            if self.vocabulary is not None:  # a given vocabulary names the columns before any fit
+                if self._is_tfidf:  # which still needs a fit for its idf
+                    return np.asarray(self._terms_in_order(), dtype=object)
+                self._build_fixed_vocabulary_native()  # vocabulary_ too, as in scikit-learn
         return np.asarray(self._fitted_native().feature_names(), dtype=object)
+
+    def _note_fixed_vocabulary(self) -> None:
+        """Before a fit, set ``fixed_vocabulary_`` when the vocabulary is checked (as scikit-learn's
+        get_feature_names_out, inverse_transform and CountVectorizer.transform do)."""
+        self.fixed_vocabulary_ = self.vocabulary is not None
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
         """Return the terms with non-zero entries in each row of X.
@@ -1209,9 +1332,11 @@ class CountVectorizer(_BaseVectorizer):
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
             The counts.
         """
-        if getattr(self, "_native", None) is None and self.vocabulary is not None:
-            self._validate_params()
-            self._adopt(self._new_native(self._native_mode()), self._native_mode())
+        if getattr(self, "_native", None) is None:
+            self._note_fixed_vocabulary()
+            if self.vocabulary is not None:
+                self._validate_params()
+                self._adopt(self._new_native(self._native_mode()), self._native_mode())
         return self._matrix(raw_documents, "transform")
 
 
@@ -1401,11 +1526,21 @@ class TfidfVectorizer(_BaseVectorizer):
     def idf_(self, value: Any) -> None:
         if not self.use_idf:
             raise ValueError("`idf_` cannot be set when `user_idf=False`.")
-        native = self._fitted_native_attr()
+        # Before a fit, a given vocabulary takes the idf as scikit-learn does (to copy a fitted
+        # vectorizer's idf); without one there are no columns to give it to.
+        terms = self._terms_in_order() if getattr(self, "_native", None) is None and self.vocabulary is not None else None
+        native: Any = self._fitted_native_attr() if terms is None else None
         idf = np.asarray(value, dtype=np.float64)
-        n = len(native.feature_names())
+        n = len(terms) if terms is not None else len(native.feature_names())
         if idf.ndim != 1 or idf.shape[0] != n:
             raise ValueError(f"idf length = {idf.shape[0] if idf.ndim else 0} must be equal to vocabulary size = {n}")
         if not np.isfinite(idf).all():
             raise ValueError("idf_ must hold finite values")
-        native.set_idf(idf.tolist())
+        if terms is not None:
+            self._validate_params()
+            native_mode = self._native_mode()
+            engine = self._new_native(native_mode)
+            engine.set_state(terms, 0, idf.tolist())
+            self._adopt(engine, native_mode)
+        else:
+            native.set_idf(idf.tolist())

@@ -617,7 +617,9 @@ def test_fit_reaches_every_analysis_option(capsys, api, tmp_path) -> None:
         (["--binary"], {"binary": True}),
         (["--normalization", "NFC"], {"normalization": "NFC"}),
         (["--casefold"], {"casefold": True}),
-        (["--analyzer", "char"], {"analyzer": "char"}),
+        # the analyst's word options are left off for character n-grams (they would go unused)
+        (["--analyzer", "char"], {"analyzer": "char", "stop_words": None, "token_pattern": r"(?u)\b\w\w+\b",
+                                  "strip_accents": "unicode"}),
         (["--token-pattern", r"(?u)\b\w+\b"], {"token_pattern": r"(?u)\b\w+\b"}),
         (["--dtype", "float32"], {"dtype": "float32"}),
         (["--sklearn-defaults"], {"strip_accents": None, "stop_words": None, "sublinear_tf": False}),
@@ -631,6 +633,15 @@ def test_fit_reaches_every_analysis_option(capsys, api, tmp_path) -> None:
             assert got == value, (options, name, got)
     run_ok(capsys, "fit", *api["jsonl"]["argv"], "--vocabulary", vocab, "-o", model)
     assert load_model(model).get_feature_names_out().tolist() == ["idlib", "putin", "erdogan", "assad", "moscow"]
+
+
+def test_word_options_given_with_character_ngrams_warn_as_unused(capsys, api, tmp_path) -> None:
+    model = tmp_path / "m.lexsim"
+    code, out, err = run(capsys, "fit", *api["jsonl"]["argv"], "--analyzer", "char_wb", "--stop-words", "english",
+                         "-o", model)
+    assert code == 0 and out.startswith("saved ")
+    assert err == "lexsim: warning: The parameter 'stop_words' will not be used since 'analyzer' != 'word'\n"
+    assert load_model(model).get_params()["stop_words"] == "english"
 
 
 def test_sklearn_defaults_are_scikit_learns(capsys, api, tmp_path) -> None:

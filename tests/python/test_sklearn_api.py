@@ -1129,3 +1129,260 @@ def test_sklearn_tags_equal(L, S):
     assert lt.input_tags.string == st.input_tags.string is True
     assert lt.input_tags.two_d_array == st.input_tags.two_d_array is False
     assert lt.transformer_tags == st.transformer_tags
+
+
+# --------------------------------------------------------------------------- what scikit-learn's own test_text.py pins
+# (tests/python/test_sklearn_suite.py runs that file itself; these check each behaviour against
+# scikit-learn directly.)
+
+TRIPLES = [
+    pytest.param(lexsim.CountVectorizer, sktext.CountVectorizer, id="count"),
+    pytest.param(lexsim.TfidfVectorizer, sktext.TfidfVectorizer, id="tfidf"),
+    pytest.param(lexsim.HashingVectorizer, sktext.HashingVectorizer, id="hashing"),
+]
+
+
+def _upper(s):
+    return s.upper()
+
+
+def _user_warnings(call):
+    """The messages of the UserWarnings ``call()`` emits."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return sorted(str(w.message) for w in caught if issubclass(w.category, UserWarning))
+
+
+@pytest.mark.parametrize("L,S", TRIPLES)
+@pytest.mark.parametrize("kw,unused", [
+    ({"stop_words": ["and"], "analyzer": "char"}, "'stop_words'"),
+    ({"tokenizer": str.split, "analyzer": "char"}, "'tokenizer'"),
+    ({"token_pattern": r"\w+", "analyzer": "char_wb"}, "'token_pattern'"),
+    ({"preprocessor": _upper, "analyzer": str.split}, "'preprocessor'"),
+    ({"ngram_range": (1, 2), "analyzer": str.split}, "'ngram_range'"),
+    ({"tokenizer": str.split}, "'token_pattern'"),
+    ({"tokenizer": str.split, "token_pattern": None}, None),
+    ({}, None),
+])
+def test_unused_parameters_warn_at_fit_as_sklearn(L, S, kw, unused):
+    docs = ["Putin met Erdogan and Assad", "Erdogan and Putin again"]
+    ours, theirs = _user_warnings(lambda: L(**kw).fit(docs)), _user_warnings(lambda: S(**kw).fit(docs))
+    assert set(ours) == set(theirs)  # scikit-learn's TfidfVectorizer warns twice, from fit and its base
+    if unused is None:
+        assert ours == []
+    else:
+        assert any(m.startswith(f"The parameter {unused} will not be used since") for m in ours), ours
+    fitted = L(**kw).fit(docs) if unused is None else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # not again at transform
+        if fitted is not None:
+            fitted.transform(docs)
+
+
+def test_unused_parameter_warning_texts():
+    with pytest.warns(UserWarning, match=r"^The parameter 'stop_words' will not be used since 'analyzer' != 'word'$"):
+        lexsim.CountVectorizer(stop_words="english", analyzer="char").fit(["abc"])
+    with pytest.warns(UserWarning, match=r"^The parameter 'preprocessor' will not be used since 'analyzer' is callable'$"):
+        lexsim.TfidfVectorizer(preprocessor=_upper, analyzer=str.split).fit(["abc"])
+    with pytest.warns(UserWarning, match=r"^The parameter 'token_pattern' will not be used since 'tokenizer' is not None'$"):
+        lexsim.HashingVectorizer(tokenizer=str.split).fit(["abc"])
+    with warnings.catch_warnings():  # the analysis API and transform do not warn
+        warnings.simplefilter("error", UserWarning)
+        w = lexsim.CountVectorizer(stop_words=["x"], analyzer="char")
+        assert w.build_analyzer()("ab") == ["a", "b"]
+        assert w.build_preprocessor()("AB") == "ab"
+        assert lexsim.HashingVectorizer(stop_words=["x"], analyzer="char").transform(["ab"]).nnz == 2
+
+
+@pytest.mark.parametrize("L,S", TRIPLES)
+def test_stop_words_inconsistent_with_the_analysis_warn_once_as_sklearn(L, S):
+    stop = ["you've", "you", "you'll", "AND"]
+    expected = ("Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words generated "
+                "tokens ['and', 'll', 've'] not in stop_words.")
+    ours, theirs = L(stop_words=stop), S(stop_words=stop)
+    assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == [expected]
+    assert _user_warnings(lambda: theirs.fit_transform(["hello world"])) == [expected]
+    assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == []  # checked once per list
+    assert ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(), ours.build_tokenizer()) is None
+    del ours._stop_words_id
+    with pytest.warns(UserWarning):
+        assert ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(),
+                                                  ours.build_tokenizer()) is False
+    ours.set_params(stop_words=stop + ["blah"])  # a new list is checked again
+    assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == [expected]
+    # Consistent lists and lists the preprocessor cannot take
+    consistent = L(stop_words=["and", "the"])
+    assert consistent._check_stop_words_consistency({"and", "the"}, consistent.build_preprocessor(),
+                                                    consistent.build_tokenizer()) is True
+    custom = L(preprocessor=lambda d: d["text"], stop_words=["and"])
+    assert custom._check_stop_words_consistency({"and"}, custom.build_preprocessor(), custom.build_tokenizer()) == "error"
+    # The check caches nothing in the instance's state: pickles and clones hold parameters only
+    assert "_stop_words_id" not in ours.__dict__ and hasattr(ours, "_stop_words_id")
+    assert not hasattr(clone(ours), "_stop_words_id")
+
+
+@pytest.mark.parametrize("L,S", PAIRS)
+def test_uppercase_in_fixed_vocabulary_warns_at_fit_only_as_sklearn(L, S):
+    vocabulary = ["Sample", "upper", "Case"]
+    message = ("Upper case characters found in vocabulary while 'lowercase' is True. These entries will not be "
+               "matched with any documents")
+    for V in (L, S):
+        v = V(vocabulary=vocabulary)
+        assert _user_warnings(lambda: v.fit(["sample upper case"])) == [message]
+        assert _user_warnings(lambda: v.transform(["sample upper case"])) == []
+        assert _user_warnings(lambda: V(vocabulary=vocabulary, lowercase=False).fit(["Sample"])) == []
+        assert _user_warnings(lambda: V(vocabulary=["lower", "only"]).fit(["lower"])) == []
+    with pytest.warns(UserWarning, match="Upper case characters"):
+        X = L(vocabulary=vocabulary).fit_transform(["Sample UPPER case"])
+    np.testing.assert_array_equal(X.toarray() != 0, [[False, True, False]])  # only 'upper' can match
+
+
+def test_fixed_vocabulary_attribute_before_fit_as_sklearn():
+    for V in (lexsim.CountVectorizer, sktext.CountVectorizer, lexsim.TfidfVectorizer, sktext.TfidfVectorizer):
+        v = V()
+        assert not hasattr(v, "fixed_vocabulary_")
+        with pytest.raises(SkNotFittedError):
+            v.get_feature_names_out()
+        assert v.fixed_vocabulary_ is False
+    for V in (lexsim.CountVectorizer, sktext.CountVectorizer):
+        v = V()
+        with pytest.raises(SkNotFittedError):
+            v.transform(["text"])
+        assert v.fixed_vocabulary_ is False
+    ours, theirs = lexsim.CountVectorizer(vocabulary={"b": 1, "a": 0}), sktext.CountVectorizer(vocabulary={"b": 1, "a": 0})
+    np.testing.assert_array_equal(ours.get_feature_names_out(), theirs.get_feature_names_out())
+    assert ours.fixed_vocabulary_ is theirs.fixed_vocabulary_ is True
+    assert ours.vocabulary_ == theirs.vocabulary_ == {"a": 0, "b": 1}
+    ours_t = lexsim.TfidfVectorizer(vocabulary=["b", "a"])
+    np.testing.assert_array_equal(ours_t.get_feature_names_out(), ["b", "a"])
+    np.testing.assert_array_equal(ours_t.get_feature_names_out(),
+                                  sktext.TfidfVectorizer(vocabulary=["b", "a"]).get_feature_names_out())
+    with pytest.raises(SkNotFittedError):  # the idf still needs a fit
+        ours_t.transform(["a b"])
+
+
+def test_idf_set_before_fit_with_a_vocabulary_as_sklearn():
+    docs = DOCS[:6]
+    fitted = lexsim.TfidfVectorizer().fit(docs)
+    sk_fitted = sktext.TfidfVectorizer().fit(docs)
+    idf = fitted.idf_ * np.linspace(1.0, 2.0, len(fitted.idf_))  # not uniform: the l2 norm would undo that
+    ours = lexsim.TfidfVectorizer(vocabulary=fitted.vocabulary_)
+    theirs = sktext.TfidfVectorizer(vocabulary=sk_fitted.vocabulary_)
+    ours.idf_ = idf
+    theirs.idf_ = idf
+    np.testing.assert_array_equal(ours.idf_, idf)
+    assert ours.fixed_vocabulary_ is True
+    X = ours.transform(docs)
+    assert_same_csr(X, theirs.transform(docs), exact=False)
+    assert abs(X - fitted.transform(docs)).max() > 1e-3  # the idf given was used
+    again = pickle.loads(pickle.dumps(ours))
+    assert_same_csr(again.transform(docs), X)
+    with pytest.raises(ValueError, match="must be equal to vocabulary size"):
+        lexsim.TfidfVectorizer(vocabulary=fitted.vocabulary_).idf_ = idf[:-1]
+    with pytest.raises(ValueError, match="partial_fit needs the corpus counts.*idf_ was set before any fit"):
+        ours.partial_fit(docs)
+    ours.fit(docs)  # a fit computes the idf again
+    np.testing.assert_allclose(ours.idf_, fitted.idf_, rtol=0, atol=1e-12)
+    with pytest.raises(SkNotFittedError):  # without a vocabulary there are no columns for it yet
+        lexsim.TfidfVectorizer().idf_ = idf
+
+
+PICKLE_CONFIGS = [
+    {},
+    {"stop_words": "english", "ngram_range": (1, 2), "strip_accents": "unicode"},
+    {"token_pattern": r"[A-Za-z]+", "ngram_range": (1, 2)},
+    {"analyzer": "char_wb", "ngram_range": (2, 3)},
+    {"analyzer": "char", "preprocessor": _upper},
+    {"strip_accents": lexsim.strip_accents_ascii, "lowercase": False},
+    {"tokenizer": str.split, "token_pattern": None},
+    {"analyzer": str.split},
+    {"encoding": "latin-1"},
+    {"normalization": "NFKC", "casefold": True, "stemmer": "english"},
+]
+
+
+@pytest.mark.parametrize("kw", PICKLE_CONFIGS)
+@pytest.mark.parametrize("factory", ["build_analyzer", "build_preprocessor", "build_tokenizer"])
+def test_built_processors_pickle_and_equal_sklearn(kw, factory):
+    text = "J'ai mangé du kangourou  ce midi, c'était pas très bon. Running ﬁne RUNS"
+    function = getattr(lexsim.CountVectorizer(**kw), factory)()
+    again = pickle.loads(pickle.dumps(function))
+    assert again(text) == function(text)
+    if not set(kw) & LEXSIM_ONLY_PARAMS:
+        assert list(function(text)) == list(getattr(sktext.CountVectorizer(**kw), factory)()(text))
+
+
+def test_built_file_analyzer_pickles_and_reads_the_file(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes("Erdoğan met Putin".encode("utf-8"))
+    analyze = lexsim.CountVectorizer(input="filename").build_analyzer()
+    assert pickle.loads(pickle.dumps(analyze))(str(path)) == analyze(str(path)) == ["erdoğan", "met", "putin"]
+
+
+def test_core_analyzer_pickles_with_every_option():
+    o = lexsim._core.AnalyzerOptions()
+    o.analyzer = lexsim._core.AnalyzerKind.char_wb
+    o.decode_error = lexsim._core.DecodeError.replace
+    o.normalization = lexsim._core.Normalization.nfkc
+    o.casefold = True
+    o.strip_accents = lexsim._core.StripAccents.ascii
+    o.stop_words = ["a", "b"]
+    o.ngram_range = (2, 4)
+    a = lexsim._core.Analyzer(o)
+    b = pickle.loads(pickle.dumps(a))
+    for name in ("analyzer", "decode_error", "normalization", "casefold", "lowercase", "strip_accents",
+                 "token_pattern", "stop_words", "ngram_range", "stemmer"):
+        assert getattr(b.options, name) == getattr(a.options, name), name
+    doc = "Straße ﬁne Ǆemal".encode("utf-8") + b" \xff end"
+    assert b.analyze(doc) == a.analyze(doc) and len(a.analyze(doc)) > 10
+    assert pickle.loads(pickle.dumps(o)).ngram_range == (2, 4)
+    blank = lexsim._core.Analyzer.__new__(lexsim._core.Analyzer)
+    state = a.__getstate__()
+    for bad in ((), (2,) + state[1:], state[:1] + (7,) + state[2:], state[:4] + ("x",) + state[5:]):
+        with pytest.raises(ValueError, match="AnalyzerOptions state"):
+            blank.__setstate__(bad)
+
+
+def test_build_preprocessor_rejects_an_unknown_strip_accents_as_sklearn():
+    for V in (lexsim.CountVectorizer, sktext.CountVectorizer):
+        with pytest.raises(ValueError):
+            V(strip_accents="_gabbledegook_").build_preprocessor()
+        with pytest.raises(ValueError):
+            V(strip_accents="_gabbledegook_").build_analyzer()
+    with pytest.raises(ValueError, match="analyzer"):
+        lexsim.CountVectorizer(analyzer="_invalid_").build_analyzer()
+
+
+@pytest.mark.parametrize("L,S", TRIPLES)
+def test_any_document_type_when_a_user_function_reads_it_as_sklearn(L, S):
+    docs = [{"text": "Putin met Erdogan"}, {"text": "Erdogan met Assad"}]
+    for kw in ({"preprocessor": lambda d: d["text"].lower()}, {"analyzer": lambda d: d["text"].split()}):
+        X, Y = L(**kw).fit_transform(docs), S(**kw).fit_transform(docs)
+        assert_same_csr(X, Y, exact=L is lexsim.CountVectorizer)
+        assert_same_csr(L(**kw).fit_transform(iter(docs)), Y, exact=L is lexsim.CountVectorizer)
+    with pytest.raises(ValueError, match="np.nan is an invalid document"):
+        L(preprocessor=str.lower).fit_transform(["ok", float("nan")])
+    with pytest.raises(TypeError, match=r"document 1 is dict"):  # without one, documents are text
+        L().fit_transform(["ok", {"text": "x"}])
+
+
+@pytest.mark.parametrize("L,S", TRIPLES)
+def test_callable_analyzer_with_input_file_reads_once_as_sklearn(L, S, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("sample content\n", encoding="utf-8")
+    seen = []
+
+    def analyzer(doc):
+        seen.append(doc)
+        return doc.split()
+
+    X = L(analyzer=analyzer, input="filename").fit_transform([str(path)])
+    assert seen == ["sample content\n"] * len(seen) and seen
+    assert_same_csr(X, S(analyzer=str.split, input="filename").fit_transform([str(path)]), exact=L is lexsim.CountVectorizer)
+
+    def fails(doc):
+        raise RuntimeError("testing")
+
+    with open(path) as fh, pytest.raises(RuntimeError, match="testing"):
+        L(analyzer=fails, input="file").fit_transform([fh])
