@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._base import HAVE_SKLEARN, BaseEstimator
+from ._base import HAVE_SKLEARN, BaseEstimator, RawDocumentsNotMetadata
 from ._errors import NotFittedError
 from ._sparse import csr_from_buffers
 
@@ -232,7 +232,7 @@ def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
     raise TypeError(f"The 'stop_words' parameter must be 'english', a list of str or None. Got {stop_words!r} instead.")
 
 
-class _BaseVectorizer(BaseEstimator):
+class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
     """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers.
 
     Like scikit-learn's vectorizers it is not a TransformerMixin: its output is always sparse, so
@@ -971,7 +971,7 @@ class _BaseVectorizer(BaseEstimator):
         """
         from .model import save
 
-        save(self, path)
+        save(self, path)  # type: ignore[arg-type]  # a CountVectorizer or TfidfVectorizer: HashingVectorizer hides save
 
     def _model_native(self) -> Any:
         """The C++ vectorizer a model is made of (None when not fitted)."""
