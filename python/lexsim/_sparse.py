@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
+
+from ._lazy import scipy_sparse as sp
 
 _INT32_MAX = np.iinfo(np.int32).max
 

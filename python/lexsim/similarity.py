@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
+from ._lazy import scipy_sparse as sp
 from ._sparse import as_core_csr, csr_from_buffers
 
 Term = Union[str, int]

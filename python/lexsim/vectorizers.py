@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
 from ._base import HAVE_SKLEARN, BaseEstimator, RawDocumentsNotMetadata
 from ._errors import NotFittedError
+from ._lazy import scipy_sparse as sp
 from ._sparse import csr_from_buffers
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
