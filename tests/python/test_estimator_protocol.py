@@ -74,6 +74,13 @@ TFIDF_ONLY = {"norm": "l1", "use_idf": False, "smooth_idf": False, "sublinear_tf
 HASHING_ONLY = {"n_features": 2**10, "alternate_sign": False, "norm": None}
 
 
+def _small(V, **kw):
+    """``V(**kw)``, with 2**10 hashed columns for a HashingVectorizer (2**20 makes the classifiers slow)."""
+    if "n_features" in inspect.signature(V.__init__).parameters:
+        kw.setdefault("n_features", 2**10)
+    return V(**kw)
+
+
 def _supported(S, kw):
     names = set(inspect.signature(S.__init__).parameters)
     return {k: v for k, v in kw.items() if k in names}
@@ -174,7 +181,7 @@ def test_repr_without_sklearn_imported_is_the_same(tmp_path):
 @pytest.mark.parametrize("L", [L for L, _ in PAIRS], ids=PAIR_IDS)
 def test_html_repr_is_what_it_was(L):
     for kw in ({}, {"ngram_range": (1, 2), "n_jobs": 2, "lowercase": False}):
-        v = L(**kw)
+        v = _small(L, **kw)
         for fitted in (False, True):
             if fitted:
                 v.fit(DOCS)
@@ -283,13 +290,13 @@ def test_pipeline_with_metadata_routing(L, S):
     with sklearn.config_context(enable_metadata_routing=True):
         for V in (L, S):
             clf = LogisticRegression().set_fit_request(sample_weight=True)
-            pipe = Pipeline([("vec", V()), ("clf", clf)])
+            pipe = Pipeline([("vec", _small(V)), ("clf", clf)])
             weights = np.linspace(0.5, 2.0, len(DOCS))
             pipe.fit(DOCS, Y, sample_weight=weights)
             results.append(pipe.predict_proba(DOCS))
             routings.append(pipe.get_metadata_routing()._serialize())
             with pytest.raises(TypeError, match="not routed to any object"):
-                Pipeline([("vec", V()), ("clf", LogisticRegression())]).fit(DOCS, Y, foo=weights)
+                Pipeline([("vec", _small(V)), ("clf", LogisticRegression())]).fit(DOCS, Y, foo=weights)
     np.testing.assert_allclose(results[0], results[1], atol=1e-12)
     assert routings[0] == routings[1]
 
@@ -363,10 +370,11 @@ def test_pickle_round_trips(L, S):
             assert type(w) is L and repr(w) == repr(v) and w.get_params() == v.get_params()
             if L is not lexsim.HashingVectorizer and hasattr(v, "vocabulary_"):
                 assert (w.transform(DOCS) != v.transform(DOCS)).nnz == 0
-    pipe = Pipeline([("vec", L()), ("clf", LogisticRegression())]).fit(DOCS, Y)
+    pipe = Pipeline([("vec", _small(L)), ("clf", LogisticRegression())]).fit(DOCS, Y)
     again = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_array_equal(again.predict_proba(DOCS), pipe.predict_proba(DOCS))
-    grid = GridSearchCV(Pipeline([("vec", L()), ("clf", LogisticRegression())]), {"clf__C": [1.0, 2.0]}, cv=2).fit(DOCS, Y)
+    grid = GridSearchCV(Pipeline([("vec", _small(L)), ("clf", LogisticRegression())]), {"clf__C": [1.0, 2.0]}, cv=2)
+    grid.fit(DOCS, Y)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(grid)).predict(DOCS), grid.predict(DOCS))
 
 
