@@ -18,12 +18,17 @@ What a lexsim estimator class declares
 * Metadata routing: scikit-learn takes every parameter of ``fit``, ``partial_fit``, ``transform``
   and the other routed methods, except ``X``, ``y``, ``Y``, ``Xt`` and ``yt``, for metadata. Mark
   the ones that are data with ``__metadata_request__<method> = {"<name>": UNUSED}`` (``UNUSED``
-  from this module), where scikit-learn's class of the same name does (the vectorizers'
-  ``raw_documents``: ``RawDocumentsNotMetadata``, a base of all of them), so that ``get_metadata_routing()`` equals scikit-learn's. Real metadata get
-  ``set_<method>_request`` methods, as in scikit-learn.
+  from this module) where scikit-learn's class of the same name does, so that
+  ``get_metadata_routing()`` equals scikit-learn's; the vectorizers' ``raw_documents`` is marked by
+  ``RawDocumentsNotMetadata``, a base of all of them. Real metadata get ``set_<method>_request``
+  methods, as in scikit-learn.
 * Transformers: ``TransformerMixin`` before the base class. lexsim's transformers return sparse
   matrices, which scikit-learn's ``set_output`` does not wrap, so (like scikit-learn's
   vectorizers, which pass ``auto_wrap_output_keys=None``) they have no ``set_output``.
+
+What differs from deriving from scikit-learn's ``BaseEstimator``: ``isinstance(est,
+sklearn.base.BaseEstimator)`` is False (scikit-learn's ``check_estimator`` warns about it), and
+``UNUSED`` for a parameter a method does not have is ignored rather than an error.
 """
 
 from __future__ import annotations
