@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
-from . import _core
-from ._errors import LexsimError, ModelFormatError, NotFittedError, UnicodeError
+from typing import TYPE_CHECKING, Any
+
+from . import _core, _errors
+from ._errors import LexsimError, ModelFormatError, UnicodeError
 from .hashing import HashingVectorizer
 from .keyterms import Background, KeyTerm, key_terms, term_occurrences
 from .model import load
@@ -24,6 +26,20 @@ from .vectorizers import (
     strip_accents_ascii,
     strip_accents_unicode,
 )
+
+if TYPE_CHECKING:
+    from ._errors import NotFittedError
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":  # scikit-learn's NotFittedError too once scikit-learn is imported (see _errors)
+        return _errors.not_fitted_error_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"NotFittedError"})
+
 
 __version__: str = _core.__version__
 _register_with_threadpoolctl()

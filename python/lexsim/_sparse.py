@@ -2,30 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
-import scipy.sparse as sp
+
+from ._base import sklearn_config
+from ._lazy import scipy_sparse as sp
 
 _INT32_MAX = np.iinfo(np.int32).max
 
 
 def _sparse_interface() -> str:
-    try:
-        from sklearn import get_config
-    except ImportError:  # pragma: no cover
-        return "spmatrix"
-    return str(get_config().get("sparse_interface", "spmatrix"))
+    """scikit-learn's ``sparse_interface`` config ("spmatrix" unless scikit-learn is imported and says otherwise)."""
+    return str(sklearn_config().get("sparse_interface", "spmatrix"))
 
 
-def csr_from_buffers(parts: tuple[Any, Any, Any, tuple[int, int]]) -> sp.csr_matrix:
+def _is_sparse_array(X: Any) -> bool:
+    sparray = getattr(sp, "sparray", None)  # the common base of scipy's sparse arrays (scipy >= 1.11)
+    if sparray is not None:
+        return isinstance(X, sparray)
+    return sp.issparse(X) and type(X).__name__.endswith("_array")  # pragma: no cover - older scipy
+
+
+def wants_sparse_array(*inputs: Any) -> bool:
+    """The one rule for the sparse type lexsim returns: a scipy sparse array (``csr_array``) when
+    one of the inputs is a sparse array or scikit-learn's ``sparse_interface`` config says
+    ``"sparray"``; a sparse matrix (``csr_matrix``) otherwise.
+
+    So a ``csr_array`` in gives a ``csr_array`` out and a ``csr_matrix`` in a ``csr_matrix`` out,
+    and output built from documents or dense arrays follows scikit-learn's config as scikit-learn's
+    vectorizers do.
+    """
+    return any(_is_sparse_array(X) for X in inputs) or _sparse_interface() == "sparray"
+
+
+def as_output(M: Any, like: Sequence[Any] = ()) -> Any:
+    """A CSR result ``M`` in the type :func:`wants_sparse_array` picks for inputs ``like`` (the
+    same buffers, no copy)."""
+    cls = sp.csr_array if wants_sparse_array(*like) else sp.csr_matrix
+    if type(M) is cls:
+        return M
+    out = cls((M.data, M.indices, M.indptr), shape=M.shape, copy=False)
+    out.has_sorted_indices = M.has_sorted_indices
+    return out
+
+
+def csr_from_buffers(parts: tuple[Any, Any, Any, tuple[int, int]], like: Sequence[Any] = ()) -> Any:
     """Wrap the (data, indices, indptr, shape) the core returns, without copying the arrays.
 
-    The result is a ``scipy.sparse.csr_matrix`` (a ``csr_array`` when scikit-learn's
-    ``sparse_interface`` config says ``"sparray"``).
+    The result is a ``scipy.sparse.csr_matrix``, or a ``csr_array`` by :func:`wants_sparse_array`
+    for the inputs ``like`` it was computed from.
     """
     data, indices, indptr, shape = parts
-    cls = sp.csr_array if _sparse_interface() == "sparray" else sp.csr_matrix
+    cls = sp.csr_array if wants_sparse_array(*like) else sp.csr_matrix
     m = cls((data, indices, indptr), shape=tuple(shape), copy=False)
     m.has_sorted_indices = True  # the core sorts column indices within each row
     return m

@@ -584,11 +584,25 @@ class _Progress:
 # ============================================================================ output
 
 
-_wcswidth: Optional[Callable[[str], int]]
-try:  # optional: the most exact display widths (emoji sequences, new wide characters)
-    from wcwidth import wcswidth as _wcswidth
-except ImportError:  # pragma: no cover - depends on the environment
-    _wcswidth = None
+# wcwidth (optional) gives the most exact display widths (emoji sequences, new wide characters).
+# It takes longer to import than lexsim itself, so it is imported when a width is first needed:
+# the module global _wcswidth is set then (None without wcwidth), and read through __getattr__
+# before.
+def _wcswidth_function() -> Optional[Callable[[str], int]]:
+    function = globals().get("_wcswidth", _wcswidth_function)
+    if function is _wcswidth_function:
+        try:
+            from wcwidth import wcswidth as function
+        except ImportError:  # pragma: no cover - depends on the environment
+            function = None
+        globals()["_wcswidth"] = function
+    return function  # type: ignore[return-value]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_wcswidth":
+        return _wcswidth_function()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _char_width(c: str) -> int:
@@ -622,8 +636,9 @@ def _clusters(text: str) -> list:
 
 
 def _cluster_width(cluster: str) -> int:
-    if _wcswidth is not None:
-        w = _wcswidth(cluster)
+    wcswidth = _wcswidth_function()
+    if wcswidth is not None:
+        w = wcswidth(cluster)
         if w >= 0:
             return int(w)
     # unicodedata alone: the base character's width; a flag or an emoji presentation is 2.

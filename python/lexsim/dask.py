@@ -42,6 +42,7 @@ except ImportError as e:  # pragma: no cover - depends on the environment
 
 from . import similarity as _similarity
 from . import vectorizers as _vectorizers
+from ._sparse import as_output
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "top_k"]
 
@@ -254,7 +255,8 @@ def _merge_top_k(parts: list, offsets: list[int], k: int, n_cols: int) -> sp.csr
     r, c, v = r[order], c[order], v[order]
     indptr = np.concatenate(([0], np.cumsum(np.bincount(r, minlength=n_rows)))).astype(np.int64)
     index_type = np.int32 if n_cols <= np.iinfo(np.int32).max and len(c) <= np.iinfo(np.int32).max else np.int64
-    return sp.csr_matrix((v, c.astype(index_type), indptr.astype(index_type)), shape=(n_rows, n_cols))
+    merged = sp.csr_matrix((v, c.astype(index_type), indptr.astype(index_type)), shape=(n_rows, n_cols))
+    return as_output(merged, like=parts)  # the blocks' type: csr_array blocks give csr_array rows
 
 
 def top_k(
@@ -283,7 +285,7 @@ def top_k(
     Returns
     -------
     dask.array.Array of shape (n_a, n_b)
-        CSR blocks with A's row chunks.
+        CSR blocks with A's row chunks (``csr_array`` blocks when A's or B's are sparse arrays).
     """
     k = _similarity._positive_int(k, "k")
     if threshold is not None:
@@ -309,7 +311,7 @@ def top_k(
     offsets = _row_offsets(b_blocks, B.chunks[0])
     n_cols = offsets[-1]
     meta_dtype = np.float32 if A.dtype == np.float32 and B.dtype == np.float32 else np.float64
-    meta = sp.csr_matrix((0, n_cols), dtype=meta_dtype)
+    meta = as_output(sp.csr_matrix((0, n_cols), dtype=meta_dtype), like=(A._meta, B._meta))
     out = []
     for i, a in enumerate(a_blocks):
         parts = [

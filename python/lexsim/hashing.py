@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
 from ._base import HAVE_SKLEARN, TransformerMixin
+from ._lazy import scipy_sparse as sp
 from ._sparse import csr_from_buffers
 from .vectorizers import _DEFAULT_TOKEN_PATTERN, Document, _BaseVectorizer, _check_choice, _is_int, _is_nan
 

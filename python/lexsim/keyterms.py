@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
+from ._lazy import scipy_sparse as sp
 
 __all__ = ["Background", "KeyTerm", "key_terms", "term_occurrences"]
 

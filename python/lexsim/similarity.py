@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
+from ._lazy import scipy_sparse as sp
 from ._sparse import as_core_csr, csr_from_buffers
 
 Term = Union[str, int]
@@ -119,10 +119,12 @@ def top_k(
 
     Returns
     -------
-    scipy.sparse.csr_matrix of shape (n_a, n_b)
-        Row i holds the similarities of row i of A to its k best rows of B (only non-zero
-        similarities are stored; ties go to the lower index). Column indices are sorted within
-        each row; rank a row with ``np.argsort(-row.data)``.
+    scipy.sparse.csr_matrix or csr_array of shape (n_a, n_b)
+        A ``csr_array`` when A or B is a scipy sparse array (or scikit-learn's ``sparse_interface``
+        config is ``'sparray'``), else a ``csr_matrix``. Row i holds the similarities of row i of A
+        to its k best rows of B (only non-zero similarities are stored; ties go to the lower
+        index). Column indices are sorted within each row; rank a row with
+        ``np.argsort(-row.data)``.
 
     Examples
     --------
@@ -150,7 +152,7 @@ def top_k(
             a = a[:2] + (a[2].astype(np.int64),) + a[3:]
             b = b[:2] + (b[2].astype(np.int64),) + b[3:]
     parts = _core.top_k(a, b, k, threshold, jobs)
-    return csr_from_buffers(parts)
+    return csr_from_buffers(parts, like=(A, B))
 
 
 def similar_pairs(

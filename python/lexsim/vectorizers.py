@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
-from ._base import HAVE_SKLEARN, BaseEstimator
+from ._base import HAVE_SKLEARN, BaseEstimator, RawDocumentsNotMetadata
 from ._errors import NotFittedError
+from ._lazy import scipy_sparse as sp
 from ._sparse import csr_from_buffers
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
@@ -263,7 +263,7 @@ def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
 _STOP_WORDS_CHECKED: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
 
 
-class _BaseVectorizer(BaseEstimator):
+class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
     """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers.
 
     Like scikit-learn's vectorizers it is not a TransformerMixin: its output is always sparse, so
@@ -1094,7 +1094,7 @@ class _BaseVectorizer(BaseEstimator):
         """
         from .model import save
 
-        save(self, path)
+        save(self, path)  # type: ignore[arg-type]  # a CountVectorizer or TfidfVectorizer: HashingVectorizer hides save
 
     def _model_native(self) -> Any:
         """The C++ vectorizer a model is made of (None when not fitted)."""
