@@ -58,4 +58,5 @@ PYBIND11_MODULE(_core, m) {
   lexsim::bindings::bind_model(m);
   lexsim::bindings::bind_similarity(m);
   lexsim::bindings::bind_search(m);
+  lexsim::bindings::bind_arrow(m);
 }
