@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import numpy as np
 
@@ -284,8 +284,8 @@ class SearchIndex:
                 from .vectorizers import _BaseVectorizer
 
                 # lexsim's vectorizers read Arrow data in place; a peer's need str.
-                if not isinstance(vectorizer, _BaseVectorizer):
-                    documents = _arrow.as_python(documents)
+                documents = cast(Sequence[str], documents if isinstance(vectorizer, _BaseVectorizer)
+                                 else _arrow.as_python(documents))
             elif not isinstance(documents, Iterable):
                 raise TypeError(f"documents must be an iterable of str, got {type(documents).__name__}")
             else:
