@@ -333,6 +333,7 @@ py::list ArrowDocuments::to_list(const std::string& errors) const {
       py::object exc = py::reinterpret_steal<py::object>(
           PyUnicodeDecodeError_Create("utf-8", v.data(), size, start, end, message.c_str()));
       if (!exc) throw py::error_already_set();
+      exc.attr("document") = i;  // as lexsim.UnicodeError has it
       PyErr_SetObject(PyExc_UnicodeDecodeError, exc.ptr());
       throw py::error_already_set();
     }
@@ -354,7 +355,8 @@ void bind_arrow(py::module_& m) {
       .def_property_readonly("index_format", &ArrowDocuments::index_format,
                              "The Arrow format string of the dictionary's indices ('' when not dictionary-encoded).")
       .def("to_list", &ArrowDocuments::to_list, py::arg("errors") = "strict",
-           "The documents as a list of str (UTF-8 decoded with errors='strict', 'replace' or 'ignore') or of bytes "
+           "The documents as a list of str (UTF-8 decoded with errors='strict', 'replace' or 'ignore'; a strict "
+           "failure is a UnicodeDecodeError whose reason and document attribute name the document) or of bytes "
            "for binary data.");
 }
 
