@@ -51,6 +51,8 @@ MAKERS = {
     "pa.dictionary": lambda t: pa.array(t).dictionary_encode(),
     "polars": lambda t: pl.Series(t),
     "polars rechunked": lambda t: pl.concat([pl.Series(t[: len(t) // 2]), pl.Series(t[len(t) // 2:])], rechunk=False),
+    "polars Categorical": lambda t: pl.Series(t, dtype=pl.Categorical),
+    "pandas Index str": lambda t: pd.Index(t, dtype="str"),
     "pandas str": lambda t: pd.Series(t, dtype="str"),
     "pandas string[pyarrow]": lambda t: pd.Series(t, dtype="string[pyarrow]"),
     "pandas ArrowDtype": lambda t: pd.Series(t, dtype=pd.ArrowDtype(pa.string())),
