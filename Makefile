@@ -44,7 +44,8 @@ system-deps:
 BUILD_PACKAGES := "scikit-build-core>=0.11" "pybind11>=2.12" cmake ninja "numpy>=1.22" "scipy>=1.8"
 TEST_PACKAGES := "scikit-learn>=1.2" "pandas>=1.5" "pytest>=7" "pybind11-stubgen>=2.5" snowballstemmer \
   "matplotlib>=3.6" "nbclient>=0.7" "nbformat>=5" "ipykernel>=6" "dask[array,bag,dataframe]>=2023.1" \
-  "distributed>=2023.1" "mypy>=1.8" "bm25s>=0.2" "igraph>=0.11" "rank-bm25>=0.2" "wordfreq>=3"
+  "distributed>=2023.1" "mypy>=1.8" "bm25s>=0.2" "igraph>=0.11" "rank-bm25>=0.2" "wordfreq>=3" \
+  "pyarrow>=14" "polars>=1.0"
 
 $(VENV)/.stamp-build: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \

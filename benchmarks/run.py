@@ -11,7 +11,7 @@ between ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
 
 ``--smoke`` checks that all of it works, quickly: tiny corpora, one run per measurement, every tool
 and operation on the sentences corpus only (parity on all three), callgrind on 50 KB while the
-measurements run, the out-of-core fit on 2 MB, the Dask part on the 0.2 MB sentences corpus, results
+measurements run, the out-of-core fit on 2 MB, the Arrow-input and Dask parts on the 0.2 MB sentences corpus, results
 in ``build/bench-smoke/results.json``, README untouched. Its figures
 measure nothing. This process stays small (no corpus, no numpy), so that the peak RSS each worker
 inherits at exec time is below its own.
@@ -39,7 +39,8 @@ from typing import Any, Callable, Optional
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-import callgrind  # noqa: E402  (benchmarks/ is not a package; both are light to import)
+import arrow_input  # noqa: E402  (benchmarks/ is not a package; these are light to import)
+import callgrind  # noqa: E402
 import corpora  # noqa: E402
 
 README = ROOT / "README.md"
@@ -96,6 +97,7 @@ class Settings:
     outofcore_mb: float = 1000.0
     only_dask: bool = False
     only_grouping: bool = False
+    only_arrow: bool = False
 
 
 # ---------------------------------------------------------------------------- running the parts
@@ -191,6 +193,24 @@ def run_outofcore(settings: Settings) -> dict:
     if run.returncode != 0:
         raise SystemExit(f"outofcore.py: the fit on an iterator differs from the fit on a list: {json.dumps(result)[:2000]}")
     return result
+
+
+def run_arrow(settings: Settings) -> dict:
+    args = ["--smoke"] if settings.smoke else ["--size-mb", str(settings.size_mb), "--repeat", str(settings.repeat),
+                                               "--budget-s", str(settings.budget_s)]
+    run = _python("arrow_input.py", *args)
+    result = _json_output(run, "arrow_input.py")
+    if run.returncode != 0:
+        raise SystemExit(f"arrow_input.py: an input gave another matrix than the list: {json.dumps(result)[:2000]}")
+    return result
+
+
+def render_arrow(ar: dict) -> list[str]:
+    out = arrow_input.render(ar)
+    if "measured_at_commit" in ar:
+        out += ["", f"Measured separately (`benchmarks/run.py --only-arrow`) at commit {ar['measured_at_commit']}; "
+                    f"other processes kept {ar['other_processes_cores']:.2f} cores busy on average meanwhile."]
+    return out
 
 
 def run_dask(settings: Settings) -> dict:
@@ -658,6 +678,8 @@ def render(results: dict) -> str:
         out += render_grouping(results["grouping"])
     if results.get("outofcore"):
         out += render_outofcore(results["outofcore"])
+    if results.get("arrow"):
+        out += render_arrow(results["arrow"])
     if results.get("dask"):
         out += render_dask(results["dask"])
     return "\n".join(out) + "\n"
@@ -721,6 +743,8 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
                         help="rerun only the Dask part, keeping the other figures of the results file")
     parser.add_argument("--only-grouping", action="store_true",
                         help="rerun only the story-group part, keeping the other figures of the results file")
+    parser.add_argument("--only-arrow", action="store_true",
+                        help="rerun only the Arrow-input part, keeping the other figures of the results file")
     parser.add_argument("--outofcore-mb", type=float, help="MB of text the out-of-core fit reads (default 1000; smoke 2)")
     parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
     args = parser.parse_args(argv)
@@ -738,11 +762,12 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
         outofcore_mb=args.outofcore_mb if args.outofcore_mb is not None else (2.0 if smoke else 1000.0),
         only_dask=args.only_dask,
         only_grouping=args.only_grouping,
+        only_arrow=args.only_arrow,
     )
 
 
 def rerun_part(settings: Settings, part: str) -> int:
-    """Measure one part ('similarity', 'outofcore' or 'dask') again and merge it into an existing results file."""
+    """Measure one part ('similarity', 'grouping', 'outofcore', 'arrow' or 'dask') again and merge it into an existing results file."""
     if not settings.output.exists():
         raise SystemExit(f"{settings.output} does not exist: run the whole suite first")
     results = json.loads(settings.output.read_text(encoding="utf-8"))
@@ -756,6 +781,9 @@ def rerun_part(settings: Settings, part: str) -> int:
     elif part == "outofcore":
         _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
         results[part] = run_outofcore(settings)
+    elif part == "arrow":
+        _say("arrow: fit_transform from a list, pyarrow, pandas and polars")
+        results[part] = run_arrow(settings)
     else:
         _say(f"dask: lexsim.dask on 2 workers against one process, sentences corpus of {settings.size_mb:g} MB")
         results[part] = run_dask(settings)
@@ -793,6 +821,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         return rerun_part(settings, "dask")
     if settings.only_grouping:
         return rerun_part(settings, "grouping")
+    if settings.only_arrow:
+        return rerun_part(settings, "arrow")
     started, busy_at_start, own_at_start = time.monotonic(), _busy_cpu_s(), _own_cpu_s()
     machine = machine_info()
     durations: dict[str, float] = {}
@@ -861,6 +891,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     grouping = _timed("grouping", durations, lambda: run_grouping(settings))
     _say(f"out-of-core: fit on {settings.outofcore_mb:g} MB from a generator and from a list")
     outofcore = _timed("outofcore", durations, lambda: run_outofcore(settings))
+    _say("arrow: fit_transform from a list, pyarrow, pandas and polars")
+    arrow = _timed("arrow", durations, lambda: run_arrow(settings))
     _say(f"dask: lexsim.dask on 2 workers against one process, sentences corpus of {settings.size_mb:g} MB")
     dask_part = _timed("dask", durations, lambda: run_dask(settings))
     if "skipped" in dask_part:
@@ -887,6 +919,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "similarity": similarity,
         "grouping": grouping,
         "outofcore": outofcore,
+        "arrow": arrow,
         "dask": dask_part,
         **derived,
         "durations_s": durations,

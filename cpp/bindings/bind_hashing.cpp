@@ -42,7 +42,7 @@ void bind_hashing(py::module_& m) {
           py::return_value_policy::reference_internal)
       .def(
           "transform",
-          [](const HashingVectorizer& v, const py::list& docs, const std::string& dtype) {
+          [](const HashingVectorizer& v, const py::object& docs, const std::string& dtype) {
             TextBatch batch(docs);
             return run_float(dtype, [&](auto tag) { return v.transform_csr<decltype(tag)>(batch.docs()); });
           },

@@ -114,7 +114,7 @@ template <bool FloatOnly, class V>
 void bind_common(py::class_<V>& cls) {
   cls.def(
          "fit_transform",
-         [](V& v, const py::list& docs, const std::string& dtype) {
+         [](V& v, const py::object& docs, const std::string& dtype) {
            TextBatch batch(docs);
            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
              return v.template fit_transform_csr<decltype(tag)>(batch.docs());
@@ -123,7 +123,7 @@ void bind_common(py::class_<V>& cls) {
          py::arg("docs"), py::arg("dtype") = "float64")
       .def(
           "transform",
-          [](const V& v, const py::list& docs, const std::string& dtype) {
+          [](const V& v, const py::object& docs, const std::string& dtype) {
             TextBatch batch(docs);
             return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
               return v.template transform_csr<decltype(tag)>(batch.docs());
@@ -150,7 +150,7 @@ void bind_common(py::class_<V>& cls) {
           py::arg("docs"), py::arg("dtype") = "float64")
       .def(
           "fit",
-          [](V& v, const py::list& docs) {
+          [](V& v, const py::object& docs) {
             TextBatch batch(docs);
             without_gil([&] { v.fit(batch.docs()); });
           },
@@ -172,7 +172,7 @@ void bind_common(py::class_<V>& cls) {
           py::arg("docs"))
       .def(
           "partial_fit",
-          [](V& v, const py::list& docs) {
+          [](V& v, const py::object& docs) {
             TextBatch batch(docs);
             without_gil([&] { v.partial_fit(batch.docs()); });
           },
@@ -254,10 +254,11 @@ void bind_common(py::class_<V>& cls) {
           py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
       .def(
           "occurrences",
-          [](const V& v, const py::list& docs, bool terms) {
+          [](const V& v, const py::object& docs, bool terms) {
             TermOccurrences r;
             if (terms) {
-              TermBatch batch(docs);
+              if (!PyList_Check(docs.ptr())) throw py::type_error("analyzed documents must be a list of lists of str");
+              TermBatch batch(py::reinterpret_borrow<py::list>(docs));
               r = without_gil([&] { return term_occurrences(v.vocabulary(), batch.lists, v.n_jobs()); });
             } else {
               TextBatch batch(docs);

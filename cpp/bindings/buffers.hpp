@@ -6,11 +6,13 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "arrow_input.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/sparse.hpp"
@@ -158,12 +160,26 @@ class DocumentViews {
   std::vector<std::string_view> views_;
 };
 
-/// Materialised input: the views of a Python list of str/bytes (kept alive while they are used)...
-struct TextBatch {
-  py::list keep_alive;
-  DocumentViews text;
-  explicit TextBatch(const py::list& docs) : keep_alive(docs), text(docs) {}
-  Documents docs() const { return Documents(text.views().data(), text.views().size()); }
+/// Materialised input: the views of a Python list of str/bytes, or of an ArrowDocuments (either
+/// kept alive while the views are used)...
+class TextBatch {
+ public:
+  explicit TextBatch(const py::object& docs) : keep_alive_(docs) {
+    if (PyList_Check(docs.ptr())) {
+      list_ = std::make_unique<DocumentViews>(py::reinterpret_borrow<py::list>(docs));
+      views_ = &list_->views();
+    } else if (py::isinstance<ArrowDocuments>(docs)) {
+      views_ = &docs.cast<const ArrowDocuments&>().views();
+    } else {
+      throw py::type_error(std::string("documents must be a list or lexsim._core.ArrowDocuments, got ") + Py_TYPE(docs.ptr())->tp_name);
+    }
+  }
+  Documents docs() const { return Documents(views_->data(), views_->size()); }
+
+ private:
+  py::object keep_alive_;
+  std::unique_ptr<DocumentViews> list_;
+  const std::vector<std::string_view>* views_ = nullptr;
 };
 
 /// ...or of a list of lists of terms (str or bytes each).
@@ -206,5 +222,6 @@ void bind_model(py::module_& m);
 void bind_similarity(py::module_& m);
 void bind_search(py::module_& m);
 void bind_threads(py::module_& m);
+void bind_arrow(py::module_& m);
 
 }  // namespace lexsim::bindings

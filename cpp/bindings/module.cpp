@@ -59,4 +59,5 @@ PYBIND11_MODULE(_core, m) {
   lexsim::bindings::bind_similarity(m);
   lexsim::bindings::bind_search(m);
   lexsim::bindings::bind_threads(m);
+  lexsim::bindings::bind_arrow(m);
 }

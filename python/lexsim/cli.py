@@ -1,7 +1,7 @@
 """The ``lexsim`` command: key terms, nearest neighbours, story groups and search from the terminal.
 
-``lexsim COMMAND [PATH] [options]`` reads a corpus (a folder of ``.txt``/``.md`` files, a ``.jsonl``
-or a ``.csv`` file, or one ``.txt`` file as one document; see :func:`lexsim.corpus.read_corpus`),
+``lexsim COMMAND [PATH] [options]`` reads a corpus (a folder of ``.txt``/``.md`` files, a ``.jsonl``,
+``.csv`` or ``.parquet`` file, or one ``.txt`` file as one document; see :func:`lexsim.corpus.read_corpus`),
 turns it into TF-IDF vectors, and
 prints a table, JSON or CSV. ``python -m lexsim`` is the same command. :func:`main` runs it from
 Python and returns the exit status: 0 on success, 2 on an error (one line on stderr, never a
@@ -219,6 +219,7 @@ groups, search and explanations, over a corpus read from PATH:
                (--id-column), else the line number
   FILE.csv     a header row, then one document a row: the "text" column (--text-column), the
                "id" column if present (--id-column), else the row number
+  FILE.parquet one document a row, as for .csv (needs pyarrow: pip install "lexsim[parquet]")
   FILE.txt     one document, the whole file (also FILE.md); id = the file name
 
 Defaults are tuned for analysts: accents folded (Erdoğan = Erdogan), English stop words and
@@ -250,7 +251,7 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
             p.add_argument("path", metavar="PATH", nargs="?", help="the corpus (default: the built-in sample corpus)")
         else:
             p.add_argument("path", metavar="PATH",
-                           help="the corpus: a folder, a .jsonl or a .csv file, or a .txt file (one document)")
+                           help="the corpus: a folder, a .jsonl, .csv or .parquet file, or a .txt file (one document)")
 
     out = p.add_argument_group("output and running")
     out.add_argument("--format", choices=("table", "json", "csv"), default="table",
@@ -261,9 +262,9 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
 
     src = p.add_argument_group("reading the corpus")
     src.add_argument("--text-column", default="text", metavar="NAME",
-                     help="JSON field or CSV column holding the text (default: text)")
+                     help="JSON field or CSV/Parquet column holding the text (default: text)")
     src.add_argument("--id-column", default=None, metavar="NAME",
-                     help="JSON field or CSV column holding the id (default: the id field or column "
+                     help="JSON field or CSV/Parquet column holding the id (default: the id field or column "
                           "if present, else the line or row number)")
     src.add_argument("--encoding", default="utf-8", help="encoding of the files (default: utf-8)")
     src.add_argument("--decode-error", choices=("strict", "replace", "ignore"), default="strict",
@@ -365,7 +366,7 @@ def _grouping_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--resolution", type=_positive_float, default=1.0, metavar="R",
                    help="leiden: modularity resolution; larger gives more, smaller groups (default 1)")
     g.add_argument("--date-column", default=None, metavar="NAME",
-                   help="leiden, .jsonl/.csv corpora: the field or column holding each document's date "
+                   help="leiden, .jsonl/.csv/.parquet corpora: the field or column holding each document's date "
                         "(e.g. 2024-07-24); documents more than --date-window days apart are then never linked "
                         "directly. Off by default: on topic-labelled news it splits topics across weeks")
     g.add_argument("--date-window", type=_non_negative, default=None, metavar="DAYS",
@@ -824,6 +825,8 @@ def _read(args: argparse.Namespace, progress: _Progress) -> tuple[list, list, st
         )
     except CorpusDecodeError as e:
         raise CommandError(f"{e}; --decode-error replace (or ignore) reads it anyway") from None
+    except ImportError as e:  # a .parquet file without pyarrow: the message says what to install
+        raise CommandError(str(e)) from None
     return ids, texts, args.path, "documents"
 
 
@@ -1140,12 +1143,23 @@ def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int]) -> Any:
 
 
 def _read_dates(args: argparse.Namespace, c: _Corpus) -> list:
-    """The --date-column values of a .jsonl or .csv corpus, in corpus order (None where missing)."""
+    """The --date-column values of a .jsonl, .csv or .parquet corpus, in corpus order (None where missing)."""
     path = pathlib.Path(args.path) if getattr(args, "path", None) is not None else None
     suffix = path.suffix.lower() if path is not None and path.is_file() else ""
-    if path is None or suffix not in (".jsonl", ".csv"):
-        raise CommandError("--date-column needs a .jsonl or .csv corpus (a folder of text files has no dates)")
+    if path is None or suffix not in (".jsonl", ".csv", ".parquet"):
+        raise CommandError("--date-column needs a .jsonl, .csv or .parquet corpus (a folder of text files has no dates)")
     name = args.date_column
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq  # the corpus was read, so pyarrow is there
+
+        names = list(pq.ParquetFile(path).schema_arrow.names)
+        if name not in names:
+            raise CommandError(f"{path}: no column {name!r} (columns: {', '.join(map(repr, names))})")
+        # date and timestamp columns become datetime objects, strings stay strings: group() reads both
+        values: list = pq.read_table(path, columns=[name]).column(0).to_pylist()
+        if len(values) != len(c.ids):
+            raise CommandError(f"{path}: read {len(values)} dates for {len(c.ids)} documents (--date-column {name})")
+        return values
     text = path.read_text(encoding=args.encoding, errors=args.decode_error)
     dates: list = []
     if suffix == ".jsonl":

@@ -1,4 +1,4 @@
-"""Reading a corpus from disk: a folder of text files, a JSON Lines file or a CSV file.
+"""Reading a corpus from disk: a folder of text files, a JSON Lines, CSV or Parquet file.
 
 The ``lexsim`` command reads its documents with :func:`read_corpus`; it is just as handy in a
 notebook::
@@ -27,13 +27,13 @@ import pathlib
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Callable, Literal, Optional, Union, overload
+from typing import Any, Callable, Literal, Optional, Union, overload
 
 __all__ = ["CorpusDecodeError", "CorpusError", "iter_corpus", "read_corpus", "TEXT_SUFFIXES"]
 
 #: File name endings read from a folder, or as a one-document corpus (compared case-insensitively).
 TEXT_SUFFIXES = (".txt", ".md")
-_UNKNOWN_KIND = "{path}: not a folder, a .jsonl, .csv, .txt or .md file; cannot tell how to read it"
+_UNKNOWN_KIND = "{path}: not a folder, a .jsonl, .csv, .parquet, .txt or .md file; cannot tell how to read it"
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Callable[[int, int], None]
@@ -72,7 +72,7 @@ def read_corpus(
     decode_error: str = "strict",
     progress: Optional[Progress] = None,
 ) -> tuple[list[str], list[str]]:
-    """Read documents and their ids from a folder, a ``.jsonl``, ``.csv`` or ``.txt`` file.
+    """Read documents and their ids from a folder, a ``.jsonl``, ``.csv``, ``.parquet`` or ``.txt`` file.
 
     Parameters
     ----------
@@ -87,14 +87,19 @@ def read_corpus(
         - a ``.csv`` file: a header row, then one document per row; the text is the ``text_column``
           column, the id the ``id_column`` column (default: the ``id`` column when there is one,
           else the 1-based row number, header not counted);
+        - a ``.parquet`` file (needs pyarrow: ``pip install "lexsim[parquet]"``): one document per
+          row; the text is the ``text_column`` column (strings, or binary decoded with ``encoding``),
+          the id the ``id_column`` column (strings or integers; default: the ``id`` column when
+          there is one, else the 1-based row number);
         - a single ``.txt`` or ``.md`` file: a corpus of one document, the whole file, whose id is
           the file's name.
     text_column : str, default='text'
-        The JSON field or CSV column holding the text.
+        The JSON field, CSV or Parquet column holding the text.
     id_column : str, default=None
-        The JSON field or CSV column holding the id (see ``path`` for the default).
+        The JSON field, CSV or Parquet column holding the id (see ``path`` for the default).
     encoding : str, default='utf-8'
-        Encoding of the files. A UTF-8 byte order mark is dropped.
+        Encoding of the files (Parquet string columns are UTF-8 by definition). A UTF-8 byte order
+        mark is dropped.
     decode_error : {'strict', 'replace', 'ignore'}, default='strict'
         What to do with bytes that do not decode: raise a :class:`CorpusError` naming the file and
         byte offset, replace them with U+FFFD, or drop them.
@@ -114,9 +119,11 @@ def read_corpus(
         Text that does not decode, with ``decode_error='strict'`` (a :class:`CorpusError`).
     CorpusError
         A missing path, an unsupported file type, an empty corpus, invalid JSON, a missing field
-        or column, or a duplicate id (a ``ValueError``).
+        or column, a null, or a duplicate id (a ``ValueError``).
     OSError
         A file that exists but cannot be read (the message names it).
+    ImportError
+        A ``.parquet`` file without pyarrow installed.
 
     Examples
     --------
@@ -145,6 +152,13 @@ def read_corpus(
             ids, texts = _read_jsonl(p, text_column, id_column, encoding, decode_error)
         elif suffix == ".csv":
             ids, texts = _read_csv(p, text_column, id_column, encoding, decode_error)
+        elif suffix == ".parquet":
+            ids, texts, rows = [], [], []
+            for doc_id, doc, row in _parquet_records(p, text_column, id_column, encoding, decode_error, _PARQUET_ROWS):
+                ids.append(doc_id)
+                texts.append(doc)
+                rows.append(row)
+            _check_unique(ids, rows, str(p))
         elif suffix in TEXT_SUFFIXES:
             ids, texts = [p.name], [_read_text_file(p, encoding, decode_error)]
         else:
@@ -431,18 +445,19 @@ def iter_corpus(
     decode_error: str = "strict",
     with_ids: bool = False,
 ) -> Union[Iterator[str], Iterator[tuple[str, str]]]:
-    """Read the documents of a folder, a ``.jsonl``, ``.csv`` or ``.txt`` file one at a time.
+    """Read the documents of a folder, a ``.jsonl``, ``.csv``, ``.parquet`` or ``.txt`` file one at a time.
 
     The same documents, ids, order and errors as :func:`read_corpus`, without holding the corpus
-    in memory: a JSON Lines or CSV file is decoded 1 MiB at a time, a folder file by file (its
-    sorted list of file names is made first). Give the iterator to a vectorizer's ``fit``,
+    in memory: a JSON Lines or CSV file is decoded 1 MiB at a time, a Parquet file read row group
+    by row group (its text and id columns only), a folder file by file (its sorted list of file
+    names is made first). Give the iterator to a vectorizer's ``fit``,
     ``partial_fit``, ``fit_transform`` or ``transform``, which read iterators in batches.
 
     Parameters
     ----------
     path : str or path-like
-        A folder, a ``.jsonl`` or ``.csv`` file, or a ``.txt`` or ``.md`` file read as one
-        document (see :func:`read_corpus`).
+        A folder, a ``.jsonl``, ``.csv`` or ``.parquet`` file, or a ``.txt`` or ``.md`` file read
+        as one document (see :func:`read_corpus`).
     text_column, id_column, encoding, decode_error
         As for :func:`read_corpus`.
     with_ids : bool, default=False
@@ -502,6 +517,10 @@ def _iter_corpus(
         elif suffix == ".csv":
             lines = _split_lines(_decoded_chunks(p, where, encoding, decode_error, chunk_bytes), keepends=True)
             records = _csv_records(lines, where, text_column, id_column)
+        elif suffix == ".parquet":
+            # Opened now, so a missing pyarrow, a damaged file or a missing column fail here.
+            records = _parquet_records(p, text_column, id_column, encoding, decode_error, _PARQUET_ROWS)
+            records = _started(records)
         elif suffix in TEXT_SUFFIXES:
             records = _stream_text_file(p, encoding, decode_error)
         else:
@@ -544,3 +563,111 @@ def _stream_text_file(path: pathlib.Path, encoding: str, decode_error: str) -> I
 def _stream_folder(root: pathlib.Path, encoding: str, decode_error: str) -> Iterator[tuple[str, str, str]]:
     for doc_id, file in _folder_files(root):
         yield doc_id, _read_text_file(file, encoding, decode_error), str(file)
+
+
+# ---------------------------------------------------------------------------- Parquet
+
+#: Rows converted to Python at a time from a Parquet file (pyarrow reads a row group at a time).
+_PARQUET_ROWS = 1024
+
+
+def _started(records: Iterator[tuple[str, str, str]]) -> Iterator[tuple[str, str, str]]:
+    """``records`` with its first item already read (and so its set-up errors already raised)."""
+    first = next(records, None)
+
+    def rest() -> Iterator[tuple[str, str, str]]:
+        if first is not None:
+            yield first
+            yield from records
+
+    return rest()
+
+
+def _parquet_records(
+    path: pathlib.Path, text_column: str, id_column: Optional[str], encoding: str, decode_error: str, batch_rows: int
+) -> Iterator[tuple[str, str, str]]:
+    """(id, text, "row N") of each row of a Parquet file, read batch by batch (only the columns used)."""
+    where = str(path)
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError(f'reading {where} needs pyarrow, which is not installed: pip install "lexsim[parquet]"') from None
+    try:
+        file = pq.ParquetFile(path)
+        names = list(file.schema_arrow.names)
+    except OSError as e:  # permission, I/O error...: name the file
+        raise OSError(e.errno, f"cannot read {where}: {e.strerror or e}") from None
+    except Exception as e:  # pyarrow's ArrowInvalid (a ValueError) and friends: not Parquet, damaged
+        raise CorpusError(f"{where}: not a readable Parquet file ({_first_line(e)})") from None
+    listed = ", ".join(map(repr, names))
+    if text_column not in names:
+        raise CorpusError(f"{where}: no column {text_column!r} (columns: {listed})")
+    if id_column is not None and id_column not in names:
+        raise CorpusError(f"{where}: no column {id_column!r} (columns: {listed})")
+    if id_column is None and "id" in names:  # as a JSON Lines file's "id" field is
+        id_column = "id"
+    columns = [text_column] + ([id_column] if id_column is not None and id_column != text_column else [])
+    row = 0  # rows before this batch
+    try:
+        with file:
+            for batch in file.iter_batches(batch_size=batch_rows, columns=columns):
+                texts = _parquet_texts(batch.column(0), row, where, text_column, encoding, decode_error)
+                if id_column is None:
+                    ids = [str(row + n + 1) for n in range(len(texts))]
+                else:
+                    ids = _parquet_ids(batch.column(columns.index(id_column)).to_pylist(), row, where, id_column)
+                for n, (doc_id, doc) in enumerate(zip(ids, texts)):
+                    yield doc_id, doc, f"row {row + n + 1}"
+                row += len(texts)
+    except (CorpusError, OSError):
+        raise
+    except Exception as e:  # a damaged row group, found when it is read
+        if type(e).__module__.split(".", 1)[0] != "pyarrow":
+            raise
+        raise CorpusError(f"{where}: not a readable Parquet file ({_first_line(e)})") from None
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _parquet_texts(column: Any, row: int, where: str, name: str, encoding: str, decode_error: str) -> list[str]:
+    """A batch's texts, read through lexsim's Arrow reader (strings are UTF-8; binary is decoded)."""
+    from . import _core
+
+    if column.null_count:
+        first = column.is_null().to_pylist().index(True)
+        raise CorpusError(f"{where}, row {row + first + 1}: the {name!r} column is null")
+    try:
+        docs = _core.ArrowDocuments(column)
+    except TypeError as e:
+        raise CorpusError(f"{where}: the {name!r} column must hold text: {e}") from None
+    try:
+        values = docs.to_list(decode_error)
+    except UnicodeDecodeError as e:
+        n = row + int(getattr(e, "document", 0)) + 1
+        raise CorpusDecodeError(
+            f"{where}, row {n}: the {name!r} column is not valid UTF-8 at byte offset {e.start} of the value",
+            where, e.start) from None
+    if not docs.binary:
+        return values
+    out = []
+    for n, value in enumerate(values):
+        try:
+            out.append(value.decode(encoding, decode_error))
+        except UnicodeDecodeError as e:
+            raise CorpusDecodeError(
+                f"{where}, row {row + n + 1}: the {name!r} column is not valid {encoding} at byte offset {e.start} "
+                "of the value", where, e.start) from None
+    return out
+
+
+def _parquet_ids(values: list, row: int, where: str, name: str) -> list[str]:
+    out = []
+    for n, value in enumerate(values):
+        doc_id = _as_id(value)
+        if doc_id is None:
+            raise CorpusError(f"{where}, row {row + n + 1}: the {name!r} column must be a string or an integer, "
+                              f"got {'null' if value is None else type(value).__name__}")
+        out.append(doc_id)
+    return out

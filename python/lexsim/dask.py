@@ -40,6 +40,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError('lexsim.dask needs dask: pip install "lexsim[dask]"') from e
 
+from . import _arrow
 from . import similarity as _similarity
 from . import vectorizers as _vectorizers
 from ._sparse import as_output
@@ -72,8 +73,11 @@ def _partitions(raw_documents: Any) -> list:
     )
 
 
-def _as_list(part: Any) -> list:
-    # A bag partition is any iterable; a Series partition is a pandas Series.
+def _as_list(part: Any) -> Any:
+    # A bag partition is any iterable; a Series partition is a pandas Series, which the vectorizers
+    # read from its Arrow buffers when its strings are Arrow-backed (pandas 3's default).
+    if _arrow.arrow_source(part) is not None:
+        return part
     values = getattr(part, "values", None)
     if values is not None and not isinstance(part, (list, tuple)):
         return list(values)

@@ -253,8 +253,8 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         self._check_not_a_string(X)
         self._validate_params()
         core_dtype, dtype = self._dtypes()
-        docs = self._documents(X)
-        if not docs:
+        docs = self._documents(X, native=self._native_mode())
+        if not len(docs):
             raise ValueError("Cannot vectorize empty sequence.")
         engine = _core.HashingVectorizer(self._hashing_options())
         try:

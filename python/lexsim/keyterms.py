@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from . import _core
+from . import _arrow, _core
 from ._lazy import scipy_sparse as sp
 
 __all__ = ["Background", "KeyTerm", "key_terms", "term_occurrences"]
@@ -96,8 +96,8 @@ def term_occurrences(vectorizer: Any, documents: Sequence[Any]) -> Occurrences:
         raise TypeError("documents must be a sequence of documents, not a single str or bytes")
     if _is_lexsim(vectorizer):
         engine = vectorizer._with_jobs(vectorizer._fitted_native())
-        docs = vectorizer._documents(documents)
         in_core = vectorizer._engine_native_mode(engine, vectorizer._native_mode())
+        docs = vectorizer._documents(documents, native=in_core)
         items = docs if in_core else vectorizer._analyze_all(docs)
         (data, indices, indptr, shape), first, lengths = engine.occurrences(items, not in_core)
         counts = sp.csr_matrix((data, indices, indptr), shape=tuple(shape))
@@ -106,6 +106,7 @@ def term_occurrences(vectorizer: Any, documents: Sequence[Any]) -> Occurrences:
         raise TypeError(f"vectorizer must be a fitted lexsim or scikit-learn vectorizer, got {type(vectorizer).__name__}")
     analyze = vectorizer.build_analyzer()
     vocabulary = vectorizer.vocabulary_
+    documents = _arrow.as_python(documents)  # a peer's analyzer needs str
     indptr, indices, data, firsts, lengths = [0], [], [], [], []
     for doc in documents:
         seen: dict[int, list] = {}

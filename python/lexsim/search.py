@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import numpy as np
 
-from . import _core
+from . import _arrow, _core
 from ._sparse import as_core_csr
 
 __all__ = ["SearchIndex", "SearchHits"]
@@ -134,6 +134,7 @@ def _query_list(queries: Any) -> list[str]:
         raise ValueError(
             "search_batch expects an iterable of query strings, got a single string; use search() for one query"
         )
+    queries = _arrow.as_python(queries)  # each query is analysed in Python too: str it is
     if not isinstance(queries, Iterable):
         raise TypeError(f"queries must be an iterable of str, got {type(queries).__name__}")
     queries = list(queries)
@@ -279,9 +280,16 @@ class SearchIndex:
         if documents is not None:
             if isinstance(documents, (str, bytes)):
                 raise ValueError("documents must be an iterable of texts, got a single string")
-            if not isinstance(documents, Iterable):
+            if _arrow.arrow_source(documents) is not None:
+                from .vectorizers import _BaseVectorizer
+
+                # lexsim's vectorizers read Arrow data in place; a peer's need str.
+                documents = cast(Sequence[str], documents if isinstance(vectorizer, _BaseVectorizer)
+                                 else _arrow.as_python(documents))
+            elif not isinstance(documents, Iterable):
                 raise TypeError(f"documents must be an iterable of str, got {type(documents).__name__}")
-            documents = list(documents)
+            else:
+                documents = list(documents)
         if X is None and documents is None:
             raise TypeError("SearchIndex needs the documents: pass X (their matrix) or documents= (their texts)")
 

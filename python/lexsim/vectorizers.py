@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Optional, TypeVar, Union
 
 import numpy as np
 
-from . import _core
+from . import _arrow, _core
 from ._base import HAVE_SKLEARN, BaseEstimator, RawDocumentsNotMetadata
 from ._errors import NotFittedError
 from ._lazy import scipy_sparse as sp
@@ -521,8 +521,9 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
 
     @staticmethod
     def _is_stream(raw_documents: Any) -> bool:
-        """Iterators and generators (no len) are read in batches; sized collections as a whole."""
-        return isinstance(raw_documents, Iterable) and not isinstance(raw_documents, (str, bytes)) and not hasattr(raw_documents, "__len__")
+        """Iterators and generators (no len) are read in batches; sized collections and Arrow data as a whole."""
+        return (isinstance(raw_documents, Iterable) and not isinstance(raw_documents, (str, bytes))
+                and not hasattr(raw_documents, "__len__") and _arrow.arrow_source(raw_documents) is None)
 
     def _stream_batches(self, raw_documents: Iterable[Any], terms: bool) -> Callable[[], Optional[list]]:
         """A function that returns the next batch of an iterator's documents, or None at the end.
@@ -580,10 +581,21 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
 
         return next_batch
 
-    def _documents(self, raw_documents: Any) -> list:
-        """The input as a list of str/bytes the core reads (bytes are UTF-8, decoded by the core)."""
+    def _documents(self, raw_documents: Any, native: bool = False) -> Any:
+        """The input as a list of str/bytes the core reads (bytes are UTF-8, decoded by the core).
+
+        Arrow data (see ``lexsim._arrow``) is read from its buffers; with ``native`` (the core
+        analyses the text) and nothing to decode in Python, the core reads those buffers as they
+        are (an ``ArrowDocuments``), otherwise a ``str`` (or ``bytes``) is made per document.
+        """
         if isinstance(raw_documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
+        arrow = _arrow.read(raw_documents)
+        if arrow is not None:
+            if native and self.input == "content" and (not arrow.binary or self._utf8_passthrough()):
+                return arrow
+            # Arrow strings are UTF-8 whatever `encoding` says; binary values are bytes, decoded below.
+            raw_documents = arrow.to_list(self.decode_error)
         if not isinstance(raw_documents, Iterable):
             raise TypeError(f"Iterable over raw text documents expected, got {type(raw_documents).__name__}.")
         docs = raw_documents if type(raw_documents) is list else list(raw_documents)
@@ -633,7 +645,9 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
             raise TypeError(f"file object returned {type(data).__name__} from read(), expected str or bytes")
         return data
 
-    def _explain_type_error(self, docs: list, error: TypeError) -> Exception:
+    def _explain_type_error(self, docs: Any, error: TypeError) -> Exception:
+        if not isinstance(docs, list):  # Arrow data has no NaN documents
+            return error
         for i, d in enumerate(docs):
             if isinstance(d, float) and math.isnan(d):
                 return ValueError(f"np.nan is an invalid document, expected byte or unicode string (document {i}).")
@@ -748,7 +762,7 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
         in_core = self._engine_native_mode(engine, native_mode)
         dtype = self._dtype_name()
         core_dtype = dtype if dtype in _INTEGER_DTYPES | _FLOAT_DTYPES else "int64"
-        docs: list = []
+        docs: Any = []
         try:
             if self._is_stream(raw_documents):
                 batches = self._stream_batches(raw_documents, terms=not in_core)
@@ -759,7 +773,7 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
                     call = engine.fit_transform_batches if fit else engine.transform_batches
                     parts = call(batches, core_dtype, not in_core)
             else:
-                docs = self._documents(raw_documents)
+                docs = self._documents(raw_documents, native=in_core)
                 items = docs if in_core else self._analyze_all(docs)
                 suffix = "" if in_core else "_terms"
                 if op == "fit":
@@ -881,12 +895,12 @@ class _BaseVectorizer(RawDocumentsNotMetadata, BaseEstimator):
         engine = self._engine_to_update("partial_fit")
         native_mode = self._native_mode()
         in_core = self._engine_native_mode(engine, native_mode)
-        docs: list = []
+        docs: Any = []
         try:
             if self._is_stream(raw_documents):
                 engine.partial_fit_batches(self._stream_batches(raw_documents, terms=not in_core), not in_core)
             else:
-                docs = self._documents(raw_documents)
+                docs = self._documents(raw_documents, native=in_core)
                 if in_core:
                     engine.partial_fit(docs)
                 else:

@@ -4,6 +4,7 @@ in every format, checked against the Python API; saved models; and every error i
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -52,7 +53,7 @@ def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> Non
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory) -> dict:
-    """The news-seeds articles as a nested folder (plus one .md), a JSONL and a CSV file."""
+    """The news-seeds articles as a nested folder (plus one .md), a JSONL, a CSV and a Parquet file."""
     names, texts = read_news_seeds()
     root = tmp_path_factory.mktemp("cli")
     folder = root / "articles"
@@ -81,14 +82,24 @@ def corpora(tmp_path_factory) -> dict:
         w.writerow(["name", "body", "source"])
         for n, t in zip(names, texts):
             w.writerow([n[:3], t, "news-seeds"])
-    return {
+    found = {
         "folder": ([str(folder)], folder),
         "jsonl": ([str(jsonl)], jsonl),
         "csv": ([str(table), "--text-column", "body", "--id-column", "name"], table),
     }
+    if "parquet" in KINDS:  # the CSV's columns, the text as Arrow large strings, in row groups of 2
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        parquet = root / "articles.parquet"
+        pq.write_table(pa.table({"name": [n[:3] for n in names], "body": pa.array(texts, pa.large_string()),
+                                 "source": ["news-seeds"] * len(names)}), parquet, row_group_size=2)
+        found["parquet"] = ([str(parquet), "--text-column", "body", "--id-column", "name"], parquet)
+    return found
 
 
-KINDS = ["folder", "jsonl", "csv"]
+# .parquet needs the optional pyarrow, which `make venv` installs
+KINDS = ["folder", "jsonl", "csv"] + (["parquet"] if importlib.util.find_spec("pyarrow") else [])
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +108,7 @@ def api(corpora) -> dict:
     out = {}
     for kind in KINDS:
         argv, path = corpora[kind]
-        kwargs = dict(text_column="body", id_column="name") if kind == "csv" else {}
+        kwargs = dict(text_column="body", id_column="name") if kind in ("csv", "parquet") else {}
         ids, texts = read_corpus(path, **kwargs)
         vec = lexsim.TfidfVectorizer(**ANALYST)
         X = vec.fit_transform(texts)
@@ -117,6 +128,8 @@ def test_corpora_are_read_as_documented(api) -> None:
     assert api["jsonl"]["ids"] == [n.split("_")[0] for n in names]
     assert api["csv"]["ids"] == [n[:3] for n in names]
     assert api["jsonl"]["texts"] == api["csv"]["texts"] == read_news_seeds()[1]
+    if "parquet" in api:
+        assert api["parquet"]["ids"] == api["csv"]["ids"] and api["parquet"]["texts"] == api["csv"]["texts"]
 
 
 # ---------------------------------------------------------------------------- commands x formats
@@ -696,7 +709,7 @@ ERRORS = [
     (["similar", "{d}/blank.jsonl"], "empty corpus"),
     (["similar", "{d}/header.csv"], "empty corpus"),
     (["similar", "{d}/x.jsonl"], "empty corpus"),
-    (["similar", "{d}/corpus.json"], "not a folder, a .jsonl, .csv, .txt or .md file"),
+    (["similar", "{d}/corpus.json"], "not a folder, a .jsonl, .csv, .parquet, .txt or .md file"),
     (["similar", "{d}/latin1"], "b.txt: not valid utf-8 at byte offset 3"),
     (["similar", "{d}/bad.jsonl"], "bad.jsonl: not valid utf-8 at byte offset 25 (line 2)"),
     (["similar", "{d}/dangling"], "gone.txt"),
@@ -1019,3 +1032,21 @@ def test_wordfreq_background_without_wordfreq_is_a_one_line_error(capsys, seeds_
     keyterms._wordfreq_table.cache_clear()
     assert_one_line_error(*run(capsys, "terms", seeds_dir, "--background", "wordfreq"), "pip install 'lexsim[wordfreq]'")
     keyterms._wordfreq_table.cache_clear()
+
+
+def test_parquet_errors_and_a_missing_pyarrow_are_one_line(capsys, tmp_path, monkeypatch) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"body": ["Erdogan met Putin", None], "key": ["a", "b"]}), path)
+    assert_one_line_error(*run(capsys, "similar", path), "c.parquet: no column 'text' (columns: 'body', 'key')")
+    assert_one_line_error(*run(capsys, "similar", path, "--text-column", "body", "--id-column", "id"),
+                          "no column 'id' (columns: 'body', 'key')")
+    assert_one_line_error(*run(capsys, "similar", path, "--text-column", "body"), "c.parquet, row 2: the 'body' column is null")
+    (tmp_path / "fake.parquet").write_text("text\nnot parquet\n", encoding="utf-8")
+    assert_one_line_error(*run(capsys, "terms", tmp_path / "fake.parquet"), "fake.parquet: not a readable Parquet file")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # as if pyarrow were not installed
+    assert_one_line_error(*run(capsys, "terms", path, "--text-column", "body"),
+                          'needs pyarrow, which is not installed: pip install "lexsim[parquet]"')
+    assert "FILE.parquet" in run_ok(capsys, "--help")

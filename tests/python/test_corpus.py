@@ -1,4 +1,4 @@
-"""lexsim.corpus.read_corpus: folders, JSON Lines and CSV files, and what goes wrong with them."""
+"""lexsim.corpus.read_corpus: folders, JSON Lines, CSV and Parquet files, and what goes wrong with them."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_what_is_not_a_corpus(tmp_path) -> None:
     with pytest.raises(CorpusError, match="empty corpus"):
         read_corpus(tmp_path)
     (tmp_path / "c.json").write_text(json.dumps([{"text": "a"}]), encoding="utf-8")
-    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .txt or .md file"):
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .parquet, .txt or .md file"):
         read_corpus(tmp_path / "c.json")
     with pytest.raises(CorpusError, match="unknown encoding"):
         read_corpus(tmp_path, encoding="no-such-codec")
@@ -210,7 +210,7 @@ def test_iter_corpus_reports_a_wrong_path_at_once_and_keeps_no_documents(tmp_pat
     with pytest.raises(CorpusError, match="no such file or folder"):
         iter_corpus(tmp_path / "missing")  # before any next()
     (tmp_path / "c.json").write_text("[]", encoding="utf-8")
-    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .txt or .md file"):
+    with pytest.raises(CorpusError, match="not a folder, a .jsonl, .csv, .parquet, .txt or .md file"):
         iter_corpus(tmp_path / "c.json")
     with pytest.raises(CorpusError, match="unknown encoding"):
         iter_corpus(tmp_path, encoding="no-such-codec")
@@ -225,3 +225,99 @@ def test_iter_corpus_reports_a_wrong_path_at_once_and_keeps_no_documents(tmp_pat
     assert next(stream) == "first"
     with pytest.raises(CorpusError, match="line 102: invalid JSON"):
         list(stream)
+
+
+# ---------------------------------------------------------------------------- Parquet
+
+
+def _parquet(path, **columns) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), path, row_group_size=2)  # several row groups, even when small
+
+
+def test_parquet_columns_ids_and_rows_as_csv_has_them(tmp_path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    path = tmp_path / "c.parquet"
+    _, articles = read_news_seeds()
+    _parquet(path, id=pa.array([7, 8, 9, 10, 11]), text=pa.array(articles, pa.large_string()), key=list("abcde"))
+    assert read_corpus(path) == (["7", "8", "9", "10", "11"], articles)
+    assert read_corpus(path, id_column="key") == (list("abcde"), articles)
+    assert read_corpus(path, text_column="key", id_column="key") == (list("abcde"), list("abcde"))
+    _parquet(path, body=["a", "b", "c"])
+    assert read_corpus(path, text_column="body") == (["1", "2", "3"], ["a", "b", "c"])  # row numbers
+    # binary text is decoded as a CSV file's bytes are
+    _parquet(path, text=pa.array([b"caf\xe9", b"ok"], pa.binary()))
+    assert read_corpus(path, encoding="latin-1")[1] == ["café", "ok"]
+    assert read_corpus(path, decode_error="replace")[1] == ["caf\ufffd", "ok"]
+    with pytest.raises(CorpusDecodeError, match=r"c.parquet, row 1: the 'text' column is not valid utf-8 at byte offset 3"):
+        read_corpus(path)
+    # a string column that is not UTF-8 (its writer lied): the same, by decode_error
+    _parquet(path, text=pa.array([b"fine", b"ok", b"bad \xff"], pa.binary()).view(pa.string()))
+    with pytest.raises(CorpusDecodeError, match=r"row 3: the 'text' column is not valid UTF-8 at byte offset 4") as info:
+        read_corpus(path)
+    assert info.value.byte_offset == 4
+    assert read_corpus(path, decode_error="ignore")[1] == ["fine", "ok", "bad "]
+
+
+@pytest.mark.parametrize(
+    "columns, kw, message",
+    [
+        ({"body": ["a"], "name": ["x"]}, {}, r"no column 'text' \(columns: 'body', 'name'\)"),
+        ({"text": ["a"]}, {"id_column": "key"}, r"no column 'key' \(columns: 'text'\)"),
+        ({"text": ["a", "b", None]}, {}, r"row 3: the 'text' column is null"),
+        ({"text": ["a", "b", "c"], "id": ["x", None, "z"]}, {}, r"row 2: the 'id' column must be a string or an integer, got null"),
+        ({"text": ["a", "b"], "id": [1.5, 2.5]}, {}, r"row 1: the 'id' column must be a string or an integer, got float"),
+        ({"text": ["a", "b", "c"], "id": ["x", "y", "x"]}, {}, r"duplicate id 'x' \(row 1 and row 3\)"),
+        ({"text": [1, 2]}, {}, r"the 'text' column must hold text: .*got Arrow type int64"),
+        ({"text": pytest.importorskip("pyarrow").array([], "string")}, {}, r"empty corpus: no documents in"),
+    ],
+)
+def test_what_goes_wrong_in_a_parquet_file(tmp_path, columns, kw, message) -> None:
+    path = tmp_path / "c.parquet"
+    _parquet(path, **columns)
+    with pytest.raises(CorpusError, match=message):
+        read_corpus(path, **kw)
+    with pytest.raises(CorpusError, match=message):
+        list(iter_corpus(path, with_ids=True, **kw))
+
+
+def test_a_file_that_is_not_parquet_and_a_missing_pyarrow(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "c.parquet"
+    path.write_bytes(b"text\nthis is a csv file\n")
+    with pytest.raises(CorpusError, match=r"c.parquet: not a readable Parquet file \("):
+        read_corpus(path)
+    with pytest.raises(CorpusError, match=r"not a readable Parquet file"):
+        iter_corpus(path)  # at once, as for a wrong path
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow.parquet", None)  # as if pyarrow were not installed
+    for read in (read_corpus, iter_corpus):
+        with pytest.raises(ImportError, match=r'needs pyarrow, which is not installed: pip install "lexsim\[parquet\]"'):
+            read(path)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 8192])
+def test_iter_corpus_streams_a_parquet_file_batch_by_batch(tmp_path, monkeypatch, rows: int) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import lexsim.corpus
+
+    monkeypatch.setattr(lexsim.corpus, "_PARQUET_ROWS", rows)
+    _, articles = read_news_seeds()
+    path = tmp_path / "c.parquet"
+    texts = [a[: 50 * i] for a in articles for i in range(1, 4)]
+    _parquet(path, text=texts, id=[f"x{i}" for i in range(len(texts))])
+    _check_stream_equals_read(path)
+    _check_stream_equals_read(path, id_column="text")
+    _parquet(path, text=texts, id=["same"] * len(texts))
+    _check_stream_equals_read(path)
+    _parquet(path, text=pa.array(texts[:5] + [None], pa.string_view()))
+    _check_stream_equals_read(path)
+    # documents come batch by batch: the first before a second batch is converted
+    _parquet(path, text=texts)
+    batches = []
+    convert = lexsim.corpus._parquet_texts
+    monkeypatch.setattr(lexsim.corpus, "_parquet_texts", lambda column, *a: batches.append(len(column)) or convert(column, *a))
+    stream = iter_corpus(path)
+    assert next(stream) == texts[0] and batches == [min(rows, len(texts))]
+    assert list(stream) == texts[1:] and sum(batches) == len(texts)

@@ -178,3 +178,22 @@ def test_cli_dates_from_a_jsonl_column(tmp_path, capsys) -> None:
     assert any({int(m[1:]) // 5 for m in g} == {0, 1} for g in mixed)
     assert main(["groups", str(path), "--date-column", "nope"]) == 2
     assert "no 'nope' field" in capsys.readouterr().err
+
+
+def test_cli_dates_from_a_parquet_date_column(tmp_path, capsys) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import datetime
+
+    import pyarrow.parquet as pq
+
+    _, docs = read_news_seeds()
+    days = [datetime.date(2020, 3, 5)] * 5 + [datetime.date(2024, 7, 24)] * 5
+    path = tmp_path / "news.parquet"
+    pq.write_table(pa.table({"id": [f"d{i}" for i in range(10)], "text": docs + docs, "published": pa.array(days, pa.date32())}), path)
+    assert main(["groups", str(path), "--neighbors", "3", "--date-column", "published", "--date-window", "30",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(tuple(g["members"]) for g in data) == sorted(
+        [("d0", "d2", "d3"), ("d5", "d7", "d8"), ("d1", "d4"), ("d6", "d9")])
+    assert main(["groups", str(path), "--date-column", "nope"]) == 2
+    assert "no column 'nope' (columns: 'id', 'text', 'published')" in capsys.readouterr().err
