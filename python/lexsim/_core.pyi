@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'available_cpus', 'deserialize', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -228,7 +228,11 @@ class AnalyzerOptions:
     stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     @property
     def ngram_range(self) -> tuple[int, int]:
@@ -270,7 +274,11 @@ class Analyzer:
     @staticmethod
     def supports_token_pattern(pattern: str) -> bool:
         ...
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self, options: AnalyzerOptions) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     def analyze(self, text: typing.Any) -> list[str]:
         """
@@ -655,9 +663,17 @@ class ArrowDocuments:
         """
         The Arrow format string of the dictionary's indices ('' when not dictionary-encoded).
         """
+def available_cpus() -> int:
+    """
+    CPUs this process may run on: its affinity mask within the cgroup CPU quota (rounded up).
+    """
 def deserialize(data: typing_extensions.Buffer) -> tuple:
     """
     (vectorizer, metadata) from model bytes.
+    """
+def effective_n_jobs(n_jobs: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    The threads a call with this n_jobs runs at most (-1: the available CPUs within the limit).
     """
 @typing.overload
 def encode_options(vectorizer: CountVectorizer) -> bytes:
@@ -719,6 +735,10 @@ def serialize(vectorizer: TfidfVectorizer, metadata: bytes = b'') -> bytes:
     """
     The model bytes of a fitted vectorizer.
     """
+def set_thread_limit(limit: typing.SupportsInt | typing.SupportsIndex) -> None:
+    """
+    Limit the threads n_jobs=-1 runs (0 = no limit: LEXSIM_NUM_THREADS, then OMP_NUM_THREADS apply).
+    """
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.
@@ -726,6 +746,10 @@ def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsInd
 def stemmers() -> list[str]:
     """
     The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.
+    """
+def thread_limit() -> int:
+    """
+    The process-wide limit on n_jobs=-1 set by set_thread_limit (0 = none).
     """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
