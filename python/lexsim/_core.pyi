@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -515,6 +515,10 @@ class TfidfVectorizer:
         ...
     def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
         ...
+    def transformer(self) -> TfidfTransformer:
+        """
+        A copy of the weighting: the TfidfTransformer fitted on the vocabulary's document frequencies.
+        """
     @property
     def analyzer(self) -> Analyzer:
         ...
@@ -529,6 +533,126 @@ class TfidfVectorizer:
         ...
     @property
     def n_documents(self) -> int:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class TfidfWeighting:
+    norm: Norm
+    smooth_idf: bool
+    sublinear_tf: bool
+    use_idf: bool
+    def __init__(self) -> None:
+        ...
+class IdfPrecision:
+    """
+    Members:
+    
+      output
+    
+      float32
+    
+      float64
+    """
+    __members__: typing.ClassVar[dict[str, IdfPrecision]]
+    float32: typing.ClassVar[IdfPrecision]
+    float64: typing.ClassVar[IdfPrecision]
+    output: typing.ClassVar[IdfPrecision]
+    @typing.overload
+    def __eq__(self, other: IdfPrecision) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: IdfPrecision) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class TfidfTransformer:
+    """
+    Count matrix -> TF-IDF (see lexsim.TfidfTransformer).
+    """
+    weighting: TfidfWeighting
+    @typing.overload
+    def __init__(self, weighting: TfidfWeighting, n_jobs: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+        ...
+    @typing.overload
+    def __init__(self, other: TfidfTransformer) -> None:
+        """
+        A copy.
+        """
+    def clear(self) -> None:
+        ...
+    def document_frequencies(self) -> numpy.typing.NDArray[numpy.int64]:
+        ...
+    def fit(self, x: tuple) -> None:
+        """
+        Count the rows and document frequencies of a CSR (data, indices, indptr, rows, cols) tuple.
+        """
+    def idf(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def idf_float(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def merge(self, other: TfidfTransformer) -> None:
+        ...
+    def partial_fit(self, x: tuple) -> None:
+        ...
+    def set_counts(self, n_documents: typing.SupportsInt | typing.SupportsIndex, document_frequencies: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> None:
+        ...
+    def set_idf(self, idf: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    def transform(self, x: tuple, precision: IdfPrecision = ...) -> tuple:
+        """
+        Weights of the counts as new CSR buffers (float32 for float32 counts, else float64).
+        """
+    def transform_in_place(self, x: tuple, precision: IdfPrecision = ...) -> None:
+        """
+        Weights written over the values of X (float32 or float64).
+        """
+    @property
+    def has_counts(self) -> bool:
+        ...
+    @property
+    def has_idf(self) -> bool:
+        ...
+    @property
+    def idf_set_by_hand(self) -> bool:
+        ...
+    @property
+    def is_fitted(self) -> bool:
+        ...
+    @property
+    def n_documents(self) -> int:
+        ...
+    @property
+    def n_features(self) -> int:
         ...
     @property
     def n_jobs(self) -> int:
