@@ -15,6 +15,7 @@ from .keyterms import Background, KeyTerm, key_terms, term_occurrences
 from .model import load
 from .search import SearchHits, SearchIndex
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
+from .tfidf import TfidfTransformer
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
     CountVectorizer,
@@ -42,6 +43,7 @@ __all__ = [
     "StoryGroups",
     "SearchHits",
     "SearchIndex",
+    "TfidfTransformer",
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",

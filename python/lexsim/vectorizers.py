@@ -24,6 +24,7 @@ from . import _core
 from ._base import HAVE_SKLEARN, BaseEstimator
 from ._errors import NotFittedError
 from ._sparse import csr_from_buffers
+from .tfidf import TfidfTransformer
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
 
@@ -1409,3 +1410,10 @@ class TfidfVectorizer(_BaseVectorizer):
         if not np.isfinite(idf).all():
             raise ValueError("idf_ must hold finite values")
         native.set_idf(idf.tolist())
+
+    @property
+    def _tfidf(self) -> TfidfTransformer:
+        """The weighting, under scikit-learn's name for it: a read-only :class:`TfidfTransformer`
+        copied from the C++ engine (so it cannot disagree with it), with the parameters of the fit."""
+        native = self._fitted_native_attr()
+        return TfidfTransformer._copy_of(native.transformer(), np.dtype(self.dtype) == np.float32, self.n_jobs, type(self).__name__)

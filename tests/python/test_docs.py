@@ -17,12 +17,13 @@ import lexsim.hashing
 import lexsim.keyterms
 import lexsim.search
 import lexsim.similarity
+import lexsim.tfidf
 import lexsim.vectorizers
 from conftest import ROOT
 
 
 @pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets,
-                                    lexsim.keyterms])
+                                    lexsim.keyterms, lexsim.tfidf])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
