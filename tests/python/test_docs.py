@@ -30,7 +30,8 @@ def test_docstring_examples(module) -> None:
 
 
 @pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story", "## Hashing: HashingVectorizer",
-                                     "## Model files", "## Incremental and out-of-core fits", "## Beyond one machine: Dask"])
+                                     "## Model files", "## Incremental and out-of-core fits", "### Count matrices: TfidfTransformer",
+                                     "## Beyond one machine: Dask"])
 def test_readme_python_examples(section: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(re.escape(section) + r".*?```python\n(.*?)```", readme, re.S).group(1)
