@@ -135,6 +135,31 @@ void bind_tfidf(py::module_& m) {
       .def("idf", [](const TfidfTransformer& t) { return move_to_numpy(std::vector<double>(t.idf())); })
       .def("idf_float", [](const TfidfTransformer& t) { return move_to_numpy(std::vector<float>(t.idf_float())); });
 
+  m.def(
+      "csr_has_duplicates",
+      [](const py::tuple& x) {
+        return with_counts(x, [&](const auto& v) {
+          return without_gil([&] {
+            // Rows the core would refuse for other reasons (bad pointers or columns) are its to report.
+            if (v.rows > 0 && v.indptr[0] < 0) return false;
+            for (std::int64_t r = 0; r < v.rows; ++r)
+              if (v.indptr[r + 1] < v.indptr[r]) return false;
+            std::vector<std::int64_t> seen(static_cast<std::size_t>(v.cols), -1);
+            for (std::int64_t r = 0; r < v.rows; ++r) {
+              for (auto k = static_cast<std::int64_t>(v.indptr[r]); k < static_cast<std::int64_t>(v.indptr[r + 1]); ++k) {
+                const auto col = static_cast<std::int64_t>(v.indices[k]);
+                if (col < 0 || col >= v.cols) return false;
+                auto& last = seen[static_cast<std::size_t>(col)];
+                if (last == r) return true;
+                last = r;
+              }
+            }
+            return false;
+          });
+        });
+      },
+      py::arg("x"), "Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).");
+
   // The vectorizer's weighting, added here (after bind_vectorizer) where its type is known.
   auto vectorizer = py::reinterpret_borrow<py::class_<TfidfVectorizer>>(m.attr("TfidfVectorizer"));
   vectorizer.def(

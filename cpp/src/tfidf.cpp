@@ -55,30 +55,49 @@ Idf idf_of(std::int64_t n_documents, const std::vector<std::int64_t>& df, bool s
   return out;
 }
 
-// One row is valid input: column indices in range and strictly increasing, finite values, none
-// negative when they go through a logarithm. Returns nothing; throws naming the row and column.
+// Why a value of row r (stored value k) is not valid input: its column, its value or its sign.
 template <class T, class IP, class Ind>
-void check_row(const CsrView<T, IP, Ind>& c, std::int64_t r, bool sublinear) {
+[[noreturn]] void bad_value(const CsrView<T, IP, Ind>& c, std::int64_t r, std::int64_t k) {
+  const auto col = static_cast<std::int64_t>(c.indices[k]);
+  const std::string where = "counts: row " + std::to_string(r);
+  if (col < 0 || col >= c.cols)
+    throw InvalidArgument(where + " has the column index " + std::to_string(col) + " (stored value " + std::to_string(k) +
+                          "), outside [0, " + std::to_string(c.cols) + ")");
+  const T v = c.data[k];
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(v)) throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) + ": counts must be finite");
+  }
+  throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) +
+                        ": sublinear_tf takes the logarithm of the counts, which must not be negative");
+}
+
+// One row is valid input: column indices in range, each column once, finite values, none negative
+// when they go through a logarithm. Throws naming the row and column. A row whose columns are not
+// increasing is scanned again for a column stored twice, with `seen` (the last row each column
+// was seen in; allocated on first need, one per worker).
+template <class T, class IP, class Ind>
+void check_row(const CsrView<T, IP, Ind>& c, std::int64_t r, bool sublinear, std::vector<std::int64_t>& seen) {
   const auto b = static_cast<std::int64_t>(c.indptr[r]), e = static_cast<std::int64_t>(c.indptr[r + 1]);
   std::int64_t previous = -1;
+  bool increasing = true;
   for (std::int64_t k = b; k < e; ++k) {
     const auto col = static_cast<std::int64_t>(c.indices[k]);
-    const std::string where = "counts: row " + std::to_string(r);
-    if (col < 0 || col >= c.cols)
-      throw InvalidArgument(where + " has the column index " + std::to_string(col) + " (stored value " + std::to_string(k) +
-                            "), outside [0, " + std::to_string(c.cols) + ")");
-    if (col <= previous)
-      throw InvalidArgument(where + " has column " + std::to_string(col) + " after column " + std::to_string(previous) +
-                            ": column indices must be strictly increasing within a row (sorted, each column once; "
-                            "sum duplicates first)");
     const T v = c.data[k];
-    if constexpr (std::is_floating_point_v<T>) {
-      if (!std::isfinite(v)) throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) + ": counts must be finite");
-    }
-    if (sublinear && v < T(0))
-      throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) +
-                            ": sublinear_tf takes the logarithm of the counts, which must not be negative");
+    bool ok = col >= 0 && col < c.cols;
+    if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(v);
+    if (sublinear) ok = ok && !(v < T(0));
+    if (!ok) bad_value(c, r, k);
+    increasing = increasing && col > previous;
     previous = col;
+  }
+  if (increasing) return;
+  if (seen.empty()) seen.assign(static_cast<std::size_t>(c.cols), -1);
+  for (std::int64_t k = b; k < e; ++k) {
+    auto& last = seen[static_cast<std::size_t>(c.indices[k])];
+    if (last == r)
+      throw InvalidArgument("counts: row " + std::to_string(r) + " stores column " + std::to_string(c.indices[k]) +
+                            " twice; a column must be stored once per row (sum duplicates first: scipy's sum_duplicates())");
+    last = r;
   }
 }
 
@@ -183,10 +202,11 @@ template <class T, class IP, class Ind>
 void TfidfTransformer::check_rows(const CsrView<T, IP, Ind>& c) const {
   const int workers = detail::jobs_for(n_jobs_, static_cast<std::size_t>(c.rows));
   detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+    std::vector<std::int64_t> seen;
     for (std::int64_t r = begin; r < end; ++r) {
       if (w == 0) detail::poll_interrupt();
       if (stop.requested()) return;
-      check_row(c, r, weighting_.sublinear_tf);
+      check_row(c, r, weighting_.sublinear_tf, seen);
     }
   });
 }
@@ -203,10 +223,11 @@ std::vector<std::int64_t> TfidfTransformer::count_columns(const CsrView<T, IP, I
   detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
     auto& df = parts[static_cast<std::size_t>(w)];
     df.assign(cols, 0);
+    std::vector<std::int64_t> seen;
     for (std::int64_t r = begin; r < end; ++r) {
       if (w == 0) detail::poll_interrupt();
       if (stop.requested()) return;
-      check_row(c, r, false);
+      check_row(c, r, false, seen);
       for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
         ++df[static_cast<std::size_t>(c.indices[k])];
     }
@@ -320,10 +341,11 @@ CsrMatrix<Out> TfidfTransformer::transform(const CsrView<T, IP, Ind>& c, IdfPrec
   m.data.resize(static_cast<std::size_t>(nnz));
   const int workers = detail::jobs_for(n_jobs_, static_cast<std::size_t>(c.rows));
   detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+    std::vector<std::int64_t> seen;
     for (std::int64_t r = begin; r < end; ++r) {
       if (w == 0) detail::poll_interrupt();
       if (stop.requested()) return;
-      check_row(c, r, weighting_.sublinear_tf);
+      check_row(c, r, weighting_.sublinear_tf, seen);
       m.indptr[static_cast<std::size_t>(r) + 1] = static_cast<std::int64_t>(c.indptr[r + 1]) - base;
       for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
         m.indices[static_cast<std::size_t>(k - base)] = static_cast<std::int32_t>(c.indices[k]);

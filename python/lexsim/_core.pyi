@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'csr_has_duplicates', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -750,6 +750,10 @@ class SearchIndex:
     @property
     def scoring(self) -> str:
         ...
+def csr_has_duplicates(x: tuple) -> bool:
+    """
+    Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).
+    """
 def deserialize(data: typing_extensions.Buffer) -> tuple:
     """
     (vectorizer, metadata) from model bytes.

@@ -77,9 +77,10 @@ def _dense(X: Any) -> np.ndarray:
     return A
 
 
-def _canonical_csr(X: Any, min_rows: int) -> Any:
-    """X as a CSR matrix in canonical form (sorted indices, duplicates summed) holding int32,
-    int64, float32 or float64 values; X itself when it already is one, else a new matrix."""
+def _counts_csr(X: Any, min_rows: int) -> Any:
+    """X as a CSR matrix the core reads: int32, int64, float32 or float64 values, each column at
+    most once per row (in any order). X itself when it already is one, else a new matrix; X is
+    never changed."""
     if sp.issparse(X):
         if X.dtype.kind == "c":
             raise ValueError("Complex data not supported")
@@ -95,17 +96,20 @@ def _canonical_csr(X: Any, min_rows: int) -> Any:
         raise ValueError(f"Found array with 0 feature(s) (shape={M.shape}) while a minimum of 1 is required by TfidfTransformer.")
     if cols > _INT32_MAX:
         raise ValueError(f"X has {cols} columns; at most 2**31 - 1 are supported")
+    owned = M is not X  # its arrays are new, ours to change
     if M.dtype not in _CORE_VALUES:
-        M = M.astype(np.float64)
-    if not M.has_canonical_format:
-        # A column stored twice in a row is one entry, their sum (what scipy means by it).
-        M = M.copy() if M is X else M
+        # Not M.astype(): it also sorts every row (scipy canonicalises the copy), which costs more.
+        M = type(M)((M.data.astype(np.float64), M.indices, M.indptr), shape=M.shape)
+    # Rows need not be sorted (the core keeps their order, as scikit-learn does), but a column
+    # stored twice in a row is one entry, their sum (what scipy means by it).
+    if not M.has_canonical_format and (M.has_sorted_indices or _core.csr_has_duplicates(_core_tuple(M))):
+        M = M if owned else M.copy()
         M.sum_duplicates()
     return M
 
 
 def _core_tuple(M: Any) -> tuple[Any, Any, Any, int, int]:
-    """(data, indices, indptr, rows, cols) of a canonical CSR matrix, as the core reads them (its
+    """(data, indices, indptr, rows, cols) of a CSR matrix, as the core reads them (its
     data array itself when contiguous, so that the core can weigh it in place)."""
     data = M.data if M.data.flags.c_contiguous else np.ascontiguousarray(M.data)
     indices = np.ascontiguousarray(M.indices, dtype=np.int32)
@@ -166,9 +170,10 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
 
     Notes
     -----
-    What differs from scikit-learn, on purpose: a column stored twice in one row of a sparse input
-    is one value, their sum (scikit-learn counts it twice in the document frequency and
-    normalises the two values apart); with ``sublinear_tf`` a negative value is a ``ValueError``
+    Rows of a sparse input are read in their order, sorted or not, and the result keeps it (for int
+    counts scikit-learn's result has sorted rows: scipy's ``astype`` sorts them). What differs from scikit-learn, on purpose: a column
+    stored twice in one row is one value, their sum (scikit-learn counts it twice in the document
+    frequency and normalises the two values apart); with ``sublinear_tf`` a negative value is a ``ValueError``
     naming its row and column and a stored zero stays zero (scikit-learn gives NaN and -inf);
     NaN and infinite values are a ``ValueError`` naming their row and column.
 
@@ -257,7 +262,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         self._check_writable("fit")
         self._validate_params()
         names = _feature_names(X)
-        M = _canonical_csr(X, min_rows=1)
+        M = _counts_csr(X, min_rows=1)
         self._fit_csr(M, names)
         return self
 
@@ -302,7 +307,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         native = self._native
         if native is None or not native.is_fitted:
             names = _feature_names(X)
-            M = _canonical_csr(X, min_rows=0)
+            M = _counts_csr(X, min_rows=0)
             native = _core.TfidfTransformer(self._weighting(), self._jobs())
             native.partial_fit(_core_tuple(M))
             self._native = native
@@ -310,7 +315,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
             self._set_feature_names(names)
         else:
             self._check_feature_names(X, strict=True)
-            M = _canonical_csr(X, min_rows=0)
+            M = _counts_csr(X, min_rows=0)
             self._check_n_features(M)
             self._update(native, lambda: native.partial_fit(_core_tuple(M)))
             if M.dtype != np.float32:
@@ -428,8 +433,8 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
             A matrix of term/token counts.
         copy : bool, default=True
             Whether to leave X as it is. With ``copy=False`` a CSR matrix of float32 or float64
-            values in canonical form is weighted in place and returned; any other input is converted
-            first, as scikit-learn does.
+            values is weighted in place and returned (unless a row stores a column twice); any
+            other input is converted first, as scikit-learn does.
 
         Returns
         -------
@@ -440,7 +445,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         native = self._fitted()
         self._validate_params()
         self._check_feature_names(X, strict=False)
-        M = _canonical_csr(X, min_rows=1)
+        M = _counts_csr(X, min_rows=1)
         return self._transform_csr(native, M, in_place=(M is not X) or not copy)
 
     def _transform_csr(self, native: Any, M: Any, in_place: bool) -> Any:
@@ -457,7 +462,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         if in_place and M.dtype in (np.float32, np.float64) and parts[0] is M.data and M.data.flags.writeable:
             native.transform_in_place(parts, precision)
             return _aligned(M)
-        return csr_from_buffers(native.transform(parts, precision))
+        out = csr_from_buffers(native.transform(parts, precision))
+        out.has_sorted_indices = bool(M.has_sorted_indices)  # the core keeps each row's order
+        return out
 
     def fit_transform(self, X: Any, y: Any = None) -> Any:
         """Learn the idf vector and return the tf-idf matrix of ``X`` (``X`` is not changed).
@@ -477,7 +484,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         self._check_writable("fit")
         self._validate_params()
         names = _feature_names(X)
-        M = _canonical_csr(X, min_rows=1)
+        M = _counts_csr(X, min_rows=1)
         self._fit_csr(M, names)
         return self._transform_csr(self._native, M, in_place=M is not X)
 

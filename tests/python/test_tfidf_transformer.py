@@ -31,7 +31,8 @@ def counts(name: str) -> sp.csr_matrix:
     if name not in _COUNTS:
         docs = {"news-seeds": lambda: read_news_seeds()[1], "sentences": read_sentences, "hard-unicode": lambda: HARD_UNICODE}[name]()
         _COUNTS[name] = sk_text.CountVectorizer().fit_transform(docs)
-    return _COUNTS[name]
+    # A copy, so that no test changes another's input.
+    return _COUNTS[name].copy()
 
 
 def bits(a: np.ndarray) -> bytes:
@@ -46,9 +47,14 @@ def owner(a: np.ndarray) -> object:
 
 
 def assert_same(X, Y, atol: float = 1e-12, rtol: float = 0.0) -> None:
-    """Same shape, structure and dtype; values to atol and rtol (both 0: bit for bit)."""
+    """Same shape, stored entries and dtype; values to atol and rtol (both 0: bit for bit). The
+    order of entries within a row may differ: scikit-learn's result for int counts has sorted rows
+    (scipy's astype sorts them), lexsim's keeps the input's order."""
     assert X.shape == Y.shape and X.dtype == Y.dtype
-    X, Y = sp.csr_matrix(X), sp.csr_matrix(Y)
+    X, Y = sp.csr_matrix(X, copy=True), sp.csr_matrix(Y, copy=True)
+    X.has_sorted_indices = Y.has_sorted_indices = False  # (recomputed, not trusted)
+    X.sort_indices()
+    Y.sort_indices()
     np.testing.assert_array_equal(X.indptr, Y.indptr)
     np.testing.assert_array_equal(X.indices, Y.indices)
     if atol == rtol == 0:
@@ -147,6 +153,21 @@ def test_duplicates_are_one_value_and_explicit_zeros_count_as_scikit_learn_count
     # Without the stored zero, column 2 is in one document only.
     summed.eliminate_zeros()
     assert lexsim.TfidfTransformer().fit(summed).document_frequencies_.tolist() == [1, 1, 1]
+    # Unsorted rows with a duplicate (column 1 in row 0): summed too, and X is not changed.
+    U = sp.csr_matrix((np.array([True, True, True, True]), np.array([1, 0, 1, 2]), np.array([0, 3, 4])), shape=(2, 3))
+    assert lexsim.TfidfTransformer().fit(U).document_frequencies_.tolist() == [1, 1, 1]
+    assert U.indices.tolist() == [1, 0, 1, 2] and U.nnz == 4
+
+
+def test_unsorted_rows_are_read_as_they_are_and_keep_their_order() -> None:
+    X = counts("news-seeds")  # scikit-learn's CountVectorizer leaves rows unsorted
+    assert not X.has_sorted_indices
+    indices = X.indices.copy()
+    t = lexsim.TfidfTransformer().fit(X)
+    out = t.transform(X)
+    assert np.array_equal(out.indices, indices) and np.array_equal(X.indices, indices)
+    assert not out.has_sorted_indices
+    assert_same(out, sk_text.TfidfTransformer().fit(X).transform(X.astype(np.float64)))
 
 
 def test_sublinear_tf_keeps_stored_zeros_and_refuses_negative_counts() -> None:

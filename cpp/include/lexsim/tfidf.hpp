@@ -40,8 +40,9 @@ enum class IdfPrecision { output, float32, float64 };
 /// Counts come as a CsrView (int32, int64, float or double values; int32 column indices; int32 or
 /// int64 row pointers). What they must be, else lexsim::InvalidArgument naming the row and column:
 /// - finite values (no NaN, no infinity);
-/// - column indices in [0, cols), strictly increasing within each row: the canonical CSR form, so
-///   a column appears once per row (sum duplicates first: scipy's sum_duplicates());
+/// - column indices in [0, cols), each column at most once per row (sum duplicates first: scipy's
+///   sum_duplicates()), in any order: the result keeps the input's order (and sums each row's
+///   squares for l2 in that order, as scikit-learn does);
 /// - the number of columns of the fit (partial_fit, transform);
 /// - with sublinear_tf, no negative value (its logarithm is not defined; scikit-learn gives NaN).
 /// A column's document frequency is the number of rows that store a value in it, as scikit-learn
