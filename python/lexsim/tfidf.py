@@ -12,7 +12,6 @@ import warnings
 from typing import Any, Optional
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
 from ._base import HAVE_SKLEARN, BaseEstimator, TransformerMixin
@@ -37,6 +36,8 @@ def _is_bool(x: Any) -> bool:
 
 def _feature_names(X: Any) -> Optional[np.ndarray]:
     """The column names of a DataFrame when they are all strings (scikit-learn's rule), else None."""
+    import scipy.sparse as sp  # here, not at the top: ``import lexsim`` does not load scipy.sparse
+
     columns = getattr(X, "columns", None)
     if columns is None or sp.issparse(X) or isinstance(X, np.ndarray):
         return None
@@ -81,6 +82,8 @@ def _counts_csr(X: Any, min_rows: int) -> Any:
     """X as a CSR matrix the core reads: int32, int64, float32 or float64 values, each column at
     most once per row (in any order). X itself when it already is one, else a new matrix; X is
     never changed."""
+    import scipy.sparse as sp
+
     if sp.issparse(X):
         if X.dtype.kind == "c":
             raise ValueError("Complex data not supported")
@@ -120,6 +123,8 @@ def _core_tuple(M: Any) -> tuple[Any, Any, Any, int, int]:
 def _aligned(M: Any) -> Any:
     """A CSR result in the sparse class scikit-learn's ``sparse_interface`` config asks for
     (``csr_matrix`` by default), sharing its arrays, as scikit-learn's transformers return it."""
+    import scipy.sparse as sp
+
     want_array = _sparse_interface() == "sparray"
     is_array = type(M).__name__ == "csr_array"
     if want_array == is_array:
