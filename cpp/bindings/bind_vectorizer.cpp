@@ -288,6 +288,7 @@ void bind_vectorizer(py::module_& m) {
       .def_static("proportion", &DocFrequency::proportion)
       .def_readwrite("value", &DocFrequency::value)
       .def_readwrite("is_proportion", &DocFrequency::is_proportion);
+
   py::enum_<Norm>(m, "Norm").value("none", Norm::none).value("l1", Norm::l1).value("l2", Norm::l2);
 
   py::class_<CountOptions>(m, "CountOptions")

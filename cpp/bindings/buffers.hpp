@@ -217,6 +217,7 @@ auto without_gil(Fn&& fn) -> decltype(fn()) {
 
 void bind_analyzer(py::module_& m);
 void bind_vectorizer(py::module_& m);
+void bind_tfidf(py::module_& m);
 void bind_hashing(py::module_& m);
 void bind_model(py::module_& m);
 void bind_similarity(py::module_& m);

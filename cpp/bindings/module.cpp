@@ -54,6 +54,7 @@ PYBIND11_MODULE(_core, m) {
 
   lexsim::bindings::bind_analyzer(m);
   lexsim::bindings::bind_vectorizer(m);
+  lexsim::bindings::bind_tfidf(m);
   lexsim::bindings::bind_hashing(m);
   lexsim::bindings::bind_model(m);
   lexsim::bindings::bind_similarity(m);

@@ -506,6 +506,7 @@ void CountVectorizer::set_n_jobs(int n_jobs) {
 void TfidfVectorizer::set_n_jobs(int n_jobs) {
   CountVectorizer::set_n_jobs(n_jobs);
   tfidf_.n_jobs = n_jobs;
+  transformer_.set_n_jobs(n_jobs);
 }
 
 void CountVectorizer::check_fitted() const {
@@ -897,42 +898,29 @@ LEXSIM_COUNT_INSTANTIATE(double)
 // TfidfVectorizer
 
 TfidfVectorizer::TfidfVectorizer(TfidfOptions options)
-    : CountVectorizer(static_cast<const CountOptions&>(options)), tfidf_(std::move(options)) {
+    : CountVectorizer(static_cast<const CountOptions&>(options)),
+      tfidf_(std::move(options)),
+      transformer_(static_cast<const TfidfWeighting&>(tfidf_), tfidf_.n_jobs) {
   fitted_ = false;  // a fixed vocabulary still needs fit() for its idf, as in scikit-learn
 }
 
 void TfidfVectorizer::check_idf_not_set(const char* what) const {
-  if (idf_set_by_hand_ && !counts_unknown_)  // without counts, the base class says so (the first reason)
+  if (idf_set_by_hand() && !counts_unknown_)  // without counts, the base class says so (the first reason)
     throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
                           "fit again, or set the idf afterwards");
 }
 
-void TfidfVectorizer::fit_idf() {
-  idf_set_by_hand_ = false;
-  idf_.clear();
-  idf_float_.clear();
-  if (!tfidf_.use_idf) return;
-  // idf = ln((n + s) / (df + s)) + 1 with s = 1 when smoothing, as scikit-learn computes it: in the
-  // output's precision (float32 output gets float arithmetic throughout).
-  const double s = tfidf_.smooth_idf ? 1.0 : 0.0;
-  const double n = static_cast<double>(n_documents_) + s;
-  const float sf = static_cast<float>(s), nf = static_cast<float>(n_documents_) + sf;
-  idf_.resize(df_.size());
-  idf_float_.resize(df_.size());
-  for (std::size_t j = 0; j < df_.size(); ++j) {
-    idf_[j] = std::log(n / (static_cast<double>(df_[j]) + s)) + 1.0;
-    idf_float_[j] = std::log(nf / (static_cast<float>(df_[j]) + sf)) + 1.0f;
-  }
-}
+// The transformer is fitted on the vocabulary's document frequencies: its idf is the vectorizer's.
+void TfidfVectorizer::fit_idf() { transformer_.set_counts(n_documents_, df_); }
 
 const std::vector<float>& TfidfVectorizer::idf_float() const {
   check_fitted();
-  return idf_float_;
+  return transformer_.idf_float();
 }
 
 const std::vector<double>& TfidfVectorizer::idf() const {
   check_fitted();
-  return idf_;
+  return transformer_.idf();
 }
 
 void TfidfVectorizer::set_idf(std::vector<double> idf) {
@@ -943,50 +931,38 @@ void TfidfVectorizer::set_idf(std::vector<double> idf) {
   for (std::size_t j = 0; j < idf.size(); ++j) {
     if (!std::isfinite(idf[j])) throw InvalidArgument("idf[" + std::to_string(j) + "] is not finite");
   }
-  idf_ = std::move(idf);
-  idf_float_.assign(idf_.begin(), idf_.end());
-  idf_set_by_hand_ = true;
+  if (!tfidf_.use_idf) throw InvalidArgument("the idf cannot be set when use_idf is false");
+  transformer_.set_idf(std::move(idf));
 }
 
 void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
                                 std::vector<std::int64_t> document_frequencies) {
   set_vocabulary(terms, n_documents, std::move(document_frequencies));
-  idf_set_by_hand_ = false;
-  if (tfidf_.use_idf) {
-    // Recompute from the counts when they are known, so float output stays exactly what fit gave;
-    // an idf that differs from the computed one was set by the user and wins.
-    if (df_.size() == terms.size()) fit_idf();
-    if (idf != idf_) set_idf(std::move(idf));
-  } else {
-    idf_.clear();
-    idf_float_.clear();
-  }
+  transformer_.clear();
+  // Recompute from the counts when they are known, so float output stays exactly what fit gave;
+  // an idf that differs from the computed one was set by the user and wins.
+  if (df_.size() == terms.size()) fit_idf();
+  if (tfidf_.use_idf && idf != transformer_.idf()) set_idf(std::move(idf));
+}
+
+// The vectorizer's own counts: their columns are the vocabulary's, their values counts >= 1.
+template <class T>
+void TfidfVectorizer::weigh_own(CsrMatrix<T>& X) const {
+  transformer_.weigh(view(X), X.data.data(), IdfPrecision::output);
 }
 
 template <class T>
 void TfidfVectorizer::weight(CsrMatrix<T>& X) const {
-  if (tfidf_.sublinear_tf) {
-    for (auto& v : X.data) v = static_cast<T>(std::log(v) + T(1));
-  }
-  if (tfidf_.use_idf) {
-    if (idf_.size() != static_cast<std::size_t>(X.cols))
-      throw InvalidArgument("idf vector of length " + std::to_string(idf_.size()) + " does not match " +
-                            std::to_string(X.cols) + " columns");
-    if constexpr (std::is_same_v<T, float>) {
-      for (std::size_t k = 0; k < X.data.size(); ++k) X.data[k] *= idf_float_[static_cast<std::size_t>(X.indices[k])];
-    } else {
-      for (std::size_t k = 0; k < X.data.size(); ++k) X.data[k] *= static_cast<T>(idf_[static_cast<std::size_t>(X.indices[k])]);
-    }
-  }
-  if (tfidf_.norm == Norm::none) return;
-  const int workers = jobs_for(options_.n_jobs, static_cast<std::size_t>(X.rows));
-  detail::parallel_blocks(X.rows, workers, [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
-    for (std::int64_t r = begin; r < end; ++r) {
-      T* values = X.data.data();
-      detail::normalize_row_like_sklearn(values + X.indptr[static_cast<std::size_t>(r)], values + X.indptr[static_cast<std::size_t>(r) + 1],
-                                         tfidf_.norm);
-    }
-  });
+  if (transformer_.has_idf() && transformer_.idf().size() != static_cast<std::size_t>(X.cols))
+    throw InvalidArgument("idf vector of length " + std::to_string(transformer_.idf().size()) + " does not match " +
+                          std::to_string(X.cols) + " columns");
+  if (X.rows < 0 || X.indptr.size() != static_cast<std::size_t>(X.rows) + 1 || X.indices.size() != X.data.size() ||
+      static_cast<std::int64_t>(X.data.size()) < X.indptr.back())
+    throw InvalidArgument("counts: the CsrMatrix's arrays do not match its shape");
+  const auto v = view(X);
+  transformer_.check(v, /*against_fit=*/false);
+  transformer_.check_rows(v);
+  weigh_own(X);
 }
 
 TfidfVectorizer& TfidfVectorizer::fit(const Documents& docs) {
@@ -1032,7 +1008,7 @@ TfidfVectorizer& TfidfVectorizer::merge(const TfidfVectorizer& other) {
   if (!d.message.empty()) throw InvalidArgument("cannot merge vectorizers with different options: " + d.message);
   check_mergeable(other);
   check_idf_not_set("merge");
-  if (other.idf_set_by_hand_) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
+  if (other.idf_set_by_hand()) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
   CountVectorizer::merge(other);
   fit_idf();
   return *this;
@@ -1067,52 +1043,52 @@ template <class T>
 CsrMatrix<T> TfidfVectorizer::fit_transform_csr(const Documents& docs) {
   auto X = CountVectorizer::fit_transform_csr<T>(docs);
   fit_idf();
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::transform_csr(const Documents& docs) const {
   auto X = CountVectorizer::transform_csr<T>(docs);
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::fit_transform_terms(const TermLists& docs) {
   auto X = CountVectorizer::fit_transform_terms<T>(docs);
   fit_idf();
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::transform_terms(const TermLists& docs) const {
   auto X = CountVectorizer::transform_terms<T>(docs);
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::fit_transform_batches(const DocumentBatches& next) {
   auto X = CountVectorizer::fit_transform_batches<T>(next);
   fit_idf();
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::fit_transform_batches_terms(const TermBatches& next) {
   auto X = CountVectorizer::fit_transform_batches_terms<T>(next);
   fit_idf();
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::transform_batches(const DocumentBatches& next) const {
   auto X = CountVectorizer::transform_batches<T>(next);
-  weight(X);
+  weigh_own(X);
   return X;
 }
 template <class T>
 CsrMatrix<T> TfidfVectorizer::transform_batches_terms(const TermBatches& next) const {
   auto X = CountVectorizer::transform_batches_terms<T>(next);
-  weight(X);
+  weigh_own(X);
   return X;
 }
 
@@ -1125,7 +1101,8 @@ CsrMatrix<T> TfidfVectorizer::transform_batches_terms(const TermBatches& next) c
   template CsrMatrix<T> TfidfVectorizer::fit_transform_batches_terms<T>(const TermBatches&); \
   template CsrMatrix<T> TfidfVectorizer::transform_batches<T>(const DocumentBatches&) const; \
   template CsrMatrix<T> TfidfVectorizer::transform_batches_terms<T>(const TermBatches&) const; \
-  template void TfidfVectorizer::weight<T>(CsrMatrix<T>&) const;
+  template void TfidfVectorizer::weight<T>(CsrMatrix<T>&) const;                        \
+  template void TfidfVectorizer::weigh_own<T>(CsrMatrix<T>&) const;
 LEXSIM_TFIDF_INSTANTIATE(float)
 LEXSIM_TFIDF_INSTANTIATE(double)
 #undef LEXSIM_TFIDF_INSTANTIATE

@@ -18,6 +18,7 @@ from .model import load
 from .search import SearchHits, SearchIndex
 from ._threads import _register_with_threadpoolctl, effective_n_jobs
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
+from .tfidf import TfidfTransformer
 from .vectorizers import (
     ENGLISH_STOP_WORDS,
     CountVectorizer,
@@ -60,6 +61,7 @@ __all__ = [
     "StoryGroups",
     "SearchHits",
     "SearchIndex",
+    "TfidfTransformer",
     "TfidfVectorizer",
     "UnicodeError",
     "__version__",

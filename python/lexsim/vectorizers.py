@@ -26,6 +26,7 @@ from ._base import HAVE_SKLEARN, BaseEstimator, RawDocumentsNotMetadata
 from ._errors import NotFittedError
 from ._lazy import scipy_sparse as sp
 from ._sparse import csr_from_buffers
+from .tfidf import TfidfTransformer
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
 
@@ -1558,3 +1559,10 @@ class TfidfVectorizer(_BaseVectorizer):
             self._adopt(engine, native_mode)
         else:
             native.set_idf(idf.tolist())
+
+    @property
+    def _tfidf(self) -> TfidfTransformer:
+        """The weighting, under scikit-learn's name for it: a read-only :class:`TfidfTransformer`
+        copied from the C++ engine (so it cannot disagree with it), with the parameters of the fit."""
+        native = self._fitted_native_attr()
+        return TfidfTransformer._copy_of(native.transformer(), np.dtype(self.dtype) == np.float32, self.n_jobs, type(self).__name__)

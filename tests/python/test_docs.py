@@ -18,20 +18,21 @@ import lexsim.hashing
 import lexsim.keyterms
 import lexsim.search
 import lexsim.similarity
+import lexsim.tfidf
 import lexsim.vectorizers
 from conftest import ROOT
 
 
 @pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets,
-                                    lexsim.keyterms, lexsim._threads])
+                                    lexsim.keyterms, lexsim._threads, lexsim.tfidf])
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
 
 
 @pytest.mark.parametrize("section", ["## Python quick start", "## Finding the same story", "## Hashing: HashingVectorizer",
-                                     "## Model files", "## Incremental and out-of-core fits", "## Beyond one machine: Dask",
-                                     "## Arrow, pandas and polars input"])
+                                     "## Model files", "## Incremental and out-of-core fits", "### Count matrices: TfidfTransformer",
+                                     "## Beyond one machine: Dask", "## Arrow, pandas and polars input"])
 def test_readme_python_examples(section: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(re.escape(section) + r".*?```python\n(.*?)```", readme, re.S).group(1)

@@ -11,6 +11,7 @@
 #include "lexsim/search.hpp"
 #include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"
+#include "lexsim/tfidf.hpp"
 #include "lexsim/threads.hpp"
 #include "lexsim/vectorizer.hpp"
 #include "lexsim/version.hpp"

@@ -13,6 +13,7 @@
 #include "lexsim/analyzer.hpp"
 #include "lexsim/corpus_counts.hpp"
 #include "lexsim/sparse.hpp"
+#include "lexsim/tfidf.hpp"
 #include "lexsim/vocabulary.hpp"
 
 namespace lexsim {
@@ -40,8 +41,6 @@ struct CountOptions {
   int n_jobs = 1;
 };
 
-enum class Norm { none, l1, l2 };
-
 /// Documents in batches, for corpora that do not fit in memory: each call sets `batch` to the next
 /// batch and returns true, or returns false when there are no more. A batch's text must stay valid
 /// until the next call (the previous batch's may then go).
@@ -49,12 +48,8 @@ using DocumentBatches = std::function<bool(Documents& batch)>;
 /// The same for pre-analysed documents.
 using TermBatches = std::function<bool(TermLists& batch)>;
 
-struct TfidfOptions : CountOptions {
-  Norm norm = Norm::l2;
-  bool use_idf = true;
-  bool smooth_idf = true;
-  bool sublinear_tf = false;
-};
+/// The counting options and the weighting (norm, use_idf, smooth_idf, sublinear_tf: see tfidf.hpp).
+struct TfidfOptions : CountOptions, TfidfWeighting {};
 
 /// Counts terms. Fit learns the vocabulary (sorted by code point, pruned by min_df, max_df and
 /// max_features); transform counts the fitted terms only.
@@ -177,7 +172,8 @@ class CountVectorizer {
 };
 
 /// TF-IDF: counts, then (optionally) sublinear tf, idf weights and row normalisation, exactly as
-/// scikit-learn's TfidfVectorizer computes them.
+/// scikit-learn's TfidfVectorizer computes them: a CountVectorizer whose counts a TfidfTransformer
+/// weighs, fitted on the vectorizer's document frequencies.
 class TfidfVectorizer : protected CountVectorizer {
  public:
   explicit TfidfVectorizer(TfidfOptions options = {});
@@ -217,13 +213,18 @@ class TfidfVectorizer : protected CountVectorizer {
   const std::vector<double>& idf() const;
   /// The same computed in float arithmetic, as scikit-learn does for float32 output.
   const std::vector<float>& idf_float() const;
-  /// Replace the idf vector (its length must equal the vocabulary size). partial_fit and merge
-  /// then throw InvalidArgument (they would replace it with the idf of the counts) until a fit.
+  /// Replace the idf vector (its length must equal the vocabulary size; InvalidArgument when
+  /// use_idf is false, as scikit-learn's idf_ setter). partial_fit and merge then throw
+  /// InvalidArgument (they would replace it with the idf of the counts) until a fit.
   void set_idf(std::vector<double> idf);
   /// Whether the idf was set by set_idf (or set_state) rather than computed from the counts.
-  bool idf_set_by_hand() const noexcept { return idf_set_by_hand_; }
+  bool idf_set_by_hand() const noexcept { return transformer_.idf_set_by_hand(); }
+  /// The weighting: a TfidfTransformer with the fit's number of documents, the document frequency
+  /// of each column of the vocabulary, and the idf (without counts when restored without them).
+  const TfidfTransformer& transformer() const noexcept { return transformer_; }
 
-  /// Apply sublinear tf, idf and the norm to a count matrix in place.
+  /// Apply sublinear tf, idf and the norm to a count matrix in place (its columns are the
+  /// vocabulary's; InvalidArgument for a matrix the transformer refuses).
   template <class T>
   void weight(CsrMatrix<T>& counts) const;
 
@@ -249,10 +250,10 @@ class TfidfVectorizer : protected CountVectorizer {
  private:
   void fit_idf();
   void check_idf_not_set(const char* what) const;
+  template <class T>
+  void weigh_own(CsrMatrix<T>& counts) const;
   TfidfOptions tfidf_;
-  bool idf_set_by_hand_ = false;
-  std::vector<double> idf_;
-  std::vector<float> idf_float_;
+  TfidfTransformer transformer_;
 };
 
 }  // namespace lexsim
