@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'csr_has_duplicates', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'csr_has_duplicates', 'deserialize', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -228,7 +228,11 @@ class AnalyzerOptions:
     stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     @property
     def ngram_range(self) -> tuple[int, int]:
@@ -270,7 +274,11 @@ class Analyzer:
     @staticmethod
     def supports_token_pattern(pattern: str) -> bool:
         ...
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self, options: AnalyzerOptions) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     def analyze(self, text: typing.Any) -> list[str]:
         """
@@ -407,13 +415,13 @@ class CountVectorizer:
         """
         Terms in column order.
         """
-    def fit(self, docs: list) -> None:
+    def fit(self, docs: typing.Any) -> None:
         ...
     def fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
     def fit_terms(self, docs: list) -> None:
         ...
-    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def fit_transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def fit_transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -421,11 +429,11 @@ class CountVectorizer:
         ...
     def merge(self, other: CountVectorizer) -> None:
         ...
-    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    def occurrences(self, docs: typing.Any, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
         """
         Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
         """
-    def partial_fit(self, docs: list) -> None:
+    def partial_fit(self, docs: typing.Any) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
@@ -435,7 +443,7 @@ class CountVectorizer:
         ...
     def set_vocabulary(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
         ...
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -475,13 +483,13 @@ class TfidfVectorizer:
         """
         Terms in column order.
         """
-    def fit(self, docs: list) -> None:
+    def fit(self, docs: typing.Any) -> None:
         ...
     def fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
     def fit_terms(self, docs: list) -> None:
         ...
-    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def fit_transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def fit_transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -493,11 +501,11 @@ class TfidfVectorizer:
         ...
     def merge(self, other: TfidfVectorizer) -> None:
         ...
-    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    def occurrences(self, docs: typing.Any, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
         """
         Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
         """
-    def partial_fit(self, docs: list) -> None:
+    def partial_fit(self, docs: typing.Any) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
@@ -509,7 +517,7 @@ class TfidfVectorizer:
         ...
     def set_state(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, idf: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
         ...
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -689,7 +697,7 @@ class HashingVectorizer:
         """
         (column, sign) of one term's UTF-8 bytes.
         """
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
         ...
@@ -750,6 +758,39 @@ class SearchIndex:
     @property
     def scoring(self) -> str:
         ...
+class ArrowDocuments:
+    """
+    Documents viewed in the buffers of Arrow string or binary data (see lexsim._arrow).
+    """
+    def __init__(self, source: typing.Any) -> None:
+        """
+        Read an object with __arrow_c_stream__ or __arrow_c_array__: utf8, large_utf8, utf8_view, binary, large_binary, binary_view or a dictionary of them, in any number of chunks. A null is a ValueError naming the document, another type a TypeError.
+        """
+    def __len__(self) -> int:
+        ...
+    def to_list(self, errors: str = 'strict') -> list:
+        """
+        The documents as a list of str (UTF-8 decoded with errors='strict', 'replace' or 'ignore'; a strict failure is a UnicodeDecodeError whose reason and document attribute name the document) or of bytes for binary data.
+        """
+    @property
+    def binary(self) -> bool:
+        """
+        Whether the values are binary (bytes), not strings.
+        """
+    @property
+    def format(self) -> str:
+        """
+        The Arrow format string of the values.
+        """
+    @property
+    def index_format(self) -> str:
+        """
+        The Arrow format string of the dictionary's indices ('' when not dictionary-encoded).
+        """
+def available_cpus() -> int:
+    """
+    CPUs this process may run on: its affinity mask within the cgroup CPU quota (rounded up).
+    """
 def csr_has_duplicates(x: tuple) -> bool:
     """
     Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).
@@ -757,6 +798,10 @@ def csr_has_duplicates(x: tuple) -> bool:
 def deserialize(data: typing_extensions.Buffer) -> tuple:
     """
     (vectorizer, metadata) from model bytes.
+    """
+def effective_n_jobs(n_jobs: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    The threads a call with this n_jobs runs at most (-1: the available CPUs within the limit).
     """
 @typing.overload
 def encode_options(vectorizer: CountVectorizer) -> bytes:
@@ -818,6 +863,10 @@ def serialize(vectorizer: TfidfVectorizer, metadata: bytes = b'') -> bytes:
     """
     The model bytes of a fitted vectorizer.
     """
+def set_thread_limit(limit: typing.SupportsInt | typing.SupportsIndex) -> None:
+    """
+    Limit the threads n_jobs=-1 runs (0 = no limit: LEXSIM_NUM_THREADS, then OMP_NUM_THREADS apply).
+    """
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.
@@ -825,6 +874,10 @@ def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsInd
 def stemmers() -> list[str]:
     """
     The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.
+    """
+def thread_limit() -> int:
+    """
+    The process-wide limit on n_jobs=-1 set by set_thread_limit (0 = none).
     """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
