@@ -28,7 +28,7 @@ import pathlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import pytest
 
@@ -42,15 +42,9 @@ MIN_PASS_RATE = 0.95
 _SKLEARN_TEXT_MODULES = ("sklearn.feature_extraction.text", "sklearn.feature_extraction")
 
 
-def _without_tfidf_transformer() -> bool:
-    return not hasattr(lexsim, "TfidfTransformer")
-
-
 class KnownFailure(NamedTuple):
     #: Why the test fails: never a difference in behaviour (that gets fixed instead).
     reason: str
-    #: Whether the failure is expected with this lexsim; when False, the test must pass.
-    applies: Callable[[], bool] = lambda: True
 
 
 #: scikit-learn's tests that fail with lexsim, by test id, each with its reason. The README
@@ -62,12 +56,6 @@ KNOWN_FAILURES: dict[str, KnownFailure] = {
     "test_countvectorizer_sort_features_64bit_sparse_indices[csr_array]": KnownFailure(
         "calls CountVectorizer._sort_features, a private helper of scikit-learn's Python counting loop; "
         "lexsim sorts the vocabulary in C++ and has no such method"),
-    "test_tfidf_vectorizer_setters": KnownFailure(
-        "reads TfidfVectorizer._tfidf, the TfidfTransformer a TfidfVectorizer composes; lexsim's gets one "
-        "with lexsim.TfidfTransformer (expected to pass from then on)", _without_tfidf_transformer),
-    "test_tfidfvectorizer_export_idf": KnownFailure(
-        "reads TfidfVectorizer._tfidf, the TfidfTransformer a TfidfVectorizer composes; lexsim's gets one "
-        "with lexsim.TfidfTransformer (expected to pass from then on)", _without_tfidf_transformer),
 }
 
 
@@ -276,8 +264,8 @@ def test_scikit_learn_own_text_tests_pass_with_lexsim(tmp_path: pathlib.Path, ca
               f"(pass rate {rate:.1%}, at least {MIN_PASS_RATE:.0%} required); {len(others)} other tests "
               f"({sum(o.status == 'failed' for o in others)} failed)")
 
-    unexpected = [o for o in failed if o.test_id not in KNOWN_FAILURES or not KNOWN_FAILURES[o.test_id].applies()]
-    now_passing = [o.test_id for o in passed if o.test_id in KNOWN_FAILURES and KNOWN_FAILURES[o.test_id].applies()]
+    unexpected = [o for o in failed if o.test_id not in KNOWN_FAILURES]
+    now_passing = [o.test_id for o in passed if o.test_id in KNOWN_FAILURES]
     problems = []
     if unexpected:
         problems.append("scikit-learn tests that fail with lexsim and are not known failures (fix the difference):\n"
