@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'deserialize_any', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -577,11 +577,19 @@ class HashingVectorizer:
         ...
 class SearchIndex:
     """
-    An immutable cosine or BM25 search index (see lexsim.SearchIndex).
+    A cosine or BM25 search index (see lexsim.SearchIndex).
     """
     def __init__(self, documents: tuple, scoring: str, k1: typing.SupportsFloat | typing.SupportsIndex, b: typing.SupportsFloat | typing.SupportsIndex, method: str = 'lucene', delta: typing.SupportsFloat | typing.SupportsIndex = 0.5) -> None:
         """
         documents: (data, indices:int32, indptr, rows, cols) with float32/float64 data and int32/int64 indptr; BM25 needs raw term counts.
+        """
+    def add(self, documents: tuple) -> None:
+        """
+        Append documents, (data, indices, indptr, rows, cols) in the index's dtype, exactly as a build over all documents would index them.
+        """
+    def arrays(self) -> list[tuple[str, int, int]]:
+        """
+        (name, address, size in bytes) of each large array.
         """
     def baseline(self) -> numpy.typing.NDArray[numpy.float64]:
         """
@@ -591,9 +599,17 @@ class SearchIndex:
         """
         BM25: the method's idf of each term (empty for cosine); a copy.
         """
+    def save(self, path: bytes, vectorizer: typing.Any, metadata: bytes = b'') -> None:
+        """
+        Write the index (with the C++ vectorizer, or None) atomically to path (file-system encoded bytes).
+        """
     def search(self, queries: tuple, k: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
         """
         The k best documents of each query row, as (data, indices, indptr, shape) of a queries x documents CSR matrix. The queries must have the index's dtype.
+        """
+    def serialize(self, metadata: bytes = b'', vectorizer: typing.Any = None) -> bytes:
+        """
+        The index's model bytes, with the C++ vectorizer or without one (None).
         """
     @property
     def average_length(self) -> float:
@@ -613,6 +629,11 @@ class SearchIndex:
     def k1(self) -> float:
         ...
     @property
+    def mapped(self) -> bool:
+        """
+        Whether the index reads its arrays from a mapped file.
+        """
+    @property
     def method(self) -> str:
         """
         The BM25 variant, by its bm25s name (stored for cosine too, and unused there).
@@ -629,6 +650,10 @@ class SearchIndex:
 def deserialize(data: typing_extensions.Buffer) -> tuple:
     """
     (vectorizer, metadata) from model bytes.
+    """
+def deserialize_any(data: typing_extensions.Buffer) -> tuple:
+    """
+    (kind, object, vectorizer, metadata) from model bytes: kind 'vectorizer' or 'index'.
     """
 @typing.overload
 def encode_options(vectorizer: CountVectorizer) -> bytes:
@@ -655,6 +680,10 @@ def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex | Non
 def load(path: bytes) -> tuple:
     """
     (vectorizer, metadata) from a model file (path as file-system encoded bytes).
+    """
+def load_any(path: bytes, mmap: bool = False, verify: bool = False) -> tuple:
+    """
+    (kind, object, vectorizer, metadata) from a model file: kind 'vectorizer' or 'index' (an index mapped with mmap).
     """
 @typing.overload
 def model_options(vectorizer: CountVectorizer) -> CountOptions:
