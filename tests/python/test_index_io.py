@@ -460,3 +460,76 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(lexsim.search, optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+# ----------------------------------------------------------------------------- the lexsim command
+def lexsim_cmd(capsys, *argv) -> tuple[int, str, str]:
+    from lexsim import cli
+
+    code = cli.main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory, texts) -> str:
+    import json
+
+    path = tmp_path_factory.mktemp("cli") / "corpus.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, t in enumerate(texts):
+            fh.write(json.dumps({"id": f"doc{i}", "text": t}, ensure_ascii=False) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("scoring", [[], ["--scoring", "bm25", "--bm25-method", "robertson", "--k1", "0.9"]])
+def test_search_with_a_saved_index_prints_what_search_prints(capsys, tmp_path, corpus_file, scoring) -> None:
+    index_path = tmp_path / "corpus.index"
+    code, out, err = lexsim_cmd(capsys, "index", corpus_file, "-o", index_path, "--stop-words", "none", *scoring)
+    assert code == 0 and err == ""
+    how = "bm25 (robertson)" if scoring else "cosine"
+    assert out.startswith(f"saved {index_path}: a {how} index of ") and out.endswith(" terms (accents folded, 3+ character words, no numbers, sublinear tf)\n")
+    saved = lexsim.load(index_path)
+    assert saved.scoring == ("bm25" if scoring else "cosine") and saved.vectorizer.stop_words is None
+    for query in ("Putin Erdogan talks", "peace treaty negotiations", "the", "zzzunknown"):
+        for fmt in ("table", "json", "csv"):
+            fresh = lexsim_cmd(capsys, "search", corpus_file, query, "--k", 7, "--format", fmt, "--stop-words", "none", *scoring)
+            reused = lexsim_cmd(capsys, "search", corpus_file, query, "--k", 7, "--format", fmt, "--index", index_path)
+            assert reused == fresh and fresh[0] == 0, (query, fmt)
+    code, out, _ = lexsim_cmd(capsys, "index", corpus_file, "-o", index_path, "--format", "json", *scoring)
+    import json
+
+    loaded = lexsim.load(index_path)
+    assert json.loads(out) == {"index": str(index_path), "documents": loaded.n_documents,
+                               "terms": len(loaded.vectorizer.get_feature_names_out()),
+                               "scoring": "bm25" if scoring else "cosine", "method": "robertson" if scoring else None}
+    assert loaded.n_documents == len(open(corpus_file, encoding="utf-8").read().split("\n")) - 1
+
+
+def test_search_with_an_index_refuses_another_corpus_and_fixed_options(capsys, tmp_path, corpus_file) -> None:
+    index_path = tmp_path / "corpus.index"
+    assert lexsim_cmd(capsys, "index", corpus_file, "-o", index_path)[0] == 0
+    lines = open(corpus_file, encoding="utf-8").read().split("\n")[:-1]  # not splitlines: U+2028 is in a text
+    renamed, shorter = tmp_path / "renamed.jsonl", tmp_path / "shorter.jsonl"
+    renamed.write_text("\n".join([lines[0].replace('"doc0"', '"doc0b"')] + lines[1:]) + "\n", encoding="utf-8")
+    shorter.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    for argv, fragment in (
+        (["search", renamed, "Putin", "--index", index_path], f"indexes another corpus than {renamed} ({len(lines)} documents, not {len(lines)} with these ids and texts)"),
+        (["search", shorter, "Putin", "--index", index_path], f"({len(lines)} documents, not {len(lines) - 1} with"),
+        (["search", corpus_file, "Putin", "--index", index_path, "--scoring", "bm25"], "--index fixes the scoring and the analysis; leave out --scoring"),
+        (["search", corpus_file, "Putin", "--index", index_path, "--k1", "2"], "leave out --k1"),
+        (["search", corpus_file, "Putin", "--index", index_path, "--stop-words", "none"], "--index fixes the analysis options; leave out --stop-words"),
+        (["search", corpus_file, "Putin", "--index", tmp_path / "missing.index"], "No such file or directory"),
+    ):
+        code, out, err = lexsim_cmd(capsys, *argv)
+        assert code == 2 and out == "" and err.startswith("lexsim: error: ") and err.count("\n") == 1, err
+        assert fragment in err, (fragment, err)
+    model = tmp_path / "model.lexsim"
+    assert lexsim_cmd(capsys, "fit", corpus_file, "-o", model)[0] == 0
+    code, _, err = lexsim_cmd(capsys, "search", corpus_file, "Putin", "--index", model)
+    assert code == 2 and "holds a TfidfVectorizer" in err
+    # an index saved from Python, without the corpus's fingerprint
+    vec = lexsim.TfidfVectorizer().fit(["alpha beta"])
+    lexsim.SearchIndex(vec, vec.transform(["alpha beta"])).save(tmp_path / "plain.index")
+    code, _, err = lexsim_cmd(capsys, "search", corpus_file, "Putin", "--index", tmp_path / "plain.index")
+    assert code == 2 and "without the fingerprint of its corpus" in err
