@@ -988,7 +988,8 @@ ArrayField read_array(Reader& r, std::size_t size, const char* what) {
 template <class T>
 Array<T> array_of(std::string_view data, const ArrayField& f, const std::shared_ptr<const void>& keep) {
   const char* first = data.data() + f.at;
-  if (keep && little_endian()) return Array<T>(reinterpret_cast<const T*>(first), static_cast<std::size_t>(f.n), keep);
+  if (keep && little_endian() && reinterpret_cast<std::uintptr_t>(first) % alignof(T) == 0)
+    return Array<T>(reinterpret_cast<const T*>(first), static_cast<std::size_t>(f.n), keep);
   std::vector<T> v(static_cast<std::size_t>(f.n));
   if (little_endian()) {
     if (!v.empty()) std::memcpy(v.data(), first, f.bytes());
@@ -1121,9 +1122,12 @@ std::vector<double> per_term(std::string_view data, const ArrayField& f, const c
   return v;
 }
 
-// The search index in `data`. keep: the mapping the arrays may stay in (null: they are copied).
-// lazy: the large arrays are not read now (see model_io.hpp); otherwise everything is checked.
-IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedFile>& file, bool lazy) {
+// The search index in `data`. file: the mapping `data` is, whose arrays are used in place; owner:
+// else, what keeps `data` alive if its arrays may stay there (a file read into memory); with
+// neither, they are copied. lazy: the large arrays are not read now (see model_io.hpp); otherwise
+// everything is checked.
+IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedFile>& file, bool lazy,
+                      const std::shared_ptr<const void>& owner = nullptr) {
   check_envelope(data, data.size());
   if (!lazy) check_checksum(data);
   const Sections t = read_table(data);
@@ -1201,7 +1205,7 @@ IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedF
   auto build = [&](auto type) -> IndexModel {
     using T = decltype(type);
     auto s = std::make_shared<SearchState<T>>();
-    const std::shared_ptr<const void> keep = file;
+    const std::shared_ptr<const void> keep = file ? std::shared_ptr<const void>(file) : owner;
     s->options = h.options;
     s->rows = h.rows;
     s->cols = h.cols;
@@ -1565,8 +1569,12 @@ std::variant<Model, IndexModel> deserialize_any(std::string_view bytes) {
 
 std::variant<Model, IndexModel> load_any(const std::string& path, const IndexLoadOptions& options) {
   if (!options.mmap) {
-    const std::string data = read_file(path);
-    return naming(path, [&]() -> std::variant<Model, IndexModel> { return deserialize_any(data); });
+    // An index's arrays stay in the buffer the file was read into: no second copy.
+    const auto data = std::make_shared<const std::string>(read_file(path));
+    return naming(path, [&]() -> std::variant<Model, IndexModel> {
+      if (looks_like_index(*data)) return read_index(*data, nullptr, false, data);
+      return read_model(*data);
+    });
   }
   if (!little_endian())
     throw InvalidArgument("cannot map the model '" + path + "': its arrays are little-endian and this machine is not; load it without mmap");
