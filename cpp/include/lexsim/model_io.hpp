@@ -5,7 +5,8 @@
 // (with its vectorizer) is saved in the same format (load_index), and can be mapped from its file.
 //
 // FORMAT, version 1. Integers are little-endian (u32 = 4-byte unsigned, i64 = 8-byte signed...),
-// floats IEEE 754 (f64, f32), strings UTF-8; nothing is padded or aligned.
+// floats IEEE 754 (f64, f32), strings UTF-8; nothing is padded or aligned (but a search index's
+// arrays, inside their sections' payloads: see below).
 //
 //   offset    size  field
 //   0         8     magic: 89 4C 58 4D 0D 0A 1A 0A ("\x89LXM\r\n\x1a\n": the high byte and the
