@@ -74,12 +74,24 @@ inline std::vector<T> unit_row(const CsrView<T, IndPtr, Ind>& m, std::int64_t r)
   return out;
 }
 
+// The postings of a prepared matrix, read in place: for column c, the rows holding it are
+// row[start[c] .. start[c + 1]) (increasing) with their values value[...]. The arrays may be owned
+// by a Postings or lie in a mapped file (a loaded SearchIndex).
+template <class T>
+struct PostingsView {
+  const std::int64_t* start = nullptr;
+  const std::int32_t* row = nullptr;
+  const T* value = nullptr;
+};
+
 // Column-major copy of B (its transpose in CSR): for each column, the rows holding it.
 template <class T>
 struct Postings {
   std::vector<std::int64_t> start;
   std::vector<std::int32_t> row;
   std::vector<T> value;
+
+  PostingsView<T> view() const noexcept { return {start.data(), row.data(), value.data()}; }
 };
 
 template <class T, class IndPtr, class Ind>

@@ -12,6 +12,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "parallel.hpp"
+#include "prepared.hpp"
 #include "rows.hpp"
 
 namespace lexsim {
@@ -19,6 +20,7 @@ namespace {
 
 using detail::check_view;
 using detail::Postings;
+using detail::PostingsView;
 using detail::transpose;
 using detail::unit_rows;
 
@@ -69,11 +71,11 @@ struct Accumulator {
 // large part of [lo, rows) the caller scans that range; otherwise it reads the touched list.
 template <class T, class IndPtr, class Ind>
 void accumulate_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, std::int64_t i,
-                    const Postings<T>& post, std::int32_t lo, std::int32_t rows, Accumulator<T>& s) {
+                    const PostingsView<T>& post, std::int32_t lo, std::int32_t rows, Accumulator<T>& s) {
   const auto p_begin = static_cast<std::size_t>(A.indptr[i]), p_end = static_cast<std::size_t>(A.indptr[i + 1]);
   auto suffix = [&](std::size_t c) {  // the part of a posting list (increasing rows) at or after lo
-    const std::int32_t* first = post.row.data() + post.start[c];
-    const std::int32_t* last = post.row.data() + post.start[c + 1];
+    const std::int32_t* first = post.row + post.start[c];
+    const std::int32_t* last = post.row + post.start[c + 1];
     return std::make_pair(lo > 0 ? std::lower_bound(first, last, lo) : first, last);
   };
   std::size_t work = 0;
@@ -87,7 +89,7 @@ void accumulate_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_va
   for (std::size_t p = p_begin; p < p_end; ++p) {
     auto [q, last] = suffix(static_cast<std::size_t>(A.indices[p]));
     const T av = a_values[p];
-    const T* v = post.value.data() + (q - post.row.data());
+    const T* v = post.value + (q - post.row);
     if (s.dense) {
       for (; q != last; ++q, ++v) acc[*q] += av * *v;
       continue;
@@ -177,7 +179,7 @@ constexpr std::size_t kSymmetricBudget = std::size_t{1} << 30;
 // so work is handed out in small chunks; which thread scores a pair does not change the result,
 // because the final selection per row is over a fixed set of candidates.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& values, const Postings<T>& post,
+CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& values, const PostingsView<T>& post,
                              std::size_t k, std::optional<double> threshold, int workers) {
   const auto rows = static_cast<std::size_t>(A.rows);
   const auto n = static_cast<std::int32_t>(A.rows);
@@ -243,7 +245,7 @@ CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector
 // Each row of A against all rows of B (given by its postings), in contiguous blocks concatenated
 // in order. `self`: A is B, and a row's match with itself is left out.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, const Postings<T>& post,
+CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, const PostingsView<T>& post,
                              std::int64_t b_rows, std::size_t k, std::optional<double> threshold, int workers, bool self) {
   const auto n_b = static_cast<std::int32_t>(b_rows);
   const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
@@ -307,9 +309,9 @@ CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, In
   const std::size_t heap_bytes =
       static_cast<std::size_t>(A.rows) * k * sizeof(Hit<T>) * static_cast<std::size_t>(workers);
   if (self && A.rows > 1 && heap_bytes <= kSymmetricBudget)
-    return top_k_symmetric(A, a_values, post, k, threshold, workers);
+    return top_k_symmetric(A, a_values, post.view(), k, threshold, workers);
 
-  return top_k_one_sided(A, a_values, post, Bv.rows, k, threshold, workers, self);
+  return top_k_one_sided(A, a_values, post.view(), Bv.rows, k, threshold, workers, self);
 }
 
 #define LEXSIM_TOPK_INSTANTIATE(T, IP, I) \
@@ -319,6 +321,30 @@ LEXSIM_TOPK_INSTANTIATE(float, std::int64_t, std::int32_t)
 LEXSIM_TOPK_INSTANTIATE(double, std::int32_t, std::int32_t)
 LEXSIM_TOPK_INSTANTIATE(float, std::int32_t, std::int32_t)
 #undef LEXSIM_TOPK_INSTANTIATE
+
+namespace detail {
+template <class T, class IndPtr, class Ind>
+CsrMatrix<T> top_k_prepared(const CsrView<T, IndPtr, Ind>& A, const TopKOptions& options, const PostingsView<T>& post,
+                            std::int64_t b_rows, std::int64_t b_cols) {
+  check_top_k_options(options);
+  check_view(A, "A");
+  if (A.cols != b_cols)
+    throw InvalidArgument("A and B must have the same number of columns; got " + std::to_string(A.cols) + " and " +
+                          std::to_string(b_cols));
+  const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(b_rows, 1)));
+  const int workers = resolve_jobs(options.n_jobs, A.rows);
+  return top_k_one_sided(A, row_values(A, options.normalize), post, b_rows, k, options.threshold, workers, false);
+}
+
+#define LEXSIM_TOPK_PREPARED_INSTANTIATE(T, IP, I)                                                                  \
+  template CsrMatrix<T> top_k_prepared<T, IP, I>(const CsrView<T, IP, I>&, const TopKOptions&, const PostingsView<T>&, \
+                                                  std::int64_t, std::int64_t);
+LEXSIM_TOPK_PREPARED_INSTANTIATE(double, std::int64_t, std::int32_t)
+LEXSIM_TOPK_PREPARED_INSTANTIATE(float, std::int64_t, std::int32_t)
+LEXSIM_TOPK_PREPARED_INSTANTIATE(double, std::int32_t, std::int32_t)
+LEXSIM_TOPK_PREPARED_INSTANTIATE(float, std::int32_t, std::int32_t)
+#undef LEXSIM_TOPK_PREPARED_INSTANTIATE
+}  // namespace detail
 
 template <class T>
 struct TopKIndex<T>::Prepared {
@@ -342,15 +368,7 @@ TopKIndex<T>::TopKIndex(const CsrView<T, IndPtr, Ind>& B, bool normalize) {
 template <class T>
 template <class IndPtr, class Ind>
 CsrMatrix<T> TopKIndex<T>::top_k(const CsrView<T, IndPtr, Ind>& A, const TopKOptions& options) const {
-  check_top_k_options(options);
-  check_view(A, "A");
-  if (A.cols != prepared_->cols)
-    throw InvalidArgument("A and B must have the same number of columns; got " + std::to_string(A.cols) + " and " +
-                          std::to_string(prepared_->cols));
-  const auto k = static_cast<std::size_t>(std::min<std::int64_t>(options.k, std::max<std::int64_t>(prepared_->rows, 1)));
-  const int workers = detail::resolve_jobs(options.n_jobs, A.rows);
-  return top_k_one_sided(A, row_values(A, options.normalize), prepared_->post, prepared_->rows, k, options.threshold,
-                         workers, false);
+  return detail::top_k_prepared(A, options, prepared_->post.view(), prepared_->rows, prepared_->cols);
 }
 
 template <class T>

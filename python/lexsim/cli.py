@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import math
@@ -239,6 +240,7 @@ examples:
   lexsim groups news.csv                     story groups (no threshold needed)
   lexsim terms articles/ --n 5 --format csv  each document's 5 key terms, as CSV
   lexsim search articles/ "grain corridor"   the documents that best match a query
+  lexsim index articles/ -o news.index       index once; then search articles/ QUERY --index news.index
   lexsim explain articles/ a.txt b.txt       why two documents match
   lexsim fit articles/ -o news.lexsim        save the fitted model; then --model news.lexsim"""
 
@@ -413,16 +415,11 @@ def _build_parser() -> _Parser:
     p = _add_command(sub, "search", _cmd_search, "the documents that best match a query", _SEARCH_EPILOG, common)
     p.add_argument("query", metavar="QUERY", help="the query text, analysed like the documents")
     p.add_argument("--k", type=_positive_int, default=10, metavar="K", help="results (default 10)")
-    p.add_argument("--scoring", choices=("cosine", "bm25"), default="cosine",
-                   help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)")
-    p.add_argument("--bm25-method", choices=("lucene", "robertson", "atire", "bm25l", "bm25+"), default="lucene",
-                   metavar="METHOD",
-                   help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "
-                        "term), robertson (idf 0 for terms in half the documents or more), atire, bm25l, bm25+")
-    p.add_argument("--k1", type=_non_negative, default=1.2, help="BM25 term-frequency saturation (default 1.2)")
-    p.add_argument("--b", type=_unit, default=0.75, help="BM25 length normalisation in [0, 1] (default 0.75)")
-    p.add_argument("--delta", type=_non_negative, default=0.5,
-                   help="bm25l and bm25+: the lower bound on a matched term's score (default 0.5)")
+    p.add_argument("--index", metavar="INDEX",
+                   help="search the index `lexsim index PATH -o INDEX` saved instead of indexing PATH again "
+                        "(PATH is still read for the ids and the text around each hit, and must be the corpus "
+                        "the index was built from; the analysis and scoring options come from the index)")
+    _scoring_arguments(p)
 
     p = _add_command(sub, "explain", _cmd_explain, "why two documents match: their shared terms and what each "
                      "contributes to the cosine", _EXPLAIN_EPILOG, common)
@@ -433,7 +430,37 @@ def _build_parser() -> _Parser:
     p = _add_command(sub, "fit", _cmd_fit, "fit the vectorizer on a corpus and save it as a model file",
                      _FIT_EPILOG, _common_options(True, with_model=False))
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="the model file to write")
+
+    p = _add_command(sub, "index", _cmd_index, "index a corpus for `lexsim search --index` and save the index "
+                     "(with its vectorizer) as a model file", _INDEX_EPILOG, common)
+    p.add_argument("-o", "--output", required=True, metavar="INDEX", help="the index file to write")
+    _scoring_arguments(p)
     return parser
+
+
+# The scoring options of search and index. Their defaults are applied by _scoring(), so that
+# `search --index` can tell what was given.
+_SCORING_DEFAULTS: dict[str, Any] = {"scoring": "cosine", "bm25_method": "lucene", "k1": 1.2, "b": 0.75, "delta": 0.5}
+
+
+def _scoring_arguments(p: argparse.ArgumentParser) -> None:
+    g = p
+    g.add_argument("--scoring", choices=("cosine", "bm25"), default=None,
+                   help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)")
+    g.add_argument("--bm25-method", choices=("lucene", "robertson", "atire", "bm25l", "bm25+"), default=None,
+                   metavar="METHOD",
+                   help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "
+                        "term), robertson (idf 0 for terms in half the documents or more), atire, bm25l, bm25+")
+    g.add_argument("--k1", type=_non_negative, default=None, help="BM25 term-frequency saturation (default 1.2)")
+    g.add_argument("--b", type=_unit, default=None, help="BM25 length normalisation in [0, 1] (default 0.75)")
+    g.add_argument("--delta", type=_non_negative, default=None,
+                   help="bm25l and bm25+: the lower bound on a matched term's score (default 0.5)")
+
+
+def _scoring(args: argparse.Namespace) -> dict[str, Any]:
+    """The scoring options given, with their defaults."""
+    return {name: default if getattr(args, name) is None else getattr(args, name)
+            for name, default in _SCORING_DEFAULTS.items()}
 
 
 def _key_term_options(p: _Parser) -> None:
@@ -482,6 +509,14 @@ CSV:  rank,id,score,snippet
 The snippet is the text around the query's terms, matched words marked «like this» (bold on a
 terminal). Query terms not in the vocabulary are named on stderr. With --scoring bm25 the scores
 are BM25 scores, not cosines."""
+
+_INDEX_EPILOG = """\
+The index file holds the vectorizer fitted on PATH (or --model's) and the index of PATH's
+documents, in lexsim's model format (see lexsim.SearchIndex.save), with a fingerprint of the
+corpus: `lexsim search PATH QUERY --index INDEX` then searches without fitting or indexing again,
+and refuses a PATH that is not the corpus indexed. The scoring options are fixed by the index.
+JSON: {"index": PATH, "documents": INT, "terms": INT, "scoring": "cosine" or "bm25", "method": STR or null}
+CSV:  index,documents,terms,scoring,method"""
 
 _EXPLAIN_EPILOG = """\
 JSON: {"id1": ID, "id2": ID, "similarity": COSINE, "n_shared": INT,
@@ -1227,18 +1262,19 @@ def _cmd_terms(args: argparse.Namespace, progress: _Progress) -> int:
 
 def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
     try:
-        from .search import SearchIndex
+        from .search import SearchIndex  # noqa: F401
     except ImportError:
         raise CommandError("this lexsim has no search index (lexsim.SearchIndex); the search command "
                            "needs a newer lexsim") from None
-    c = _load(args, progress)
-    bm25 = args.scoring == "bm25"
-    options: dict[str, Any] = {"scoring": args.scoring, "k1": args.k1, "b": args.b, "n_jobs": _jobs_param(args)}
-    if bm25:
-        options.update(method=args.bm25_method, delta=args.delta)
-    with progress.step("indexing"):
-        # BM25 weighs raw term counts, so it indexes the texts; cosine uses the TF-IDF matrix.
-        index = SearchIndex(c.vectorizer, None if bm25 else c.X, documents=c.texts if bm25 else None, **options)
+    if args.index is not None:
+        c, index = _load_index(args, progress)
+        scoring, method = index.scoring, index.method
+    else:
+        c = _load(args, progress)
+        with progress.step("indexing"):
+            index = _build_index(c, args)
+        scoring, method = _scoring(args)["scoring"], _scoring(args)["bm25_method"]
+    bm25 = scoring == "bm25"
     with progress.step("searching"):
         found = index.search(args.query, k=args.k)
     analysed = hasattr(found, "terms")  # the index says what the query's terms were
@@ -1253,7 +1289,7 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
     wanted = set(terms)
     hits = [(int(i), c.ids[int(i)], float(s)) for i, s in found]
     if not hits:
-        why = _why_nothing_matches(terms, unknown, bm25 and args.bm25_method == "robertson", c.noun) if analysed else ""
+        why = _why_nothing_matches(terms, unknown, bm25 and method == "robertson", c.noun) if analysed else ""
         if table:
             _print_lines([f"no {c.noun} match {args.query!r}{why}"])
             return 0
@@ -1279,6 +1315,84 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
             lines = [line.replace(_MARK_ON, "\033[1m").replace(_MARK_OFF, "\033[0m") for line in lines]
         _print_lines(lines)
     return 0
+
+
+def _build_index(c: _Corpus, args: argparse.Namespace) -> Any:
+    from .search import SearchIndex
+
+    o = _scoring(args)
+    options: dict[str, Any] = {"scoring": o["scoring"], "k1": o["k1"], "b": o["b"], "n_jobs": _jobs_param(args)}
+    bm25 = o["scoring"] == "bm25"
+    if bm25:
+        options.update(method=o["bm25_method"], delta=o["delta"])
+    # BM25 weighs raw term counts, so it indexes the texts; cosine uses the TF-IDF matrix.
+    return SearchIndex(c.vectorizer, None if bm25 else c.X, documents=c.texts if bm25 else None, **options)
+
+
+def _fingerprint(ids: list, texts: list) -> str:
+    """A digest of the corpus (ids and texts, in order): an index knows the corpus it was built from."""
+    h = hashlib.blake2b(digest_size=16)
+    for value in (*ids, *texts):
+        data = str(value).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _cmd_index(args: argparse.Namespace, progress: _Progress) -> int:
+    c = _load(args, progress)
+    with progress.step("indexing"):
+        index = _build_index(c, args)
+    index._info = {"cli": {"documents": len(c.ids), "fingerprint": _fingerprint(c.ids, c.texts)}}
+    with progress.step("saving"):
+        index.save(args.output)
+    n_terms = len(c.vectorizer.get_feature_names_out())
+    how = index.scoring if index.method is None else f"{index.scoring} ({index.method})"
+    if args.format == "json":
+        _print_json({"index": args.output, "documents": len(c.ids), "terms": n_terms, "scoring": index.scoring,
+                     "method": index.method})
+    elif args.format == "csv":
+        _print_csv(["index", "documents", "terms", "scoring", "method"],
+                   iter([(args.output, len(c.ids), n_terms, index.scoring, index.method or "")]))
+    else:
+        _print_lines([f"saved {args.output}: a {how} index of {len(c.ids)} {c.noun}, {n_terms} terms "
+                      f"({_describe(c.vectorizer.get_params())})"])
+    return 0
+
+
+def _load_index(args: argparse.Namespace, progress: _Progress) -> tuple[_Corpus, Any]:
+    """The corpus and the index saved for it (`search --index`)."""
+    from .search import SearchIndex
+
+    given = [f"--{name.replace('_', '-')}" for name in _SCORING_DEFAULTS if getattr(args, name) is not None]
+    if getattr(args, "model", None) is not None:
+        given.insert(0, "--model")
+    if given:
+        raise CommandError(f"--index fixes the scoring and the analysis; leave out {given[0]}")
+    try:
+        _check_model_options(args)
+    except CommandError as e:
+        raise CommandError(str(e).replace("--model", "--index")) from None
+    path = args.index
+    with progress.step("loading the index"):
+        try:
+            index = SearchIndex.load(path, mmap=True)  # only the postings a query reads are read
+        except ValueError as e:  # lexsim.ModelFormatError: the message names the file and the reason
+            raise CommandError(str(e)) from None
+        except IsADirectoryError:
+            raise CommandError(f"{path}: is a folder, not an index file") from None
+        except OSError as e:
+            raise CommandError(e.strerror or str(e)) from None
+    ids, texts, source, noun = _read(args, progress)
+    saved = index._info.get("cli") if isinstance(index._info, dict) else None
+    if not isinstance(saved, dict) or "fingerprint" not in saved:
+        raise CommandError(f"{path}: an index saved without the fingerprint of its corpus; `lexsim index PATH -o "
+                           f"{path}` saves one that search --index can check PATH against")
+    if saved.get("documents") != len(ids) or saved["fingerprint"] != _fingerprint(ids, texts):
+        raise CommandError(f"{path} indexes another corpus than {args.path} ({saved.get('documents')} documents, not "
+                           f"{len(ids)} with these ids and texts): index it again with `lexsim index {args.path} -o {path}`")
+    index.vectorizer.set_params(n_jobs=_jobs_param(args))
+    return _Corpus(ids, texts, index.vectorizer, None, source, noun, path), index
 
 
 # Stand-ins for the bold on/off escapes while the table measures its cells (private-use characters,

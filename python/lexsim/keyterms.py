@@ -248,7 +248,8 @@ class Background:
         from ._errors import NotFittedError
         from .model import load
 
-        vec = model if _is_lexsim(model) else load(model)
+        vec: Any = model if _is_lexsim(model) else load(model)
+        vec = getattr(vec, "vectorizer", vec)  # an index file: its vectorizer's counts
         label: Any = name if name is not None else (
             os.fspath(model) if isinstance(model, (str, bytes, os.PathLike)) else type(model).__name__)
         if isinstance(label, bytes):

@@ -6,7 +6,9 @@ the options, the terms, the document frequencies, the number of documents and th
 CRC-32. Python keeps the parameters the C++ options do not hold (``input``, ``encoding``,
 ``dtype``, ``n_jobs`` and the exact spelling of ``stop_words``, ``token_pattern`` and
 ``vocabulary``) as JSON in the model's metadata section; a model saved from C++ without them
-loads with their defaults.
+loads with their defaults. A :class:`lexsim.SearchIndex` is saved in the same format: its
+vectorizer's sections, then the index's (options, postings, BM25's raw counts), and its own Python
+part in the metadata.
 
 Loading checks every byte before it is used and builds the vectorizer from data only: a model
 file never holds code, so a vectorizer with a Python callable (``preprocessor``, ``tokenizer``,
@@ -20,7 +22,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 import numpy as np
 
@@ -45,8 +47,12 @@ MAGIC: bytes = _core.MODEL_MAGIC
 #: The format version this lexsim writes, and the newest it reads.
 FORMAT_VERSION: int = _core.MODEL_FORMAT_VERSION
 
+if TYPE_CHECKING:
+    from .search import SearchIndex
+
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 Vectorizer = Union[CountVectorizer, TfidfVectorizer]
+Saved = Union[CountVectorizer, TfidfVectorizer, "SearchIndex"]
 
 # The metadata is a JSON object; Python's part is under this key (a C++ caller may store more).
 _KEY = "lexsim.python"
@@ -61,7 +67,8 @@ _ENCODING_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # ------------------------------------------------------------------------------------------- saving
 def _check_vectorizer(vectorizer: Any, what: str) -> None:
     if not isinstance(vectorizer, (CountVectorizer, TfidfVectorizer)):
-        raise TypeError(f"{what} takes a lexsim.CountVectorizer or lexsim.TfidfVectorizer, got {type(vectorizer).__name__}")
+        raise TypeError(f"{what} takes a lexsim.CountVectorizer or lexsim.TfidfVectorizer (or a lexsim.SearchIndex), "
+                        f"got {type(vectorizer).__name__}")
 
 
 def _native_of(vectorizer: Vectorizer) -> Any:
@@ -103,6 +110,14 @@ def _collection(value: Any) -> Any:
 
 
 def _python_metadata(vectorizer: Vectorizer) -> bytes:
+    return _json(_python_doc(vectorizer))
+
+
+def _json(doc: dict) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8")
+
+
+def _python_doc(vectorizer: Vectorizer) -> dict:
     params = vectorizer.get_params()
     for name in _CALLABLE_PARAMS:
         value = params[name]
@@ -131,18 +146,17 @@ def _python_metadata(vectorizer: Vectorizer) -> bytes:
     }
     from . import __version__
 
-    doc = {_KEY: {"layout": _LAYOUT, "class": type(vectorizer).__name__, "lexsim_version": __version__, "params": saved}}
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8")
+    return {_KEY: {"layout": _LAYOUT, "class": type(vectorizer).__name__, "lexsim_version": __version__, "params": saved}}
 
 
-def serialize(vectorizer: Vectorizer) -> bytes:
-    """The model bytes of a fitted vectorizer: what :func:`save` writes to a file.
+def serialize(vectorizer: Saved) -> bytes:
+    """The model bytes of a fitted vectorizer (or a search index): what :func:`save` writes to a file.
 
     Parameters
     ----------
-    vectorizer : lexsim.CountVectorizer or lexsim.TfidfVectorizer
+    vectorizer : lexsim.CountVectorizer, lexsim.TfidfVectorizer or lexsim.SearchIndex
         A fitted vectorizer (or a CountVectorizer with a fixed ``vocabulary``) without Python
-        callables.
+        callables, or a search index over one (see :meth:`lexsim.SearchIndex.save`).
 
     Returns
     -------
@@ -166,13 +180,16 @@ def serialize(vectorizer: Vectorizer) -> bytes:
     >>> deserialize(data).get_feature_names_out().tolist()
     ['erdogan', 'met', 'putin']
     """
+    if _is_index(vectorizer):
+        return _serialize_index(vectorizer)
     _check_vectorizer(vectorizer, "serialize")
-    metadata = _python_metadata(vectorizer)
-    return bytes(_core.serialize(_native_of(vectorizer), metadata))
+    vec = cast(Vectorizer, vectorizer)
+    metadata = _python_metadata(vec)
+    return bytes(_core.serialize(_native_of(vec), metadata))
 
 
-def save(vectorizer: Vectorizer, path: PathLike) -> None:
-    """Save a fitted vectorizer to a model file (also ``vectorizer.save(path)``).
+def save(vectorizer: Saved, path: PathLike) -> None:
+    """Save a fitted vectorizer (or a search index) to a model file (also ``vectorizer.save(path)``).
 
     The model is written to a temporary file beside ``path``, flushed to disk, then renamed over
     ``path``: a crash or a full disk never leaves a half-written model, and never destroys the
@@ -180,9 +197,9 @@ def save(vectorizer: Vectorizer, path: PathLike) -> None:
 
     Parameters
     ----------
-    vectorizer : lexsim.CountVectorizer or lexsim.TfidfVectorizer
+    vectorizer : lexsim.CountVectorizer, lexsim.TfidfVectorizer or lexsim.SearchIndex
         A fitted vectorizer (or a CountVectorizer with a fixed ``vocabulary``) without Python
-        callables.
+        callables, or a search index over one.
     path : str, bytes or path-like
         Where to write the model.
 
@@ -195,9 +212,107 @@ def save(vectorizer: Vectorizer, path: PathLike) -> None:
     OSError
         When the file cannot be written (the message names the path and the reason).
     """
+    if _is_index(vectorizer):
+        _save_index(vectorizer, path)
+        return
     _check_vectorizer(vectorizer, "save")
-    metadata = _python_metadata(vectorizer)
-    _core.save(_native_of(vectorizer), os.fsencode(path), metadata)
+    vec = cast(Vectorizer, vectorizer)
+    metadata = _python_metadata(vec)
+    _core.save(_native_of(vec), os.fsencode(path), metadata)
+
+
+# ------------------------------------------------------------------------------------ search indexes
+# An index file holds the vectorizer's sections and its metadata (Python's parameters under _KEY,
+# as a vectorizer's model), plus the index's own Python part under _INDEX_KEY.
+_INDEX_KEY = "lexsim.python.index"
+_INDEX_LAYOUT = 1
+
+
+def _is_index(obj: Any) -> bool:
+    from .search import SearchIndex
+
+    return isinstance(obj, SearchIndex)
+
+
+def _index_parts(index: Any) -> tuple[Any, bytes]:
+    """The C++ vectorizer and the metadata an index's file holds; ValueError when its vectorizer
+    cannot go in a model file."""
+    vec = index.vectorizer
+    if not isinstance(vec, (CountVectorizer, TfidfVectorizer)):
+        kind = f"{type(vec).__module__}.{type(vec).__qualname__}"
+        raise ValueError(
+            f"cannot save this SearchIndex: its vectorizer is a {kind}, and a model file holds a "
+            "lexsim.CountVectorizer or lexsim.TfidfVectorizer only; pickle the index instead (it pickles "
+            "when its vectorizer does)"
+        )
+    try:
+        doc = _python_doc(vec)
+        native = _native_of(vec)
+    except ValueError as e:
+        raise ValueError(f"cannot save this SearchIndex: {e}; pickle the index instead") from None
+    n_terms = len(native.feature_names())
+    if n_terms != index._index.n_terms:
+        raise ValueError(
+            f"cannot save this SearchIndex: its vectorizer now has {n_terms} terms but the index has "
+            f"{index._index.n_terms} (was the vectorizer fitted again after the index was built?)"
+        )
+    doc[_INDEX_KEY] = {"layout": _INDEX_LAYOUT, "n_jobs": index._n_jobs, "info": index._info}
+    try:
+        return native, _json(doc)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"cannot save this SearchIndex: its information is not JSON ({e})") from None
+
+
+def _serialize_index(index: Any) -> bytes:
+    native, metadata = _index_parts(index)
+    return bytes(index._index.serialize(metadata, native))
+
+
+def _save_index(index: Any, path: PathLike) -> None:
+    native, metadata = _index_parts(index)
+    index._index.save(os.fsencode(path), native, metadata)
+
+
+def _index_python_part(metadata: bytes) -> tuple[int, dict]:
+    """(n_jobs, info) of an index's metadata; (1, {}) for an index saved from C++."""
+    try:
+        doc = json.loads(metadata.decode("utf-8")) if metadata else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict) or _INDEX_KEY not in doc:
+        return 1, {}
+    part = doc[_INDEX_KEY]
+    if not isinstance(part, dict) or part.get("layout") != _INDEX_LAYOUT:
+        raise _invalid(f"{_INDEX_KEY!r} is not an object of layout {_INDEX_LAYOUT} (written by a newer lexsim?)")
+    n_jobs, info = part.get("n_jobs"), part.get("info")
+    if not (isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and (n_jobs >= 1 or n_jobs == -1)):
+        raise _invalid(f"the index's n_jobs {n_jobs!r} is not -1 or a positive int")
+    if not isinstance(info, dict):
+        raise _invalid(f"the index's info {info!r} is not an object")
+    return n_jobs, info
+
+
+def _from_loaded(loaded: tuple) -> Any:
+    """The Python object of what _core.load_any or _core.deserialize_any returned."""
+    kind, obj, native_vectorizer, metadata = loaded
+    if kind == "vectorizer":
+        return _from_native(obj, metadata)
+    if native_vectorizer is None:
+        error = ModelFormatError(
+            "the search index was saved without its vectorizer (from C++): lexsim.SearchIndex needs the "
+            "vectorizer that turns queries into rows; save it with one (lexsim::save(index, vectorizer, path))"
+        )
+        setattr(error, "byte_offset", None)
+        raise error
+    vectorizer = _from_native(native_vectorizer, metadata)
+    n_jobs, info = _index_python_part(metadata)
+    from .search import SearchIndex
+
+    return SearchIndex._from_core(obj, vectorizer, n_jobs, info)
+
+
+def _load_any(path: PathLike, *, mmap: bool = False, verify: bool = False) -> Any:
+    return _from_loaded(_core.load_any(os.fsencode(path), mmap, verify))
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -369,8 +484,9 @@ def _from_native(native: Any, metadata: bytes) -> Vectorizer:
     return vec
 
 
-def deserialize(data: Union[bytes, bytearray, memoryview]) -> Vectorizer:
-    """The vectorizer in model bytes made by :func:`serialize` (or by C++ ``lexsim::serialize``).
+def deserialize(data: Union[bytes, bytearray, memoryview]) -> Saved:
+    """The vectorizer (or search index) in model bytes made by :func:`serialize` (or by C++
+    ``lexsim::serialize``).
 
     Parameters
     ----------
@@ -379,9 +495,10 @@ def deserialize(data: Union[bytes, bytearray, memoryview]) -> Vectorizer:
 
     Returns
     -------
-    lexsim.CountVectorizer or lexsim.TfidfVectorizer
+    lexsim.CountVectorizer, lexsim.TfidfVectorizer or lexsim.SearchIndex
         The fitted vectorizer, of the class that was saved, with the same ``get_params()``; it
-        transforms documents exactly (bit for bit) as the vectorizer that was saved.
+        transforms documents exactly (bit for bit) as the vectorizer that was saved. For the
+        bytes of an index: the index, with its vectorizer, searching as the one that was saved.
 
     Raises
     ------
@@ -389,13 +506,13 @@ def deserialize(data: Union[bytes, bytearray, memoryview]) -> Vectorizer:
         A ``ValueError``: the bytes are not a complete, intact model of a format version this
         lexsim reads (the message gives the reason and the byte offset).
     """
-    native, metadata = _core.deserialize(data)
-    return _from_native(native, metadata)
+    return _from_loaded(_core.deserialize_any(data))
 
 
-def load(path: PathLike) -> Vectorizer:
+def load(path: PathLike) -> Saved:
     """Load a vectorizer from a model file (saved by ``vectorizer.save``, :func:`save`, ``lexsim
-    fit`` or C++ ``lexsim::save``).
+    fit`` or C++ ``lexsim::save``), or a search index from an index file (``index.save``,
+    ``lexsim index``).
 
     Nothing in the file is executed: the vectorizer is rebuilt from its options, terms, document
     frequencies and idf, and transforms documents exactly (bit for bit) as the one that was saved.
@@ -407,8 +524,10 @@ def load(path: PathLike) -> Vectorizer:
 
     Returns
     -------
-    lexsim.CountVectorizer or lexsim.TfidfVectorizer
-        The fitted vectorizer, of the class that was saved, with the same ``get_params()``.
+    lexsim.CountVectorizer, lexsim.TfidfVectorizer or lexsim.SearchIndex
+        The fitted vectorizer, of the class that was saved, with the same ``get_params()``; or,
+        for an index file, the :class:`lexsim.SearchIndex` (read into memory: see
+        :meth:`lexsim.SearchIndex.load` to map it), searching exactly as the one saved.
 
     Raises
     ------
@@ -430,11 +549,10 @@ def load(path: PathLike) -> Vectorizer:
     >>> (loaded.transform(["Putin"]) != vec.transform(["Putin"])).nnz
     0
     """
-    native, metadata = _core.load(os.fsencode(path))
-    return _from_native(native, metadata)
+    return _load_any(path)
 
 
-def save_model(vectorizer: Vectorizer, path: PathLike) -> None:
+def save_model(vectorizer: Saved, path: PathLike) -> None:
     """Save a fitted vectorizer to a model file: the same as :func:`save`.
 
     Parameters
@@ -447,7 +565,7 @@ def save_model(vectorizer: Vectorizer, path: PathLike) -> None:
     save(vectorizer, path)
 
 
-def load_model(path: PathLike) -> Vectorizer:
+def load_model(path: PathLike) -> Saved:
     """Load a vectorizer from a model file: the same as :func:`load`.
 
     Parameters

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import threading
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional, cast
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -144,12 +146,76 @@ def _query_list(queries: Any) -> list[str]:
     return queries
 
 
+def _check_documents(documents: Any, vectorizer: Any) -> Any:
+    """The documents as a list, or as the Arrow data they are when the vectorizer is lexsim's (which
+    reads Arrow data in place; a peer's needs str)."""
+    if documents is None:
+        return None
+    if isinstance(documents, (str, bytes)):
+        raise ValueError("documents must be an iterable of texts, got a single string")
+    if _arrow.arrow_source(documents) is not None:
+        from .vectorizers import _BaseVectorizer
+
+        return documents if isinstance(vectorizer, _BaseVectorizer) else _arrow.as_python(documents)
+    if not isinstance(documents, Iterable):
+        raise TypeError(f"documents must be an iterable of str, got {type(documents).__name__}")
+    return list(documents)
+
+
+def _document_matrix(vectorizer: Any, X: Any, documents: Any, scoring: str, dtype: Any) -> tuple:
+    """The rows to index, for the core: X, or the documents transformed (cosine, and BM25 with a
+    vectorizer that counts) or counted with the vectorizer's vocabulary (BM25 otherwise)."""
+    if X is not None and not hasattr(X, "shape"):
+        hint = "; to index texts, pass them as documents=" if isinstance(X, Iterable) else ""
+        raise TypeError(
+            f"X must be a document-term matrix (scipy sparse or a 2-d numpy array), got {type(X).__name__}{hint}"
+        )
+    documents = _check_documents(documents, vectorizer)
+    if X is None and documents is None:
+        raise TypeError("SearchIndex needs the documents: pass X (their matrix) or documents= (their texts)")
+    n_features = _n_features(vectorizer)
+    # The matrix of a vectorizer lexsim does not know is taken as it is; the core checks that it
+    # holds counts.
+    counts_from_x = scoring == "cosine" or _gives_counts(vectorizer) is not False
+    if X is None and counts_from_x:
+        X = vectorizer.transform(documents)
+    if X is not None:
+        if len(getattr(X, "shape", ())) != 2:
+            raise ValueError(f"X must be 2-dimensional, got shape {getattr(X, 'shape', None)}")
+        if n_features is not None and X.shape[1] != n_features:
+            raise ValueError(
+                f"X has {X.shape[1]} columns but the vectorizer has {n_features} features; "
+                "X must come from the same fitted vectorizer"
+            )
+        if documents is not None and X.shape[0] != len(documents):
+            raise ValueError(f"X has {X.shape[0]} rows but {len(documents)} documents were given")
+    if counts_from_x:
+        return as_core_csr(X, "X", dtype)
+    if documents is None:
+        raise ValueError(
+            f"scoring='bm25' needs raw term counts, and {type(vectorizer).__name__} does not give counts: "
+            "pass documents= (the texts, counted with the vectorizer's vocabulary) or use a CountVectorizer "
+            "and its matrix"
+        )
+    return as_core_csr(_counter_for(vectorizer).transform(documents), "X", np.float64)
+
+
+def _counts_hint(error: Exception, scoring: str) -> Exception:
+    if scoring == "bm25" and "term counts" in str(error):
+        return type(error)(f"{error}; X must hold raw counts (from a CountVectorizer) for scoring='bm25'")
+    return error
+
+
 class SearchIndex:
     """Rank documents by their relevance to text queries: TF-IDF cosine similarity or Okapi BM25.
 
-    The index copies the document matrix once (BM25 precomputes every document's term weights) and
-    never changes afterwards, so one index can be searched from many threads at once. The search
-    runs in C++ without the GIL; ``search_batch`` spreads the queries over ``n_jobs`` threads.
+    The index copies the document matrix once (BM25 precomputes every document's term weights);
+    one index can be searched from many threads at once. The search runs in C++ without the GIL;
+    ``search_batch`` spreads the queries over ``n_jobs`` threads. :meth:`add` appends documents,
+    exactly as an index built over all of them; :meth:`save` writes the index and its vectorizer to
+    a model file that :func:`lexsim.load` or :meth:`SearchIndex.load` reads back (optionally mapped
+    from the file instead of read); an index pickles (for joblib, Dask, caches) when its vectorizer
+    does.
 
     Parameters
     ----------
@@ -272,62 +338,26 @@ class SearchIndex:
             isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and (n_jobs >= 1 or n_jobs == -1)
         ):
             raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
-        if X is not None and not hasattr(X, "shape"):
-            hint = "; to index texts, pass them as documents=" if isinstance(X, Iterable) else ""
-            raise TypeError(
-                f"X must be a document-term matrix (scipy sparse or a 2-d numpy array), got {type(X).__name__}{hint}"
-            )
-        if documents is not None:
-            if isinstance(documents, (str, bytes)):
-                raise ValueError("documents must be an iterable of texts, got a single string")
-            if _arrow.arrow_source(documents) is not None:
-                from .vectorizers import _BaseVectorizer
-
-                # lexsim's vectorizers read Arrow data in place; a peer's need str.
-                documents = cast(Sequence[str], documents if isinstance(vectorizer, _BaseVectorizer)
-                                 else _arrow.as_python(documents))
-            elif not isinstance(documents, Iterable):
-                raise TypeError(f"documents must be an iterable of str, got {type(documents).__name__}")
-            else:
-                documents = list(documents)
-        if X is None and documents is None:
-            raise TypeError("SearchIndex needs the documents: pass X (their matrix) or documents= (their texts)")
-
-        n_features = _n_features(vectorizer)
-        # The matrix of a vectorizer lexsim does not know is taken as it is; the core checks that it
-        # holds counts.
-        counts_from_x = scoring == "cosine" or _gives_counts(vectorizer) is not False
-        if X is None and counts_from_x:
-            X = vectorizer.transform(documents)
-        if X is not None:
-            if len(getattr(X, "shape", ())) != 2:
-                raise ValueError(f"X must be 2-dimensional, got shape {getattr(X, 'shape', None)}")
-            if n_features is not None and X.shape[1] != n_features:
-                raise ValueError(
-                    f"X has {X.shape[1]} columns but the vectorizer has {n_features} features; "
-                    "X must come from the same fitted vectorizer"
-                )
-            if documents is not None and X.shape[0] != len(documents):
-                raise ValueError(f"X has {X.shape[0]} rows but {len(documents)} documents were given")
-        if counts_from_x:
-            matrix = as_core_csr(X, "X", None if scoring == "cosine" else np.float64)
-        elif documents is None:
-            raise ValueError(
-                f"scoring='bm25' needs raw term counts, and {type(vectorizer).__name__} does not give counts: "
-                "pass documents= (the texts, counted with the vectorizer's vocabulary) or use a CountVectorizer "
-                "and its matrix"
-            )
-        else:
-            matrix = as_core_csr(_counter_for(vectorizer).transform(documents), "X", np.float64)
+        matrix = _document_matrix(vectorizer, X, documents, scoring, None if scoring == "cosine" else np.float64)
         try:
-            self._index = _core.SearchIndex(matrix, scoring, k1, b, method, delta)
+            core = _core.SearchIndex(matrix, scoring, k1, b, method, delta)
         except _core.LexsimError as e:
-            if scoring == "bm25" and "term counts" in str(e):
-                raise type(e)(f"{e}; X must hold raw counts (from a CountVectorizer) for scoring='bm25'") from None
-            raise
+            raise _counts_hint(e, scoring) from None
+        self._setup(core, vectorizer, 1 if n_jobs is None else int(n_jobs), {})
+
+    def _setup(self, core: Any, vectorizer: Any, n_jobs: int, info: dict) -> None:
+        self._index = core
         self._vectorizer = vectorizer
-        self._n_jobs = 1 if n_jobs is None else int(n_jobs)
+        self._n_jobs = n_jobs
+        self._info = info  # saved with the index (the lexsim command keeps its corpus's fingerprint there)
         self._analyzer: Any = None  # built on first use by _query_terms
+        self._adding = threading.Lock()  # one add() at a time; searches go on beside it
+
+    @classmethod
+    def _from_core(cls, core: Any, vectorizer: Any, n_jobs: int, info: dict) -> "SearchIndex":
+        index = cls.__new__(cls)
+        index._setup(core, vectorizer, n_jobs, info)
+        return index
 
     # ------------------------------------------------------------------ properties
     @property
@@ -365,6 +395,174 @@ class SearchIndex:
     def vectorizer(self) -> Any:
         """The vectorizer that turns queries into rows."""
         return self._vectorizer
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the index reads its postings from its file, mapped into memory
+        (``SearchIndex.load(path, mmap=True)``), rather than from memory of its own."""
+        return bool(self._index.mapped)
+
+    # ------------------------------------------------------------------ growing
+    def add(self, documents: Optional[Iterable[str]] = None, *, X: Any = None) -> "SearchIndex":
+        """Append documents to the index, as documents ``n_documents`` onwards.
+
+        The index is then exactly the one built over all its documents at once with the same
+        vectorizer (which is not refitted: terms it does not know are left out, as they are by
+        ``vectorizer.transform``). Cosine appends the new rows; BM25 counts N, avgdl and every
+        term's idf again, so every document's weights are recomputed from the raw counts the index
+        keeps. Searches from other threads go on during an add (they see the index before it);
+        adds take turns. A mapped index (``load(..., mmap=True)``) is copied into memory: its file
+        is never written.
+
+        Parameters
+        ----------
+        documents : iterable of str, default=None
+            The new texts, turned into rows as the constructor turns ``documents`` into rows.
+        X : sparse matrix or 2-d array, default=None
+            Their matrix from the same vectorizer instead (see the constructor's ``X``); converted
+            to the index's dtype.
+
+        Returns
+        -------
+        SearchIndex
+            The index itself.
+
+        Examples
+        --------
+        >>> import lexsim
+        >>> docs = ["Erdogan and Putin met in Sochi", "Putin met Assad in Moscow", "The bank held rates"]
+        >>> counts = lexsim.CountVectorizer().fit(docs)
+        >>> index = lexsim.SearchIndex(counts, documents=docs[:2], scoring="bm25")
+        >>> index.add(docs[2:]).n_documents
+        3
+        >>> fresh = lexsim.SearchIndex(counts, documents=docs, scoring="bm25")
+        >>> index.search("Putin in Moscow") == fresh.search("Putin in Moscow")
+        True
+        """
+        scoring = self.scoring
+        matrix = _document_matrix(self._vectorizer, X, documents, scoring, np.dtype(self._index.dtype))
+        with self._adding:
+            try:
+                self._index.add(matrix)
+            except _core.LexsimError as e:
+                raise _counts_hint(e, scoring) from None
+        return self
+
+    # ------------------------------------------------------------------ model files and pickling
+    def save(self, path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]) -> None:
+        """Save the index and its vectorizer to a model file; :func:`lexsim.load` reads it back.
+
+        The file is lexsim's model format (see :mod:`lexsim.model`): the vectorizer's sections,
+        then the index's (its options, postings and, for BM25, the raw counts), each array aligned
+        so that a mapped file can be searched in place. It holds data only, and is written to a
+        temporary file beside ``path``, flushed and renamed over ``path``: a crash never leaves a
+        half-written index, and an index mapped from the old file goes on reading the old one.
+
+        Parameters
+        ----------
+        path : str, bytes or path-like
+            Where to write the index.
+
+        Raises
+        ------
+        ValueError
+            When the vectorizer is not one a model file holds (a scikit-learn vectorizer, a
+            HashingVectorizer, or one with a Python callable; the message says which): pickle the
+            index instead.
+        OSError
+            When the file cannot be written.
+
+        Examples
+        --------
+        >>> import lexsim, os, pickle, tempfile
+        >>> docs = ["Erdogan and Putin met in Sochi", "Putin met Assad in Moscow", "The bank held rates"]
+        >>> vec = lexsim.TfidfVectorizer().fit(docs)
+        >>> index = lexsim.SearchIndex(vec, vec.transform(docs))
+        >>> path = os.path.join(tempfile.mkdtemp(), "news.lexsim")
+        >>> index.save(path)
+        >>> loaded = lexsim.load(path)
+        >>> loaded.search("Putin in Moscow") == index.search("Putin in Moscow")
+        True
+        >>> mapped = lexsim.SearchIndex.load(path, mmap=True)
+        >>> mapped.mapped, mapped.search("Putin in Moscow") == index.search("Putin in Moscow")
+        (True, True)
+        >>> pickle.loads(pickle.dumps(index)).search("Putin in Moscow") == index.search("Putin in Moscow")
+        True
+        """
+        from .model import _save_index
+
+        _save_index(self, path)
+
+    @classmethod
+    def load(
+        cls,
+        path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"],
+        *,
+        mmap: bool = False,
+        verify: bool = False,
+    ) -> "SearchIndex":
+        """Load an index saved by :meth:`save` (also what :func:`lexsim.load` does for an index file).
+
+        Parameters
+        ----------
+        path : str, bytes or path-like
+            The index file.
+        mmap : bool, default=False
+            Map the file read-only instead of reading it: loading then reads only the small parts
+            (options, vocabulary, per-term arrays) and checks their checksum, and the operating
+            system reads a term's postings when a search first needs them (each term's postings
+            are checked then). The index uses no memory of its own for them, and processes mapping
+            the same file share it. Keep the file as it is while mapped: saving over it (which
+            renames a new file over it) is safe; cutting it short makes searches raise
+            ``ModelFormatError``.
+        verify : bool, default=False
+            With ``mmap=True``: read and check every byte at load, as ``mmap=False`` always does.
+
+        Returns
+        -------
+        SearchIndex
+            The index, searching exactly (bit for bit) as the one that was saved, with the loaded
+            vectorizer.
+
+        Raises
+        ------
+        lexsim.ModelFormatError
+            When the file is not an intact index (or is a vectorizer's model); the message names
+            the file, the reason and the byte offset.
+        OSError
+            When the file cannot be read.
+        """
+        from .model import _load_any
+
+        loaded = _load_any(path, mmap=bool(mmap), verify=bool(verify))
+        if not isinstance(loaded, SearchIndex):
+            error = _core.ModelFormatError(
+                f"cannot load the model {os.fsdecode(path)!r} as a SearchIndex: it holds a {type(loaded).__name__}; "
+                "lexsim.load reads it"
+            )
+            setattr(error, "byte_offset", None)
+            raise error
+        return loaded
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The index as model bytes (without a vectorizer) beside the vectorizer, pickled as itself:
+        # any vectorizer that pickles (scikit-learn's, one with Python callables) travels too.
+        return {
+            "layout": 1,
+            "index": bytes(self._index.serialize()),
+            "vectorizer": self._vectorizer,
+            "n_jobs": self._n_jobs,
+            "info": self._info,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict) or state.get("layout") != 1:
+            raise ValueError("this SearchIndex was pickled by a lexsim whose pickles this version does not read; "
+                             "build the index again")
+        kind, core, _, _ = _core.deserialize_any(state["index"])
+        if kind != "index":
+            raise ValueError("the pickled SearchIndex holds no index")
+        self._setup(core, state["vectorizer"], int(state["n_jobs"]), dict(state.get("info") or {}))
 
     def __repr__(self) -> str:
         extra = ""

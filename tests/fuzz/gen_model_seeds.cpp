@@ -1,5 +1,6 @@
-// Writes the seed corpus of fuzz_model_loader: a few fitted vectorizers serialized with
-// lexsim::serialize, each prefixed with the harness's mode byte (0: keep the envelope consistent).
+// Writes the seed corpus of fuzz_model_loader: a few fitted vectorizers and search indexes
+// serialized with lexsim::serialize, each prefixed with the harness's mode byte (0: keep the
+// envelope consistent).
 // Generated at build time rather than stored, so the seeds always follow the current format.
 #include <lexsim/lexsim.hpp>
 #include <lexsim/model_io.hpp>
@@ -79,6 +80,19 @@ int main(int argc, char** argv) {
   CountVectorizer count_plain;
   count_plain.fit(kDocs);
   ok &= write(dir, "count_default", serialize(count_plain));
+
+  // Search indexes: cosine over TF-IDF with its vectorizer, BM25 (bm25+) over counts with its
+  // vectorizer, and a float32 robertson index saved without one.
+  const auto X = plain.transform_csr<double>(kDocs);
+  ok &= write(dir, "index_cosine_tfidf", serialize(SearchIndex<double>(view(X)), plain, R"({"note": "index"})"));
+  SearchOptions bm25;
+  bm25.scoring = Scoring::bm25;
+  bm25.method = Bm25Method::bm25plus;
+  const auto C = count_plain.transform_csr<double>(kDocs);
+  ok &= write(dir, "index_bm25plus_counts", serialize(SearchIndex<double>(view(C), bm25), count_plain));
+  bm25.method = Bm25Method::robertson;
+  const auto C32 = count_plain.transform_csr<float>(kDocs);
+  ok &= write(dir, "index_robertson_float32", serialize(SearchIndex<float>(view(C32), bm25)));
 
   if (!ok) {
     std::fprintf(stderr, "could not write the seeds to %s\n", dir.c_str());

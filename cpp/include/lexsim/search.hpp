@@ -30,6 +30,7 @@
 // they return only the documents that hold a query term (with a non-zero score): a document with
 // none of the query's terms is never a hit.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,13 +73,30 @@ struct Hit {
   bool operator==(const Hit& other) const noexcept { return doc == other.doc && score == other.score; }
 };
 
-/// An immutable search index over a document x term matrix. It copies what it needs at
-/// construction (the caller's buffers may go away), never changes afterwards, and is safe to
-/// search from many threads at once. T is float or double: the type of the stored weights and of
-/// the scores (BM25 weights are computed in double either way).
+namespace detail {
+template <class T>
+struct SearchState;
+struct SearchIndexAccess;
+}  // namespace detail
+
+/// One of an index's large arrays (see SearchIndex::arrays()).
+struct IndexArray {
+  const char* name;   ///< "postings.start", "postings.row", "postings.value", "counts.start", ...
+  const void* data;   ///< its first byte (in the mapped file when is_mapped())
+  std::size_t bytes;  ///< its size in bytes
+};
+
+/// A search index over a document x term matrix. It copies what it needs at construction (the
+/// caller's buffers may go away) and is safe to search from many threads at once; add() grows it
+/// (not while another thread searches the same object). Copies share their arrays until one of
+/// them adds documents. T is float or double: the type of the stored weights and of the scores
+/// (BM25 weights are computed in double either way).
 ///
-/// The documents' columns are indexed once, at construction (a TopKIndex), so a search costs only
-/// the postings of the query's terms plus a pass over the scores.
+/// The documents' columns are indexed once (their postings: for each term, the documents holding
+/// it and their weights), so a search costs only the postings of the query's terms plus a pass
+/// over the scores. BM25 also keeps the raw counts, from which add() recomputes every weight.
+/// An index is saved and loaded with lexsim/model_io.hpp (save, load_index), optionally mapped
+/// from its file instead of read into memory.
 template <class T = double>
 class SearchIndex {
  public:
@@ -94,6 +112,8 @@ class SearchIndex {
   /// queries x documents, column indices sorted within each row; rank a row with ranked().
   /// n_jobs: threads over the queries (-1 = the usable CPUs, see lexsim/threads.hpp); the result does not depend on it.
   /// BM25 queries count a stored positive value as the term's presence; negative values are rejected.
+  /// A mapped index checks the postings of a term the first time a query holds it
+  /// (ModelFormatError when they are damaged) and that its file was not truncated.
   template <class IndPtr, class Ind>
   CsrMatrix<T> search(const CsrView<T, IndPtr, Ind>& queries, std::int64_t k = 10, int n_jobs = 1) const;
   SparseMatrix<T> search(const SparseMatrix<T>& queries, std::int64_t k = 10, int n_jobs = 1) const;
@@ -101,27 +121,42 @@ class SearchIndex {
   /// One query given as (term column, weight) pairs in any order; the k best hits, best first.
   std::vector<Hit<T>> search(const std::vector<std::pair<std::int32_t, T>>& query, std::int64_t k = 10) const;
 
-  const SearchOptions& options() const noexcept { return options_; }
-  std::int64_t n_documents() const noexcept { return matrix_.rows; }
-  std::int64_t n_terms() const noexcept { return matrix_.cols; }
-  /// The matrix queries are scored against: the documents as given (cosine; canonical form) or
-  /// the BM25 weights idf(t) * tfc(tf) less the term's baseline (zero weights left out).
-  const CsrMatrix<T>& matrix() const noexcept { return matrix_; }
-  /// BM25: the method's idf of each term (0 for a term in no document); empty for cosine.
-  const std::vector<double>& idf() const noexcept { return idf_; }
+  /// Appends the documents (rows over the index's terms, checked as the constructor checks them)
+  /// as documents n_documents() onwards. The index is then exactly the one built over all its
+  /// documents at once: cosine appends their rows; BM25 recomputes N, avgdl, the idf and every
+  /// weight from the raw counts. A mapped index is read into memory (copy on write: the file is
+  /// not changed, and copies made before keep the mapping). Not to be called while another
+  /// thread uses this object. On an error the index is left as it was.
+  template <class IndPtr, class Ind>
+  SearchIndex& add(const CsrView<T, IndPtr, Ind>& documents);
+  SearchIndex& add(const SparseMatrix<T>& documents);
+
+  /// The options (a reference valid until the next add()).
+  const SearchOptions& options() const noexcept;
+  std::int64_t n_documents() const noexcept;
+  std::int64_t n_terms() const noexcept;
+  /// The matrix queries are scored against, documents x terms (a copy): the documents' rows
+  /// L2-normalised (cosine) or the BM25 weights idf(t) * tfc(tf) less the term's baseline (zero
+  /// weights left out).
+  CsrMatrix<T> matrix() const;
+  /// BM25: the method's idf of each term (0 for a term in no document); empty for cosine. The
+  /// references are valid until the next add().
+  const std::vector<double>& idf() const noexcept;
   /// bm25l and bm25+: each term's baseline idf(t) * tfc(0), the score it gives a document without
   /// it (0 for a term in no document); empty for the other methods and cosine.
-  const std::vector<double>& baseline() const noexcept { return baseline_; }
+  const std::vector<double>& baseline() const noexcept;
   /// BM25: the mean document length avgdl (in counted terms); 0 for cosine.
-  double average_length() const noexcept { return avgdl_; }
+  double average_length() const noexcept;
+
+  /// Whether the index reads its arrays from a mapped file (load_index with mmap = true).
+  bool is_mapped() const noexcept;
+  /// The large arrays: the postings searched and, for BM25, the counts.
+  std::vector<IndexArray> arrays() const;
 
  private:
-  SearchOptions options_;
-  CsrMatrix<T> matrix_;
-  std::shared_ptr<const TopKIndex<T>> index_;
-  std::vector<double> idf_;
-  std::vector<double> baseline_;
-  double avgdl_ = 0;
+  friend struct detail::SearchIndexAccess;
+  explicit SearchIndex(std::shared_ptr<const detail::SearchState<T>> state) : state_(std::move(state)) {}
+  std::shared_ptr<const detail::SearchState<T>> state_;
 };
 
 /// Row `row` of a search result as hits ordered by score (highest first), ties to the lower
