@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfVectorizer', 'Token', 'UnicodeError', 'deserialize', 'deserialize_any', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'similar_pairs', 'stemmers', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'csr_has_duplicates', 'deserialize', 'deserialize_any', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -228,7 +228,11 @@ class AnalyzerOptions:
     stemmer: str | None
     strip_accents: StripAccents
     token_pattern: str
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     @property
     def ngram_range(self) -> tuple[int, int]:
@@ -270,7 +274,11 @@ class Analyzer:
     @staticmethod
     def supports_token_pattern(pattern: str) -> bool:
         ...
+    def __getstate__(self) -> tuple:
+        ...
     def __init__(self, options: AnalyzerOptions) -> None:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
         ...
     def analyze(self, text: typing.Any) -> list[str]:
         """
@@ -407,13 +415,13 @@ class CountVectorizer:
         """
         Terms in column order.
         """
-    def fit(self, docs: list) -> None:
+    def fit(self, docs: typing.Any) -> None:
         ...
     def fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
     def fit_terms(self, docs: list) -> None:
         ...
-    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def fit_transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def fit_transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -421,11 +429,11 @@ class CountVectorizer:
         ...
     def merge(self, other: CountVectorizer) -> None:
         ...
-    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    def occurrences(self, docs: typing.Any, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
         """
         Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
         """
-    def partial_fit(self, docs: list) -> None:
+    def partial_fit(self, docs: typing.Any) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
@@ -435,7 +443,7 @@ class CountVectorizer:
         ...
     def set_vocabulary(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
         ...
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -475,13 +483,13 @@ class TfidfVectorizer:
         """
         Terms in column order.
         """
-    def fit(self, docs: list) -> None:
+    def fit(self, docs: typing.Any) -> None:
         ...
     def fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
     def fit_terms(self, docs: list) -> None:
         ...
-    def fit_transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def fit_transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def fit_transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
@@ -493,11 +501,11 @@ class TfidfVectorizer:
         ...
     def merge(self, other: TfidfVectorizer) -> None:
         ...
-    def occurrences(self, docs: list, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    def occurrences(self, docs: typing.Any, terms: bool = False) -> tuple[tuple, numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
         """
         Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.
         """
-    def partial_fit(self, docs: list) -> None:
+    def partial_fit(self, docs: typing.Any) -> None:
         ...
     def partial_fit_batches(self, next: typing.Any, terms: bool = False) -> None:
         ...
@@ -509,12 +517,16 @@ class TfidfVectorizer:
         ...
     def set_state(self, terms: collections.abc.Sequence[str], n_documents: typing.SupportsInt | typing.SupportsIndex, idf: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], document_frequencies: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
         ...
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_batches(self, next: typing.Any, dtype: str = 'float64', terms: bool = False) -> tuple:
         ...
     def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
         ...
+    def transformer(self) -> TfidfTransformer:
+        """
+        A copy of the weighting: the TfidfTransformer fitted on the vocabulary's document frequencies.
+        """
     @property
     def analyzer(self) -> Analyzer:
         ...
@@ -529,6 +541,126 @@ class TfidfVectorizer:
         ...
     @property
     def n_documents(self) -> int:
+        ...
+    @property
+    def n_jobs(self) -> int:
+        ...
+    @n_jobs.setter
+    def n_jobs(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class TfidfWeighting:
+    norm: Norm
+    smooth_idf: bool
+    sublinear_tf: bool
+    use_idf: bool
+    def __init__(self) -> None:
+        ...
+class IdfPrecision:
+    """
+    Members:
+    
+      output
+    
+      float32
+    
+      float64
+    """
+    __members__: typing.ClassVar[dict[str, IdfPrecision]]
+    float32: typing.ClassVar[IdfPrecision]
+    float64: typing.ClassVar[IdfPrecision]
+    output: typing.ClassVar[IdfPrecision]
+    @typing.overload
+    def __eq__(self, other: IdfPrecision) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: IdfPrecision) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class TfidfTransformer:
+    """
+    Count matrix -> TF-IDF (see lexsim.TfidfTransformer).
+    """
+    weighting: TfidfWeighting
+    @typing.overload
+    def __init__(self, weighting: TfidfWeighting, n_jobs: typing.SupportsInt | typing.SupportsIndex = 1) -> None:
+        ...
+    @typing.overload
+    def __init__(self, other: TfidfTransformer) -> None:
+        """
+        A copy.
+        """
+    def clear(self) -> None:
+        ...
+    def document_frequencies(self) -> numpy.typing.NDArray[numpy.int64]:
+        ...
+    def fit(self, x: tuple) -> None:
+        """
+        Count the rows and document frequencies of a CSR (data, indices, indptr, rows, cols) tuple.
+        """
+    def idf(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    def idf_float(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def merge(self, other: TfidfTransformer) -> None:
+        ...
+    def partial_fit(self, x: tuple) -> None:
+        ...
+    def set_counts(self, n_documents: typing.SupportsInt | typing.SupportsIndex, document_frequencies: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> None:
+        ...
+    def set_idf(self, idf: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    def transform(self, x: tuple, precision: IdfPrecision = ...) -> tuple:
+        """
+        Weights of the counts as new CSR buffers (float32 for float32 counts, else float64).
+        """
+    def transform_in_place(self, x: tuple, precision: IdfPrecision = ...) -> None:
+        """
+        Weights written over the values of X (float32 or float64).
+        """
+    @property
+    def has_counts(self) -> bool:
+        ...
+    @property
+    def has_idf(self) -> bool:
+        ...
+    @property
+    def idf_set_by_hand(self) -> bool:
+        ...
+    @property
+    def is_fitted(self) -> bool:
+        ...
+    @property
+    def n_documents(self) -> int:
+        ...
+    @property
+    def n_features(self) -> int:
         ...
     @property
     def n_jobs(self) -> int:
@@ -565,7 +697,7 @@ class HashingVectorizer:
         """
         (column, sign) of one term's UTF-8 bytes.
         """
-    def transform(self, docs: list, dtype: str = 'float64') -> tuple:
+    def transform(self, docs: typing.Any, dtype: str = 'float64') -> tuple:
         ...
     def transform_terms(self, docs: list, dtype: str = 'float64') -> tuple:
         ...
@@ -647,6 +779,43 @@ class SearchIndex:
     @property
     def scoring(self) -> str:
         ...
+class ArrowDocuments:
+    """
+    Documents viewed in the buffers of Arrow string or binary data (see lexsim._arrow).
+    """
+    def __init__(self, source: typing.Any) -> None:
+        """
+        Read an object with __arrow_c_stream__ or __arrow_c_array__: utf8, large_utf8, utf8_view, binary, large_binary, binary_view or a dictionary of them, in any number of chunks. A null is a ValueError naming the document, another type a TypeError.
+        """
+    def __len__(self) -> int:
+        ...
+    def to_list(self, errors: str = 'strict') -> list:
+        """
+        The documents as a list of str (UTF-8 decoded with errors='strict', 'replace' or 'ignore'; a strict failure is a UnicodeDecodeError whose reason and document attribute name the document) or of bytes for binary data.
+        """
+    @property
+    def binary(self) -> bool:
+        """
+        Whether the values are binary (bytes), not strings.
+        """
+    @property
+    def format(self) -> str:
+        """
+        The Arrow format string of the values.
+        """
+    @property
+    def index_format(self) -> str:
+        """
+        The Arrow format string of the dictionary's indices ('' when not dictionary-encoded).
+        """
+def available_cpus() -> int:
+    """
+    CPUs this process may run on: its affinity mask within the cgroup CPU quota (rounded up).
+    """
+def csr_has_duplicates(x: tuple) -> bool:
+    """
+    Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).
+    """
 def deserialize(data: typing_extensions.Buffer) -> tuple:
     """
     (vectorizer, metadata) from model bytes.
@@ -654,6 +823,10 @@ def deserialize(data: typing_extensions.Buffer) -> tuple:
 def deserialize_any(data: typing_extensions.Buffer) -> tuple:
     """
     (kind, object, vectorizer, metadata) from model bytes: kind 'vectorizer' or 'index'.
+    """
+def effective_n_jobs(n_jobs: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    The threads a call with this n_jobs runs at most (-1: the available CPUs within the limit).
     """
 @typing.overload
 def encode_options(vectorizer: CountVectorizer) -> bytes:
@@ -719,6 +892,10 @@ def serialize(vectorizer: TfidfVectorizer, metadata: bytes = b'') -> bytes:
     """
     The model bytes of a fitted vectorizer.
     """
+def set_thread_limit(limit: typing.SupportsInt | typing.SupportsIndex) -> None:
+    """
+    Limit the threads n_jobs=-1 runs (0 = no limit: LEXSIM_NUM_THREADS, then OMP_NUM_THREADS apply).
+    """
 def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
     Every pair i < j with cosine >= threshold: (rows, cols, scores) arrays.
@@ -726,6 +903,10 @@ def similar_pairs(x: tuple, threshold: typing.SupportsFloat | typing.SupportsInd
 def stemmers() -> list[str]:
     """
     The Snowball stemming algorithms AnalyzerOptions.stemmer accepts.
+    """
+def thread_limit() -> int:
+    """
+    The process-wide limit on n_jobs=-1 set by set_thread_limit (0 = none).
     """
 def top_k(a: tuple, b: tuple | None, k: typing.SupportsInt | typing.SupportsIndex, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_jobs: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     """
