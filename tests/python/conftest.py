@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import signal
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# The Ctrl-C tests send SIGINT to this process. A shell starts a background job (`make test &`)
+# with SIGINT ignored, and Python then installs no handler: the signal would be lost and the long
+# call it should stop would run to the end (one of them grows to tens of GB). Python's own handler
+# makes them behave as in a terminal.
+if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 CORPORA = pathlib.Path(os.environ.get("LEXSIM_CORPORA") or ROOT.parent / "shared" / "corpora")
 
 #: Every skip for missing corpora has this reason prefix: such tests are counted apart and summed
