@@ -48,8 +48,8 @@ constexpr std::uint32_t kDocuments = make_tag("NDOC");
 constexpr std::uint32_t kDocFrequencies = make_tag("DOCF");
 constexpr std::uint32_t kIdf = make_tag("IDFV");
 constexpr std::uint32_t kMetadata = make_tag("META");
-// Reserved: the unpruned term counts of an incremental fit (optional; a reader that ignores them
-// still transforms exactly, it only cannot continue the fit). Not written or read yet.
+// The unpruned term counts of a fit (optional: a reader that ignores them still transforms exactly,
+// it only cannot continue the fit with partial_fit or merge).
 constexpr std::uint32_t kTermCounts = make_tag("TCNT");
 // A search index (see model_io.hpp): its options and sizes, its postings, BM25's raw counts and
 // per-term values. All required: a reader that skipped them would not search at all.
