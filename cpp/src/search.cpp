@@ -201,10 +201,28 @@ void bm25_weights(SearchState<T>& s) {
   const auto n = static_cast<std::size_t>(s.rows);
   const auto cols = static_cast<std::size_t>(s.cols);
   const PostingArrays<T>& c = s.counts;
-  std::vector<double> length(n, 0.0);
+  // Lengths are kept per document slot: the document itself, or, when the documents far outnumber
+  // the stored counts (many empty documents, or a small file that claims many), its place among
+  // the documents that hold a term, so that memory follows the counts. Either way each length
+  // and the total add the same numbers in the same order (empty documents add nothing).
+  const auto nnz = cols > 0 ? static_cast<std::size_t>(c.end(cols - 1) - c.begin(0)) : std::size_t{0};
+  const bool dense = n <= std::max<std::size_t>(std::size_t{1} << 16, 4 * nnz);
+  std::vector<std::int32_t> held;  // sparse: the documents that hold a term, increasing
+  if (!dense) {
+    held.reserve(nnz);
+    for (std::size_t t = 0; t < cols; ++t)
+      for (auto p = static_cast<std::size_t>(c.begin(t)); p < static_cast<std::size_t>(c.end(t)); ++p) held.push_back(c.row[p]);
+    std::sort(held.begin(), held.end());
+    held.erase(std::unique(held.begin(), held.end()), held.end());
+  }
+  auto slot = [&](std::int32_t r) {
+    return dense ? static_cast<std::size_t>(r)
+                 : static_cast<std::size_t>(std::lower_bound(held.begin(), held.end(), r) - held.begin());
+  };
+  std::vector<double> length(dense ? n : held.size(), 0.0);
   for (std::size_t t = 0; t < cols; ++t)
     for (auto p = static_cast<std::size_t>(c.begin(t)); p < static_cast<std::size_t>(c.end(t)); ++p)
-      length[static_cast<std::size_t>(c.row[p])] += static_cast<double>(c.value[p]);
+      length[slot(c.row[p])] += static_cast<double>(c.value[p]);
   double total = 0;
   for (const double l : length) total += l;
   s.avgdl = n > 0 ? total / static_cast<double>(n) : 0.0;
@@ -225,8 +243,8 @@ void bm25_weights(SearchState<T>& s) {
       if (c.end(t) > c.begin(t)) s.baseline[t] = s.idf[t] * tfc0;
   }
   // avgdl is 0 only when no document holds a term, and then there is nothing to weight.
-  std::vector<double> L(n);
-  for (std::size_t r = 0; r < n; ++r) L[r] = 1.0 - o.b + o.b * length[r] / s.avgdl;
+  std::vector<double> L(length.size());
+  for (std::size_t r = 0; r < L.size(); ++r) L[r] = 1.0 - o.b + o.b * length[r] / s.avgdl;
   std::vector<std::int64_t> start(cols + 1, 0);
   std::vector<std::int32_t> row;
   std::vector<T> value;
@@ -235,8 +253,7 @@ void bm25_weights(SearchState<T>& s) {
   for (std::size_t t = 0; t < cols; ++t) {
     if (t % 4096 == 0) detail::poll_interrupt();
     for (auto p = static_cast<std::size_t>(c.begin(t)); p < static_cast<std::size_t>(c.end(t)); ++p) {
-      const auto r = static_cast<std::size_t>(c.row[p]);
-      double weight = s.idf[t] * tfc_of(o, static_cast<double>(c.value[p]), L[r]);
+      double weight = s.idf[t] * tfc_of(o, static_cast<double>(c.value[p]), L[slot(c.row[p])]);
       if (shifted) weight -= s.baseline[t];
       if (weight == 0.0) continue;
       row.push_back(c.row[p]);

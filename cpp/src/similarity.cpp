@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -244,29 +246,79 @@ CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector
 
 // Each row of A against all rows of B (given by its postings), in contiguous blocks concatenated
 // in order. `self`: A is B, and a row's match with itself is left out.
+// Below this many rows of B a dense accumulator is always used (its scratch is small).
+constexpr std::int64_t kDenseFloor = 1 << 16;
+
+// Row i of A times B^T without a dense accumulator: the products gathered as (row of B, product)
+// in the order the dense path adds them, stably sorted by row and summed run by run, so each sum
+// is the same floating-point number the dense path computes. For few products over a huge B.
+template <class T, class IndPtr, class Ind, class Visit>
+void sparse_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, std::int64_t i, const PostingsView<T>& post,
+                std::vector<Hit<T>>& products, Visit&& visit) {
+  products.clear();
+  for (auto p = static_cast<std::size_t>(A.indptr[i]); p < static_cast<std::size_t>(A.indptr[i + 1]); ++p) {
+    const auto c = static_cast<std::size_t>(A.indices[p]);
+    const T av = a_values[p];
+    for (auto q = post.start[c]; q < post.start[c + 1]; ++q) {
+      const auto qq = static_cast<std::size_t>(q);
+      products.push_back(Hit<T>{av * post.value[qq], post.row[qq]});
+    }
+  }
+  std::stable_sort(products.begin(), products.end(), [](const Hit<T>& x, const Hit<T>& y) { return x.index < y.index; });
+  for (std::size_t a = 0; a < products.size();) {
+    const std::int32_t j = products[a].index;
+    T x = T(0);
+    for (; a < products.size() && products[a].index == j; ++a) x += products[a].score;
+    if (x != T(0)) visit(j, x);
+  }
+}
+
 template <class T, class IndPtr, class Ind>
 CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, const PostingsView<T>& post,
                              std::int64_t b_rows, std::size_t k, std::optional<double> threshold, int workers, bool self) {
-  const auto n_b = static_cast<std::int32_t>(b_rows);
+  // Only rows of B below `span` hold a column of A (posting lists are increasing), and `work`
+  // products are added in all. The dense accumulator (12 bytes per row of B and thread) is sized to
+  // the span, and not used at all when the span is far larger than the work: a few queries against
+  // a large index (or a small file that claims a huge one) then cost memory in proportion to what
+  // they read.
+  std::int64_t span = 0;
+  std::size_t work = 0;
+  const auto a_nnz = A.rows > 0 ? static_cast<std::size_t>(A.indptr[A.rows]) : 0;
+  for (std::size_t p = 0; p < a_nnz; ++p) {
+    const auto c = static_cast<std::size_t>(A.indices[p]);
+    const auto b = post.start[c], e = post.start[c + 1];
+    if (e > b) span = std::max<std::int64_t>(span, std::int64_t{post.row[e - 1]} + 1);
+    work += static_cast<std::size_t>(e - b);
+  }
+  span = std::min(span, b_rows);
+  const bool dense = span <= std::max<std::int64_t>(kDenseFloor, 4 * static_cast<std::int64_t>(std::min<std::size_t>(work, INT32_MAX)));
+  const auto n_b = static_cast<std::int32_t>(span);
   const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
   std::vector<Block<T>> blocks(static_cast<std::size_t>(workers));
   detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
     Block<T>& out = blocks[static_cast<std::size_t>(w)];
-    Accumulator<T> scratch(static_cast<std::size_t>(n_b));
+    std::optional<Accumulator<T>> scratch;
+    std::vector<Hit<T>> products;
+    if (dense) scratch.emplace(static_cast<std::size_t>(n_b));
     std::vector<Hit<T>> heap(k);
     for (std::int64_t i = begin; i < end; ++i) {
       if (w == 0) detail::poll_interrupt();  // the calling thread's check (worker 0 runs on it)
       if (stop.requested()) return;
       std::int32_t size = 0;
       T floor = floor0;
-      accumulate_row(A, a_values, i, post, 0, n_b, scratch);
-      drain_row(
-          scratch, 0, n_b, [&](std::int32_t, T x) { return x >= floor; },
-          [&](std::int32_t j, T x) {
-            if (self && j == i) return;
-            if (threshold && !(static_cast<double>(x) > *threshold)) return;
-            offer(heap.data(), size, floor, k, Hit<T>{x, j});
-          });
+      auto take = [&](std::int32_t j, T x) {
+        if (self && j == i) return;
+        if (threshold && !(static_cast<double>(x) > *threshold)) return;
+        offer(heap.data(), size, floor, k, Hit<T>{x, j});
+      };
+      if (dense) {
+        accumulate_row(A, a_values, i, post, 0, n_b, *scratch);
+        drain_row(*scratch, 0, n_b, [&](std::int32_t, T x) { return x >= floor; }, take);
+      } else {
+        sparse_row(A, a_values, i, post, products, [&](std::int32_t j, T x) {
+          if (x >= floor) take(j, x);
+        });
+      }
       out.append(heap.data(), static_cast<std::size_t>(size));
     }
   });

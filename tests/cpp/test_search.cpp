@@ -325,6 +325,43 @@ TEST_CASE("cosine search equals a dense brute force and top_k") {
   }
 }
 
+// Few documents holding a term among very many: search scores candidates without a buffer per
+// document, and add() keeps BM25 lengths only for the documents that hold a term (a small index
+// file claiming a billion documents made both allocate gigabytes). The results are the formulas'.
+TEST_CASE("an index of many documents, few holding a term, equals the formulas") {
+  using M = lexsim::Bm25Method;
+  std::mt19937 rng(404);
+  const int cols = 6, n = 200000, stride = 6000;
+  const Dense held = random_counts(rng, 30, cols, 0.45);
+  Dense docs(static_cast<std::size_t>(n), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
+  for (std::size_t r = 0; r < held.size(); ++r) docs[r * stride + 7] = held[r];
+  const Dense queries = random_counts(rng, 10, cols, 0.5);
+  const Mat D = from_dense(docs, cols), Q = from_dense(queries, cols);
+  Dense grown = docs;
+  grown.push_back(held[3]);
+  const Mat extra = from_dense(Dense{held[3]}, cols);
+  for (const M method : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus}) {
+    INFO(lexsim::method_name(method));
+    lexsim::SearchIndex index(D, bm25(1.2, 0.75, method, 0.5));
+    const auto before = index.search(lexsim::view(Q), 5, 2);
+    index.add(extra);
+    REQUIRE(index.n_documents() == n + 1);
+    const auto after = index.search(lexsim::view(Q), 5, 1);
+    for (int qi = 0; qi < 10; ++qi) {
+      INFO("query " << qi);
+      const auto& query = queries[static_cast<std::size_t>(qi)];
+      check_hits(lexsim::ranked(before, qi), brute_bm25(docs, query, 1.2, 0.75, method, 0.5), 5);
+      check_hits(lexsim::ranked(after, qi), brute_bm25(grown, query, 1.2, 0.75, method, 0.5), 5);
+    }
+  }
+  const lexsim::SearchIndex cosine(D);
+  const auto hits = cosine.search(lexsim::view(Q), 4, 2);
+  for (int qi = 0; qi < 10; ++qi) {
+    INFO("cosine query " << qi);
+    check_hits(lexsim::ranked(hits, qi), brute_cosine(docs, queries[static_cast<std::size_t>(qi)]), 4);
+  }
+}
+
 TEST_CASE("search does not depend on n_jobs and is safe from many threads") {
   std::mt19937 rng(99);
   const Dense counts = random_counts(rng, 500, 40, 0.1);

@@ -223,6 +223,31 @@ TEST_CASE("top_k equals a brute-force dense cosine") {
   }
 }
 
+// Against a B whose rows are spread over a very large, mostly empty matrix, few products are
+// summed without a dense buffer; the scores must be the very numbers of the compact B (same
+// products added in the same order), at the spread rows.
+TEST_CASE("top_k against a large, mostly empty B scores bit for bit as against the compact B") {
+  std::mt19937 rng(31);
+  for (int trial = 0; trial < 4; ++trial) {
+    const int rows_a = 12, rows_b = 40 + 5 * trial, cols = 8, stride = 5000 + trial;
+    const Dense a = random_dense(rng, rows_a, cols, 0.4, true), b = random_dense(rng, rows_b, cols, 0.3, true);
+    Dense spread(static_cast<std::size_t>(rows_b * stride), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
+    for (std::size_t r = 0; r < b.size(); ++r) spread[r * static_cast<std::size_t>(stride)] = b[r];
+    for (const long k : {1L, 3L, 100L}) {
+      INFO("trial " << trial << " k " << k);
+      const Mat compact = lexsim::top_k(from_dense(a, cols), from_dense(b, cols), opts(k, std::nullopt, 1 + trial % 2));
+      const Mat wide = lexsim::top_k(from_dense(a, cols), from_dense(spread, cols), opts(k, std::nullopt, 2 - trial % 2));
+      REQUIRE(wide.cols() == rows_b * stride);
+      REQUIRE(wide.nonZeros() == compact.nonZeros());
+      for (Eigen::Index p = 0; p < compact.nonZeros(); ++p) {
+        CHECK(wide.innerIndexPtr()[p] == compact.innerIndexPtr()[p] * stride);
+        CHECK(wide.valuePtr()[p] == compact.valuePtr()[p]);
+      }
+      CHECK(std::equal(wide.outerIndexPtr(), wide.outerIndexPtr() + rows_a + 1, compact.outerIndexPtr()));
+    }
+  }
+}
+
 TEST_CASE("top_k on CSR views in float and with 32-bit indptr") {
   const Mat X = from_dense(kHand, 3);
   lexsim::CsrMatrix<float> m;
