@@ -1,0 +1,197 @@
+"""The vectorizer's options on the command line: the analyst's and scikit-learn's defaults, the
+parameters the flags give, the model's fixed options, and the analysis described for people and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any, Optional
+
+import numpy as np
+
+from .arguments import CommandError, _none_or
+
+
+#: What the command uses unless told otherwise: accent folding, English stop words and sublinear
+#: tf find the same story told in different words and spellings (see the README); every other
+#: parameter is scikit-learn's default.
+#: Words are runs of 3 or more word characters that are not all digits (no "24", "al", "10"), so key
+#: terms read as words; scikit-learn's re understands the same pattern (parity-tested).
+ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
+
+
+ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True,
+                                    "token_pattern": ANALYST_TOKEN_PATTERN}
+
+
+_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+
+#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes.
+SKLEARN_DEFAULTS: dict[str, Any] = {
+    "lowercase": True,
+    "strip_accents": None,
+    "stop_words": None,
+    "sublinear_tf": False,
+    "ngram_range": (1, 1),
+    "min_df": 1,
+    "max_df": 1.0,
+    "max_features": None,
+    "norm": "l2",
+    "use_idf": True,
+    "smooth_idf": True,
+    "binary": False,
+    "normalization": None,
+    "casefold": False,
+    "stemmer": None,
+    "analyzer": "word",
+    "token_pattern": _DEFAULT_TOKEN_PATTERN,
+    "dtype": np.float64,
+    "vocabulary": None,
+}
+
+
+# The analysis options: argparse destination (= the vectorizer parameter) -> the flag named in errors.
+_ANALYSIS = {
+    "lowercase": "--lowercase/--no-lowercase",
+    "strip_accents": "--strip-accents",
+    "stop_words": "--stop-words",
+    "sublinear_tf": "--sublinear-tf/--no-sublinear-tf",
+    "ngram_range": "--ngram-range",
+    "min_df": "--min-df",
+    "max_df": "--max-df",
+    "max_features": "--max-features",
+    "norm": "--norm",
+    "use_idf": "--idf/--no-idf",
+    "smooth_idf": "--smooth-idf/--no-smooth-idf",
+    "binary": "--binary/--no-binary",
+    "normalization": "--normalization",
+    "casefold": "--casefold/--no-casefold",
+    "stemmer": "--stemmer",
+    "analyzer": "--analyzer",
+    "token_pattern": "--token-pattern",
+    "dtype": "--dtype",
+    "vocabulary": "--vocabulary",
+}
+
+
+def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
+    params = dict(SKLEARN_DEFAULTS)
+    if not args.sklearn_defaults:
+        params.update(ANALYST_DEFAULTS)
+    for dest in _ANALYSIS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if dest in ("strip_accents", "stop_words", "norm", "normalization", "stemmer"):
+            value = _none_or(value)
+        elif dest == "ngram_range":
+            value = tuple(value)
+        elif dest == "dtype":
+            value = getattr(np, value)
+        elif dest == "vocabulary":
+            value = _read_vocabulary(value)
+        params[dest] = value
+    if params["analyzer"] != "word":  # the analyst's word options do not apply to character n-grams
+        for dest in ("stop_words", "token_pattern"):
+            if getattr(args, dest) is None:
+                params[dest] = SKLEARN_DEFAULTS[dest]
+    return params
+
+
+def _read_vocabulary(path: str) -> list:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise OSError(e.errno, f"cannot read the vocabulary {path}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CommandError(f"{path}: not valid UTF-8 at byte offset {e.start}") from None
+    terms = [line.strip() for line in text.splitlines() if line.strip()]
+    if not terms:
+        raise CommandError(f"{path}: the vocabulary file is empty")
+    return terms
+
+
+def _check_model_options(args: argparse.Namespace) -> None:
+    given = [flag for dest, flag in _ANALYSIS.items() if getattr(args, dest) is not None]
+    if args.sklearn_defaults:
+        given.insert(0, "--sklearn-defaults")
+    if given:
+        raise CommandError(f"--model fixes the analysis options; leave out {given[0]}")
+
+
+def _jobs_param(args: argparse.Namespace) -> Optional[int]:
+    return None if args.jobs == 1 else args.jobs
+
+
+def _as_options(message: str) -> str:
+    """A library message about min_df or max_df, in the command's option names."""
+    message = message.replace(" (max_df corresponds to < documents than min_df)", "")
+    message = re.sub(r"\b(min|max)_df=", lambda m: f"--{m.group(1)}-df ", message)
+    return re.sub(r"\b(min|max)_df\b", lambda m: f"--{m.group(1)}-df", message)
+
+
+def _describe(params: dict[str, Any]) -> str:
+    """The analysis in words, for people: what differs from scikit-learn's defaults."""
+    words = []
+    accents = {"unicode": "accents folded", "ascii": "accents stripped to ASCII"}
+    if params.get("normalization"):
+        words.append(params["normalization"])
+    if params.get("casefold"):
+        words.append("case folded")
+    if params.get("stemmer"):
+        words.append(f"{params['stemmer']} stems")
+    elif not params.get("lowercase", True):
+        words.append("case kept")
+    if params.get("strip_accents") in accents:
+        words.append(accents[params["strip_accents"]])
+    stop = params.get("stop_words")
+    if stop == "english":
+        words.append("English stop words")
+    elif stop:
+        words.append(f"{len(stop)} stop words")
+    if params.get("analyzer", "word") != "word":
+        words.append(f"{params['analyzer']} n-grams")
+    ngram = tuple(params.get("ngram_range", (1, 1)))
+    if ngram != (1, 1):
+        words.append(f"{ngram[0]}-{ngram[1]}-grams")
+    if params.get("token_pattern") == ANALYST_TOKEN_PATTERN:
+        words.append("3+ character words, no numbers")
+    elif params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
+        words.append(f"tokens {params['token_pattern']}")
+    for name, default in (("min_df", 1), ("max_df", 1.0), ("max_features", None)):
+        if params.get(name, default) != default:
+            words.append(f"{name} {params[name]}")
+    if params.get("binary"):
+        words.append("binary tf")
+    if params.get("sublinear_tf"):
+        words.append("sublinear tf")
+    if not params.get("use_idf", True):
+        words.append("no idf")
+    elif not params.get("smooth_idf", True):
+        words.append("unsmoothed idf")
+    if params.get("norm", "l2") != "l2":
+        words.append(f"{params['norm'] or 'no'} norm")
+    if np.dtype(params.get("dtype", np.float64)) != np.float64:
+        words.append("float32")
+    return ", ".join(words) if words else "scikit-learn defaults"
+
+
+def _params_json(vec: Any) -> dict[str, Any]:
+    """The vectorizer's analysis parameters, for JSON (not the vocabulary, the input handling or
+    the threads)."""
+    out = {}
+    for name, value in vec.get_params().items():
+        if name in ("vocabulary", "input", "encoding", "decode_error", "preprocessor", "tokenizer", "n_jobs"):
+            continue
+        if name == "dtype":
+            value = np.dtype(value).name
+        elif name == "ngram_range":
+            value = list(value)
+        elif name == "stop_words" and value is not None and not isinstance(value, str):
+            value = sorted(value)
+        out[name] = value
+    return out
