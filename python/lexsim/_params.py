@@ -24,6 +24,23 @@ ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_core.english_stop_words())
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
+#: The parameters that take one of a few values, each spelled out once: value -> the core's enum
+#: member, in the order the error messages list them. A model file stores the member's name
+#: (lexsim.model reads it back through this table); ``input`` has no core enum (files are read in
+#: Python).
+CHOICES: dict[str, dict[Any, Any]] = {
+    "input": {"content": None, "filename": None, "file": None},
+    "decode_error": {"strict": _core.DecodeError.strict, "ignore": _core.DecodeError.ignore,
+                     "replace": _core.DecodeError.replace},
+    "strip_accents": {None: _core.StripAccents.none, "ascii": _core.StripAccents.ascii,
+                      "unicode": _core.StripAccents.unicode},
+    "analyzer": {"word": _core.AnalyzerKind.word, "char": _core.AnalyzerKind.char,
+                 "char_wb": _core.AnalyzerKind.char_wb},
+    "normalization": {None: _core.Normalization.none, "NFC": _core.Normalization.nfc,
+                      "NFKC": _core.Normalization.nfkc},
+    "norm": {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none},
+}
+
 
 def _same_callable(a: Any, b: Any) -> bool:
     """Whether two callables are the same function: the same object, or copies of one (as when a
@@ -101,9 +118,12 @@ def _check_df(name: str, value: Any) -> _core.DocFrequency:
     raise TypeError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
 
 
-def _check_choice(name: str, value: Any, choices: tuple, allow_callable: bool = False) -> None:
+def _check_choice(name: str, value: Any, choices: Optional[tuple] = None, allow_callable: bool = False) -> None:
+    """``value`` is one of ``choices`` (default: the parameter's in CHOICES), or a callable when allowed."""
     if allow_callable and callable(value):
         return
+    if choices is None:
+        choices = tuple(CHOICES[name])
     if value not in choices:
         extra = " or a callable" if allow_callable else ""
         raise ValueError(f"The '{name}' parameter must be one of {list(choices)!r}{extra}. Got {value!r} instead.")
@@ -159,11 +179,11 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
 
     def _validate_analysis_params(self) -> None:
         """The checks of the parameters every vectorizer shares (input, analysis, binary, n_jobs)."""
-        _check_choice("input", self.input, ("content", "filename", "file"))
-        _check_choice("decode_error", self.decode_error, ("strict", "ignore", "replace"))
-        _check_choice("strip_accents", self.strip_accents, (None, "ascii", "unicode"), allow_callable=True)
-        _check_choice("analyzer", self.analyzer, ("word", "char", "char_wb"), allow_callable=True)
-        _check_choice("normalization", self.normalization, (None, "NFC", "NFKC"))
+        _check_choice("input", self.input)
+        _check_choice("decode_error", self.decode_error)
+        _check_choice("strip_accents", self.strip_accents, allow_callable=True)
+        _check_choice("analyzer", self.analyzer, allow_callable=True)
+        _check_choice("normalization", self.normalization)
         for name in ("preprocessor", "tokenizer"):
             value = getattr(self, name)
             if value is not None and not callable(value):
@@ -334,14 +354,13 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
 
     def _analyzer_options(self, native: bool) -> _core.AnalyzerOptions:
         o = _core.AnalyzerOptions()
-        o.analyzer = {"word": _core.AnalyzerKind.word, "char": _core.AnalyzerKind.char, "char_wb": _core.AnalyzerKind.char_wb}.get(
-            self.analyzer if isinstance(self.analyzer, str) else "word", _core.AnalyzerKind.word
-        )
-        o.decode_error = getattr(_core.DecodeError, self.decode_error)
-        o.normalization = {None: _core.Normalization.none, "NFC": _core.Normalization.nfc, "NFKC": _core.Normalization.nfkc}[self.normalization]
+        # A callable analyzer or strip_accents runs in Python: the core then does no such step.
+        o.analyzer = CHOICES["analyzer"].get(self.analyzer if isinstance(self.analyzer, str) else "word", _core.AnalyzerKind.word)
+        o.decode_error = CHOICES["decode_error"][self.decode_error]
+        o.normalization = CHOICES["normalization"][self.normalization]
         o.casefold = bool(self.casefold)
         o.lowercase = bool(self.lowercase)
-        o.strip_accents = {None: _core.StripAccents.none, "ascii": _core.StripAccents.ascii, "unicode": _core.StripAccents.unicode}.get(
+        o.strip_accents = CHOICES["strip_accents"].get(
             self.strip_accents if isinstance(self.strip_accents, str) or self.strip_accents is None else None, _core.StripAccents.none
         )
         # A pattern the core cannot run is tokenized in Python; the core then only sees terms.

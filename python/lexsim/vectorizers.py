@@ -18,7 +18,7 @@ from . import _core
 from ._engine import CorpusCounts, _Engine
 from ._input import Document
 from ._lazy import scipy_sparse as sp
-from ._params import ENGLISH_STOP_WORDS, _DEFAULT_TOKEN_PATTERN, _check_choice, _plain_analyzer_options, _stop_list
+from ._params import CHOICES, ENGLISH_STOP_WORDS, _DEFAULT_TOKEN_PATTERN, _check_choice, _plain_analyzer_options, _stop_list
 from .tfidf import TfidfTransformer
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
@@ -123,8 +123,8 @@ class _BaseVectorizer(_Engine):
         """
         if self.preprocessor is not None:
             return self.preprocessor
-        _check_choice("strip_accents", self.strip_accents, (None, "ascii", "unicode"), allow_callable=True)
-        _check_choice("normalization", self.normalization, (None, "NFC", "NFKC"))
+        _check_choice("strip_accents", self.strip_accents, allow_callable=True)
+        _check_choice("normalization", self.normalization)
         native = _core.Analyzer(self._preprocess_options())
         if callable(self.strip_accents):
             return functools.partial(_then, native.preprocess, self.strip_accents)
@@ -495,14 +495,14 @@ class TfidfVectorizer(_BaseVectorizer):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        _check_choice("norm", self.norm, ("l1", "l2", None))
+        _check_choice("norm", self.norm)
         for name in ("use_idf", "smooth_idf", "sublinear_tf"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"The '{name}' parameter must be a bool. Got {getattr(self, name)!r} instead.")
 
     def _new_native(self, native_mode: bool) -> Any:
         o = self._count_options(_core.TfidfOptions(), native_mode)
-        o.norm = {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none}[self.norm]
+        o.norm = CHOICES["norm"][self.norm]
         o.use_idf = bool(self.use_idf)
         o.smooth_idf = bool(self.smooth_idf)
         o.sublinear_tf = bool(self.sublinear_tf)

@@ -4,11 +4,14 @@ parameters the flags give, the model's fixed options, and the analysis described
 from __future__ import annotations
 
 import argparse
+import inspect
 import re
 from typing import Any, Optional
 
 import numpy as np
 
+from .._params import _DEFAULT_TOKEN_PATTERN
+from ..vectorizers import TfidfVectorizer
 from .arguments import CommandError, _none_or
 
 
@@ -18,38 +21,8 @@ from .arguments import CommandError, _none_or
 #: Words are runs of 3 or more word characters that are not all digits (no "24", "al", "10"), so key
 #: terms read as words; scikit-learn's re understands the same pattern (parity-tested).
 ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
-
-
 ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True,
                                     "token_pattern": ANALYST_TOKEN_PATTERN}
-
-
-_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-
-#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes.
-SKLEARN_DEFAULTS: dict[str, Any] = {
-    "lowercase": True,
-    "strip_accents": None,
-    "stop_words": None,
-    "sublinear_tf": False,
-    "ngram_range": (1, 1),
-    "min_df": 1,
-    "max_df": 1.0,
-    "max_features": None,
-    "norm": "l2",
-    "use_idf": True,
-    "smooth_idf": True,
-    "binary": False,
-    "normalization": None,
-    "casefold": False,
-    "stemmer": None,
-    "analyzer": "word",
-    "token_pattern": _DEFAULT_TOKEN_PATTERN,
-    "dtype": np.float64,
-    "vocabulary": None,
-}
-
 
 # The analysis options: argparse destination (= the vectorizer parameter) -> the flag named in errors.
 _ANALYSIS = {
@@ -73,6 +46,11 @@ _ANALYSIS = {
     "dtype": "--dtype",
     "vocabulary": "--vocabulary",
 }
+
+#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes, read from
+#: lexsim's TfidfVectorizer (the same defaults, parity-tested), whose signature is where they are written.
+SKLEARN_DEFAULTS: dict[str, Any] = {name: inspect.signature(TfidfVectorizer.__init__).parameters[name].default
+                                    for name in _ANALYSIS}
 
 
 def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
