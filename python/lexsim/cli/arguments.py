@@ -162,6 +162,61 @@ examples:
   lexsim fit articles/ -o news.lexsim        save the fitted model; then --model news.lexsim"""
 
 
+def _switch(on: str, on_help: str, off: str, off_help: str) -> list[tuple[str, dict[str, Any]]]:
+    """The two flags of a bool parameter: ``on`` sets it, ``off`` clears it."""
+    return [(on, {"action": "store_const", "const": True, "help": on_help}),
+            (off, {"action": "store_const", "const": False, "help": off_help})]
+
+
+# The analysis options, in --help order: the vectorizer parameter each sets (argparse's destination;
+# None until given, so that --sklearn-defaults and --model can tell what was) -> its flags, each with
+# argparse's keywords. lexsim.cli.options turns the values into the parameters.
+_ANALYSIS_FLAGS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "lowercase": _switch("--lowercase", "lowercase before tokenizing (default)", "--no-lowercase", "keep case"),
+    "strip_accents": [("--strip-accents", {
+        "choices": ("unicode", "ascii", _NONE),
+        "help": "fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD then drop "
+                "non-ASCII), none (scikit-learn's default)"})],
+    "stop_words": [("--stop-words", {
+        "choices": ("english", _NONE), "help": "drop scikit-learn's English stop words (english, the default) or none"})],
+    "sublinear_tf": _switch("--sublinear-tf", "tf = 1 + log(tf) (default)",
+                            "--no-sublinear-tf", "raw term counts (scikit-learn's default)"),
+    "ngram_range": [("--ngram-range", {
+        "nargs": 2, "type": _positive_int, "metavar": ("MIN", "MAX"), "help": "n-gram sizes (default: 1 1)"})],
+    "min_df": [("--min-df", {
+        "type": _df, "metavar": "DF",
+        "help": "ignore terms in fewer documents: a count (int) or a proportion (float); default 1"})],
+    "max_df": [("--max-df", {
+        "type": _df, "metavar": "DF", "help": "ignore terms in more documents: a count or a proportion; default 1.0"})],
+    "max_features": [("--max-features", {
+        "type": _positive_int, "metavar": "N", "help": "keep the N terms with the highest total counts (default: all)"})],
+    "norm": [("--norm", {"choices": ("l2", "l1", _NONE), "help": "row normalisation (default l2)"})],
+    "use_idf": _switch("--idf", "weight by inverse document frequency (default)", "--no-idf", "no idf weighting"),
+    "smooth_idf": _switch("--smooth-idf", "add one to document frequencies (default)",
+                          "--no-smooth-idf", "idf = ln(n / df) + 1"),
+    "binary": _switch("--binary", "tf = 1 for every present term", "--no-binary", "count occurrences (default)"),
+    "normalization": [("--normalization", {
+        "choices": ("NFC", "NFKC", _NONE), "help": "Unicode normalisation before everything else (default none)"})],
+    "casefold": _switch("--casefold", "full Unicode case folding instead of lowercasing (ß = ss)",
+                        "--no-casefold", "lowercase with str.lower() rules (default)"),
+    "stemmer": [("--stemmer", {
+        "metavar": "LANGUAGE",
+        "help": "reduce words to their Snowball stems, e.g. english, porter, french, turkish (default none; see "
+                "lexsim.stemmers())"})],
+    "analyzer": [("--analyzer", {
+        "choices": ("word", "char", "char_wb"),
+        "help": "word n-grams (default), character n-grams, or character n-grams inside words (these leave off the "
+                "default stop words and token pattern, which apply to words)"})],
+    "token_pattern": [("--token-pattern", {
+        "type": _regex, "metavar": "REGEX",
+        "help": r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not all digits; with "
+                r"--sklearn-defaults (?u)\b\w\w+\b, two or more)"})],
+    "dtype": [("--dtype", {"choices": ("float64", "float32"), "help": "type of the TF-IDF values (default float64)"})],
+    "vocabulary": [("--vocabulary", {
+        "metavar": "FILE", "help": "a fixed vocabulary: a UTF-8 file with one term a line, in column order"})],
+}
+
+
 def _common_options(with_path: bool, path_optional: bool = False, with_model: bool = True) -> _Parser:
     """The options every command takes (an argparse parent parser)."""
     p = _Parser(add_help=False)
@@ -201,57 +256,9 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
     ana.add_argument("--sklearn-defaults", action="store_true",
                      help="start from scikit-learn's defaults (no accent folding, no stop words, raw "
                           "tf); the options below still apply on top")
-    ana.add_argument("--lowercase", dest="lowercase", action="store_const", const=True, default=None,
-                     help="lowercase before tokenizing (default)")
-    ana.add_argument("--no-lowercase", dest="lowercase", action="store_const", const=False, help="keep case")
-    ana.add_argument("--strip-accents", choices=("unicode", "ascii", _NONE), default=None,
-                     help="fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD "
-                          "then drop non-ASCII), none (scikit-learn's default)")
-    ana.add_argument("--stop-words", choices=("english", _NONE), default=None,
-                     help="drop scikit-learn's English stop words (english, the default) or none")
-    ana.add_argument("--sublinear-tf", dest="sublinear_tf", action="store_const", const=True, default=None,
-                     help="tf = 1 + log(tf) (default)")
-    ana.add_argument("--no-sublinear-tf", dest="sublinear_tf", action="store_const", const=False,
-                     help="raw term counts (scikit-learn's default)")
-    ana.add_argument("--ngram-range", nargs=2, type=_positive_int, metavar=("MIN", "MAX"), default=None,
-                     help="n-gram sizes (default: 1 1)")
-    ana.add_argument("--min-df", type=_df, default=None, metavar="DF",
-                     help="ignore terms in fewer documents: a count (int) or a proportion (float); default 1")
-    ana.add_argument("--max-df", type=_df, default=None, metavar="DF",
-                     help="ignore terms in more documents: a count or a proportion; default 1.0")
-    ana.add_argument("--max-features", type=_positive_int, default=None, metavar="N",
-                     help="keep the N terms with the highest total counts (default: all)")
-    ana.add_argument("--norm", choices=("l2", "l1", _NONE), default=None, help="row normalisation (default l2)")
-    ana.add_argument("--idf", dest="use_idf", action="store_const", const=True, default=None,
-                     help="weight by inverse document frequency (default)")
-    ana.add_argument("--no-idf", dest="use_idf", action="store_const", const=False, help="no idf weighting")
-    ana.add_argument("--smooth-idf", dest="smooth_idf", action="store_const", const=True, default=None,
-                     help="add one to document frequencies (default)")
-    ana.add_argument("--no-smooth-idf", dest="smooth_idf", action="store_const", const=False,
-                     help="idf = ln(n / df) + 1")
-    ana.add_argument("--binary", dest="binary", action="store_const", const=True, default=None,
-                     help="tf = 1 for every present term")
-    ana.add_argument("--no-binary", dest="binary", action="store_const", const=False,
-                     help="count occurrences (default)")
-    ana.add_argument("--normalization", choices=("NFC", "NFKC", _NONE), default=None,
-                     help="Unicode normalisation before everything else (default none)")
-    ana.add_argument("--casefold", dest="casefold", action="store_const", const=True, default=None,
-                     help="full Unicode case folding instead of lowercasing (ß = ss)")
-    ana.add_argument("--no-casefold", dest="casefold", action="store_const", const=False,
-                     help="lowercase with str.lower() rules (default)")
-    ana.add_argument("--stemmer", default=None, metavar="LANGUAGE",
-                     help="reduce words to their Snowball stems, e.g. english, porter, french, turkish "
-                          "(default none; see lexsim.stemmers())")
-    ana.add_argument("--analyzer", choices=("word", "char", "char_wb"), default=None,
-                     help="word n-grams (default), character n-grams, or character n-grams inside words "
-                          "(these leave off the default stop words and token pattern, which apply to words)")
-    ana.add_argument("--token-pattern", type=_regex, default=None, metavar="REGEX",
-                     help=r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not "
-                          r"all digits; with --sklearn-defaults (?u)\b\w\w+\b, two or more)")
-    ana.add_argument("--dtype", choices=("float64", "float32"), default=None,
-                     help="type of the TF-IDF values (default float64)")
-    ana.add_argument("--vocabulary", metavar="FILE", default=None,
-                     help="a fixed vocabulary: a UTF-8 file with one term a line, in column order")
+    for dest, flags in _ANALYSIS_FLAGS.items():
+        for flag, keywords in flags:
+            ana.add_argument(flag, dest=dest, default=None, **keywords)
     return p
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._params import _DEFAULT_TOKEN_PATTERN
 from ..vectorizers import TfidfVectorizer
-from .arguments import CommandError, _none_or
+from .arguments import _ANALYSIS_FLAGS, CommandError, _none_or
 
 
 #: What the command uses unless told otherwise: accent folding, English stop words and sublinear
@@ -24,28 +24,8 @@ ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
 ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True,
                                     "token_pattern": ANALYST_TOKEN_PATTERN}
 
-# The analysis options: argparse destination (= the vectorizer parameter) -> the flag named in errors.
-_ANALYSIS = {
-    "lowercase": "--lowercase/--no-lowercase",
-    "strip_accents": "--strip-accents",
-    "stop_words": "--stop-words",
-    "sublinear_tf": "--sublinear-tf/--no-sublinear-tf",
-    "ngram_range": "--ngram-range",
-    "min_df": "--min-df",
-    "max_df": "--max-df",
-    "max_features": "--max-features",
-    "norm": "--norm",
-    "use_idf": "--idf/--no-idf",
-    "smooth_idf": "--smooth-idf/--no-smooth-idf",
-    "binary": "--binary/--no-binary",
-    "normalization": "--normalization",
-    "casefold": "--casefold/--no-casefold",
-    "stemmer": "--stemmer",
-    "analyzer": "--analyzer",
-    "token_pattern": "--token-pattern",
-    "dtype": "--dtype",
-    "vocabulary": "--vocabulary",
-}
+# The analysis options: argparse destination (= the vectorizer parameter) -> the flags named in errors.
+_ANALYSIS = {dest: "/".join(flag for flag, _ in flags) for dest, flags in _ANALYSIS_FLAGS.items()}
 
 #: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes, read from
 #: lexsim's TfidfVectorizer (the same defaults, parity-tested), whose signature is where they are written.
