@@ -105,7 +105,9 @@ def _analyze_words(decode: Callable[[Any], Any], preprocess: Callable[[Any], str
 
 
 class _BaseVectorizer(_Engine):
-    """Parameter handling, input decoding and the scikit-learn analysis API shared by both vectorizers.
+    """What the vectorizers share: the scikit-learn analysis API here, over three layers, one module
+    each: the parameters (``_params._Params``), reading the input (``_input._Input``) and the fitted
+    engine (``_engine._Engine``).
 
     Like scikit-learn's vectorizers it is not a TransformerMixin: its output is always sparse, so
     scikit-learn's ``set_output`` / ``transform_output`` wrapping does not apply.

@@ -46,3 +46,13 @@ def test_model_files_store_the_core_names(tmp_path) -> None:
     params = lexsim.load(path).get_params()
     assert {k: params[k] for k in ("normalization", "strip_accents", "norm", "analyzer")} == \
         {"normalization": "NFKC", "strip_accents": "ascii", "norm": "l1", "analyzer": "char_wb"}
+
+
+def test_the_command_offers_the_same_choices() -> None:
+    from lexsim.cli.arguments import _ANALYSIS_FLAGS, _NONE
+
+    offered = {dest: flags[0][1]["choices"] for dest, flags in _ANALYSIS_FLAGS.items() if "choices" in flags[0][1]}
+    shared = [dest for dest in offered if dest in CHOICES]
+    assert sorted(shared) == ["analyzer", "norm", "normalization", "strip_accents"]
+    for dest in shared:
+        assert set(offered[dest]) == {_NONE if v is None else v for v in CHOICES[dest]}, dest
