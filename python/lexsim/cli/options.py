@@ -94,6 +94,7 @@ def _as_options(message: str) -> str:
 
 def _describe(params: dict[str, Any]) -> str:
     """The analysis in words, for people: what differs from scikit-learn's defaults."""
+    default = SKLEARN_DEFAULTS
     words = []
     accents = {"unicode": "accents folded", "ascii": "accents stripped to ASCII"}
     if params.get("normalization"):
@@ -102,7 +103,7 @@ def _describe(params: dict[str, Any]) -> str:
         words.append("case folded")
     if params.get("stemmer"):
         words.append(f"{params['stemmer']} stems")
-    elif not params.get("lowercase", True):
+    elif not params.get("lowercase", default["lowercase"]):
         words.append("case kept")
     if params.get("strip_accents") in accents:
         words.append(accents[params["strip_accents"]])
@@ -111,29 +112,29 @@ def _describe(params: dict[str, Any]) -> str:
         words.append("English stop words")
     elif stop:
         words.append(f"{len(stop)} stop words")
-    if params.get("analyzer", "word") != "word":
+    if params.get("analyzer", default["analyzer"]) != default["analyzer"]:
         words.append(f"{params['analyzer']} n-grams")
-    ngram = tuple(params.get("ngram_range", (1, 1)))
-    if ngram != (1, 1):
+    ngram = tuple(params.get("ngram_range", default["ngram_range"]))
+    if ngram != tuple(default["ngram_range"]):
         words.append(f"{ngram[0]}-{ngram[1]}-grams")
     if params.get("token_pattern") == ANALYST_TOKEN_PATTERN:
         words.append("3+ character words, no numbers")
     elif params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
         words.append(f"tokens {params['token_pattern']}")
-    for name, default in (("min_df", 1), ("max_df", 1.0), ("max_features", None)):
-        if params.get(name, default) != default:
+    for name in ("min_df", "max_df", "max_features"):
+        if params.get(name, default[name]) != default[name]:
             words.append(f"{name} {params[name]}")
     if params.get("binary"):
         words.append("binary tf")
     if params.get("sublinear_tf"):
         words.append("sublinear tf")
-    if not params.get("use_idf", True):
+    if not params.get("use_idf", default["use_idf"]):
         words.append("no idf")
-    elif not params.get("smooth_idf", True):
+    elif not params.get("smooth_idf", default["smooth_idf"]):
         words.append("unsmoothed idf")
-    if params.get("norm", "l2") != "l2":
+    if params.get("norm", default["norm"]) != default["norm"]:
         words.append(f"{params['norm'] or 'no'} norm")
-    if np.dtype(params.get("dtype", np.float64)) != np.float64:
+    if np.dtype(params.get("dtype", default["dtype"])) != np.dtype(default["dtype"]):
         words.append("float32")
     return ", ".join(words) if words else "scikit-learn defaults"
 
