@@ -13,9 +13,11 @@ import numpy as np
 
 from . import _core
 from ._base import HAVE_SKLEARN, TransformerMixin
+from ._input import Document, _is_nan
 from ._lazy import scipy_sparse as sp
+from ._params import CHOICES, _DEFAULT_TOKEN_PATTERN, _check_choice, _is_int
 from ._sparse import csr_from_buffers
-from .vectorizers import _DEFAULT_TOKEN_PATTERN, Document, _BaseVectorizer, _check_choice, _is_int, _is_nan
+from .vectorizers import _BaseVectorizer
 
 __all__ = ["HashingVectorizer"]
 
@@ -172,7 +174,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         n = self.n_features
         if not (_is_int(n) and 1 <= n < _N_FEATURES_END):
             raise ValueError(f"The 'n_features' parameter of HashingVectorizer must be an int in the range [1, {_N_FEATURES_END}). Got {n!r} instead.")
-        _check_choice("norm", self.norm, ("l1", "l2", None))
+        _check_choice("norm", self.norm)
         if not isinstance(self.alternate_sign, (bool, np.bool_)):
             raise TypeError(f"The 'alternate_sign' parameter must be a bool. Got {self.alternate_sign!r} instead.")
         self._dtypes()
@@ -298,7 +300,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         # scikit-learn sums booleans with logical or, so a bool dtype keeps every stored entry
         # True, whatever the counts: binary.
         o.binary = bool(self.binary) or np.dtype(self.dtype).kind == "b"
-        o.norm = {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none}[self.norm]
+        o.norm = CHOICES["norm"][self.norm]
         o.alternate_sign = bool(self.alternate_sign)
         o.n_jobs = 1 if self.n_jobs is None else int(self.n_jobs)
         return o

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import _core
 from ._errors import ModelFormatError, NotFittedError
+from ._params import CHOICES
 from .vectorizers import CountVectorizer, TfidfVectorizer
 
 __all__ = [
@@ -406,10 +407,15 @@ def _df_param(d: Any) -> Union[int, float]:
     return float(d.value) if d.is_proportion else int(d.value)
 
 
-_ANALYZERS = {"word": "word", "char": "char", "char_wb": "char_wb"}
-_ACCENTS = {"none": None, "ascii": "ascii", "unicode": "unicode"}
-_NORMALIZATIONS = {"none": None, "nfc": "NFC", "nfkc": "NFKC"}
-_NORMS = {"none": None, "l1": "l1", "l2": "l2"}
+def _from_core(name: str) -> dict[str, Any]:
+    """The core's enum names a model file holds -> the parameter's values (e.g. "nfc" -> "NFC")."""
+    return {member.name: value for value, member in CHOICES[name].items()}
+
+
+_ANALYZERS = _from_core("analyzer")
+_ACCENTS = _from_core("strip_accents")
+_NORMALIZATIONS = _from_core("normalization")
+_NORMS = _from_core("norm")
 
 
 def _params_of(native: Any, saved: Optional[dict]) -> dict:
@@ -443,8 +449,8 @@ def _params_of(native: Any, saved: Optional[dict]) -> dict:
         params.update(norm=_NORMS[o.norm.name], use_idf=bool(o.use_idf), smooth_idf=bool(o.smooth_idf),
                       sublinear_tf=bool(o.sublinear_tf))
     if saved is not None:
-        if saved["input"] not in ("content", "filename", "file"):
-            raise _invalid(f"input {saved['input']!r} is not one of content, filename, file")
+        if saved["input"] not in tuple(CHOICES["input"]):
+            raise _invalid(f"input {saved['input']!r} is not one of {', '.join(CHOICES['input'])}")
         if not (isinstance(saved["encoding"], str) and _ENCODING_NAME.fullmatch(saved["encoding"])):
             raise _invalid(f"encoding {saved['encoding']!r} is not an encoding name")
         n_jobs = saved["n_jobs"]

@@ -16,6 +16,7 @@ import numpy as np
 from . import _core
 from ._base import HAVE_SKLEARN, BaseEstimator, TransformerMixin
 from ._errors import NotFittedError
+from ._params import CHOICES
 from ._sparse import _sparse_interface, csr_from_buffers
 
 __all__ = ["TfidfTransformer"]
@@ -23,7 +24,7 @@ __all__ = ["TfidfTransformer"]
 # scikit-learn's TfidfTransformer opts out of set_output wrapping (its output is sparse); so does this one.
 _NO_OUTPUT_WRAPPING: dict[str, Any] = {"auto_wrap_output_keys": None} if HAVE_SKLEARN else {}
 
-_NORMS = {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none}
+_NORMS = CHOICES["norm"]
 _NORM_NAMES = {v: k for k, v in _NORMS.items()}
 # Value types the core reads in place; others are converted to float64, as scikit-learn does.
 _CORE_VALUES = frozenset(np.dtype(t) for t in (np.int32, np.int64, np.float32, np.float64))
@@ -221,7 +222,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
 
     # ------------------------------------------------------------------ parameters
     def _validate_params(self) -> None:
-        if self.norm not in ("l1", "l2", None):
+        if self.norm not in tuple(_NORMS):
             raise ValueError(f"The 'norm' parameter of TfidfTransformer must be a str among {{'l1', 'l2'}} or None. Got {self.norm!r} instead.")
         for name in ("use_idf", "smooth_idf", "sublinear_tf"):
             if not _is_bool(getattr(self, name)):

@@ -16,8 +16,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "python"))
-from _murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from reference.murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
 
 # Keep in sync with kHashCorpus in test_hashing.cpp (the -2^31 words are appended there from
 # kMinHashWords, in this order).

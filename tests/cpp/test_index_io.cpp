@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "reference/cpp/crc32.hpp"
 
 using namespace lexsim;
 namespace fs = std::filesystem;
@@ -40,16 +41,6 @@ void put_le(std::string& s, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
-// Bitwise CRC-32, the slow textbook way.
-std::uint32_t reference_crc32(std::string_view s) {
-  std::uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
-
 struct Sec {
   std::string tag;
   std::uint32_t flags;
@@ -60,7 +51,7 @@ struct Sec {
 std::vector<Sec> sections_of(const std::string& m) {
   REQUIRE(m.size() >= 24);
   REQUIRE(get_le(m, 12, 8) == m.size());
-  REQUIRE(get_le(m, m.size() - 4, 4) == reference_crc32(std::string_view(m).substr(0, m.size() - 4)));
+  REQUIRE(get_le(m, m.size() - 4, 4) == reference::crc32(std::string_view(m).substr(0, m.size() - 4)));
   std::vector<Sec> out;
   std::size_t pos = 20;
   while (pos < m.size() - 4) {
@@ -119,12 +110,12 @@ std::string reseal(std::string m, std::size_t value_size = 8) {
       const auto pad = static_cast<std::size_t>(get_le(m, p + 12, 4));
       const std::size_t data = p + 16 + pad;
       if (n > (m.size() - std::min(m.size(), data)) / size) break;  // a crafted count: leave it to the loader
-      set_le(m, p + 8, reference_crc32(std::string_view(m).substr(data, n * size)), 4);
+      set_le(m, p + 8, reference::crc32(std::string_view(m).substr(data, n * size)), 4);
       p = data + n * size;
     }
   }
   set_le(m, 12, m.size(), 8);
-  set_le(m, m.size() - 4, reference_crc32(std::string_view(m).substr(0, m.size() - 4)), 4);
+  set_le(m, m.size() - 4, reference::crc32(std::string_view(m).substr(0, m.size() - 4)), 4);
   return m;
 }
 
@@ -249,8 +240,8 @@ TEST_CASE("index io: crc32_combine equals the CRC-32 of the concatenation", "[in
   for (auto& c : bytes) c = static_cast<char>(rng());
   for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1234}, std::size_t{2999}, std::size_t{3000}}) {
     const std::string_view a = std::string_view(bytes).substr(0, cut), b = std::string_view(bytes).substr(cut);
-    CHECK(detail::crc32_combine(detail::crc32(a), detail::crc32(b), b.size()) == reference_crc32(bytes));
-    CHECK(detail::crc32(b, detail::crc32(a)) == reference_crc32(bytes));  // slicing by 8 at any offset
+    CHECK(detail::crc32_combine(detail::crc32(a), detail::crc32(b), b.size()) == reference::crc32(bytes));
+    CHECK(detail::crc32(b, detail::crc32(a)) == reference::crc32(bytes));  // slicing by 8 at any offset
   }
 }
 
@@ -608,7 +599,7 @@ TEST_CASE("index io: crafted index files with valid checksums are still checked"
     // the arrays' padding depends on their offsets: a model cut differently is refused for it or
     // for the missing section, never accepted
     set_le(rebuilt, 12, rebuilt.size(), 8);
-    set_le(rebuilt, rebuilt.size() - 4, reference_crc32(std::string_view(rebuilt).substr(0, rebuilt.size() - 4)), 4);
+    set_le(rebuilt, rebuilt.size() - 4, reference::crc32(std::string_view(rebuilt).substr(0, rebuilt.size() - 4)), 4);
     CHECK_THAT(error_of([&] { deserialize_index(rebuilt); }), Catch::Contains("'RAWC' is missing") || Catch::Contains("padding"));
   }
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "reference/cpp/crc32.hpp"
 
 using namespace lexsim;
 namespace fs = std::filesystem;
@@ -39,16 +40,6 @@ void set_le(std::string& s, std::size_t at, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i) s.at(at + static_cast<std::size_t>(i)) = static_cast<char>((v >> (8 * i)) & 0xFF);
 }
 
-// Bitwise CRC-32, the slow obviously-correct way (no table).
-std::uint32_t reference_crc32(const std::string& s) {
-  std::uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : s) {
-    c ^= b;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
-
 struct Sec {
   std::string tag;
   std::uint32_t flags;
@@ -66,7 +57,7 @@ Parsed parse(const std::string& m) {
   REQUIRE(m.compare(0, 8, std::string("\x89LXM\r\n\x1a\n", 8)) == 0);
   p.version = static_cast<std::uint32_t>(get_le(m, 8, 4));
   REQUIRE(get_le(m, 12, 8) == m.size());
-  REQUIRE(get_le(m, m.size() - 4, 4) == reference_crc32(m.substr(0, m.size() - 4)));
+  REQUIRE(get_le(m, m.size() - 4, 4) == reference::crc32(m.substr(0, m.size() - 4)));
   std::size_t pos = 20;
   while (pos < m.size() - 4) {
     Sec s;
@@ -94,7 +85,7 @@ std::string build(const std::vector<Sec>& sections, std::uint32_t version = 1) {
     m += s.payload;
   }
   set_le(m, 12, m.size() + 4, 8);
-  put_le(m, reference_crc32(m), 4);
+  put_le(m, reference::crc32(m), 4);
   return m;
 }
 
@@ -218,7 +209,7 @@ TEST_CASE("model io: CRC-32 is the IEEE one zlib computes", "[model_io]") {
   CHECK(detail::crc32("The quick brown fox jumps over the lazy dog") == 0x414FA339u);
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
-  CHECK(detail::crc32(all) == reference_crc32(all));
+  CHECK(detail::crc32(all) == reference::crc32(all));
   CHECK(detail::crc32(all.substr(100), detail::crc32(all.substr(0, 100))) == detail::crc32(all));
 }
 
@@ -465,7 +456,7 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     Parsed p = good;
     std::string m = build(p.sections);
     set_le(m, 20 + 8, huge, 8);  // OPTS claims 2^60 bytes
-    set_le(m, m.size() - 4, reference_crc32(m.substr(0, m.size() - 4)), 4);
+    set_le(m, m.size() - 4, reference::crc32(m.substr(0, m.size() - 4)), 4);
     CHECK_THAT(error_of(m), Catch::Contains("section 'OPTS' claims 1152921504606846976 bytes") && Catch::Contains("byte offset 28"));
     CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 0, huge, 8); }), Catch::Contains("the number of terms is 1152921504606846976"));
     CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 8, 0xFFFFFFFFu, 4); }), Catch::Contains("term lengths add up to"));
@@ -564,7 +555,7 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     std::string m = build(good.sections);
     m.insert(m.size() - 4, "\1\2\3");  // a partial section header before the checksum
     set_le(m, 12, m.size(), 8);
-    set_le(m, m.size() - 4, reference_crc32(m.substr(0, m.size() - 4)), 4);
+    set_le(m, m.size() - 4, reference::crc32(m.substr(0, m.size() - 4)), 4);
     CHECK_THAT(error_of(m), Catch::Contains("section header: the tag needs 4 bytes but only 3 remain"));
     m = build(good.sections);
     set_le(m, 12, 23, 8);

@@ -28,19 +28,9 @@
 #include <variant>
 
 #include "fuzz_common.hpp"
+#include "reference/cpp/crc32.hpp"
 
 namespace {
-
-// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) bit by bit: slow and obviously the
-// textbook definition, independent of lexsim's table-driven one.
-std::uint32_t crc32_bitwise(std::string_view s) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (const char ch : s) {
-    crc ^= static_cast<std::uint8_t>(ch);
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
 
 void put_le(std::string& s, std::size_t at, std::uint64_t v, int bytes) {
   for (int k = 0; k < bytes; ++k) s[at + static_cast<std::size_t>(k)] = static_cast<char>((v >> (8 * k)) & 0xFF);
@@ -117,7 +107,7 @@ void reseal_arrays(std::string& s) {
       const auto pad = get_le(s, p + 12, 4);
       if (pad > stop - p - 16 || n > (stop - p - 16 - pad) / size) break;
       const std::size_t data = p + 16 + static_cast<std::size_t>(pad);
-      put_le(s, p + 8, crc32_bitwise(std::string_view(s).substr(data, static_cast<std::size_t>(n) * size)), 4);
+      put_le(s, p + 8, reference::crc32(std::string_view(s).substr(data, static_cast<std::size_t>(n) * size)), 4);
       p = data + static_cast<std::size_t>(n) * size;
     }
     pos = stop;
@@ -240,11 +230,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((data[0] & 1) == 0 && bytes.size() >= 24) {
     put_le(bytes, 12, bytes.size(), 8);
     reseal_arrays(bytes);
-    put_le(bytes, bytes.size() - 4, crc32_bitwise(std::string_view(bytes).substr(0, bytes.size() - 4)), 4);
+    put_le(bytes, bytes.size() - 4, reference::crc32(std::string_view(bytes).substr(0, bytes.size() - 4)), 4);
   }
   if (bytes.size() >= 4) {
     const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - 4);
-    FUZZ_CHECK(lexsim::detail::crc32(body) == crc32_bitwise(body), "lexsim's CRC-32 differs from the bitwise one");
+    FUZZ_CHECK(lexsim::detail::crc32(body) == reference::crc32(body), "lexsim's CRC-32 differs from the bitwise one");
   }
 
   // A search index: read whole, or refused (and then refused by a mapped load or its searches too).

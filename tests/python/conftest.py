@@ -6,10 +6,13 @@ import json
 import os
 import pathlib
 import signal
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# tests/reference: the slow reference implementations, imported as reference.<module>.
+sys.path.insert(0, str(ROOT / "tests"))
 
 # The Ctrl-C tests send SIGINT to this process. A shell starts a background job (`make test &`)
 # with SIGINT ignored, and Python then installs no handler: the signal would be lost and the long

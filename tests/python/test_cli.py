@@ -19,6 +19,7 @@ import pytest
 
 import lexsim
 from lexsim import cli
+from lexsim.cli import commands, loading, rendering
 from lexsim.corpus import read_corpus
 from lexsim.model import load_model
 from conftest import read_news_seeds
@@ -118,7 +119,7 @@ def api(corpora) -> dict:
 
 def _key_terms(a: dict, n: int, **kw) -> list:
     """What the commands' key terms should be: lexsim.key_terms with the command's defaults."""
-    return lexsim.key_terms(a["vec"], a["texts"], n, background=cli._default_background(), **kw)
+    return lexsim.key_terms(a["vec"], a["texts"], n, background=commands._default_background(), **kw)
 
 
 def test_corpora_are_read_as_documented(api) -> None:
@@ -322,7 +323,7 @@ def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     assert "accents folded, English stop words, 3+ character words, no numbers, sublinear tf" in table
     assert table.count("  terms:") == table.count("nearest:") == len(a["ids"])
     assert "…" not in table  # not a terminal: nothing is cut
-    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(rendering, "_stdout_is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "100")
     assert all(_display_width(line) <= 100 for line in run_ok(capsys, "report", *a["argv"]).splitlines())
 
@@ -341,7 +342,7 @@ def test_report_without_path_runs_on_the_sample(capsys) -> None:
     words = " ".join(out.split())
     assert "Leiden communities" in words and "k = 5, from 30 documents" in words
     assert out.count("  terms:") == 30 and out.count("nearest:") == 30
-    if cli._default_background() == "wordfreq":  # the README's excerpt (wordfreq is in make's venv)
+    if commands._default_background() == "wordfreq":  # the README's excerpt (wordfreq is in make's venv)
         assert "ankara-talks-1     terms: erdogan, talks, grain, russian, delegations, minister" in lines
     assert all(_display_width(line) <= 100 for line in lines)
 
@@ -350,7 +351,7 @@ WIDE_ARGV = [["terms", "--n", 20], ["similar"], ["report"], ["groups", "--thresh
 
 
 def test_tables_fit_the_width_and_cut_long_cells_with_an_ellipsis(capsys, api, monkeypatch) -> None:
-    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(rendering, "_stdout_is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "60")
     a = api["folder"]
     for cmd, *rest in WIDE_ARGV:
@@ -368,8 +369,8 @@ def test_output_is_not_cut_when_stdout_is_not_a_terminal(capsys, api, monkeypatc
     out = run_ok(capsys, "terms", *a["argv"], "--n", 20)
     longest = max(out.splitlines(), key=_display_width)
     assert _display_width(longest) > 100
-    terms = cli._key_terms(cli._build_parser().parse_args(["terms", *map(str, a["argv"])]),
-                           cli._Corpus(a["ids"], a["texts"], a["vec"], a["X"], "", "documents", None), 20)[0]
+    terms = commands._key_terms(cli._build_parser().parse_args(["terms", *map(str, a["argv"])]),
+                           loading._Corpus(a["ids"], a["texts"], a["vec"], a["X"], "", "documents", None), 20)[0]
     assert all(", ".join(t.term for t in ts) in out for ts in terms)  # every term of every document
     # A group's members are all listed (wrapped at 100 columns), not "… and N more".
     out = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.01)
@@ -386,20 +387,20 @@ WIDTHS = {"abc": 3, "日本語": 6, "ＦＵＬＬ": 8, "cafe\u0301": 4, "👍�
 def test_table_cells_cut_by_display_width(monkeypatch, wcwidth: str) -> None:
     if wcwidth == "installed":
         pytest.importorskip("wcwidth")
-        assert cli._wcswidth is not None
+        assert rendering._wcswidth is not None
     else:
-        monkeypatch.setattr(cli, "_wcswidth", None)  # the unicodedata fallback
-    assert {t: cli._width(t) for t in WIDTHS} == WIDTHS
-    assert cli._cut("abcdef", 4) == "abc…"
-    assert cli._cut("日本語のテキスト", 7) == "日本語…"
-    assert cli._cut("ok 👍🏽👍🏽 done", 6) == "ok 👍🏽…"  # never half an emoji sequence
-    assert cli._cut("🇹🇷🇺🇦🇹🇷", 5) == "🇹🇷🇺🇦…"
-    assert cli._cut("abcdef", None) == "abcdef"
-    lines = cli._table(["a", "score"], [["x" * 50, "0.500"]], right=(1,), flexible=(0,), width=20)
+        monkeypatch.setattr(rendering, "_wcswidth", None)  # the unicodedata fallback
+    assert {t: rendering._width(t) for t in WIDTHS} == WIDTHS
+    assert rendering._cut("abcdef", 4) == "abc…"
+    assert rendering._cut("日本語のテキスト", 7) == "日本語…"
+    assert rendering._cut("ok 👍🏽👍🏽 done", 6) == "ok 👍🏽…"  # never half an emoji sequence
+    assert rendering._cut("🇹🇷🇺🇦🇹🇷", 5) == "🇹🇷🇺🇦…"
+    assert rendering._cut("abcdef", None) == "abcdef"
+    lines = rendering._table(["a", "score"], [["x" * 50, "0.500"]], right=(1,), flexible=(0,), width=20)
     assert [_display_width(x) for x in lines] == [20, 20] and lines[1].endswith("0.500")
-    lines = cli._table(["a", "b"], [["👨\u200d👩\u200d👧 family", "日本"], ["x", "y"]], width=None)
+    lines = rendering._table(["a", "b"], [["👨\u200d👩\u200d👧 family", "日本"], ["x", "y"]], width=None)
     assert lines[1] == "👨\u200d👩\u200d👧 family  日本" and lines[2] == "x          y"
-    assert cli._table(["a"], [["x" * 300]], flexible=(0,), width=None)[1] == "x" * 300
+    assert rendering._table(["a"], [["x" * 300]], flexible=(0,), width=None)[1] == "x" * 300
 
 
 # ---------------------------------------------------------------------------- search (other branch)
@@ -472,7 +473,7 @@ def test_search_command_against_a_stand_in_index(capsys, monkeypatch, api, scori
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4,
                                               "--scoring", scoring, "--format", "csv"))))
     assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [d for d, _ in expected]
-    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)  # the text column is cut to the terminal
+    monkeypatch.setattr(rendering, "_stdout_is_terminal", lambda: True)  # the text column is cut to the terminal
     monkeypatch.setenv("COLUMNS", "100")
     table = run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4, "--scoring", scoring)
     lines = table.splitlines()
@@ -552,14 +553,14 @@ def test_snippet_helper() -> None:
 
     text = "One two three Erdoğan four five six seven eight nine ten eleven twelve thirteen fourteen"
     # a quarter of the width before the first matched word, starting at a word; cut at a word
-    assert cli._snippet(text, {"erdogan"}, analyze, 40, ("[", "]")) == "…two three [Erdoğan] four five six…"
-    assert cli._snippet(text, {"twelve"}, analyze, 30, ("[", "]")) == "…eleven [twelve] thirteen…"
+    assert rendering._snippet(text, {"erdogan"}, analyze, 40, ("[", "]")) == "…two three [Erdoğan] four five six…"
+    assert rendering._snippet(text, {"twelve"}, analyze, 30, ("[", "]")) == "…eleven [twelve] thirteen…"
     # the window that holds the most distinct terms
-    assert cli._snippet(text, {"erdogan", "twelve"}, analyze, 80, ("[", "]")) == \
+    assert rendering._snippet(text, {"erdogan", "twelve"}, analyze, 80, ("[", "]")) == \
         "One two three [Erdoğan] four five six seven eight nine ten eleven [twelve]…"
-    assert cli._snippet(text, {"none"}, analyze, 20, ("[", "]")) == "One two three Erdoğ…"
-    assert cli._snippet("a  b\n\nc", {"b"}, analyze, 20, ("[", "]")) == "a [b] c"
-    assert cli._snippet(text, {"erdogan"}, None, 12, ("[", "]")) == "One two thr…"
+    assert rendering._snippet(text, {"none"}, analyze, 20, ("[", "]")) == "One two three Erdoğ…"
+    assert rendering._snippet("a  b\n\nc", {"b"}, analyze, 20, ("[", "]")) == "a [b] c"
+    assert rendering._snippet(text, {"erdogan"}, None, 12, ("[", "]")) == "One two thr…"
 
 
 # ---------------------------------------------------------------------------- models
@@ -603,7 +604,7 @@ def test_a_model_transforms_another_corpus_like_the_fitted_vectorizer(capsys, ap
     model = tmp_path / "m.lexsim"
     run_ok(capsys, "fit", *folder["argv"], "-o", model)
     # With --model the model's analysis and vocabulary decide the key terms (no refit).
-    expected = lexsim.key_terms(folder["vec"], other["texts"], 5, background=cli._default_background())
+    expected = lexsim.key_terms(folder["vec"], other["texts"], 5, background=commands._default_background())
     data = json.loads(run_ok(capsys, "terms", *other["argv"], "--model", model, "--n", 5, "--format", "json"))
     assert [[t["term"] for t in d["terms"]] for d in data] == [[t.term for t in ts] for ts in expected]
     loaded = load_model(model)
@@ -844,7 +845,7 @@ def test_interrupt_exits_130_quietly(capsys, monkeypatch, api) -> None:
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_load", interrupted)
+    monkeypatch.setattr(commands, "_load", interrupted)
     code, out, err = run(capsys, "terms", *api["jsonl"]["argv"])
     assert (code, out, err) == (130, "", "")
 
@@ -853,7 +854,7 @@ def test_internal_errors_are_one_line_unless_debug(capsys, monkeypatch, api) -> 
     def broken(*args, **kwargs):
         raise RuntimeError("something\nunexpected")
 
-    monkeypatch.setattr(cli, "_load", broken)
+    monkeypatch.setattr(commands, "_load", broken)
     code, out, err = run(capsys, "terms", *api["jsonl"]["argv"])
     assert code == 1 and err == "lexsim: internal error: RuntimeError: something unexpected (run with --debug for the traceback)\n"
     with pytest.raises(RuntimeError):
@@ -863,13 +864,13 @@ def test_internal_errors_are_one_line_unless_debug(capsys, monkeypatch, api) -> 
 def test_library_warnings_are_one_line(capsys, monkeypatch, api) -> None:
     import warnings
 
-    real = cli._load
+    real = commands._load
 
     def warns(*args, **kwargs):
         warnings.warn("careful\nnow", UserWarning)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "_load", warns)
+    monkeypatch.setattr(commands, "_load", warns)
     code, out, err = run(capsys, "terms", *api["jsonl"]["argv"])
     assert code == 0 and err == "lexsim: warning: careful now\n"
 
@@ -905,7 +906,7 @@ class _FakeTerminal(io.StringIO):
 
 def test_progress_draws_only_on_a_terminal() -> None:
     tty = _FakeTerminal()
-    progress = cli._Progress(tty)
+    progress = rendering._Progress(tty)
     for done in range(1, 6):
         progress.bar("reading", done, 5)
     with progress.step("fitting"):
@@ -916,7 +917,7 @@ def test_progress_draws_only_on_a_terminal() -> None:
     assert "lexsim: reading [" in drawn and "5/5" in drawn and "lexsim: fitting..." in drawn
     assert drawn.endswith("\r\x1b[K")  # the line is cleared at the end
     plain = io.StringIO()
-    quiet = cli._Progress(plain)
+    quiet = rendering._Progress(plain)
     quiet.bar("reading", 1, 1)
     with quiet.step("fitting"):
         pass
@@ -966,7 +967,7 @@ def test_stemmer_option(capsys, api) -> None:
     a = api["jsonl"]
     data = json.loads(run_ok(capsys, "terms", *a["argv"], "--n", 50, "--stemmer", "english", "--format", "json"))
     vec = lexsim.TfidfVectorizer(**ANALYST, stemmer="english").fit(a["texts"])
-    expected = lexsim.key_terms(vec, a["texts"], 50, background=cli._default_background())
+    expected = lexsim.key_terms(vec, a["texts"], 50, background=commands._default_background())
     assert [[t["term"] for t in d["terms"]] for d in data] == [[t.term for t in row] for row in expected]
     assert_one_line_error(*run(capsys, "terms", *a["argv"], "--stemmer", "klingon"), "klingon")
 

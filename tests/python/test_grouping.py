@@ -14,30 +14,9 @@ from lexsim.cli import ANALYST_DEFAULTS, main
 from lexsim.datasets import load_sample
 
 from conftest import CORPORA, _require, read_news_seeds, read_sentences
+from reference.grouping import leiden_graph, modularity
 
 ANALYST = dict(ANALYST_DEFAULTS)  # the command's analysis
-
-
-def _reference_graph(X, k: int, min_shared: int) -> sp.csr_matrix:
-    """The graph method='leiden' groups, built the slow way with scipy: kNN by cosine, links with
-    at least min_shared shared columns, made symmetric."""
-    nn = lexsim.top_k(X, k=k).tocoo()
-    B = sp.csr_matrix(X, copy=True)
-    B.data[:] = 1
-    shared = np.asarray(B[nn.row].multiply(B[nn.col]).sum(axis=1)).ravel()
-    keep = shared >= min_shared
-    A = sp.coo_matrix((nn.data[keep], (nn.row[keep], nn.col[keep])), shape=nn.shape).tocsr()
-    return A.maximum(A.T).tocsr()
-
-
-def _modularity(A: sp.csr_matrix, labels: np.ndarray, gamma: float = 1.0) -> float:
-    """Newman's modularity from its definition, on a symmetric weighted adjacency matrix."""
-    A = A.tocoo()
-    k = np.asarray(A.sum(axis=1)).ravel()
-    two_m = k.sum()
-    inside = A.data[labels[A.row] == labels[A.col]].sum()
-    strength = np.bincount(labels, weights=k)
-    return float((inside - gamma * (strength ** 2).sum() / two_m) / two_m)
 
 
 def _partition(labels) -> set:
@@ -86,9 +65,9 @@ def test_leiden_modularity_equals_the_reference_graph_and_jobs_do_not_matter() -
         other = lexsim.group(X, n_jobs=jobs)
         assert np.array_equal(one.labels, other.labels)
         assert one.params == other.params
-    A = _reference_graph(X, one.params["n_neighbors"], 3)
+    A = leiden_graph(X, one.params["n_neighbors"], 3)
     assert one.params["n_links"] == sp.triu(A, 1).nnz
-    assert one.params["modularity"] == pytest.approx(_modularity(A, one.labels), abs=1e-9)
+    assert one.params["modularity"] == pytest.approx(modularity(A, one.labels), abs=1e-9)
     assert one.params["modularity"] > 0.5
 
 
@@ -97,7 +76,7 @@ def test_leiden_is_as_good_as_leidenalg() -> None:
     docs = read_sentences()[:20000]
     X = lexsim.TfidfVectorizer(**ANALYST).fit_transform(docs)
     ours = lexsim.group(X, n_jobs=2)
-    A = sp.triu(_reference_graph(X, ours.params["n_neighbors"], 3), 1).tocoo()
+    A = sp.triu(leiden_graph(X, ours.params["n_neighbors"], 3), 1).tocoo()
     g = ig.Graph(n=X.shape[0], edges=np.column_stack([A.row, A.col]).tolist(), edge_attrs={"weight": A.data.tolist()})
     best = max(
         g.modularity(g.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1).membership,

@@ -33,7 +33,7 @@ from sklearn.utils import get_tags, murmurhash3_32  # noqa: E402
 from sklearn.utils.validation import check_is_fitted  # noqa: E402
 
 import lexsim  # noqa: E402
-from _murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
+from reference.murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
 from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 H = lexsim.HashingVectorizer

@@ -12,22 +12,10 @@ from sklearn.feature_extraction import text as sk
 import lexsim
 from lexsim.keyterms import g2
 from conftest import read_news_seeds, read_sentences
+from reference.keyterms import occurrences
 
 PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
 ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=PATTERN)
-
-
-def _python_occurrences(analyze, vocabulary: dict, docs: list) -> list:
-    out = []
-    for d in docs:
-        terms = analyze(d)
-        row = {}
-        for pos, t in enumerate(terms):
-            if t in vocabulary:
-                count, first = row.get(vocabulary[t], (0, pos))
-                row[vocabulary[t]] = (count + 1, first)
-        out.append((row, len(terms)))
-    return out
 
 
 @pytest.mark.parametrize("n_jobs", [None, 2])
@@ -35,7 +23,7 @@ def test_term_occurrences_equal_a_python_count_on_real_text(n_jobs) -> None:
     docs = read_news_seeds()[1] + read_sentences()[:3000]
     vec = lexsim.TfidfVectorizer(**ANALYST, n_jobs=n_jobs).fit(docs[:2000])  # later documents have unseen terms
     occ = lexsim.term_occurrences(vec, docs)
-    expected = _python_occurrences(vec.build_analyzer(), vec.vocabulary_, docs)
+    expected = occurrences(vec.build_analyzer(), vec.vocabulary_, docs)
     C = occ.counts
     assert C.shape == (len(docs), len(vec.vocabulary_)) and C.dtype == np.int64
     for i, (row, length) in enumerate(expected):

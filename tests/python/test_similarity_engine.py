@@ -10,49 +10,9 @@ from sklearn.preprocessing import normalize
 
 import lexsim
 from conftest import read_news_seeds, read_sentences
+from reference.similarity import brute_components, brute_pairs, dense_cosines
 
-# ----------------------------------------------------------------------------- references
-
-
-def dense_cosines(X) -> np.ndarray:
-    """Every cosine, each summed over the shared columns in increasing order (as the kernels do)."""
-    U = normalize(sp.csr_matrix(X, dtype=np.float64)).toarray()
-    n = U.shape[0]
-    S = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            s = 0.0
-            for c in np.flatnonzero((U[i] != 0) & (U[j] != 0)):
-                s += U[i, c] * U[j, c]
-            S[i, j] = s
-    return S
-
-
-def brute_pairs(S: np.ndarray, t: float) -> set[tuple[int, int]]:
-    n = S.shape[0]
-    return {(i, j) for i in range(n) for j in range(i + 1, n) if S[i, j] >= t}
-
-
-def brute_components(n: int, pairs: set[tuple[int, int]]) -> list[set[int]]:
-    adj: dict[int, set[int]] = {v: set() for v in range(n)}
-    for i, j in pairs:
-        adj[i].add(j)
-        adj[j].add(i)
-    seen: set[int] = set()
-    comps = []
-    for v in range(n):
-        if v in seen:
-            continue
-        stack, comp = [v], set()
-        while stack:
-            u = stack.pop()
-            if u in comp:
-                continue
-            comp.add(u)
-            stack.extend(adj[u] - comp)
-        seen |= comp
-        comps.append(comp)
-    return comps
+# ----------------------------------------------------------------------------- helpers (references: tests/reference)
 
 
 def random_matrix(seed: int, rows: int = 60, cols: int = 12, density: float = 0.25) -> sp.csr_matrix:

@@ -8,47 +8,12 @@ import scipy.sparse as sp
 
 pytest.importorskip("sklearn")
 
-from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
-
 import lexsim  # noqa: E402
 from conftest import CORPORA, _require  # noqa: E402
+from reference.similarity import reference_top_k  # noqa: E402
 
 
-# --------------------------------------------------------------------------- reference
-
-
-def reference_top_k(A, B=None, k=10, threshold=None):
-    """Brute force: dense cosine similarities, diagonal removed for a self-join, per row the k best by
-    (score descending, column ascending), keeping only non-zero scores (> threshold when given).
-
-    Returns a canonical float64 csr_matrix of shape (A rows, B rows) with sorted column indices.
-    """
-    self_join = B is None
-    A64 = sp.csr_matrix(A, dtype=np.float64)
-    B64 = A64 if self_join else sp.csr_matrix(B, dtype=np.float64)
-    # sparse input keeps exact ties exact (identical rows accumulate identical products in the same order)
-    S = cosine_similarity(A64, B64)
-    assert S.shape == (A64.shape[0], B64.shape[0])
-    rows, cols, vals = [], [], []
-    for i in range(S.shape[0]):
-        cand = []
-        for j in range(S.shape[1]):
-            if self_join and i == j:
-                continue
-            s = S[i, j]
-            if s == 0:
-                continue
-            if threshold is not None and not s > threshold:
-                continue
-            cand.append((-s, j))
-        cand.sort()
-        for neg, j in sorted(cand[:k], key=lambda t: t[1]):
-            rows.append(i)
-            cols.append(j)
-            vals.append(-neg)
-    R = sp.csr_matrix((vals, (rows, cols)), shape=S.shape, dtype=np.float64)
-    R.sort_indices()
-    return R
+# --------------------------------------------------------------------------- helpers (reference: tests/reference)
 
 
 def assert_matches_reference(got, want, rtol=0.0, atol=1e-12):
