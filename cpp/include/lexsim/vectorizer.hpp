@@ -143,8 +143,6 @@ class CountVectorizer {
  protected:
   template <class T, class Source>
   CsrMatrix<T> transform_impl(const Source& source) const;
-  template <class T, class Source>
-  void count_known(const Source& source, std::vector<CsrMatrix<T>>& out) const;
   template <class T, class Batches>
   CsrMatrix<T> fit_batches_impl(Batches&& next, bool keep_rows);
   template <class T, class Batches>
