@@ -93,44 +93,33 @@ void add_columns(CorpusCounts& counts, const CsrMatrix<T>& m) {
   CountsAccess::n_documents(counts) += m.rows;
 }
 
-// Batches of a whole input: a single one.
-template <class Source>
-struct OneBatch {
-  const Source& source;
-  bool done = false;
-  template <class F>
-  bool operator()(F&& f) {
-    if (done) return false;
-    done = true;
-    f(source);
-    return true;
+// Calls f(source) with a TextSource or TermSource for each batch of the input: one for documents
+// or term lists, one per callback batch otherwise (documents numbered across batches for errors).
+template <class F>
+void for_each_batch(const Input& input, const Analyzer& analyzer, F&& f) {
+  switch (input.kind()) {
+    case Input::Kind::documents:
+      f(TextSource{input.documents(), analyzer});
+      return;
+    case Input::Kind::terms:
+      f(TermSource{input.terms()});
+      return;
+    case Input::Kind::document_batches: {
+      std::size_t first = 0;
+      for (;;) {
+        Documents batch(nullptr, 0);
+        if (!input.document_batches()(batch)) return;
+        f(TextSource{batch, analyzer, first});
+        first += batch.size();
+      }
+    }
+    case Input::Kind::term_batches:
+      for (;;) {
+        TermLists batch;
+        if (!input.term_batches()(batch)) return;
+        f(TermSource{batch});
+      }
   }
-};
-
-// Batches from a caller's callback, numbered for error messages.
-struct TextBatches {
-  const DocumentBatches& next;
-  const Analyzer& analyzer;
-  std::size_t first = 0;
-  template <class F>
-  bool operator()(F&& f) {
-    Documents batch(nullptr, 0);
-    if (!next(batch)) return false;
-    f(TextSource{batch, analyzer, first});
-    first += batch.size();
-    return true;
-  }
-};
-
-struct TermListBatches {
-  const TermBatches& next;
-  template <class F>
-  bool operator()(F&& f) {
-    TermLists batch;
-    if (!next(batch)) return false;
-    f(TermSource{batch});
-    return true;
-  }
-};
+}
 
 }  // namespace lexsim::detail

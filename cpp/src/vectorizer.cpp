@@ -20,16 +20,12 @@ using detail::count_batch;
 using detail::count_known;
 using detail::count_options_diff;
 using detail::CountsAccess;
-using detail::OneBatch;
+using detail::for_each_batch;
 using detail::Piece;
 using detail::renumber_rows;
 using detail::select_terms;
 using detail::stack_all;
 using detail::stack_rows;
-using detail::TermListBatches;
-using detail::TermSource;
-using detail::TextBatches;
-using detail::TextSource;
 using detail::validate;
 
 }  // namespace
@@ -58,12 +54,6 @@ CorpusCounts CountVectorizer::fixed_vocabulary_counts() const {
 void CountVectorizer::set_n_jobs(int n_jobs) {
   if (n_jobs == 0 || n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
   options_.n_jobs = n_jobs;
-}
-
-void TfidfVectorizer::set_n_jobs(int n_jobs) {
-  CountVectorizer::set_n_jobs(n_jobs);
-  tfidf_.n_jobs = n_jobs;
-  transformer_.set_n_jobs(n_jobs);
 }
 
 void CountVectorizer::check_fitted() const {
@@ -173,45 +163,37 @@ void CountVectorizer::lose_counts() {
   unfitted_reason_ = "adding counts failed midway, and the counts are lost; fit again";
 }
 
-template <class T, class Source>
-CsrMatrix<T> CountVectorizer::transform_impl(const Source& source) const {
+template <class T>
+CsrMatrix<T> CountVectorizer::transform_csr(const Input& input) const {
   check_fitted();
   std::vector<CsrMatrix<T>> blocks;
-  count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks);
-  return stack_all(blocks, static_cast<std::int64_t>(vocabulary_.size()));
-}
-
-template <class T, class Batches>
-CsrMatrix<T> CountVectorizer::transform_batches_impl(Batches&& next) const {
-  check_fitted();
-  std::vector<CsrMatrix<T>> blocks;
-  while (next([&](const auto& source) { count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks); })) {
-  }
+  for_each_batch(input, analyzer_,
+                 [&](const auto& source) { count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks); });
   return stack_all(blocks, static_cast<std::int64_t>(vocabulary_.size()), options_.n_jobs);
 }
 
 // Every fit: count the batches (keeping their rows when asked), prune once on the summed counts,
 // renumber the rows. Nothing changes until all of it succeeded.
-template <class T, class Batches>
-CsrMatrix<T> CountVectorizer::fit_batches_impl(Batches&& next, bool keep_rows) {
+template <class T>
+CsrMatrix<T> CountVectorizer::fit_impl(const Input& input, bool keep_rows) {
   if (options_.vocabulary) {  // fixed vocabulary: counting is all there is to fitting
     CorpusCounts counts = fixed_vocabulary_counts();
     std::vector<CsrMatrix<T>> blocks;
-    while (next([&](const auto& source) {
+    for_each_batch(input, analyzer_, [&](const auto& source) {
       const std::size_t at = blocks.size();
       count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks);
       for (std::size_t b = at; b < blocks.size(); ++b) add_columns(counts, blocks[b]);
       if (!keep_rows) blocks.clear();
-    })) {
-    }
+    });
     CsrMatrix<T> m = stack_all(blocks, static_cast<std::int64_t>(vocabulary_.size()), options_.n_jobs);
     commit(std::move(counts), {}, "");
     return m;
   }
   CorpusCounts counts;
   std::vector<Piece<T>> pieces;
-  while (next([&](const auto& source) { count_batch<T>(source, counts, options_.binary, options_.n_jobs, keep_rows ? &pieces : nullptr); })) {
-  }
+  for_each_batch(input, analyzer_, [&](const auto& source) {
+    count_batch<T>(source, counts, options_.binary, options_.n_jobs, keep_rows ? &pieces : nullptr);
+  });
   std::string why;
   const std::vector<std::int32_t> kept = select_terms(counts, options_, why);
   if (kept.empty()) throw InvalidArgument(why);
@@ -243,12 +225,11 @@ CsrMatrix<T> CountVectorizer::fit_batches_impl(Batches&& next, bool keep_rows) {
   return m;
 }
 
-template <class Batches>
-void CountVectorizer::partial_fit_impl(Batches&& next) {
+CountVectorizer& CountVectorizer::partial_fit(const Input& input) {
   if (counts_unknown_)
     throw InvalidArgument("partial_fit needs the counts of the earlier fit, and this vectorizer was restored without them; fit it again");
   CorpusCounts more = options_.vocabulary ? fixed_vocabulary_counts() : CorpusCounts();
-  while (next([&](const auto& source) {
+  for_each_batch(input, analyzer_, [&](const auto& source) {
     if (options_.vocabulary) {
       std::vector<CsrMatrix<std::int64_t>> blocks;
       count_known<std::int64_t>(source, vocabulary_, options_.binary, options_.n_jobs, blocks);
@@ -256,34 +237,12 @@ void CountVectorizer::partial_fit_impl(Batches&& next) {
     } else {
       count_batch<std::int32_t>(source, more, options_.binary, options_.n_jobs, nullptr);
     }
-  })) {
-  }
+  });
   if (has_counts_) {
     add_counts(more);
   } else {
     adopt(std::move(more));
   }
-}
-
-CountVectorizer& CountVectorizer::partial_fit(const Documents& docs) {
-  TextSource source{docs, analyzer_};
-  partial_fit_impl(OneBatch<TextSource>{source});
-  return *this;
-}
-
-CountVectorizer& CountVectorizer::partial_fit_terms(const TermLists& docs) {
-  TermSource source{docs};
-  partial_fit_impl(OneBatch<TermSource>{source});
-  return *this;
-}
-
-CountVectorizer& CountVectorizer::partial_fit_batches(const DocumentBatches& next) {
-  partial_fit_impl(TextBatches{next, analyzer_});
-  return *this;
-}
-
-CountVectorizer& CountVectorizer::partial_fit_batches_terms(const TermBatches& next) {
-  partial_fit_impl(TermListBatches{next});
   return *this;
 }
 
@@ -329,291 +288,31 @@ void CountVectorizer::set_counts(CorpusCounts counts) {
   adopt(std::move(counts));
 }
 
-CountVectorizer& CountVectorizer::fit(const Documents& docs) {
-  TextSource source{docs, analyzer_};
-  fit_batches_impl<std::int64_t>(OneBatch<TextSource>{source}, /*keep_rows=*/false);
+CountVectorizer& CountVectorizer::fit(const Input& input) {
+  fit_impl<std::int64_t>(input, /*keep_rows=*/false);
   return *this;
 }
 
-CountVectorizer& CountVectorizer::fit_batches(const DocumentBatches& next) {
-  fit_batches_impl<std::int64_t>(TextBatches{next, analyzer_}, /*keep_rows=*/false);
-  return *this;
+SparseMatrix<double> CountVectorizer::fit_transform(const Input& input) {
+  return to_eigen(fit_transform_csr<double>(input));
 }
 
-CountVectorizer& CountVectorizer::fit_batches_terms(const TermBatches& next) {
-  fit_batches_impl<std::int64_t>(TermListBatches{next}, /*keep_rows=*/false);
-  return *this;
-}
-
-SparseMatrix<double> CountVectorizer::fit_transform(const Documents& docs) {
-  return to_eigen(fit_transform_csr<double>(docs));
-}
-
-SparseMatrix<double> CountVectorizer::transform(const Documents& docs) const {
-  return to_eigen(transform_csr<double>(docs));
+SparseMatrix<double> CountVectorizer::transform(const Input& input) const {
+  return to_eigen(transform_csr<double>(input));
 }
 
 template <class T>
-CsrMatrix<T> CountVectorizer::fit_transform_csr(const Documents& docs) {
-  TextSource source{docs, analyzer_};
-  auto m = fit_batches_impl<T>(OneBatch<TextSource>{source}, /*keep_rows=*/true);
-  return m;
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::transform_csr(const Documents& docs) const {
-  return transform_impl<T>(TextSource{docs, analyzer_});
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::fit_transform_terms(const TermLists& docs) {
-  TermSource source{docs};
-  auto m = fit_batches_impl<T>(OneBatch<TermSource>{source}, /*keep_rows=*/true);
-  return m;
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::transform_terms(const TermLists& docs) const {
-  return transform_impl<T>(TermSource{docs});
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::fit_transform_batches(const DocumentBatches& next) {
-  auto m = fit_batches_impl<T>(TextBatches{next, analyzer_}, /*keep_rows=*/true);
-  return m;
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::fit_transform_batches_terms(const TermBatches& next) {
-  auto m = fit_batches_impl<T>(TermListBatches{next}, /*keep_rows=*/true);
-  return m;
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::transform_batches(const DocumentBatches& next) const {
-  return transform_batches_impl<T>(TextBatches{next, analyzer_});
-}
-template <class T>
-CsrMatrix<T> CountVectorizer::transform_batches_terms(const TermBatches& next) const {
-  return transform_batches_impl<T>(TermListBatches{next});
+CsrMatrix<T> CountVectorizer::fit_transform_csr(const Input& input) {
+  return fit_impl<T>(input, /*keep_rows=*/true);
 }
 
-#define LEXSIM_COUNT_INSTANTIATE(T)                                                                  \
-  template CsrMatrix<T> CountVectorizer::fit_transform_csr<T>(const Documents&);                     \
-  template CsrMatrix<T> CountVectorizer::transform_csr<T>(const Documents&) const;                   \
-  template CsrMatrix<T> CountVectorizer::fit_transform_terms<T>(const TermLists&);                   \
-  template CsrMatrix<T> CountVectorizer::transform_terms<T>(const TermLists&) const;                 \
-  template CsrMatrix<T> CountVectorizer::fit_transform_batches<T>(const DocumentBatches&);           \
-  template CsrMatrix<T> CountVectorizer::fit_transform_batches_terms<T>(const TermBatches&);         \
-  template CsrMatrix<T> CountVectorizer::transform_batches<T>(const DocumentBatches&) const;         \
-  template CsrMatrix<T> CountVectorizer::transform_batches_terms<T>(const TermBatches&) const;
+#define LEXSIM_COUNT_INSTANTIATE(T)                                                \
+  template CsrMatrix<T> CountVectorizer::fit_transform_csr<T>(const Input&);       \
+  template CsrMatrix<T> CountVectorizer::transform_csr<T>(const Input&) const;
 LEXSIM_COUNT_INSTANTIATE(std::int32_t)
 LEXSIM_COUNT_INSTANTIATE(std::int64_t)
 LEXSIM_COUNT_INSTANTIATE(float)
 LEXSIM_COUNT_INSTANTIATE(double)
 #undef LEXSIM_COUNT_INSTANTIATE
-
-// ---------------------------------------------------------------------------------------------
-// TfidfVectorizer
-
-TfidfVectorizer::TfidfVectorizer(TfidfOptions options)
-    : CountVectorizer(static_cast<const CountOptions&>(options)),
-      tfidf_(std::move(options)),
-      transformer_(static_cast<const TfidfWeighting&>(tfidf_), tfidf_.n_jobs) {
-  fitted_ = false;  // a fixed vocabulary still needs fit() for its idf, as in scikit-learn
-}
-
-void TfidfVectorizer::check_idf_not_set(const char* what) const {
-  if (idf_set_by_hand() && !counts_unknown_)  // without counts, the base class says so (the first reason)
-    throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
-                          "fit again, or set the idf afterwards");
-}
-
-// The transformer is fitted on the vocabulary's document frequencies: its idf is the vectorizer's.
-void TfidfVectorizer::fit_idf() { transformer_.set_counts(n_documents_, df_); }
-
-const std::vector<float>& TfidfVectorizer::idf_float() const {
-  check_fitted();
-  return transformer_.idf_float();
-}
-
-const std::vector<double>& TfidfVectorizer::idf() const {
-  check_fitted();
-  return transformer_.idf();
-}
-
-void TfidfVectorizer::set_idf(std::vector<double> idf) {
-  check_fitted();
-  if (idf.size() != vocabulary_.size())
-    throw InvalidArgument("idf has " + std::to_string(idf.size()) + " values but the vocabulary has " +
-                          std::to_string(vocabulary_.size()) + " terms");
-  for (std::size_t j = 0; j < idf.size(); ++j) {
-    if (!std::isfinite(idf[j])) throw InvalidArgument("idf[" + std::to_string(j) + "] is not finite");
-  }
-  if (!tfidf_.use_idf) throw InvalidArgument("the idf cannot be set when use_idf is false");
-  transformer_.set_idf(std::move(idf));
-}
-
-void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
-                                std::vector<std::int64_t> document_frequencies) {
-  set_vocabulary(terms, n_documents, std::move(document_frequencies));
-  transformer_.clear();
-  // Recompute from the counts when they are known, so float output stays exactly what fit gave;
-  // an idf that differs from the computed one was set by the user and wins.
-  if (df_.size() == terms.size()) fit_idf();
-  if (tfidf_.use_idf && idf != transformer_.idf()) set_idf(std::move(idf));
-}
-
-// The vectorizer's own counts: their columns are the vocabulary's, their values counts >= 1.
-template <class T>
-void TfidfVectorizer::weigh_own(CsrMatrix<T>& X) const {
-  transformer_.weigh(view(X), X.data.data(), IdfPrecision::output);
-}
-
-template <class T>
-void TfidfVectorizer::weight(CsrMatrix<T>& X) const {
-  if (transformer_.has_idf() && transformer_.idf().size() != static_cast<std::size_t>(X.cols))
-    throw InvalidArgument("idf vector of length " + std::to_string(transformer_.idf().size()) + " does not match " +
-                          std::to_string(X.cols) + " columns");
-  if (X.rows < 0 || X.indptr.size() != static_cast<std::size_t>(X.rows) + 1 || X.indices.size() != X.data.size() ||
-      static_cast<std::int64_t>(X.data.size()) < X.indptr.back())
-    throw InvalidArgument("counts: the CsrMatrix's arrays do not match its shape");
-  const auto v = view(X);
-  transformer_.check(v, /*against_fit=*/false);
-  transformer_.check_rows(v);
-  weigh_own(X);
-}
-
-TfidfVectorizer& TfidfVectorizer::fit(const Documents& docs) {
-  CountVectorizer::fit(docs);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::partial_fit(const Documents& docs) {
-  check_idf_not_set("partial_fit");
-  CountVectorizer::partial_fit(docs);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::partial_fit_terms(const TermLists& docs) {
-  check_idf_not_set("partial_fit");
-  CountVectorizer::partial_fit_terms(docs);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::partial_fit_batches(const DocumentBatches& next) {
-  check_idf_not_set("partial_fit");
-  CountVectorizer::partial_fit_batches(next);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::partial_fit_batches_terms(const TermBatches& next) {
-  check_idf_not_set("partial_fit");
-  CountVectorizer::partial_fit_batches_terms(next);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::merge(const TfidfVectorizer& other) {
-  const std::string diff = detail::weighting_diff(tfidf_, other.tfidf_);
-  if (!diff.empty()) throw InvalidArgument("cannot merge vectorizers with different options: " + diff);
-  check_mergeable(other);
-  check_idf_not_set("merge");
-  if (other.idf_set_by_hand()) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
-  CountVectorizer::merge(other);
-  fit_idf();
-  return *this;
-}
-
-void TfidfVectorizer::set_counts(CorpusCounts counts) {
-  CountVectorizer::set_counts(std::move(counts));
-  fit_idf();
-}
-
-TfidfVectorizer& TfidfVectorizer::fit_batches(const DocumentBatches& next) {
-  CountVectorizer::fit_batches(next);
-  fit_idf();
-  return *this;
-}
-
-TfidfVectorizer& TfidfVectorizer::fit_batches_terms(const TermBatches& next) {
-  CountVectorizer::fit_batches_terms(next);
-  fit_idf();
-  return *this;
-}
-
-SparseMatrix<double> TfidfVectorizer::fit_transform(const Documents& docs) {
-  return to_eigen(fit_transform_csr<double>(docs));
-}
-
-SparseMatrix<double> TfidfVectorizer::transform(const Documents& docs) const {
-  return to_eigen(transform_csr<double>(docs));
-}
-
-template <class T>
-CsrMatrix<T> TfidfVectorizer::fit_transform_csr(const Documents& docs) {
-  auto X = CountVectorizer::fit_transform_csr<T>(docs);
-  fit_idf();
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::transform_csr(const Documents& docs) const {
-  auto X = CountVectorizer::transform_csr<T>(docs);
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::fit_transform_terms(const TermLists& docs) {
-  auto X = CountVectorizer::fit_transform_terms<T>(docs);
-  fit_idf();
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::transform_terms(const TermLists& docs) const {
-  auto X = CountVectorizer::transform_terms<T>(docs);
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::fit_transform_batches(const DocumentBatches& next) {
-  auto X = CountVectorizer::fit_transform_batches<T>(next);
-  fit_idf();
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::fit_transform_batches_terms(const TermBatches& next) {
-  auto X = CountVectorizer::fit_transform_batches_terms<T>(next);
-  fit_idf();
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::transform_batches(const DocumentBatches& next) const {
-  auto X = CountVectorizer::transform_batches<T>(next);
-  weigh_own(X);
-  return X;
-}
-template <class T>
-CsrMatrix<T> TfidfVectorizer::transform_batches_terms(const TermBatches& next) const {
-  auto X = CountVectorizer::transform_batches_terms<T>(next);
-  weigh_own(X);
-  return X;
-}
-
-#define LEXSIM_TFIDF_INSTANTIATE(T)                                                      \
-  template CsrMatrix<T> TfidfVectorizer::fit_transform_csr<T>(const Documents&);         \
-  template CsrMatrix<T> TfidfVectorizer::transform_csr<T>(const Documents&) const;       \
-  template CsrMatrix<T> TfidfVectorizer::fit_transform_terms<T>(const TermLists&);       \
-  template CsrMatrix<T> TfidfVectorizer::transform_terms<T>(const TermLists&) const;     \
-  template CsrMatrix<T> TfidfVectorizer::fit_transform_batches<T>(const DocumentBatches&); \
-  template CsrMatrix<T> TfidfVectorizer::fit_transform_batches_terms<T>(const TermBatches&); \
-  template CsrMatrix<T> TfidfVectorizer::transform_batches<T>(const DocumentBatches&) const; \
-  template CsrMatrix<T> TfidfVectorizer::transform_batches_terms<T>(const TermBatches&) const; \
-  template void TfidfVectorizer::weight<T>(CsrMatrix<T>&) const;                        \
-  template void TfidfVectorizer::weigh_own<T>(CsrMatrix<T>&) const;
-LEXSIM_TFIDF_INSTANTIATE(float)
-LEXSIM_TFIDF_INSTANTIATE(double)
-#undef LEXSIM_TFIDF_INSTANTIATE
 
 }  // namespace lexsim
