@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "buffers.hpp"
+#include "enum_names.hpp"
 #include "lexsim/occurrences.hpp"
 #include "lexsim/vectorizer.hpp"
 
@@ -283,7 +284,7 @@ void bind_vectorizer(py::module_& m) {
       .def_readwrite("value", &DocFrequency::value)
       .def_readwrite("is_proportion", &DocFrequency::is_proportion);
 
-  py::enum_<Norm>(m, "Norm").value("none", Norm::none).value("l1", Norm::l1).value("l2", Norm::l2);
+  bind_enum<Norm>(m, "Norm");
 
   py::class_<CountOptions>(m, "CountOptions")
       .def(py::init<>())

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "lexsim/enums.hpp"
 #include "lexsim/errors.hpp"
 
 namespace lexsim::detail {
@@ -31,11 +32,10 @@ std::string show(const std::pair<int, int>& r) { return "(" + std::to_string(r.f
 std::string show(const std::optional<std::vector<std::string>>& v) {
   return v ? std::to_string(v->size()) + " terms" : "none";
 }
-std::string show_enum(AnalyzerKind e) { return e == AnalyzerKind::word ? "word" : e == AnalyzerKind::char_ ? "char" : "char_wb"; }
-std::string show_enum(DecodeError e) { return e == DecodeError::strict ? "strict" : e == DecodeError::replace ? "replace" : "ignore"; }
-std::string show_enum(Normalization e) { return e == Normalization::none ? "none" : e == Normalization::nfc ? "NFC" : "NFKC"; }
-std::string show_enum(StripAccents e) { return e == StripAccents::none ? "none" : e == StripAccents::ascii ? "ascii" : "unicode"; }
-std::string show_enum(Norm e) { return e == Norm::none ? "none" : e == Norm::l1 ? "l1" : "l2"; }
+template <class E>
+std::string show_enum(E e) {
+  return std::string(to_string(e));
+}
 
 bool same(const DocFrequency& a, const DocFrequency& b) { return a.value == b.value && a.is_proportion == b.is_proportion; }
 template <class V>
