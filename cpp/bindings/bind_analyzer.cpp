@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "buffers.hpp"
+#include "enum_names.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/errors.hpp"
 
@@ -75,22 +76,14 @@ AnalyzerOptions options_from_state(const py::tuple& t) {
 }  // namespace
 
 void bind_analyzer(py::module_& m) {
-  py::enum_<DecodeError>(m, "DecodeError")
-      .value("strict", DecodeError::strict)
-      .value("replace", DecodeError::replace)
-      .value("ignore", DecodeError::ignore);
-  py::enum_<StripAccents>(m, "StripAccents")
-      .value("none", StripAccents::none)
-      .value("ascii", StripAccents::ascii)
-      .value("unicode", StripAccents::unicode);
+  bind_enum<DecodeError>(m, "DecodeError");
+  bind_enum<StripAccents>(m, "StripAccents");
+  // Python names in lower case ("NFC", the option's value, is the name in lexsim/enums.hpp).
   py::enum_<Normalization>(m, "Normalization")
       .value("none", Normalization::none)
       .value("nfc", Normalization::nfc)
       .value("nfkc", Normalization::nfkc);
-  py::enum_<AnalyzerKind>(m, "AnalyzerKind")
-      .value("word", AnalyzerKind::word)
-      .value("char", AnalyzerKind::char_)
-      .value("char_wb", AnalyzerKind::char_wb);
+  bind_enum<AnalyzerKind>(m, "AnalyzerKind");
 
   py::class_<AnalyzerOptions>(m, "AnalyzerOptions", "Text analysis options (defaults equal scikit-learn's).")
       .def(py::init<>())

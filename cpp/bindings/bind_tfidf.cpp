@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "buffers.hpp"
+#include "enum_names.hpp"
 #include "lexsim/tfidf.hpp"
 #include "lexsim/vectorizer.hpp"
 
@@ -58,10 +59,7 @@ void bind_tfidf(py::module_& m) {
       .def_readwrite("use_idf", &TfidfWeighting::use_idf)
       .def_readwrite("smooth_idf", &TfidfWeighting::smooth_idf)
       .def_readwrite("sublinear_tf", &TfidfWeighting::sublinear_tf);
-  py::enum_<IdfPrecision>(m, "IdfPrecision")
-      .value("output", IdfPrecision::output)
-      .value("float32", IdfPrecision::float32)
-      .value("float64", IdfPrecision::float64);
+  bind_enum<IdfPrecision>(m, "IdfPrecision");
 
   py::class_<TfidfTransformer>(m, "TfidfTransformer", "Count matrix -> TF-IDF (see lexsim.TfidfTransformer).")
       .def(py::init<TfidfWeighting, int>(), py::arg("weighting"), py::arg("n_jobs") = 1)

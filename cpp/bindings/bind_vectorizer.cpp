@@ -3,8 +3,10 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 
 #include "buffers.hpp"
+#include "enum_names.hpp"
 #include "lexsim/occurrences.hpp"
 #include "lexsim/vectorizer.hpp"
 
@@ -42,6 +44,50 @@ struct PythonBatches {
     };
   }
 };
+
+// One call's input from Python, with what keeps its text alive, as the core's Input: documents (a
+// list of str/bytes, or ArrowDocuments), term lists (a list of lists of str), or a callable that
+// returns batches of either. Made and destroyed with the GIL held; neither copied nor moved (the
+// batch callbacks point into it).
+class PyInput {
+ public:
+  PyInput(py::object obj, Input::Kind kind) {
+    switch (kind) {
+      case Input::Kind::documents:
+        text_ = std::make_unique<TextBatch>(obj);
+        input_.emplace(text_->docs());
+        break;
+      case Input::Kind::terms:
+        terms_ = std::make_unique<TermBatch>(py::reinterpret_borrow<py::list>(obj));
+        input_.emplace(terms_->lists);
+        break;
+      case Input::Kind::document_batches:
+        text_batches_ = std::make_unique<PythonBatches<TextBatch>>(PythonBatches<TextBatch>{std::move(obj), {}});
+        doc_next_ = text_batches_->documents();
+        input_.emplace(doc_next_);
+        break;
+      case Input::Kind::term_batches:
+        term_batches_ = std::make_unique<PythonBatches<TermBatch>>(PythonBatches<TermBatch>{std::move(obj), {}});
+        term_next_ = term_batches_->terms();
+        input_.emplace(term_next_);
+        break;
+    }
+  }
+  PyInput(const PyInput&) = delete;
+  PyInput& operator=(const PyInput&) = delete;
+  const Input& input() const { return *input_; }
+
+ private:
+  std::unique_ptr<TextBatch> text_;
+  std::unique_ptr<TermBatch> terms_;
+  std::unique_ptr<PythonBatches<TextBatch>> text_batches_;
+  std::unique_ptr<PythonBatches<TermBatch>> term_batches_;
+  DocumentBatches doc_next_;
+  TermBatches term_next_;
+  std::optional<Input> input_;
+};
+
+Input::Kind batches_of(bool terms) { return terms ? Input::Kind::term_batches : Input::Kind::document_batches; }
 
 // A fit state's counts for Python, in code-point order: the terms' UTF-8 bytes back to back, the
 // byte length of each, document frequencies, total counts, number of documents.
@@ -109,80 +155,64 @@ py::tuple run_typed(DType dtype, Fn&& fn) {
   throw py::value_error("TfidfVectorizer supports float32 and float64 only");
 }
 
+// Each entry point once, on any input: the Python methods below differ only in the input kind.
+template <bool FloatOnly, class V>
+py::tuple fit_transform_input(V& v, const PyInput& in, const std::string& dtype) {
+  return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) { return v.template fit_transform_csr<decltype(tag)>(in.input()); });
+}
+
+template <bool FloatOnly, class V>
+py::tuple transform_input(const V& v, const PyInput& in, const std::string& dtype) {
+  return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) { return v.template transform_csr<decltype(tag)>(in.input()); });
+}
+
+template <class V>
+void fit_input(V& v, const PyInput& in) {
+  without_gil([&] { v.fit(in.input()); });
+}
+
+template <class V>
+void partial_fit_input(V& v, const PyInput& in) {
+  without_gil([&] { v.partial_fit(in.input()); });
+}
+
 // The same method set on both vectorizers; Tfidf accepts float dtypes only.
 template <bool FloatOnly, class V>
 void bind_common(py::class_<V>& cls) {
+  using K = Input::Kind;
   cls.def(
          "fit_transform",
          [](V& v, const py::object& docs, const std::string& dtype) {
-           TextBatch batch(docs);
-           return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-             return v.template fit_transform_csr<decltype(tag)>(batch.docs());
-           });
+           return fit_transform_input<FloatOnly>(v, PyInput(docs, K::documents), dtype);
          },
          py::arg("docs"), py::arg("dtype") = "float64")
       .def(
           "transform",
           [](const V& v, const py::object& docs, const std::string& dtype) {
-            TextBatch batch(docs);
-            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-              return v.template transform_csr<decltype(tag)>(batch.docs());
-            });
+            return transform_input<FloatOnly>(v, PyInput(docs, K::documents), dtype);
           },
           py::arg("docs"), py::arg("dtype") = "float64")
       .def(
           "fit_transform_terms",
           [](V& v, const py::list& docs, const std::string& dtype) {
-            TermBatch batch(docs);
-            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-              return v.template fit_transform_terms<decltype(tag)>(batch.lists);
-            });
+            return fit_transform_input<FloatOnly>(v, PyInput(docs, K::terms), dtype);
           },
           py::arg("docs"), py::arg("dtype") = "float64")
       .def(
           "transform_terms",
           [](const V& v, const py::list& docs, const std::string& dtype) {
-            TermBatch batch(docs);
-            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-              return v.template transform_terms<decltype(tag)>(batch.lists);
-            });
+            return transform_input<FloatOnly>(v, PyInput(docs, K::terms), dtype);
           },
           py::arg("docs"), py::arg("dtype") = "float64")
       .def(
-          "fit",
-          [](V& v, const py::object& docs) {
-            TextBatch batch(docs);
-            without_gil([&] { v.fit(batch.docs()); });
-          },
+          "fit", [](V& v, const py::object& docs) { fit_input(v, PyInput(docs, K::documents)); }, py::arg("docs"))
+      .def(
+          "fit_terms", [](V& v, const py::list& docs) { fit_input(v, PyInput(docs, K::terms)); }, py::arg("docs"))
+      .def(
+          "partial_fit", [](V& v, const py::object& docs) { partial_fit_input(v, PyInput(docs, K::documents)); },
           py::arg("docs"))
       .def(
-          "fit_terms",
-          [](V& v, const py::list& docs) {
-            TermBatch batch(docs);
-            bool served = false;
-            without_gil([&] {
-              v.fit_batches_terms([&](TermLists& b) {
-                if (served) return false;
-                served = true;
-                b = batch.lists;
-                return true;
-              });
-            });
-          },
-          py::arg("docs"))
-      .def(
-          "partial_fit",
-          [](V& v, const py::object& docs) {
-            TextBatch batch(docs);
-            without_gil([&] { v.partial_fit(batch.docs()); });
-          },
-          py::arg("docs"))
-      .def(
-          "partial_fit_terms",
-          [](V& v, const py::list& docs) {
-            TermBatch batch(docs);
-            without_gil([&] { v.partial_fit_terms(batch.lists); });
-          },
+          "partial_fit_terms", [](V& v, const py::list& docs) { partial_fit_input(v, PyInput(docs, K::terms)); },
           py::arg("docs"))
       .def(
           "merge", [](V& v, const V& other) { without_gil([&] { v.merge(other); }); }, py::arg("other"))
@@ -199,57 +229,22 @@ void bind_common(py::class_<V>& cls) {
           },
           py::arg("terms"), py::arg("lengths"), py::arg("document_frequencies"), py::arg("total_counts"), py::arg("n_documents"))
       .def(
-          "fit_batches",
-          [](V& v, py::object next, bool terms) {
-            if (terms) {
-              PythonBatches<TermBatch> source{std::move(next), {}};
-              without_gil([&] { v.fit_batches_terms(source.terms()); });
-            } else {
-              PythonBatches<TextBatch> source{std::move(next), {}};
-              without_gil([&] { v.fit_batches(source.documents()); });
-            }
-          },
+          "fit_batches", [](V& v, py::object next, bool terms) { fit_input(v, PyInput(std::move(next), batches_of(terms))); },
           py::arg("next"), py::arg("terms") = false)
       .def(
           "partial_fit_batches",
-          [](V& v, py::object next, bool terms) {
-            if (terms) {
-              PythonBatches<TermBatch> source{std::move(next), {}};
-              without_gil([&] { v.partial_fit_batches_terms(source.terms()); });
-            } else {
-              PythonBatches<TextBatch> source{std::move(next), {}};
-              without_gil([&] { v.partial_fit_batches(source.documents()); });
-            }
-          },
+          [](V& v, py::object next, bool terms) { partial_fit_input(v, PyInput(std::move(next), batches_of(terms))); },
           py::arg("next"), py::arg("terms") = false)
       .def(
           "fit_transform_batches",
           [](V& v, py::object next, const std::string& dtype, bool terms) {
-            if (terms) {
-              PythonBatches<TermBatch> source{std::move(next), {}};
-              return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-                return v.template fit_transform_batches_terms<decltype(tag)>(source.terms());
-              });
-            }
-            PythonBatches<TextBatch> source{std::move(next), {}};
-            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-              return v.template fit_transform_batches<decltype(tag)>(source.documents());
-            });
+            return fit_transform_input<FloatOnly>(v, PyInput(std::move(next), batches_of(terms)), dtype);
           },
           py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
       .def(
           "transform_batches",
           [](const V& v, py::object next, const std::string& dtype, bool terms) {
-            if (terms) {
-              PythonBatches<TermBatch> source{std::move(next), {}};
-              return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-                return v.template transform_batches_terms<decltype(tag)>(source.terms());
-              });
-            }
-            PythonBatches<TextBatch> source{std::move(next), {}};
-            return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) {
-              return v.template transform_batches<decltype(tag)>(source.documents());
-            });
+            return transform_input<FloatOnly>(v, PyInput(std::move(next), batches_of(terms)), dtype);
           },
           py::arg("next"), py::arg("dtype") = "float64", py::arg("terms") = false)
       .def(
@@ -289,7 +284,7 @@ void bind_vectorizer(py::module_& m) {
       .def_readwrite("value", &DocFrequency::value)
       .def_readwrite("is_proportion", &DocFrequency::is_proportion);
 
-  py::enum_<Norm>(m, "Norm").value("none", Norm::none).value("l1", Norm::l1).value("l2", Norm::l2);
+  bind_enum<Norm>(m, "Norm");
 
   py::class_<CountOptions>(m, "CountOptions")
       .def(py::init<>())

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "lexsim/enums.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "parallel.hpp"
@@ -16,7 +17,7 @@ namespace lexsim {
 
 namespace {
 
-std::string show(Norm n) { return n == Norm::none ? "none" : n == Norm::l1 ? "l1" : "l2"; }
+std::string show(Norm n) { return std::string(to_string(n)); }
 std::string show(bool b) { return b ? "true" : "false"; }
 
 template <class T>

@@ -484,3 +484,37 @@ TEST_CASE("fit_transform and transform are bit-identical for every n_jobs") {
     }
   }
 }
+
+TEST_CASE("enum names: one table per enum, to_string and from_string agree") {
+  using lexsim::from_string;
+  using lexsim::to_string;
+  CHECK(to_string(lexsim::AnalyzerKind::char_) == "char");
+  CHECK(to_string(lexsim::Normalization::nfkc) == "NFKC");
+  CHECK(to_string(lexsim::Norm::l2) == "l2");
+  CHECK(from_string<lexsim::DecodeError>("replace") == lexsim::DecodeError::replace);
+  CHECK(from_string<lexsim::StripAccents>("unicode") == lexsim::StripAccents::unicode);
+  CHECK_FALSE(from_string<lexsim::IdfPrecision>("float16").has_value());
+  CHECK(lexsim::enum_choices<lexsim::Norm>() == "'none', 'l1' or 'l2'");
+  for (const auto& [value, name] : lexsim::EnumNames<lexsim::AnalyzerKind>::entries)
+    CHECK(from_string<lexsim::AnalyzerKind>(name) == value);
+}
+
+TEST_CASE("Input: the per-kind names and the one entry point give the same matrices") {
+  const std::vector<std::string> docs{"apple berry berry cherry", "berry cherry date", "elder"};
+  lexsim::TfidfVectorizer a, b;
+  const auto x = a.fit_transform_csr<double>(docs);
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  bool served = false;
+  const lexsim::DocumentBatches next = [&](lexsim::Documents& batch) {
+    if (served) return false;
+    served = true;
+    batch = lexsim::Documents(views.data(), views.size());
+    return true;
+  };
+  const auto y = b.fit_transform_batches<double>(next);
+  CHECK(x.indptr == y.indptr);
+  CHECK(x.indices == y.indices);
+  CHECK(x.data == y.data);
+  CHECK(a.feature_names() == b.feature_names());
+  CHECK(a.counter().feature_names() == a.feature_names());
+}

@@ -3,6 +3,7 @@
 
 #include "lexsim/analyzer.hpp"
 #include "lexsim/corpus_counts.hpp"
+#include "lexsim/enums.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/hashing.hpp"
 #include "lexsim/interrupt.hpp"

@@ -48,6 +48,34 @@ using DocumentBatches = std::function<bool(Documents& batch)>;
 /// The same for pre-analysed documents.
 using TermBatches = std::function<bool(TermLists& batch)>;
 
+/// What fit, partial_fit and transform read: documents, pre-analysed documents (term lists), or
+/// batches of either (out-of-core: the same results as on all batches concatenated, with one
+/// batch in memory at a time). A view: what it was made from must outlive the call.
+class Input {
+ public:
+  enum class Kind { documents, terms, document_batches, term_batches };
+  Input(Documents docs) noexcept : kind_(Kind::documents), docs_(docs) {}  // NOLINT(google-explicit-constructor)
+  Input(const std::vector<std::string>& docs) noexcept : Input(Documents(docs)) {}  // NOLINT(google-explicit-constructor)
+  Input(const std::vector<std::string_view>& docs) noexcept : Input(Documents(docs)) {}  // NOLINT(google-explicit-constructor)
+  Input(const TermLists& terms) noexcept : kind_(Kind::terms), terms_(&terms) {}  // NOLINT(google-explicit-constructor)
+  Input(const DocumentBatches& next) noexcept : kind_(Kind::document_batches), doc_batches_(&next) {}  // NOLINT(google-explicit-constructor)
+  Input(const TermBatches& next) noexcept : kind_(Kind::term_batches), term_batches_(&next) {}  // NOLINT(google-explicit-constructor)
+
+  Kind kind() const noexcept { return kind_; }
+  /// The one of these that kind() names.
+  const Documents& documents() const noexcept { return docs_; }
+  const TermLists& terms() const noexcept { return *terms_; }
+  const DocumentBatches& document_batches() const noexcept { return *doc_batches_; }
+  const TermBatches& term_batches() const noexcept { return *term_batches_; }
+
+ private:
+  Kind kind_;
+  Documents docs_{nullptr, 0};
+  const TermLists* terms_ = nullptr;
+  const DocumentBatches* doc_batches_ = nullptr;
+  const TermBatches* term_batches_ = nullptr;
+};
+
 /// The counting options and the weighting (norm, use_idf, smooth_idf, sublinear_tf: see tfidf.hpp).
 struct TfidfOptions : CountOptions, TfidfWeighting {};
 
@@ -66,22 +94,19 @@ class CountVectorizer {
   const CountOptions& options() const noexcept { return options_; }
   const Analyzer& analyzer() const noexcept { return analyzer_; }
 
-  /// Fits on the documents, forgetting earlier fits. Throws InvalidArgument (and changes nothing)
+  /// Fits on the input, forgetting earlier fits. Throws InvalidArgument (and changes nothing)
   /// when pruning leaves no terms.
-  CountVectorizer& fit(const Documents& docs);
-  SparseMatrix<double> fit_transform(const Documents& docs);
-  SparseMatrix<double> transform(const Documents& docs) const;
+  CountVectorizer& fit(const Input& input);
+  SparseMatrix<double> fit_transform(const Input& input);
+  SparseMatrix<double> transform(const Input& input) const;
 
-  /// The same, in plain CSR buffers and any of int32, int64, float or double.
+  /// The same, in plain CSR buffers and any of int32, int64, float or double. Fitting on batches
+  /// takes one pass: each batch is counted as it comes, its rows kept with provisional column ids;
+  /// the vocabulary is pruned and the rows renumbered once at the end.
   template <class T>
-  CsrMatrix<T> fit_transform_csr(const Documents& docs);
+  CsrMatrix<T> fit_transform_csr(const Input& input);
   template <class T>
-  CsrMatrix<T> transform_csr(const Documents& docs) const;
-  /// Pre-analysed documents (each a list of terms).
-  template <class T>
-  CsrMatrix<T> fit_transform_terms(const TermLists& docs);
-  template <class T>
-  CsrMatrix<T> transform_terms(const TermLists& docs) const;
+  CsrMatrix<T> transform_csr(const Input& input) const;
 
   bool is_fitted() const noexcept { return fitted_; }
   /// Threads for the calls that follow (results do not depend on it); a fitted or loaded vectorizer
@@ -107,12 +132,13 @@ class CountVectorizer {
   /// not throw when pruning leaves no terms (a small part of a corpus may well have none that pass
   /// min_df): the vectorizer then keeps its counts and is not fitted until more come; transform
   /// throws NotFittedError saying why. Throws InvalidArgument after set_vocabulary (no counts).
-  CountVectorizer& partial_fit(const Documents& docs);
-  CountVectorizer& partial_fit_terms(const TermLists& docs);
+  CountVectorizer& partial_fit(const Input& input);
   /// Adds the counts of `other` (which is not changed) and fits on the sum, as partial_fit does.
   /// Both must have equal options except n_jobs (else InvalidArgument naming the option that
   /// differs) and both must have counts.
   CountVectorizer& merge(const CountVectorizer& other);
+  /// Throws what merge(other) would throw before adding anything; changes nothing.
+  void check_mergeable(const CountVectorizer& other) const;
   /// Whether the vectorizer has counts: after fit, partial_fit, merge or set_counts, and from the
   /// start with a fixed vocabulary (zero documents).
   bool has_counts() const noexcept { return has_counts_; }
@@ -122,37 +148,30 @@ class CountVectorizer {
   /// the counts must hold exactly its terms.
   void set_counts(CorpusCounts counts);
 
-  // ---- out-of-core: the same results as the calls above on all batches concatenated, with only
-  // one batch of text in memory at a time
-  CountVectorizer& fit_batches(const DocumentBatches& next);
-  CountVectorizer& fit_batches_terms(const TermBatches& next);
+  // ---- the names of each input kind (earlier releases): the calls above
+  CountVectorizer& fit_batches(const DocumentBatches& next) { return fit(next); }
+  CountVectorizer& fit_batches_terms(const TermBatches& next) { return fit(next); }
+  CountVectorizer& partial_fit_terms(const TermLists& docs) { return partial_fit(docs); }
   /// partial_fit of all the batches (pruned once, after the last).
-  CountVectorizer& partial_fit_batches(const DocumentBatches& next);
-  CountVectorizer& partial_fit_batches_terms(const TermBatches& next);
-  /// One pass: each batch is counted into the counts as it comes, its rows kept with provisional
-  /// column ids; the vocabulary is pruned and the rows renumbered once at the end.
+  CountVectorizer& partial_fit_batches(const DocumentBatches& next) { return partial_fit(next); }
+  CountVectorizer& partial_fit_batches_terms(const TermBatches& next) { return partial_fit(next); }
   template <class T>
-  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next);
+  CsrMatrix<T> fit_transform_terms(const TermLists& docs) { return fit_transform_csr<T>(docs); }
   template <class T>
-  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next);
+  CsrMatrix<T> transform_terms(const TermLists& docs) const { return transform_csr<T>(docs); }
   template <class T>
-  CsrMatrix<T> transform_batches(const DocumentBatches& next) const;
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) { return fit_transform_csr<T>(next); }
   template <class T>
-  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const;
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) { return fit_transform_csr<T>(next); }
+  template <class T>
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const { return transform_csr<T>(next); }
+  template <class T>
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const { return transform_csr<T>(next); }
 
- protected:
-  template <class T, class Source>
-  CsrMatrix<T> transform_impl(const Source& source) const;
-  template <class T, class Source>
-  void count_known(const Source& source, std::vector<CsrMatrix<T>>& out) const;
-  template <class T, class Batches>
-  CsrMatrix<T> fit_batches_impl(Batches&& next, bool keep_rows);
-  template <class T, class Batches>
-  CsrMatrix<T> transform_batches_impl(Batches&& next) const;
-  template <class Batches>
-  void partial_fit_impl(Batches&& next);
+ private:
+  template <class T>
+  CsrMatrix<T> fit_impl(const Input& input, bool keep_rows);
   void check_fitted() const;
-  void check_mergeable(const CountVectorizer& other) const;
   CorpusCounts fixed_vocabulary_counts() const;
   void commit(CorpusCounts&& counts, const std::vector<std::int32_t>& kept, const std::string& why);
   void adopt(CorpusCounts&& counts);
@@ -173,41 +192,41 @@ class CountVectorizer {
 
 /// TF-IDF: counts, then (optionally) sublinear tf, idf weights and row normalisation, exactly as
 /// scikit-learn's TfidfVectorizer computes them: a CountVectorizer whose counts a TfidfTransformer
-/// weighs, fitted on the vectorizer's document frequencies.
-class TfidfVectorizer : protected CountVectorizer {
+/// weighs, fitted on the vectorizer's document frequencies (scikit-learn's composition).
+class TfidfVectorizer {
  public:
   explicit TfidfVectorizer(TfidfOptions options = {});
 
-  using CountVectorizer::analyzer;
-  using CountVectorizer::document_frequencies;
-  using CountVectorizer::feature_names;
-  using CountVectorizer::is_fitted;
-  using CountVectorizer::n_documents;
-  using CountVectorizer::vocabulary;
-  using CountVectorizer::has_counts;
-  using CountVectorizer::n_jobs;
+  /// The counting vectorizer (its fit is this one's; with a fixed vocabulary it is fitted from the
+  /// start, this one only after a fit, as in scikit-learn).
+  const CountVectorizer& counter() const noexcept { return counter_; }
+  const Analyzer& analyzer() const noexcept { return counter_.analyzer(); }
+  const std::vector<std::int64_t>& document_frequencies() const noexcept { return counter_.document_frequencies(); }
+  std::vector<std::string> feature_names() const;
+  bool is_fitted() const noexcept { return counter_.is_fitted() && !awaiting_fit_; }
+  std::int64_t n_documents() const noexcept { return counter_.n_documents(); }
+  const Vocabulary& vocabulary() const;
+  bool has_counts() const noexcept { return counter_.has_counts(); }
+  int n_jobs() const noexcept { return counter_.n_jobs(); }
   void set_n_jobs(int n_jobs);
-  using CountVectorizer::counts;
+  const CorpusCounts& counts() const { return counter_.counts(); }
   /// The counting part of the options.
-  const CountOptions& count_options() const noexcept { return options_; }
+  const CountOptions& count_options() const noexcept { return counter_.options(); }
   /// Restore a fitted state: vocabulary in column order and its idf (empty when use_idf is false).
   void set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
                  std::vector<std::int64_t> document_frequencies = {});
 
   const TfidfOptions& tfidf_options() const noexcept { return tfidf_; }
 
-  TfidfVectorizer& fit(const Documents& docs);
-  SparseMatrix<double> fit_transform(const Documents& docs);
-  SparseMatrix<double> transform(const Documents& docs) const;
-
+  /// As on CountVectorizer, the counts weighted; idf comes from the counts of the fit.
+  TfidfVectorizer& fit(const Input& input);
+  SparseMatrix<double> fit_transform(const Input& input);
+  SparseMatrix<double> transform(const Input& input) const;
+  /// float or double.
   template <class T>
-  CsrMatrix<T> fit_transform_csr(const Documents& docs);
+  CsrMatrix<T> fit_transform_csr(const Input& input);
   template <class T>
-  CsrMatrix<T> transform_csr(const Documents& docs) const;
-  template <class T>
-  CsrMatrix<T> fit_transform_terms(const TermLists& docs);
-  template <class T>
-  CsrMatrix<T> transform_terms(const TermLists& docs) const;
+  CsrMatrix<T> transform_csr(const Input& input) const;
 
   /// idf of each column (empty when use_idf is false). Throws NotFittedError before fit.
   const std::vector<double>& idf() const;
@@ -228,32 +247,41 @@ class TfidfVectorizer : protected CountVectorizer {
   template <class T>
   void weight(CsrMatrix<T>& counts) const;
 
-  /// Incremental fitting and out-of-core, as on CountVectorizer; idf comes from the summed counts.
-  /// merge also requires equal norm, use_idf, smooth_idf and sublinear_tf.
-  TfidfVectorizer& partial_fit(const Documents& docs);
-  TfidfVectorizer& partial_fit_terms(const TermLists& docs);
+  /// Incremental fitting, as on CountVectorizer; idf comes from the summed counts. merge also
+  /// requires equal norm, use_idf, smooth_idf and sublinear_tf.
+  TfidfVectorizer& partial_fit(const Input& input);
   TfidfVectorizer& merge(const TfidfVectorizer& other);
   void set_counts(CorpusCounts counts);
-  TfidfVectorizer& fit_batches(const DocumentBatches& next);
-  TfidfVectorizer& fit_batches_terms(const TermBatches& next);
-  TfidfVectorizer& partial_fit_batches(const DocumentBatches& next);
-  TfidfVectorizer& partial_fit_batches_terms(const TermBatches& next);
+
+  // ---- the names of each input kind (earlier releases): the calls above
+  TfidfVectorizer& fit_batches(const DocumentBatches& next) { return fit(next); }
+  TfidfVectorizer& fit_batches_terms(const TermBatches& next) { return fit(next); }
+  TfidfVectorizer& partial_fit_terms(const TermLists& docs) { return partial_fit(docs); }
+  TfidfVectorizer& partial_fit_batches(const DocumentBatches& next) { return partial_fit(next); }
+  TfidfVectorizer& partial_fit_batches_terms(const TermBatches& next) { return partial_fit(next); }
   template <class T>
-  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next);
+  CsrMatrix<T> fit_transform_terms(const TermLists& docs) { return fit_transform_csr<T>(docs); }
   template <class T>
-  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next);
+  CsrMatrix<T> transform_terms(const TermLists& docs) const { return transform_csr<T>(docs); }
   template <class T>
-  CsrMatrix<T> transform_batches(const DocumentBatches& next) const;
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) { return fit_transform_csr<T>(next); }
   template <class T>
-  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const;
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) { return fit_transform_csr<T>(next); }
+  template <class T>
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const { return transform_csr<T>(next); }
+  template <class T>
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const { return transform_csr<T>(next); }
 
  private:
+  void check_fitted() const;
   void fit_idf();
   void check_idf_not_set(const char* what) const;
   template <class T>
   void weigh_own(CsrMatrix<T>& counts) const;
+  CountVectorizer counter_;
   TfidfOptions tfidf_;
   TfidfTransformer transformer_;
+  bool awaiting_fit_;  // a fixed vocabulary still needs a fit for its idf, as in scikit-learn
 };
 
 }  // namespace lexsim
