@@ -17,7 +17,7 @@ export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   dist wheel \
-  sanitize fuzz fuzz-smoke fuzz-build valgrind
+  sanitize fuzz fuzz-smoke fuzz-build valgrind docs
 
 all: python
 
@@ -137,7 +137,7 @@ pytest: python
 	$(PY) -m pytest -q
 
 # dist comes before pytest: tests/python/test_wheel.py installs the wheel it leaves in dist/.
-test: cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke
+test: cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke docs
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with
@@ -199,6 +199,20 @@ wheel: deps dist
 	$(VENV)/bin/auditwheel show dist/lexsim-$(VERSION)-*.whl
 	$(VENV)/bin/twine check --strict dist/lexsim-$(VERSION)-*.whl dist/lexsim-$(VERSION).tar.gz
 	$(PY) -m pytest -q tests/python/test_wheel.py
+
+# The documentation (docs/: Sphinx, pages in MyST Markdown, the API reference from the numpydoc
+# docstrings, the CLI reference from the command's parser, the C++ reference from the headers), built
+# into build/docs/html with warnings as errors. autodoc imports the package, so this tree's is
+# installed first; Sphinx and its extensions go into .venv the first time. The pages' Python
+# examples run in pytest (tests/python/test_docs.py), not here.
+DOCS_PACKAGES := "sphinx>=7" "myst-parser>=2" "numpydoc>=1.6"
+$(VENV)/.stamp-docs: $(VENV)/.stamp-build
+	$(PIP) install -q $(DOCS_PACKAGES)
+	@touch $@
+
+docs: python $(VENV)/.stamp-docs
+	$(PY) -m sphinx -E -W --keep-going -q -b html docs build/docs/html
+	@echo "docs: build/docs/html/index.html"
 
 # Regenerate the typing stubs of the compiled module after changing the bindings.
 stubs: python

@@ -1,18 +1,19 @@
 """The lexsim benchmark suite: lexsim against scikit-learn and gensim on the same corpora.
 
-    python benchmarks/run.py [--smoke] [--repeat N] [--size-mb N] [--budget-s S] [--no-readme] [--output FILE]
+    python benchmarks/run.py [--smoke] [--repeat N] [--size-mb N] [--budget-s S] [--no-report] [--output FILE]
 
 Steps: build or reuse the corpora (corpora.py, in a subprocess); check lexsim's parity with
 scikit-learn on each corpus (worker.py --op parity) and stop if it fails; measure every
 (corpus, tool, operation) in its own fresh process (worker.py), one after another; count
 instructions per byte under callgrind (callgrind.py); derive the ratios and the goals; write
-``benchmarks/results.json`` and the Markdown report, which is printed and written into README.md
-between ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
+``benchmarks/results.json`` and the Markdown report, which is printed and written into the docs'
+benchmarks page, docs/benchmarks.md, between ``<!-- bench:start -->`` and ``<!-- bench:end -->``
+(the README links there rather than holding the tables).
 
 ``--smoke`` checks that all of it works, quickly: tiny corpora, one run per measurement, every tool
 and operation on the sentences corpus only (parity on all three), callgrind on 50 KB while the
 measurements run, the out-of-core fit on 2 MB, the Arrow-input and Dask parts on the 0.2 MB sentences corpus, results
-in ``build/bench-smoke/results.json``, README untouched. Its figures
+in ``build/bench-smoke/results.json``, the docs page untouched. Its figures
 measure nothing. This process stays small (no corpus, no numpy), so that the peak RSS each worker
 inherits at exec time is below its own.
 """
@@ -43,7 +44,8 @@ import arrow_input  # noqa: E402  (benchmarks/ is not a package; these are light
 import callgrind  # noqa: E402
 import corpora  # noqa: E402
 
-README = ROOT / "README.md"
+#: The page the report is written into, between the markers.
+REPORT_PAGE = ROOT / "docs" / "benchmarks.md"
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
 OPERATIONS = ("fit", "transform", "fit_transform")
 REFERENCE = "sklearn-tfidf"
@@ -91,7 +93,7 @@ class Settings:
     budget_s: float
     callgrind_mb: float
     output: Path
-    readme: bool
+    write_report: bool  # into docs/benchmarks.md
     only_similarity: bool = False
     only_outofcore: bool = False
     outofcore_mb: float = 1000.0
@@ -585,7 +587,7 @@ def render(results: dict) -> str:
     out += [
         f"Measured by `{'make bench-smoke' if s['smoke'] else 'make bench'}` "
         "(`benchmarks/run.py`; "
-        "[benchmarks/README.md](benchmarks/README.md) explains each figure). "
+        "[How each figure is measured](#how-each-figure-is-measured) explains each figure). "
         f"Corpora: {sizes}. "
         f"Every figure comes from a fresh process per tool, corpus and operation, {'two at a time' if s['smoke'] else 'one after another'}: "
         "the corpus is read into a list of `str` first (not timed); `transform` uses a vectorizer fitted on the same corpus (not timed). "
@@ -685,13 +687,13 @@ def render(results: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_readme(section: str, readme: Path = README) -> None:
-    """Replace what is between the bench markers of README.md with ``section``."""
-    text = readme.read_text(encoding="utf-8")
+def write_report(section: str, page: Path = REPORT_PAGE) -> None:
+    """Replace what is between the bench markers of the docs' benchmarks page with ``section``."""
+    text = page.read_text(encoding="utf-8")
     start, end = text.find(MARK_START), text.find(MARK_END)
     if start < 0 or end < start:
-        raise SystemExit(f"{readme} lacks the markers {MARK_START} ... {MARK_END}")
-    readme.write_text(text[: start + len(MARK_START)] + "\n" + section + text[end:], encoding="utf-8")
+        raise SystemExit(f"{page} lacks the markers {MARK_START} ... {MARK_END}")
+    page.write_text(text[: start + len(MARK_START)] + "\n" + section + text[end:], encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- main
@@ -734,7 +736,8 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
     parser.add_argument("--repeat", type=int, help="runs per measurement at most, the best is kept (default 3; smoke 1)")
     parser.add_argument("--size-mb", type=float, help="MB of text in each English corpus; non-Latin gets half (default 100; smoke 0.2)")
     parser.add_argument("--budget-s", type=float, default=20.0, help="start another run only while all runs of a measurement fit in this many seconds (default 20)")
-    parser.add_argument("--no-readme", action="store_true", help="do not write the report into README.md")
+    parser.add_argument("--no-report", "--no-readme", dest="no_report", action="store_true",
+                        help="do not write the report into docs/benchmarks.md (--no-readme: its former name)")
     parser.add_argument("--only-similarity", action="store_true",
                         help="rerun only the similarity part, keeping the other figures of the results file")
     parser.add_argument("--only-outofcore", action="store_true",
@@ -756,7 +759,7 @@ def parse_args(argv: Optional[list[str]]) -> Settings:
         budget_s=args.budget_s,
         callgrind_mb=0.05 if smoke else 2.0,
         output=args.output or (ROOT / "build" / "bench-smoke" / "results.json" if smoke else HERE / "results.json"),
-        readme=not (smoke or args.no_readme),
+        write_report=not (smoke or args.no_report),
         only_similarity=args.only_similarity,
         only_outofcore=args.only_outofcore,
         outofcore_mb=args.outofcore_mb if args.outofcore_mb is not None else (2.0 if smoke else 1000.0),
@@ -794,9 +797,9 @@ def rerun_part(settings: Settings, part: str) -> int:
     settings.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     report = render(results)
     _say("\n" + report)
-    if settings.readme:
-        write_readme(report)
-        _say(f"README: {README} updated between {MARK_START} and {MARK_END}")
+    if settings.write_report:
+        write_report(report)
+        _say(f"report: {REPORT_PAGE} updated between {MARK_START} and {MARK_END}")
     return 0
 
 
@@ -930,9 +933,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     report = render(results)
     _say("\n" + report)
     _say(f"results: {settings.output}")
-    if settings.readme:
-        write_readme(report)
-        _say(f"README: {README} updated between {MARK_START} and {MARK_END}")
+    if settings.write_report:
+        write_report(report)
+        _say(f"report: {REPORT_PAGE} updated between {MARK_START} and {MARK_END}")
     _say(f"total {durations['total']:.0f} s")
     return 0
 

@@ -1,7 +1,7 @@
 """Model files: a fitted vectorizer saved to a file (or to bytes) and loaded back, never running code.
 
-The format is lexsim's C++ one, the same for Python and C++ (specified in the README, "Model
-files", and in ``lexsim/model_io.hpp``): magic bytes, a format version, tagged sections holding
+The format is lexsim's C++ one, the same for Python and C++ (specified in the docs, "The model
+file format", and in ``lexsim/model_io.hpp``): magic bytes, a format version, tagged sections holding
 the options, the terms, the document frequencies, the number of documents and the idf, then a
 CRC-32. Python keeps the parameters the C++ options do not hold (``input``, ``encoding``,
 ``dtype``, ``n_jobs`` and the exact spelling of ``stop_words``, ``token_pattern`` and

@@ -252,8 +252,8 @@ class SearchIndex:
     Notes
     -----
     BM25 scores a document d for a query q as the sum, over the distinct terms t of q, of
-    ``idf(t) * tfc(tf)``, with tf the count of t in d, N documents of which n_t contain t, |d| the
-    number of counted tokens of d (its terms in the vocabulary, after analysis), avgdl the mean |d|
+    ``idf(t) * tfc(tf)``, with tf the count of t in d, N documents of which n_t contain t, ``|d|`` the
+    number of counted tokens of d (its terms in the vocabulary, after analysis), avgdl the mean ``|d|``
     and ``L = 1 - b + b * |d| / avgdl``:
 
     ===========  ==========================================  ===========================================

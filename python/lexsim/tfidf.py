@@ -166,11 +166,11 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         a new array to change it (``partial_fit`` and ``merge`` then refuse to replace it).
     n_features_in_ : int
         Number of columns fitted.
-    feature_names_in_ : numpy.ndarray of shape (n_features_in_,)
+    feature_names_in_ : numpy.ndarray of shape (n_features,)
         Column names, when fitted on a DataFrame whose columns are all strings.
     n_documents_ : int
         Number of documents (rows) fitted by ``fit``, or by every ``partial_fit`` and ``merge`` since.
-    document_frequencies_ : numpy.ndarray of int64, shape (n_features_in_,)
+    document_frequencies_ : numpy.ndarray of int64, shape (n_features,)
         In how many of those documents each column stores a value (an explicitly stored zero
         counts, as in scikit-learn).
 

@@ -948,13 +948,14 @@ def test_a_closed_pipe_is_not_an_error(api) -> None:
 
 
 def test_readme_excerpts_are_real_output(capsys) -> None:
+    """The README's and the docs' excerpts of lexsim report."""
     from conftest import ROOT
     import re
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## The lexsim command", 1)[1].split("\n## ", 1)[0]
-    excerpt = re.search(r"starts like this:\n\n```\n(.*?)```", section, re.S).group(1).splitlines()
-    assert run_ok(capsys, "report").splitlines()[: len(excerpt)] == excerpt
+    for section in ((ROOT / "docs" / "guide" / "cli.md").read_text(encoding="utf-8"), readme):
+        excerpt = re.search(r"starts like this:\n\n```\n(.*?)```", section, re.S).group(1).splitlines()
+        assert run_ok(capsys, "report").splitlines()[: len(excerpt)] == excerpt
     demo = re.search(r"## Two commands.*?```\n(ankara.*?)```", readme, re.S).group(1).splitlines()
     out = run_ok(capsys, "report").splitlines()
     start = out.index(demo[0])

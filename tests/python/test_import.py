@@ -1,7 +1,7 @@
 """``import lexsim`` loads no optional library, and neither does everyday use that needs none.
 
 Behaviour, not timing: each check runs in a fresh interpreter and looks at ``sys.modules``
-(speed is measured by hand, see the README).
+(speed is measured by hand, see docs/guide/vectorizers.md).
 """
 
 from __future__ import annotations

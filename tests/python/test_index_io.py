@@ -535,17 +535,17 @@ def test_search_with_an_index_refuses_another_corpus_and_fixed_options(capsys, t
     assert code == 2 and "without the fingerprint of its corpus" in err
 
 
-def test_readme_example() -> None:
+def test_docs_example() -> None:
     import contextlib
     import io
     import re
 
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"### Growing, saving and loading an index.*?```python\n(.*?)```", readme, re.S).group(1)
+    page = (ROOT / "docs" / "guide" / "search.md").read_text(encoding="utf-8")
+    block = re.search(r"## Growing, saving and loading an index.*?```python\n(.*?)```", page, re.S).group(1)
     expected = [m.group(1).split(" (")[0].strip() for m in re.finditer(r"# -> (.*)", block)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, "README.md", "exec"), {"__name__": "__main__"})
+        exec(compile(block, "docs/guide/search.md", "exec"), {"__name__": "__main__"})
     assert out.getvalue().splitlines() == expected

@@ -623,11 +623,11 @@ def test_properties_and_repr(fitted):
     assert lexsim.SearchIndex in [getattr(lexsim, n) for n in lexsim.__all__]
 
 
-def test_readme_search_section():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## Search.*?```python\n(.*?)```", readme, re.S).group(1)
+def test_docs_search_example():
+    page = (ROOT / "docs" / "guide" / "search.md").read_text(encoding="utf-8")
+    block = re.search(r"^# Search\n.*?```python\n(.*?)```", page, re.S | re.M).group(1)
     expected = [m.group(1).strip() for m in re.finditer(r"# -> (.*)", block)]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, "README.md", "exec"), {})
+        exec(compile(block, "docs/guide/search.md", "exec"), {})
     assert out.getvalue().splitlines() == expected
