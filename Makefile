@@ -17,7 +17,7 @@ export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   dist wheel \
-  sanitize fuzz fuzz-smoke fuzz-build valgrind
+  sanitize fuzz fuzz-smoke fuzz-build valgrind lint lint-deps format
 
 all: python
 
@@ -137,7 +137,40 @@ pytest: python
 	$(PY) -m pytest -q
 
 # dist comes before pytest: tests/python/test_wheel.py installs the wheel it leaves in dist/.
-test: cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke
+test: lint cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke
+
+# Style by machine (CONTRIBUTING.md). `make lint` checks, `make format` rewrites: clang-format over
+# the C++ (.clang-format), clang-tidy over the library's sources (.clang-tidy, with the compile
+# commands of a configure-only build in build/lint), ruff's linter and formatter over the Python
+# (pyproject.toml). Debian's clang 14 tools are installed when missing (as root); ruff is pinned in
+# .venv, because another version may format differently.
+LINT_APT_PACKAGES ?= clang clang-format-14 clang-tidy-14
+CLANG_FORMAT ?= clang-format-14
+CLANG_TIDY ?= clang-tidy-14
+RUFF_VERSION ?= 0.17.6
+RUFF := $(VENV)/bin/ruff
+PY_LINT_PATHS := python tests benchmarks tools
+CXX_FORMAT_FILES = $(shell git ls-files 'cpp/*.cpp' 'cpp/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 2>/dev/null)
+CXX_TIDY_FILES = $(shell git ls-files 'cpp/src/*.cpp' 2>/dev/null)
+
+lint-deps: deps
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(LINT_APT_PACKAGES)"
+	@$(RUFF) --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PIP) install -q "ruff==$(RUFF_VERSION)"
+
+lint: lint-deps
+	$(RUFF) check $(PY_LINT_PATHS)
+	$(RUFF) format --check $(PY_LINT_PATHS)
+	$(CLANG_FORMAT) --dry-run -Werror $(CXX_FORMAT_FILES)
+	$(CMAKE) -S . -B build/lint -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DLEXSIM_BUILD_TESTS=OFF -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
+	@echo "clang-tidy: $(words $(CXX_TIDY_FILES)) files"
+	@printf '%s\n' $(CXX_TIDY_FILES) | xargs -P $(JOBS) -n 1 $(CLANG_TIDY) -p build/lint --quiet 2>&1 | \
+	  grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[1]} -eq 0
+
+format: lint-deps
+	$(RUFF) check --fix $(PY_LINT_PATHS)
+	$(RUFF) format $(PY_LINT_PATHS)
+	$(CLANG_FORMAT) -i $(CXX_FORMAT_FILES)
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with
