@@ -17,7 +17,7 @@ export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   dist wheel \
-  sanitize fuzz fuzz-smoke fuzz-build valgrind lint lint-deps format
+  sanitize fuzz fuzz-smoke fuzz-build valgrind lint lint-deps format consumer-shared
 
 all: python
 
@@ -132,6 +132,24 @@ consumer: cpp
 	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
 	$(CMAKE) --build build/consumer
 	./build/consumer/lexsim_consumer
+	@$(MAKE) --no-print-directory consumer-shared
+
+# The same consumer against lexsim built as a shared library. Only LEXSIM_API declarations
+# (lexsim/export.hpp) may be exported: a lexsim::detail function, or utf8proc's or libstemmer's, in
+# the dynamic symbol table fails the target.
+consumer-shared: deps
+	$(CMAKE) -S . -B build/cpp-shared -G Ninja -DBUILD_SHARED_LIBS=ON -DLEXSIM_BUILD_TESTS=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(CURDIR)/build/install-shared -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/cpp-shared -j $(JOBS)
+	$(CMAKE) --install build/cpp-shared >/dev/null
+	@so=$$(ls build/install-shared/lib*/liblexsim.so | head -1); \
+	  bad=$$(nm -D --defined-only -C "$$so" | awk '$$2 == "T" && $$3 ~ /^(lexsim::detail::|utf8proc_|sb_stemmer_)/'); \
+	  if [ -n "$$bad" ]; then echo "$$so exports internals:"; echo "$$bad"; exit 1; fi; \
+	  echo "$$so exports $$(nm -D --defined-only -C "$$so" | awk '$$2 == "T" && $$3 ~ /^lexsim::/' | wc -l) lexsim functions, no internals"
+	$(CMAKE) -S tests/consumer -B build/consumer-shared -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install-shared \
+	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/consumer-shared
+	./build/consumer-shared/lexsim_consumer
 
 pytest: python
 	$(PY) -m pytest -q
