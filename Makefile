@@ -17,7 +17,7 @@ export LEXSIM_CORPORA := $(CORPORA)
 
 .PHONY: all deps build-deps system-deps venv python python-runtime notebooks lab cpp cpp-test consumer pytest test demo stubs clean bench bench-smoke \
   dist wheel \
-  sanitize fuzz fuzz-smoke fuzz-build valgrind docs
+  sanitize fuzz fuzz-smoke fuzz-build valgrind docs lint lint-deps format consumer-shared
 
 all: python
 
@@ -132,12 +132,63 @@ consumer: cpp
 	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
 	$(CMAKE) --build build/consumer
 	./build/consumer/lexsim_consumer
+	@$(MAKE) --no-print-directory consumer-shared
+
+# The same consumer against lexsim built as a shared library. Only LEXSIM_API declarations
+# (lexsim/export.hpp) may be exported: a lexsim::detail function, or utf8proc's or libstemmer's, in
+# the dynamic symbol table fails the target.
+consumer-shared: deps
+	$(CMAKE) -S . -B build/cpp-shared -G Ninja -DBUILD_SHARED_LIBS=ON -DLEXSIM_BUILD_TESTS=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(CURDIR)/build/install-shared -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/cpp-shared -j $(JOBS)
+	$(CMAKE) --install build/cpp-shared >/dev/null
+	@so=$$(ls build/install-shared/lib*/liblexsim.so | head -1); \
+	  bad=$$(nm -D --defined-only -C "$$so" | awk '$$2 == "T" && $$3 ~ /^(lexsim::detail::|utf8proc_|sb_stemmer_)/'); \
+	  if [ -n "$$bad" ]; then echo "$$so exports internals:"; echo "$$bad"; exit 1; fi; \
+	  echo "$$so exports $$(nm -D --defined-only -C "$$so" | awk '$$2 == "T" && $$3 ~ /^lexsim::/' | wc -l) lexsim functions, no internals"
+	$(CMAKE) -S tests/consumer -B build/consumer-shared -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install-shared \
+	  -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja
+	$(CMAKE) --build build/consumer-shared
+	./build/consumer-shared/lexsim_consumer
 
 pytest: python
 	$(PY) -m pytest -q
 
 # dist comes before pytest: tests/python/test_wheel.py installs the wheel it leaves in dist/.
-test: cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke docs
+test: lint cpp-test sanitize fuzz-smoke consumer dist pytest bench-smoke docs
+
+# Style by machine (CONTRIBUTING.md). `make lint` checks, `make format` rewrites: clang-format over
+# the C++ (.clang-format), clang-tidy over the library's sources (.clang-tidy, with the compile
+# commands of a configure-only build in build/lint), ruff's linter and formatter over the Python
+# (pyproject.toml). Debian's clang 14 tools are installed when missing (as root); ruff is pinned in
+# .venv, because another version may format differently.
+LINT_APT_PACKAGES ?= clang clang-format-14 clang-tidy-14
+CLANG_FORMAT ?= clang-format-14
+CLANG_TIDY ?= clang-tidy-14
+RUFF_VERSION ?= 0.17.6
+RUFF := $(VENV)/bin/ruff
+PY_LINT_PATHS := python tests benchmarks tools
+CXX_FORMAT_FILES = $(shell git ls-files 'cpp/*.cpp' 'cpp/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 2>/dev/null)
+CXX_TIDY_FILES = $(shell git ls-files 'cpp/src/*.cpp' 2>/dev/null)
+
+lint-deps: deps
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(LINT_APT_PACKAGES)"
+	@$(RUFF) --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PIP) install -q "ruff==$(RUFF_VERSION)"
+
+lint: lint-deps
+	$(RUFF) check $(PY_LINT_PATHS)
+	$(RUFF) format --check $(PY_LINT_PATHS)
+	$(CLANG_FORMAT) --dry-run -Werror $(CXX_FORMAT_FILES)
+	$(CMAKE) -S . -B build/lint -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DLEXSIM_BUILD_TESTS=OFF -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
+	@echo "clang-tidy: $(words $(CXX_TIDY_FILES)) files"
+	@printf '%s\n' $(CXX_TIDY_FILES) | xargs -P $(JOBS) -n 1 $(CLANG_TIDY) -p build/lint --quiet 2>&1 | \
+	  grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[1]} -eq 0
+
+format: lint-deps
+	$(RUFF) check --fix $(PY_LINT_PATHS)
+	$(RUFF) format $(PY_LINT_PATHS)
+	$(CLANG_FORMAT) -i $(CXX_FORMAT_FILES)
 
 # Benchmarks (benchmarks/README.md). `make bench-smoke` checks in under a minute, on tiny inputs,
 # that the suite works (no figures, README untouched); it first adds gensim (>= 4.4, which works with

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "lexsim/export.hpp"
+
 namespace lexsim {
 
 /// What to do with bytes that are not valid UTF-8 (mirrors Python's bytes.decode errors=).
@@ -61,10 +63,10 @@ struct AnalyzerOptions {
 };
 
 /// The Snowball stemming algorithms AnalyzerOptions::stemmer accepts (their canonical names).
-std::vector<std::string> stemmers();
+LEXSIM_API std::vector<std::string> stemmers();
 
 /// scikit-learn's English stop-word list (318 words).
-const std::vector<std::string>& english_stop_words();
+LEXSIM_API const std::vector<std::string>& english_stop_words();
 
 /// A token with its position in the original text, for highlighting.
 struct Token {
@@ -76,14 +78,14 @@ struct Token {
 };
 
 /// Receives terms one at a time; the view is valid only during the call.
-class TermSink {
+class LEXSIM_API TermSink {
  public:
   virtual ~TermSink() = default;
   virtual void add(std::string_view term) = 0;
 };
 
 /// Turns text into terms. Immutable after construction; safe to share between threads.
-class Analyzer {
+class LEXSIM_API Analyzer {
  public:
   /// Validates the options; throws lexsim::InvalidArgument naming a bad one.
   explicit Analyzer(AnalyzerOptions options = {});

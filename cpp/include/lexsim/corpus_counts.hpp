@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/vocabulary.hpp"
 
 namespace lexsim {
@@ -24,7 +25,7 @@ struct CountsAccess;  // the vectorizers' direct access, for counting without a 
 /// Terms have dense ids in order of first insertion. That order depends on how the documents were
 /// split (and on n_jobs); nothing computed from the counts does. canonical() gives the order-free
 /// form, which is what a file should store.
-class CorpusCounts {
+class LEXSIM_API CorpusCounts {
  public:
   CorpusCounts() = default;
   /// From aligned arrays (terms in any order). Throws lexsim::InvalidArgument on arrays of

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "lexsim/export.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/sparse.hpp"
 #include "lexsim/vectorizer.hpp"
@@ -13,7 +14,7 @@ namespace lexsim {
 
 /// MurmurHash3 x86_32 (Austin Appleby's published algorithm) of the bytes, 4-byte blocks read
 /// little-endian: the hash scikit-learn's FeatureHasher and HashingVectorizer use.
-std::uint32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed = 0) noexcept;
+LEXSIM_API std::uint32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed = 0) noexcept;
 
 /// The same as a signed 32-bit integer: sklearn.utils.murmurhash3_32(bytes, seed, positive=False).
 inline std::int32_t murmurhash3_32_signed(std::string_view bytes, std::uint32_t seed = 0) noexcept {
@@ -47,7 +48,7 @@ struct HashingOptions {
 /// with alternate_sign, sign -1 when h < 0; a row's contributions to one column are summed. Sums
 /// that cancel to zero stay stored as explicit zeros (as scipy's sum_duplicates leaves them); then
 /// binary, then the row norm. Stateless: no fit, safe to share between threads.
-class HashingVectorizer {
+class LEXSIM_API HashingVectorizer {
  public:
   /// Validates the options; throws lexsim::InvalidArgument naming a bad one.
   explicit HashingVectorizer(HashingOptions options = {});

@@ -3,11 +3,13 @@
 
 #include <functional>
 
+#include "lexsim/export.hpp"
+
 namespace lexsim {
 
 /// While alive, long operations on this thread call `check` about every 50 ms; when it returns
 /// true they throw lexsim::Cancelled. Guards nest; the innermost wins.
-class InterruptGuard {
+class LEXSIM_API InterruptGuard {
  public:
   explicit InterruptGuard(std::function<bool()> check);
   ~InterruptGuard();

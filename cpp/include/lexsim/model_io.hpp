@@ -105,6 +105,7 @@
 #include <string_view>
 #include <variant>
 
+#include "lexsim/export.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/search.hpp"
 #include "lexsim/vectorizer.hpp"
@@ -119,14 +120,14 @@ inline constexpr std::uint32_t model_format_version = 1;
 /// A fitted vectorizer as model bytes, with an optional metadata blob (valid UTF-8) stored beside
 /// it. Throws NotFittedError before fit, InvalidArgument when a term or the metadata is not valid
 /// UTF-8 or the idf holds NaN (which no loader would accept).
-std::string serialize(const CountVectorizer& v, std::string_view metadata = {});
-std::string serialize(const TfidfVectorizer& v, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const CountVectorizer& v, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const TfidfVectorizer& v, std::string_view metadata = {});
 
 /// serialize(), written to `path` atomically: to a temporary file in the same directory, flushed
 /// and fsynced, then renamed over `path`. A failure (FileError naming the path and the system's
 /// reason) leaves any previous file at `path` as it was and removes the temporary file.
-void save(const CountVectorizer& v, const std::string& path, std::string_view metadata = {});
-void save(const TfidfVectorizer& v, const std::string& path, std::string_view metadata = {});
+LEXSIM_API void save(const CountVectorizer& v, const std::string& path, std::string_view metadata = {});
+LEXSIM_API void save(const TfidfVectorizer& v, const std::string& path, std::string_view metadata = {});
 
 /// A loaded model: the fitted vectorizer of the class that was saved, and the metadata as saved.
 struct Model {
@@ -136,11 +137,11 @@ struct Model {
 
 /// The model in `bytes`. Throws ModelFormatError (with the reason and byte offset) for anything
 /// that is not a complete, intact, consistent model of a format version this lexsim reads.
-Model deserialize(std::string_view bytes);
+LEXSIM_API Model deserialize(std::string_view bytes);
 
 /// The model in the file at `path`. Throws FileError when it cannot be read (or is not a regular
 /// file), ModelFormatError (naming the path) when its content is not a valid model.
-Model load(const std::string& path);
+LEXSIM_API Model load(const std::string& path);
 
 // ------------------------------------------------------------------------------------------------
 // Search indexes (sections SIDX, POST, RAWC and BM25 above)
@@ -168,31 +169,31 @@ struct IndexLoadOptions {
 /// A search index as model bytes, with the vectorizer it searches with (which must have as many
 /// terms as the index) or without one, and an optional metadata blob (valid UTF-8).
 template <class T>
-std::string serialize(const SearchIndex<T>& index, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const SearchIndex<T>& index, std::string_view metadata = {});
 template <class T>
-std::string serialize(const SearchIndex<T>& index, const CountVectorizer& vectorizer, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const SearchIndex<T>& index, const CountVectorizer& vectorizer, std::string_view metadata = {});
 template <class T>
-std::string serialize(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, std::string_view metadata = {});
 
 /// serialize(), written to `path` atomically (as save() of a vectorizer).
 template <class T>
-void save(const SearchIndex<T>& index, const std::string& path, std::string_view metadata = {});
+LEXSIM_API void save(const SearchIndex<T>& index, const std::string& path, std::string_view metadata = {});
 template <class T>
-void save(const SearchIndex<T>& index, const CountVectorizer& vectorizer, const std::string& path,
+LEXSIM_API void save(const SearchIndex<T>& index, const CountVectorizer& vectorizer, const std::string& path,
           std::string_view metadata = {});
 template <class T>
-void save(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, const std::string& path,
+LEXSIM_API void save(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, const std::string& path,
           std::string_view metadata = {});
 
 /// The search index in `bytes` (read and checked whole). ModelFormatError for anything that is
 /// not a complete, intact, consistent index (a vectorizer's model included).
-IndexModel deserialize_index(std::string_view bytes);
+LEXSIM_API IndexModel deserialize_index(std::string_view bytes);
 /// The search index in the file at `path`, read or mapped (options). FileError when the file
 /// cannot be read or mapped, ModelFormatError (naming the path) when it is not a valid index.
-IndexModel load_index(const std::string& path, const IndexLoadOptions& options = {});
+LEXSIM_API IndexModel load_index(const std::string& path, const IndexLoadOptions& options = {});
 /// Whatever model `bytes` or the file holds: a vectorizer (Model) or a search index.
-std::variant<Model, IndexModel> deserialize_any(std::string_view bytes);
-std::variant<Model, IndexModel> load_any(const std::string& path, const IndexLoadOptions& options = {});
+LEXSIM_API std::variant<Model, IndexModel> deserialize_any(std::string_view bytes);
+LEXSIM_API std::variant<Model, IndexModel> load_any(const std::string& path, const IndexLoadOptions& options = {});
 
 namespace detail {
 /// CRC-32 (IEEE 802.3, reflected, as zlib.crc32) of `bytes`, continuing from `crc`.

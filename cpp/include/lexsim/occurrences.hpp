@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/sparse.hpp"
 #include "lexsim/vocabulary.hpp"
@@ -27,9 +28,9 @@ struct TermOccurrences {
 };
 
 /// Analyses every document once (n_jobs threads; the result does not depend on it).
-TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary, const Documents& docs,
+LEXSIM_API TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary, const Documents& docs,
                                  int n_jobs = 1);
 /// The same for documents already analysed into terms.
-TermOccurrences term_occurrences(const Vocabulary& vocabulary, const TermLists& docs, int n_jobs = 1);
+LEXSIM_API TermOccurrences term_occurrences(const Vocabulary& vocabulary, const TermLists& docs, int n_jobs = 1);
 
 }  // namespace lexsim

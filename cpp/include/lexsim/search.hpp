@@ -37,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/similarity.hpp"
 #include "lexsim/sparse.hpp"
 
@@ -48,9 +49,9 @@ enum class Scoring { cosine, bm25 };
 enum class Bm25Method { robertson, lucene, atire, bm25l, bm25plus };
 
 /// bm25s's name of a method: "robertson", "lucene", "atire", "bm25l", "bm25+".
-const char* method_name(Bm25Method method) noexcept;
+LEXSIM_API const char* method_name(Bm25Method method) noexcept;
 /// The method of a bm25s name; InvalidArgument (listing the names) for any other.
-Bm25Method parse_bm25_method(const std::string& name);
+LEXSIM_API Bm25Method parse_bm25_method(const std::string& name);
 
 struct SearchOptions {
   Scoring scoring = Scoring::cosine;
@@ -98,7 +99,7 @@ struct IndexArray {
 /// An index is saved and loaded with lexsim/model_io.hpp (save, load_index), optionally mapped
 /// from its file instead of read into memory.
 template <class T = double>
-class SearchIndex {
+class LEXSIM_API SearchIndex {
  public:
   /// Cosine: any finite matrix (zero rows match nothing). BM25: raw term counts, so every stored
   /// value must be a non-negative integer (InvalidArgument names the first that is not).
@@ -162,6 +163,6 @@ class SearchIndex {
 /// Row `row` of a search result as hits ordered by score (highest first), ties to the lower
 /// document index.
 template <class T>
-std::vector<Hit<T>> ranked(const CsrMatrix<T>& results, std::int64_t row);
+LEXSIM_API std::vector<Hit<T>> ranked(const CsrMatrix<T>& results, std::int64_t row);
 
 }  // namespace lexsim

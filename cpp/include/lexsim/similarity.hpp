@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/sparse.hpp"
 
 namespace lexsim {
@@ -27,14 +28,14 @@ struct TopKOptions {
 /// row index of B. When B is null, B = A and each row's match with itself is left out.
 /// Result: rows(A) x rows(B), column indices sorted within each row.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B,
+LEXSIM_API CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B,
                    const TopKOptions& options = {});
 
 /// The rows of B prepared once (L2-normalised unless normalize is false, and transposed) for many
 /// top_k calls against them, e.g. a search index scoring query after query. Immutable and safe
 /// to share between threads; copies are cheap (they share the prepared data).
 template <class T>
-class TopKIndex {
+class LEXSIM_API TopKIndex {
  public:
   template <class IndPtr, class Ind>
   explicit TopKIndex(const CsrView<T, IndPtr, Ind>& B, bool normalize = true);
@@ -53,8 +54,8 @@ class TopKIndex {
 };
 
 /// Convenience overloads on Eigen matrices.
-SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options = {});
-SparseMatrix<double> top_k(const SparseMatrix<double>& A, const SparseMatrix<double>& B,
+LEXSIM_API SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options = {});
+LEXSIM_API SparseMatrix<double> top_k(const SparseMatrix<double>& A, const SparseMatrix<double>& B,
                            const TopKOptions& options = {});
 
 struct PairsOptions {
@@ -79,8 +80,8 @@ struct Pairs {
 /// filtering (Bayardo et al. 2007) and L2 bounds: only pairs that share one of the few rare,
 /// heavy features a match needs are ever scored.
 template <class T, class IndPtr, class Ind>
-Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& options);
-Pairs<double> similar_pairs(const SparseMatrix<double>& X, const PairsOptions& options);
+LEXSIM_API Pairs<T> similar_pairs(const CsrView<T, IndPtr, Ind>& X, const PairsOptions& options);
+LEXSIM_API Pairs<double> similar_pairs(const SparseMatrix<double>& X, const PairsOptions& options);
 
 /// How story groups are formed.
 enum class GroupMethod {
@@ -115,7 +116,7 @@ struct GroupOptions {
 };
 
 /// The neighbour count leiden uses for n documents when GroupOptions::n_neighbors is 0.
-std::int64_t derived_neighbors(std::int64_t n) noexcept;
+LEXSIM_API std::int64_t derived_neighbors(std::int64_t n) noexcept;
 
 /// Story groups. Groups are numbered by decreasing size, ties by their first member; every row is
 /// in a group (a row linked to no other is a group of one).
@@ -137,14 +138,14 @@ struct Groups {
 };
 
 template <class T, class IndPtr, class Ind>
-Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options);
-Groups<double> group(const SparseMatrix<double>& X, const GroupOptions& options);
+LEXSIM_API Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options);
+LEXSIM_API Groups<double> group(const SparseMatrix<double>& X, const GroupOptions& options);
 
 /// Each row's n largest stored values (a document's key terms in a TF-IDF matrix); ties go to the
 /// lower column, zeros are left out. Result: same shape as X, columns sorted within each row.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_terms(const CsrView<T, IndPtr, Ind>& X, std::int64_t n, int n_jobs = 1);
-SparseMatrix<double> top_terms(const SparseMatrix<double>& X, std::int64_t n, int n_jobs = 1);
+LEXSIM_API CsrMatrix<T> top_terms(const CsrView<T, IndPtr, Ind>& X, std::int64_t n, int n_jobs = 1);
+LEXSIM_API SparseMatrix<double> top_terms(const SparseMatrix<double>& X, std::int64_t n, int n_jobs = 1);
 
 /// One shared column's part of the cosine similarity of two rows.
 struct Contribution {
@@ -157,7 +158,7 @@ struct Contribution {
 /// Why rows i and j of X match: every shared column with its contribution, largest first (ties:
 /// lower column). The contributions add up to the cosine similarity of the two rows.
 template <class T, class IndPtr, class Ind>
-std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t i, std::int64_t j);
-std::vector<Contribution> explain(const SparseMatrix<double>& X, std::int64_t i, std::int64_t j);
+LEXSIM_API std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t i, std::int64_t j);
+LEXSIM_API std::vector<Contribution> explain(const SparseMatrix<double>& X, std::int64_t i, std::int64_t j);
 
 }  // namespace lexsim

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/sparse.hpp"
 
 namespace lexsim {
@@ -51,7 +52,7 @@ enum class IdfPrecision { output, float32, float64 };
 /// -inf, and its row NaN). Without smooth_idf a column no fitted row stores a value in has an
 /// infinite idf, as in scikit-learn (which warns): values in it then become inf, their rows NaN
 /// after normalisation; and with no document at all every idf is NaN.
-class TfidfTransformer {
+class LEXSIM_API TfidfTransformer {
  public:
   /// n_jobs: threads for fit and transform (-1 = all cores); results do not depend on it.
   explicit TfidfTransformer(TfidfWeighting weighting = {}, int n_jobs = 1);

@@ -16,26 +16,28 @@
 
 #include <string>
 
+#include "lexsim/export.hpp"
+
 namespace lexsim {
 
 /// CPUs this process may run on: the calling thread's affinity mask (taskset, cpusets), capped by the
 /// cgroup CPU quota of its cgroup and every ancestor (v1 cpu.cfs_quota_us / cpu.cfs_period_us or v2
 /// cpu.max, rounded up: a quota of 1.5 CPUs is 2), at least 1. The quota is read once per process; the
 /// affinity mask at every call.
-int available_cpus();
+LEXSIM_API int available_cpus();
 
 /// Sets the process-wide limit on the threads n_jobs=-1 runs (0 removes it, so the environment
 /// variables apply again). Throws InvalidArgument for a negative limit.
-void set_thread_limit(int limit);
+LEXSIM_API void set_thread_limit(int limit);
 
 /// The limit set by set_thread_limit (0 = none).
-int thread_limit() noexcept;
+LEXSIM_API int thread_limit() noexcept;
 
 /// The number of threads a call with this n_jobs runs before it is capped by the amount of work (see
 /// the table above). Throws InvalidArgument when n_jobs is 0 or below -1, or when LEXSIM_NUM_THREADS
 /// is set to anything but a positive integer (an OMP_NUM_THREADS that is not one is ignored, as
 /// OpenMP runtimes ignore it).
-int effective_jobs(int n_jobs);
+LEXSIM_API int effective_jobs(int n_jobs);
 
 namespace detail {
 /// What n_jobs=-1 runs when set_thread_limit has set no limit: the available CPUs within the

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lexsim/export.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/corpus_counts.hpp"
 #include "lexsim/sparse.hpp"
@@ -87,7 +88,7 @@ struct TfidfOptions : CountOptions, TfidfWeighting {};
 /// merge adds another vectorizer's; after either, the vectorizer is fitted on everything counted so
 /// far, pruned once on the summed counts. So fit(a + b), fit(a) then partial_fit(b), and the merge
 /// of a vectorizer fitted on a with one fitted on b give the same vocabulary and matrices, exactly.
-class CountVectorizer {
+class LEXSIM_API CountVectorizer {
  public:
   explicit CountVectorizer(CountOptions options = {});
 
@@ -193,7 +194,7 @@ class CountVectorizer {
 /// TF-IDF: counts, then (optionally) sublinear tf, idf weights and row normalisation, exactly as
 /// scikit-learn's TfidfVectorizer computes them: a CountVectorizer whose counts a TfidfTransformer
 /// weighs, fitted on the vectorizer's document frequencies (scikit-learn's composition).
-class TfidfVectorizer {
+class LEXSIM_API TfidfVectorizer {
  public:
   explicit TfidfVectorizer(TfidfOptions options = {});
 

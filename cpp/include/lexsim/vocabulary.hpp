@@ -7,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "lexsim/export.hpp"
+
 namespace lexsim {
 
 /// Open-addressing hash table over one arena of term bytes. Ids are dense, in insertion order.
 /// Views returned by term() stay valid until the next insert().
-class Vocabulary {
+class LEXSIM_API Vocabulary {
  public:
   Vocabulary() = default;
   /// Build from terms in id order; throws lexsim::InvalidArgument on a duplicate or empty list.
