@@ -52,7 +52,7 @@ CorpusCounts::CorpusCounts(const std::vector<std::string>& terms, std::vector<st
 
 CorpusCounts& CorpusCounts::merge(const CorpusCounts& other) {
   if (&other == this) {  // the loop below would read the tables it grows
-    const CorpusCounts copy = other;
+    const CorpusCounts copy = other;  // NOLINT(performance-unnecessary-copy-initialization): other is *this, which merge grows
     return merge(copy);
   }
   if (n_documents_ > kMax - other.n_documents_) throw InvalidArgument("corpus counts: the number of documents overflows int64");

@@ -197,6 +197,7 @@ CsrMatrix<T> HashingVectorizer::transform_impl(const Source& source) const {
     detail::trim_scratch();
   });
   std::vector<CsrMatrix<T>*> parts;
+  parts.reserve(blocks.size());
   for (auto& b : blocks) parts.push_back(&b);
   auto m = detail::stack_rows(parts, n);
   m.rows = n_doc;

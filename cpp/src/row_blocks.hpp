@@ -59,6 +59,7 @@ CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols, int
 template <class T>
 CsrMatrix<T> stack_all(std::vector<CsrMatrix<T>>& blocks, std::int64_t cols, int jobs = 0) {
   std::vector<CsrMatrix<T>*> parts;
+  parts.reserve(blocks.size());
   for (auto& b : blocks) parts.push_back(&b);
   if (parts.empty()) {
     CsrMatrix<T> m;

@@ -218,6 +218,7 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Input& input, bool keep_rows) {
                               }
                             });
     std::vector<CsrMatrix<T>*> blocks;
+    blocks.reserve(pieces.size());
     for (auto& p : pieces) blocks.push_back(&p.m);
     if (!blocks.empty()) m = stack_rows(blocks, static_cast<std::int64_t>(kept.size()), options_.n_jobs);
   }

@@ -120,7 +120,7 @@ std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::ui
     return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(b - a))), d);
   };
   std::uint64_t mask = 0, high = 0;
-  for (int k = 0; k < 4; ++k) {
+  for (std::size_t k = 0; k < 4; ++k) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     const __m128i letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
     const __m128i digit = in_range(v, '0', '9');
