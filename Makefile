@@ -167,7 +167,7 @@ CLANG_FORMAT ?= clang-format-14
 CLANG_TIDY ?= clang-tidy-14
 RUFF_VERSION ?= 0.17.6
 RUFF := $(VENV)/bin/ruff
-PY_LINT_PATHS := python tests benchmarks tools
+PY_LINT_PATHS := python tests benchmarks tools docs
 CXX_FORMAT_FILES = $(shell git ls-files 'cpp/*.cpp' 'cpp/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 2>/dev/null)
 CXX_TIDY_FILES = $(shell git ls-files 'cpp/src/*.cpp' 2>/dev/null)
 

@@ -441,7 +441,7 @@ def key_terms(
         row_len = np.asarray(G @ lengths).ravel()
         big = int(occ.lengths.max(initial=0)) + 1
         first_rows = []
-        for g, m in enumerate(members):  # the smallest (order, position) of each column in the group
+        for m in members:  # the smallest (order, position) of each column in the group
             best: dict[int, int] = {}
             for order, d in enumerate(m.tolist()):
                 b, e = F.indptr[d], F.indptr[d + 1]

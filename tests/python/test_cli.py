@@ -152,7 +152,7 @@ def test_similar_in_every_format_equals_top_k(capsys, api, kind: str) -> None:
     expected = _neighbors(a, 3)
     data = json.loads(run_ok(capsys, "similar", *a["argv"], "--k", 3, "--format", "json"))
     assert [d["id"] for d in data] == a["ids"]
-    for d, (doc, nb) in zip(data, expected):
+    for d, (_doc, nb) in zip(data, expected):
         assert set(d) == {"id", "neighbors"}
         assert [n["id"] for n in d["neighbors"]] == [j for j, _ in nb]
         assert [n["score"] for n in d["neighbors"]] == pytest.approx([s for _, s in nb], rel=1e-12)

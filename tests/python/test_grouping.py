@@ -21,8 +21,8 @@ ANALYST = dict(ANALYST_DEFAULTS)  # the command's analysis
 
 def _partition(labels) -> set:
     groups: dict = {}
-    for i, l in enumerate(np.asarray(labels).tolist()):
-        groups.setdefault(l, []).append(i)
+    for i, label in enumerate(np.asarray(labels).tolist()):
+        groups.setdefault(label, []).append(i)
     return {tuple(m) for m in groups.values()}
 
 

@@ -246,7 +246,7 @@ def test_restored_without_counts_cannot_be_added_to(corpus) -> None:
     with pytest.raises(ValueError, match="restored without them"):
         lexsim.TfidfVectorizer().merge(restored)
     with pytest.raises(lexsim.NotFittedError, match="no corpus counts"):
-        restored.corpus_counts_
+        _ = restored.corpus_counts_
 
 
 def test_partial_fit_with_nothing_left_keeps_counts_and_is_not_fitted() -> None:
@@ -257,7 +257,7 @@ def test_partial_fit_with_nothing_left_keeps_counts_and_is_not_fitted() -> None:
     with pytest.raises(lexsim.NotFittedError, match="After pruning, no terms remain.*2 documents"):
         v.transform(["alpha"])
     with pytest.raises(lexsim.NotFittedError):
-        v.vocabulary_
+        _ = v.vocabulary_
     restored = pickle.loads(pickle.dumps(v))  # an unfitted state with counts ships too
     restored.partial_fit(["alpha delta"])
     assert restored.get_feature_names_out().tolist() == ["alpha"]

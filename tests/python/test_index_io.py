@@ -375,15 +375,14 @@ def test_the_file_is_the_documented_layout(texts) -> None:
         (idf, _), (base, _) = arrays(data, sections[b"BM25"][1], ["<f8", "<f8"])
         assert np.array_equal(idf, index._index.idf()) and np.array_equal(base, index._index.baseline())
         # every weight from the documented formulas: idf(t) tfc(tf) less the baseline, zeros left out
-        N, nt = 300, np.diff(ref.indptr)
         L = 1 - b + b * lengths / avgdl
         weights = np.zeros(len(count))
         for t in range(X.shape[1]):
             sl = slice(ref.indptr[t], ref.indptr[t + 1])
-            tf, l = count[sl], L[crow[sl]]
-            tfc = {"robertson": tf / (tf + k1 * l), "lucene": tf / (tf + k1 * l), "atire": tf * (k1 + 1) / (tf + k1 * l),
-                   "bm25l": (k1 + 1) * (tf / l + delta) / (k1 + tf / l + delta),
-                   "bm25+": tf * (k1 + 1) / (tf + k1 * l) + delta}[method]
+            tf, lnorm = count[sl], L[crow[sl]]
+            tfc = {"robertson": tf / (tf + k1 * lnorm), "lucene": tf / (tf + k1 * lnorm), "atire": tf * (k1 + 1) / (tf + k1 * lnorm),
+                   "bm25l": (k1 + 1) * (tf / lnorm + delta) / (k1 + tf / lnorm + delta),
+                   "bm25+": tf * (k1 + 1) / (tf + k1 * lnorm) + delta}[method]
             tfc0 = {"bm25l": (k1 + 1) * delta / (k1 + delta), "bm25+": delta}.get(method, 0.0)
             weights[sl] = idf[t] * (tfc - tfc0)
         keep = weights != 0

@@ -219,7 +219,7 @@ def test_sentences_against_brute_force(scoring):
     index = lexsim.SearchIndex(vec, X, scoring=scoring, n_jobs=2)
     got = index.search_batch(queries, k=10)
     assert sum(1 for g in got if g) > 250
-    for i, q in enumerate(queries):
+    for i in range(len(queries)):
         assert_ranked(got[i], S[i], 10)
     assert got[-1] == [] and got[-2] == []
 

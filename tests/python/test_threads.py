@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 
@@ -74,10 +79,6 @@ def test_n_jobs_set_after_fit_or_load_is_used(tmp_path) -> None:
 # How many threads: n_jobs=-1 counts the CPUs the process may use, within threadpoolctl's limit or
 # the environment's (LEXSIM_NUM_THREADS, OMP_NUM_THREADS); explicit n_jobs are honoured.
 
-import os
-import subprocess
-import sys
-import textwrap
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 

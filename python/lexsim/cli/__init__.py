@@ -30,7 +30,9 @@ from .arguments import (
 from .commands import (
     _cmd_explain, _cmd_fit, _cmd_groups, _cmd_index, _cmd_pairs, _cmd_report, _cmd_search, _cmd_similar, _cmd_terms,
 )
-from .options import ANALYST_DEFAULTS, ANALYST_TOKEN_PATTERN, SKLEARN_DEFAULTS
+from .options import ANALYST_DEFAULTS as ANALYST_DEFAULTS  # re-exported: tests and notebooks read them here
+from .options import ANALYST_TOKEN_PATTERN as ANALYST_TOKEN_PATTERN
+from .options import SKLEARN_DEFAULTS as SKLEARN_DEFAULTS
 from .rendering import _one_line, _Progress
 
 __all__ = ["main"]
