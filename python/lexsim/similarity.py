@@ -308,17 +308,31 @@ class StoryGroups:
 
 
 def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
-    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column)."""
-    data, indices, indptr, _shape = parts
+    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column).
+
+    The order comes from the core (``ranked_order``), which holds the one tie rule."""
+    data, indices, indptr, shape = parts
+    # Column indices always fit int32 (the core's index type); large results come with int64 ones.
+    core_indices = np.ascontiguousarray(indices, dtype=np.int32)
+    order = _core.ranked_order((data, core_indices, indptr, int(shape[0]), int(shape[1])))
+    cols, vals = indices[order], data[order]
+    bounds = indptr.tolist()
     out = []
-    for r in range(len(indptr) - 1):
-        b, e = int(indptr[r]), int(indptr[r + 1])
-        cols, vals = indices[b:e], data[b:e]
-        order = np.lexsort((cols, -vals))
+    for r in range(len(bounds) - 1):
+        b, e = bounds[r], bounds[r + 1]
         out.append(
-            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[order], vals[order])]
+            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])]
         )
     return out
+
+
+def ranked_rows(X: Any, names: Optional[Sequence[Any]] = None) -> list:
+    """Per row of a sparse result (``top_k``'s, a TF-IDF matrix...), its stored ``(column, value)``
+    pairs in rank order: largest value first, ties to the lower column (the rule ``top_k`` keeps).
+    With ``names``, columns are given as ``names[column]``."""
+    m = as_core_csr(X, "X")
+    ranked = _ranked_rows((m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object))
+    return ranked
 
 
 GROUP_METHODS = ("leiden", "single")
