@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _core
 from ._lazy import scipy_sparse as sp
-from ._sparse import as_core_csr, csr_from_buffers
+from ._sparse import PreparedMatrix, as_core_csr, csr_from_buffers
 
 Term = Union[str, int]
 
@@ -89,7 +89,50 @@ def _pandas() -> Any:
         raise ImportError("as_frame=True and to_frame() need pandas: pip install pandas") from e
     return pandas
 
-__all__ = ["Explanation", "Group", "StoryGroups", "explain", "group", "similar_pairs", "top_k", "top_terms"]
+__all__ = [
+    "Explanation",
+    "Group",
+    "StoryGroups",
+    "explain",
+    "group",
+    "prepare",
+    "ranked_rows",
+    "similar_pairs",
+    "top_k",
+    "top_terms",
+]
+
+
+def prepare(X: Any) -> PreparedMatrix:
+    """X checked and converted once, for several calls on it.
+
+    :func:`top_k`, :func:`similar_pairs`, :func:`group`, :func:`top_terms`, :func:`explain` and
+    :func:`ranked_rows` accept the handle in place of X and give the same results as with X, without
+    checking and converting X again (a report doing several of them prepares X once).
+
+    Parameters
+    ----------
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        As those functions take it. X must not be modified while the handle is in use (the handle
+        may share its arrays).
+
+    Returns
+    -------
+    handle
+        Has ``shape``, ``dtype`` and ``nnz``; pass it where X goes.
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> from lexsim.similarity import prepare
+    >>> vec = lexsim.TfidfVectorizer()
+    >>> P = prepare(vec.fit_transform(["a red apple", "a red car", "blue sky"]))
+    >>> lexsim.top_k(P, k=1).nnz, lexsim.top_terms(vec, P, n=1)[2]
+    (2, [('blue', 0.7071067811865476)])
+    """
+    if isinstance(X, PreparedMatrix):
+        return X
+    return PreparedMatrix(X)
 
 
 def top_k(
