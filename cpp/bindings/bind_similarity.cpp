@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "buffers.hpp"
 #include "lexsim/similarity.hpp"
@@ -126,6 +127,38 @@ void bind_similarity(py::module_& m) {
         });
       },
       py::arg("x"), py::arg("n"), py::arg("n_jobs"), "Each row's n largest values as CSR buffers.");
+
+  m.def(
+      "ranked_order",
+      [](const py::tuple& x) {
+        return with_view(x, [&](const auto& v) -> py::object {
+          auto order = without_gil([&] { return ranked_order(v); });
+          return move_to_numpy(std::move(order));
+        });
+      },
+      py::arg("x"), "Positions of each row's stored values in rank order (best first, ties: lower column).");
+
+  m.def(
+      "merge_top_k",
+      [](const std::vector<py::tuple>& parts, const std::vector<std::int64_t>& offsets, std::int64_t k,
+         std::int64_t n_cols) {
+        // Every part of the first one's types (the Python layer converts them alike).
+        if (parts.empty()) throw InvalidArgument("merge_top_k needs at least one part");
+        auto merge = [&](auto tag_t, auto tag_ip) -> py::tuple {
+          using T = decltype(tag_t);
+          using IP = decltype(tag_ip);
+          std::vector<CsrView<T, IP, std::int32_t>> views;
+          for (const auto& p : parts) views.push_back(csr_view<T, IP>(p, "part"));
+          auto out = without_gil([&] { return merge_top_k(views, offsets, k, n_cols); });
+          return csr_to_python(std::move(out));
+        };
+        const bool f32 = csr_is_float32(parts[0]);
+        const bool ip32 = csr_has_int32_indptr(parts[0]);
+        if (f32) return ip32 ? merge(float{}, std::int32_t{}) : merge(float{}, std::int64_t{});
+        return ip32 ? merge(double{}, std::int32_t{}) : merge(double{}, std::int64_t{});
+      },
+      py::arg("parts"), py::arg("offsets"), py::arg("k"), py::arg("n_cols"),
+      "Per row, the k best of top-k results over column blocks, as CSR buffers.");
 
   m.def(
       "explain",

@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'csr_has_duplicates', 'deserialize', 'deserialize_any', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'model_options', 'murmurhash3_32', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'csr_has_duplicates', 'deserialize', 'deserialize_any', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'merge_top_k', 'model_options', 'murmurhash3_32', 'ranked_order', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -858,6 +858,10 @@ def load_any(path: bytes, mmap: bool = False, verify: bool = False) -> tuple:
     """
     (kind, object, vectorizer, metadata) from a model file: kind 'vectorizer' or 'index' (an index mapped with mmap).
     """
+def merge_top_k(parts: collections.abc.Sequence[tuple], offsets: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], k: typing.SupportsInt | typing.SupportsIndex, n_cols: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    """
+    Per row, the k best of top-k results over column blocks, as CSR buffers.
+    """
 @typing.overload
 def model_options(vectorizer: CountVectorizer) -> CountOptions:
     """
@@ -871,6 +875,10 @@ def model_options(vectorizer: TfidfVectorizer) -> TfidfOptions:
 def murmurhash3_32(key: str, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
     """
     Signed MurmurHash3 x86_32 of a str (its UTF-8 bytes) or bytes, as sklearn.utils.murmurhash3_32.
+    """
+def ranked_order(x: tuple) -> typing.Any:
+    """
+    Positions of each row's stored values in rank order (best first, ties: lower column).
     """
 @typing.overload
 def save(vectorizer: CountVectorizer, path: bytes, metadata: bytes = b'') -> None:

@@ -18,6 +18,8 @@ def _sparse_interface() -> str:
 
 
 def _is_sparse_array(X: Any) -> bool:
+    if isinstance(X, PreparedMatrix):
+        return X._sparse_array
     sparray = getattr(sp, "sparray", None)  # the common base of scipy's sparse arrays (scipy >= 1.11)
     if sparray is not None:
         return isinstance(X, sparray)
@@ -60,12 +62,51 @@ def csr_from_buffers(parts: tuple[Any, Any, Any, tuple[int, int]], like: Sequenc
     return m
 
 
+class PreparedMatrix:
+    """A matrix checked and converted once into the buffers the core reads (see
+    :func:`lexsim.similarity.prepare`); :func:`as_core_csr` hands them out without checking again.
+
+    The buffers may be the caller's own arrays (nothing is copied that need not change), so the
+    matrix must not be modified while the handle is in use.
+    """
+
+    __slots__ = ("_parts", "_sparse_array")
+
+    def __init__(self, X: Any) -> None:
+        if isinstance(X, PreparedMatrix):
+            raise TypeError("X is already prepared")
+        self._parts = as_core_csr(X, "X")
+        self._sparse_array = _is_sparse_array(X)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self._parts[3], self._parts[4])
+
+    @property
+    def dtype(self) -> Any:
+        return self._parts[0].dtype
+
+    @property
+    def nnz(self) -> int:
+        return int(self._parts[2][-1])
+
+    def __repr__(self) -> str:
+        return f"<prepared {self.shape[0]}x{self.shape[1]} matrix, {self.dtype}, {self.nnz} stored values>"
+
+
 def as_core_csr(X: Any, name: str, dtype: Any = None) -> tuple[Any, Any, Any, int, int]:
     """Check a matrix and return (data, indices, indptr, rows, cols) in the types the core reads.
 
     Accepts any scipy sparse matrix or array (converted to CSR) and 2-d numpy arrays. Copies only
-    what must change: other formats, index types, duplicate entries or non-float data.
+    what must change: other formats, index types, duplicate entries or non-float data. A
+    :class:`PreparedMatrix` was checked when it was made: its buffers are returned as they are
+    (data converted only when another ``dtype`` is asked for).
     """
+    if isinstance(X, PreparedMatrix):
+        parts = X._parts
+        if dtype is not None and parts[0].dtype != dtype:
+            parts = (parts[0].astype(dtype),) + parts[1:]
+        return parts
     if isinstance(X, (str, bytes)) or not (sp.issparse(X) or isinstance(X, np.ndarray)):
         raise TypeError(f"{name} must be a scipy sparse matrix or a 2-d numpy array, got {type(X).__name__}")
     if X.dtype.kind not in "biuf":

@@ -40,10 +40,10 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError('lexsim.dask needs dask: pip install "lexsim[dask]"') from e
 
-from . import _arrow
+from . import _arrow, _core
 from . import similarity as _similarity
 from . import vectorizers as _vectorizers
-from ._sparse import as_output
+from ._sparse import as_core_csr, as_output
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "top_k"]
 
@@ -241,25 +241,14 @@ def _top_k_block(a: Any, b: Any, k: int, threshold: Optional[float], n_jobs: Opt
 def _merge_top_k(parts: list, offsets: list[int], k: int, n_cols: int) -> sp.csr_matrix:
     """Per row, the k best of every block's candidates: highest score first, ties to the lower
     column, exactly as one top_k over the whole of B picks them."""
-    n_rows = parts[0].shape[0]
     dtype = np.result_type(*[p.dtype for p in parts])
-    rows, cols, vals = [], [], []
-    for p, off in zip(parts, offsets):
-        p = p.tocsr()
-        rows.append(np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(p.indptr)))
-        cols.append(p.indices.astype(np.int64) + off)
-        vals.append(p.data.astype(dtype, copy=False))
-    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    order = np.lexsort((c, -v, r))  # by row, then best score, then lower column
-    r, c, v = r[order], c[order], v[order]
-    rank = np.arange(len(r)) - np.searchsorted(r, r, side="left")
-    keep = rank < k
-    r, c, v = r[keep], c[keep], v[keep]
-    order = np.lexsort((c, r))  # column indices sorted within each row, as lexsim.top_k stores them
-    r, c, v = r[order], c[order], v[order]
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(r, minlength=n_rows)))).astype(np.int64)
-    index_type = np.int32 if n_cols <= np.iinfo(np.int32).max and len(c) <= np.iinfo(np.int32).max else np.int64
-    merged = sp.csr_matrix((v, c.astype(index_type), indptr.astype(index_type)), shape=(n_rows, n_cols))
+    core = [as_core_csr(p, "part", dtype=np.float32 if dtype == np.float32 else np.float64) for p in parts]
+    # One indptr type for all (the core reads every part alike).
+    if any(c[2].dtype != np.int64 for c in core) and not all(c[2].dtype == np.int32 for c in core):
+        core = [(d, i, ip.astype(np.int64), r, n) for d, i, ip, r, n in core]
+    data, indices, indptr, shape = _core.merge_top_k(core, [int(o) for o in offsets], int(k), int(n_cols))
+    merged = sp.csr_matrix((data.astype(dtype, copy=False), indices, indptr), shape=tuple(shape))
+    merged.has_sorted_indices = True
     return as_output(merged, like=parts)  # the blocks' type: csr_array blocks give csr_array rows
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _core
 from ._lazy import scipy_sparse as sp
-from ._sparse import as_core_csr, csr_from_buffers
+from ._sparse import PreparedMatrix, as_core_csr, csr_from_buffers
 
 Term = Union[str, int]
 
@@ -89,7 +89,50 @@ def _pandas() -> Any:
         raise ImportError("as_frame=True and to_frame() need pandas: pip install pandas") from e
     return pandas
 
-__all__ = ["Explanation", "Group", "StoryGroups", "explain", "group", "similar_pairs", "top_k", "top_terms"]
+__all__ = [
+    "Explanation",
+    "Group",
+    "StoryGroups",
+    "explain",
+    "group",
+    "prepare",
+    "ranked_rows",
+    "similar_pairs",
+    "top_k",
+    "top_terms",
+]
+
+
+def prepare(X: Any) -> PreparedMatrix:
+    """X checked and converted once, for several calls on it.
+
+    :func:`top_k`, :func:`similar_pairs`, :func:`group`, :func:`top_terms`, :func:`explain` and
+    :func:`ranked_rows` accept the handle in place of X and give the same results as with X, without
+    checking and converting X again (a report doing several of them prepares X once).
+
+    Parameters
+    ----------
+    X : sparse matrix or 2-d array of shape (n_samples, n_features)
+        As those functions take it. X must not be modified while the handle is in use (the handle
+        may share its arrays).
+
+    Returns
+    -------
+    handle
+        Has ``shape``, ``dtype`` and ``nnz``; pass it where X goes.
+
+    Examples
+    --------
+    >>> import lexsim
+    >>> from lexsim.similarity import prepare
+    >>> vec = lexsim.TfidfVectorizer()
+    >>> P = prepare(vec.fit_transform(["a red apple", "a red car", "blue sky"]))
+    >>> lexsim.top_k(P, k=1).nnz, lexsim.top_terms(vec, P, n=1)[2]
+    (2, [('blue', 0.7071067811865476)])
+    """
+    if isinstance(X, PreparedMatrix):
+        return X
+    return PreparedMatrix(X)
 
 
 def top_k(
@@ -308,17 +351,31 @@ class StoryGroups:
 
 
 def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
-    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column)."""
-    data, indices, indptr, _shape = parts
+    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column).
+
+    The order comes from the core (``ranked_order``), which holds the one tie rule."""
+    data, indices, indptr, shape = parts
+    # Column indices always fit int32 (the core's index type); large results come with int64 ones.
+    core_indices = np.ascontiguousarray(indices, dtype=np.int32)
+    order = _core.ranked_order((data, core_indices, indptr, int(shape[0]), int(shape[1])))
+    cols, vals = indices[order], data[order]
+    bounds = indptr.tolist()
     out = []
-    for r in range(len(indptr) - 1):
-        b, e = int(indptr[r]), int(indptr[r + 1])
-        cols, vals = indices[b:e], data[b:e]
-        order = np.lexsort((cols, -vals))
+    for r in range(len(bounds) - 1):
+        b, e = bounds[r], bounds[r + 1]
         out.append(
-            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[order], vals[order])]
+            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])]
         )
     return out
+
+
+def ranked_rows(X: Any, names: Optional[Sequence[Any]] = None) -> list:
+    """Per row of a sparse result (``top_k``'s, a TF-IDF matrix...), its stored ``(column, value)``
+    pairs in rank order: largest value first, ties to the lower column (the rule ``top_k`` keeps).
+    With ``names``, columns are given as ``names[column]``."""
+    m = as_core_csr(X, "X")
+    ranked = _ranked_rows((m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object))
+    return ranked
 
 
 GROUP_METHODS = ("leiden", "single")
