@@ -151,13 +151,13 @@ LEXSIM_API SparseMatrix<double> top_terms(const SparseMatrix<double>& X, std::in
 /// column. Returns positions into X's stored values, row by row: row r's entries in rank order are
 /// order[indptr[r]] .. order[indptr[r + 1] - 1].
 template <class T, class IndPtr, class Ind>
-std::vector<std::int64_t> ranked_order(const CsrView<T, IndPtr, Ind>& X);
+LEXSIM_API std::vector<std::int64_t> ranked_order(const CsrView<T, IndPtr, Ind>& X);
 
 /// Merges top_k results computed against column blocks of B (part i holds columns offsets[i] ..
 /// offsets[i] + part.cols of the whole): per row, the k best of all candidates by the rule above,
 /// exactly what one top_k over the whole of B keeps. Result: rows x n_cols, columns sorted in each row.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts, const std::vector<std::int64_t>& offsets,
+LEXSIM_API CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts, const std::vector<std::int64_t>& offsets,
                          std::int64_t k, std::int64_t n_cols);
 
 /// One shared column's part of the cosine similarity of two rows.
