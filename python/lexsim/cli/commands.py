@@ -19,22 +19,15 @@ from .rendering import (
 )
 
 
-def _ranked(row_indices: np.ndarray, row_data: np.ndarray) -> list:
-    """(column, value) of one sparse row, largest value first (ties: the lower column)."""
-    order = np.lexsort((row_indices, -row_data))
-    return [(int(row_indices[o]), float(row_data[o])) for o in order]
-
-
 def _neighbors(c: _Corpus, k: int, threshold: Optional[float], jobs: Optional[int],
-               progress: _Progress) -> list:
-    from ..similarity import top_k
+               progress: _Progress, X: Any = None) -> list:
+    """Each document's neighbours as (id, score), best first: the core's tie rule (ranked_rows).
+    ``X``: c.X prepared once by the caller (similarity.prepare), or None for c.X."""
+    from ..similarity import ranked_rows, top_k
 
     with progress.step("finding neighbours"):
-        nn = top_k(c.X, k=k, threshold=threshold, n_jobs=jobs)
-    return [
-        [(c.ids[j], s) for j, s in _ranked(nn.indices[nn.indptr[i]:nn.indptr[i + 1]], nn.data[nn.indptr[i]:nn.indptr[i + 1]])]
-        for i in range(len(c.ids))
-    ]
+        nn = top_k(c.X if X is None else X, k=k, threshold=threshold, n_jobs=jobs)
+    return ranked_rows(nn, names=c.ids)
 
 
 def _grouping_json(groups: Any) -> dict:
@@ -164,8 +157,9 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
-def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int]) -> Any:
-    """lexsim.group with the command's story-group options (dates read when asked for)."""
+def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int], X: Any = None) -> Any:
+    """lexsim.group with the command's story-group options (dates read when asked for). ``X``: c.X
+    prepared once by the caller (similarity.prepare), or None for c.X."""
     from ..similarity import group
 
     if args.date_window is not None and args.date_column is None:
@@ -175,7 +169,7 @@ def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int]) -> Any:
         if args.method == "single":
             raise CommandError("--date-column works with --method leiden; single linkage ignores dates")
         dates = _read_dates(args, c)
-    return group(c.X, args.threshold, method=args.method, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs,
+    return group(c.X if X is None else X, args.threshold, method=args.method, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs,
                  n_neighbors=args.n_neighbors, min_shared=args.min_shared, resolution=args.resolution,
                  dates=dates, date_window=args.date_window)
 
@@ -359,16 +353,17 @@ def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
-    from ..similarity import group
+    from ..similarity import group, prepare
 
     c = _load(args, progress)
     jobs = _jobs_param(args)
+    X = prepare(c.X)  # checked and converted once, for the grouping and the neighbours
     with progress.step("grouping"):
-        groups = _group(c, args, jobs)
+        groups = _group(c, args, jobs, X)
     with progress.step("scoring key terms"):
         terms, how = _key_terms(args, c, args.n)
         group_terms, _ = _key_terms(args, c, args.n, groups=groups)
-    neighbors = _neighbors(c, args.k, None, jobs, progress)
+    neighbors = _neighbors(c, args.k, None, jobs, progress, X)
     n_bytes = sum(len(t.encode("utf-8", "surrogatepass")) for t in c.texts)
     n_terms = len(c.vectorizer.get_feature_names_out())
     group_data = _groups_json(c, groups, group_terms)
