@@ -113,8 +113,9 @@ def _child(corpus: str, marks: str) -> None:
     import ctypes
     import gc
 
-    import lexsim
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import lexsim
 
     docs = corpora.load(corpus)
     lib = ctypes.CDLL(marks)

@@ -59,7 +59,7 @@ class GensimTfidf:
     def _tokens(self, doc: str) -> list[str]:
         return self._token(doc.lower())
 
-    def fit(self, docs: list[str]) -> "GensimTfidf":
+    def fit(self, docs: list[str]) -> GensimTfidf:
         self.dictionary = self._dictionary_class(self._tokens(d) for d in docs)
         self.model = self._model_class(dictionary=self.dictionary)
         return self
@@ -159,9 +159,10 @@ def _max_abs_diff(a: Any, b: Any) -> float:
 
 def check_parity(docs: list[str]) -> dict:
     """lexsim vs scikit-learn, default parameters, on ``docs``: a list of checks and an overall ok."""
-    import lexsim
     import numpy as np
     from sklearn.feature_extraction import text
+
+    import lexsim
 
     checks = []
     for kind, reference_class, lexsim_class, tolerance in (
@@ -194,9 +195,10 @@ def check_parity(docs: list[str]) -> dict:
 def _check_hashing_parity(docs: list[str]) -> list[dict]:
     """lexsim's HashingVectorizer (stateless: ``transform`` without fit) against scikit-learn's:
     the same sparsity structure, explicit zeros included, and values to 1e-12."""
-    import lexsim
     import numpy as np
     from sklearn.feature_extraction import text
+
+    import lexsim
 
     expected = text.HashingVectorizer().fit_transform(docs)
     checks = []

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core, _errors
 from ._errors import LexsimError, ModelFormatError, UnicodeError
+from ._threads import _register_with_threadpoolctl, effective_n_jobs
 from .hashing import HashingVectorizer
 from .keyterms import Background, KeyTerm, key_terms, term_occurrences
 from .model import load
 from .search import SearchHits, SearchIndex
-from ._threads import _register_with_threadpoolctl, effective_n_jobs
 from .similarity import Explanation, Group, StoryGroups, explain, group, similar_pairs, top_k, top_terms
 from .tfidf import TfidfTransformer
 from .vectorizers import (

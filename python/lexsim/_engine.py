@@ -381,7 +381,7 @@ class _Engine(_Input):
         return [terms[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
 
     # ------------------------------------------------------------------ model files and pickling
-    def save(self, path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]) -> None:
+    def save(self, path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]) -> None:
         """Save the fitted vectorizer to a model file; :func:`lexsim.load` reads it back.
 
         The file is lexsim's versioned, checksummed binary format (see :mod:`lexsim.model`), the

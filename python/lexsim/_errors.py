@@ -31,7 +31,7 @@ class NotFittedError(ValueError, AttributeError):
     # though; from then on what is raised is an instance of a subclass of both, made once, and
     # lexsim.NotFittedError (a module __getattr__) is that subclass. Only a reference to this class
     # taken before scikit-learn was imported is not a scikit-learn NotFittedError.
-    def __new__(cls, *args: Any, **kwargs: Any) -> "NotFittedError":
+    def __new__(cls, *args: Any, **kwargs: Any) -> NotFittedError:
         if cls is NotFittedError:
             cls = not_fitted_error_class()
         return super().__new__(cls, *args, **kwargs)

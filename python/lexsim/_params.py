@@ -162,7 +162,7 @@ def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
 
 
 #: id(stop_words) of the stop list each vectorizer has checked (see ``_check_stop_words``).
-_STOP_WORDS_CHECKED: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+_STOP_WORDS_CHECKED: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
 
 class _Params(RawDocumentsNotMetadata, BaseEstimator):

@@ -27,8 +27,8 @@ active: a ``distributed.Client`` when one exists, else Dask's default.
 
 from __future__ import annotations
 
-import numbers
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Optional
 
 import numpy as np
 import scipy.sparse as sp

@@ -15,7 +15,7 @@ from . import _core
 from ._base import HAVE_SKLEARN, TransformerMixin
 from ._input import Document, _is_nan
 from ._lazy import scipy_sparse as sp
-from ._params import CHOICES, _DEFAULT_TOKEN_PATTERN, _check_choice, _is_int
+from ._params import _DEFAULT_TOKEN_PATTERN, CHOICES, _check_choice, _is_int
 from ._sparse import csr_from_buffers
 from .vectorizers import _BaseVectorizer
 
@@ -203,7 +203,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         if isinstance(X, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
 
-    def fit(self, X: Any, y: Any = None) -> "HashingVectorizer":
+    def fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Only validate the parameters (there is nothing to learn).
 
         Parameters
@@ -222,7 +222,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         self._warn_for_unused_params()
         return self
 
-    def partial_fit(self, X: Any, y: Any = None) -> "HashingVectorizer":
+    def partial_fit(self, X: Any, y: Any = None) -> HashingVectorizer:
         """Only validate the parameters, as :meth:`fit` (for out-of-core pipelines).
 
         Parameters

@@ -16,12 +16,12 @@ import math
 import numbers
 import os
 import warnings
-from collections.abc import Mapping
-from typing import Any, NamedTuple, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from . import _arrow, _core
+from . import _arrow
 from ._lazy import scipy_sparse as sp
 
 __all__ = ["Background", "KeyTerm", "key_terms", "term_occurrences"]
@@ -194,13 +194,13 @@ class Background:
         return f"Background({self.name!r})"
 
     @classmethod
-    def corpus(cls) -> "Background":
+    def corpus(cls) -> Background:
         """The other documents of the corpus (for a group: the documents outside it)."""
         return cls(None, 0.0, use_rest=True, name="the other documents")
 
     @classmethod
     def wordfreq(cls, vectorizer: Any, *, lang: str = "en", wordlist: str = "large",
-                 alpha: float = DEFAULT_ALPHA) -> "Background":
+                 alpha: float = DEFAULT_ALPHA) -> Background:
         """wordfreq's word frequencies, as ``alpha`` pseudo-tokens added to the other documents.
 
         wordfreq's words go through the vectorizer's own analysis (case, accent folding, stop
@@ -230,7 +230,7 @@ class Background:
                    analysis=analysis)
 
     @classmethod
-    def from_model(cls, model: Any, *, name: Optional[str] = None) -> "Background":
+    def from_model(cls, model: Any, *, name: Optional[str] = None) -> Background:
         """A saved model's counts (a model file path, or a fitted lexsim vectorizer).
 
         Uses the model's total term counts when it has them (every model ``lexsim fit`` and
@@ -266,7 +266,7 @@ class Background:
         return cls(table, total, use_rest=False, name=f"model {label} ({what})", analysis=_analysis_of(vec))
 
     @classmethod
-    def from_counts(cls, counts: Mapping[str, float], *, use_rest: bool = False, name: str = "counts") -> "Background":
+    def from_counts(cls, counts: Mapping[str, float], *, use_rest: bool = False, name: str = "counts") -> Background:
         """Any table of term counts (already analysed terms -> non-negative numbers)."""
         if not isinstance(counts, Mapping):
             raise TypeError(f"counts must be a mapping of terms to numbers, got {type(counts).__name__}")

@@ -303,7 +303,7 @@ def _from_loaded(loaded: tuple) -> Any:
             "the search index was saved without its vectorizer (from C++): lexsim.SearchIndex needs the "
             "vectorizer that turns queries into rows; save it with one (lexsim::save(index, vectorizer, path))"
         )
-        setattr(error, "byte_offset", None)
+        error.byte_offset = None
         raise error
     vectorizer = _from_native(native_vectorizer, metadata)
     n_jobs, info = _index_python_part(metadata)
@@ -319,7 +319,7 @@ def _load_any(path: PathLike, *, mmap: bool = False, verify: bool = False) -> An
 # ------------------------------------------------------------------------------------------ loading
 def _invalid(reason: str) -> ModelFormatError:
     error = ModelFormatError(f"invalid model metadata (section 'META'): {reason}")
-    setattr(error, "byte_offset", None)  # set by the C++ core for the errors it raises
+    error.byte_offset = None  # set by the C++ core for the errors it raises
     return error
 
 

@@ -354,7 +354,7 @@ class SearchIndex:
         self._adding = threading.Lock()  # one add() at a time; searches go on beside it
 
     @classmethod
-    def _from_core(cls, core: Any, vectorizer: Any, n_jobs: int, info: dict) -> "SearchIndex":
+    def _from_core(cls, core: Any, vectorizer: Any, n_jobs: int, info: dict) -> SearchIndex:
         index = cls.__new__(cls)
         index._setup(core, vectorizer, n_jobs, info)
         return index
@@ -403,7 +403,7 @@ class SearchIndex:
         return bool(self._index.mapped)
 
     # ------------------------------------------------------------------ growing
-    def add(self, documents: Optional[Iterable[str]] = None, *, X: Any = None) -> "SearchIndex":
+    def add(self, documents: Optional[Iterable[str]] = None, *, X: Any = None) -> SearchIndex:
         """Append documents to the index, as documents ``n_documents`` onwards.
 
         The index is then exactly the one built over all its documents at once with the same
@@ -449,7 +449,7 @@ class SearchIndex:
         return self
 
     # ------------------------------------------------------------------ model files and pickling
-    def save(self, path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]) -> None:
+    def save(self, path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]) -> None:
         """Save the index and its vectorizer to a model file; :func:`lexsim.load` reads it back.
 
         The file is lexsim's model format (see :mod:`lexsim.model`): the vectorizer's sections,
@@ -496,11 +496,11 @@ class SearchIndex:
     @classmethod
     def load(
         cls,
-        path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"],
+        path: Union[str, bytes, os.PathLike[str], os.PathLike[bytes]],
         *,
         mmap: bool = False,
         verify: bool = False,
-    ) -> "SearchIndex":
+    ) -> SearchIndex:
         """Load an index saved by :meth:`save` (also what :func:`lexsim.load` does for an index file).
 
         Parameters
@@ -540,7 +540,7 @@ class SearchIndex:
                 f"cannot load the model {os.fsdecode(path)!r} as a SearchIndex: it holds a {type(loaded).__name__}; "
                 "lexsim.load reads it"
             )
-            setattr(error, "byte_offset", None)
+            error.byte_offset = None
             raise error
         return loaded
 

@@ -247,7 +247,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
             raise ValueError(f"cannot {what}: {self._read_only}")
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, X: Any, y: Any = None) -> "TfidfTransformer":
+    def fit(self, X: Any, y: Any = None) -> TfidfTransformer:
         """Learn the idf vector (global term weights).
 
         Forgets earlier fits: the counts become the number of rows of ``X`` and the number of rows
@@ -280,7 +280,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         self._set_feature_names(names)
         self._warn_infinite_idf(stacklevel=4)  # the caller of fit or fit_transform
 
-    def partial_fit(self, X: Any, y: Any = None) -> "TfidfTransformer":
+    def partial_fit(self, X: Any, y: Any = None) -> TfidfTransformer:
         """Add the rows of ``X`` to the fit: afterwards the transformer is fitted on every row it has seen.
 
         The number of documents and the document frequencies are sums, kept exactly (int64), and
@@ -329,7 +329,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         self._warn_infinite_idf()
         return self
 
-    def merge(self, other: "TfidfTransformer") -> "TfidfTransformer":
+    def merge(self, other: TfidfTransformer) -> TfidfTransformer:
         """Add the counts of another fitted transformer to this one's, and compute the idf of the sum.
 
         Afterwards this transformer is what one fit on the rows of both would have given, exactly
@@ -656,7 +656,7 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
 
     # ------------------------------------------------------------------ the vectorizer's view
     @classmethod
-    def _copy_of(cls, native: Any, float32: bool, n_jobs: Optional[int], owner: str) -> "TfidfTransformer":
+    def _copy_of(cls, native: Any, float32: bool, n_jobs: Optional[int], owner: str) -> TfidfTransformer:
         """A read-only TfidfTransformer holding a copy of ``native``, the weighting of a fitted
         ``owner`` (a TfidfVectorizer), with the parameters it was fitted with."""
         w = native.weighting

@@ -18,7 +18,14 @@ from . import _core
 from ._engine import CorpusCounts, _Engine
 from ._input import Document
 from ._lazy import scipy_sparse as sp
-from ._params import CHOICES, ENGLISH_STOP_WORDS, _DEFAULT_TOKEN_PATTERN, _check_choice, _plain_analyzer_options, _stop_list
+from ._params import (
+    _DEFAULT_TOKEN_PATTERN,
+    CHOICES,
+    ENGLISH_STOP_WORDS,
+    _check_choice,
+    _plain_analyzer_options,
+    _stop_list,
+)
 from .tfidf import TfidfTransformer
 
 __all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
@@ -333,7 +340,7 @@ class CountVectorizer(_BaseVectorizer):
     def _new_native(self, native_mode: bool) -> Any:
         return _core.CountVectorizer(self._count_options(_core.CountOptions(), native_mode))
 
-    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "CountVectorizer":
+    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> CountVectorizer:
         """Learn the vocabulary of the documents.
 
         Parameters
@@ -510,7 +517,7 @@ class TfidfVectorizer(_BaseVectorizer):
         o.sublinear_tf = bool(self.sublinear_tf)
         return _core.TfidfVectorizer(o)
 
-    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> "TfidfVectorizer":
+    def fit(self, raw_documents: Iterable[Document], y: Any = None) -> TfidfVectorizer:
         """Learn the vocabulary and idf of the documents.
 
         Parameters

@@ -15,9 +15,10 @@ pa = pytest.importorskip("pyarrow")
 pl = pytest.importorskip("polars")
 pd = pytest.importorskip("pandas")
 
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
+
 import lexsim  # noqa: E402
 from lexsim import _core  # noqa: E402
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ import time
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import read_sentences
 from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
 
 import lexsim
-from conftest import read_sentences
 
 V = lexsim.TfidfVectorizer
 

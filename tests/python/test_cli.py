@@ -16,13 +16,13 @@ import unicodedata
 
 import numpy as np
 import pytest
+from conftest import read_news_seeds
 
 import lexsim
 from lexsim import cli
 from lexsim.cli import commands, loading, rendering
 from lexsim.corpus import read_corpus
 from lexsim.model import load_model
-from conftest import read_news_seeds
 
 ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=cli.ANALYST_TOKEN_PATTERN)
 
@@ -681,7 +681,7 @@ def bad_inputs(tmp_path) -> pathlib.Path:
     (tmp_path / "only-images").mkdir()
     (tmp_path / "only-images" / "a.png").write_bytes(b"\x89PNG")
     (tmp_path / "latin1").mkdir()
-    (tmp_path / "latin1" / "a.txt").write_bytes("Erdoğan".encode("utf-8"))
+    (tmp_path / "latin1" / "a.txt").write_bytes("Erdoğan".encode())
     (tmp_path / "latin1" / "b.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
     (tmp_path / "dangling").mkdir()
     (tmp_path / "dangling" / "ok.txt").write_text("fine", encoding="utf-8")
@@ -949,8 +949,9 @@ def test_a_closed_pipe_is_not_an_error(api) -> None:
 
 def test_readme_excerpts_are_real_output(capsys) -> None:
     """The README's and the docs' excerpts of lexsim report."""
-    from conftest import ROOT
     import re
+
+    from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for section in ((ROOT / "docs" / "guide" / "cli.md").read_text(encoding="utf-8"), readme):

@@ -6,9 +6,9 @@ import csv
 import json
 
 import pytest
+from conftest import read_news_seeds
 
 from lexsim.corpus import CorpusDecodeError, CorpusError, iter_corpus, read_corpus
-from conftest import read_news_seeds
 
 
 def test_a_folder_is_read_recursively_sorted_with_posix_ids(tmp_path) -> None:

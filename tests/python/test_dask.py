@@ -15,10 +15,10 @@ import dask.array as da  # noqa: E402
 import dask.bag as db  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 import lexsim  # noqa: E402
 import lexsim.dask as ldask  # noqa: E402
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def _split(n: int, k: int, uneven: bool) -> list[int]:
     if not uneven:
         return [n // k + (1 if i < n % k else 0) for i in range(k)]
     # Uneven, with an empty partition first and in the middle.
-    cuts = sorted({0, 0, n // 11, n // 11, n // 3, n // 2 + 7, n})
+    cuts = sorted({0, n // 11, n // 11, n // 3, n // 2 + 7, n})
     sizes = [b - a for a, b in zip(cuts, cuts[1:])]
     return [0] + sizes[: len(sizes) // 2] + [0] + sizes[len(sizes) // 2 :]
 

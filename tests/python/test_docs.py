@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 import lexsim
 import lexsim._threads
@@ -25,7 +26,6 @@ import lexsim.search
 import lexsim.similarity
 import lexsim.tfidf
 import lexsim.vectorizers
-from conftest import ROOT
 
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]

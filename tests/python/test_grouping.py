@@ -8,13 +8,12 @@ import json
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import CORPORA, _require, read_news_seeds, read_sentences
+from reference.grouping import leiden_graph, modularity
 
 import lexsim
 from lexsim.cli import ANALYST_DEFAULTS, main
 from lexsim.datasets import load_sample
-
-from conftest import CORPORA, _require, read_news_seeds, read_sentences
-from reference.grouping import leiden_graph, modularity
 
 ANALYST = dict(ANALYST_DEFAULTS)  # the command's analysis
 

@@ -24,6 +24,8 @@ import scipy.sparse as sp
 
 sklearn = pytest.importorskip("sklearn")
 
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
+from reference.murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.feature_extraction.text import HashingVectorizer as SkHashing  # noqa: E402
 from sklearn.feature_extraction.text import TfidfTransformer  # noqa: E402
@@ -33,8 +35,6 @@ from sklearn.utils import get_tags, murmurhash3_32  # noqa: E402
 from sklearn.utils.validation import check_is_fitted  # noqa: E402
 
 import lexsim  # noqa: E402
-from reference.murmur import ascii_prefixes, unicode_prefixes, word_preimages  # noqa: E402
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 H = lexsim.HashingVectorizer
 LEXSIM_ONLY_PARAMS = {"normalization", "casefold", "stemmer", "n_jobs"}

@@ -19,10 +19,10 @@ import weakref
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import read_news_seeds, read_sentences
 from sklearn.feature_extraction import text as sk
 
 import lexsim
-from conftest import read_news_seeds, read_sentences
 
 
 def words(doc: str) -> list[str]:

@@ -15,11 +15,11 @@ import zlib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 import lexsim
 from lexsim import _core
 from lexsim.model import MAGIC, deserialize, serialize
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 METHODS = ["lucene", "robertson", "atire", "bm25l", "bm25+"]
 SCORINGS = [("cosine", None)] + [("bm25", m) for m in METHODS]

@@ -7,12 +7,12 @@ import math
 
 import numpy as np
 import pytest
+from conftest import read_news_seeds, read_sentences
+from reference.keyterms import occurrences
 from sklearn.feature_extraction import text as sk
 
 import lexsim
 from lexsim.keyterms import g2
-from conftest import read_news_seeds, read_sentences
-from reference.keyterms import occurrences
 
 PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
 ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=PATTERN)

@@ -16,11 +16,11 @@ import zlib
 
 import numpy as np
 import pytest
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 import lexsim
 from lexsim import _core
 from lexsim.model import FORMAT_VERSION, MAGIC, deserialize, load, load_model, save, save_model, serialize
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,10 @@ corpora, and are stored without outputs."""
 
 from __future__ import annotations
 
-import pathlib
-
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import CORPORA, ROOT, _require
+from nbclient import NotebookClient
 
 NOTEBOOK_DIR = ROOT / "notebooks"
 #: Each notebook's real corpus (the sample is the other run).

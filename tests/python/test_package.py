@@ -13,9 +13,9 @@ import threading
 import time
 
 import pytest
+from conftest import ROOT
 
 import lexsim
-from conftest import ROOT
 
 
 def test_version_is_the_same_everywhere() -> None:

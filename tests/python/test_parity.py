@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 from sklearn.feature_extraction import text as sk
 
 import lexsim
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 # The configurations the parity promise names, as keyword arguments for both libraries.
 CONFIGS = {

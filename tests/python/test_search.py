@@ -12,10 +12,10 @@ import threading
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
-import lexsim
 from conftest import ROOT, read_news_seeds, read_sentences
 from reference.search import bm25_scores, cosine_scores, cosine_scores_sparse, reference_ranking
+
+import lexsim
 
 TOL = 1e-12
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import read_news_seeds, read_sentences
+from reference.similarity import brute_components, brute_pairs, dense_cosines
 from sklearn.preprocessing import normalize
 
 import lexsim
-from conftest import read_news_seeds, read_sentences
-from reference.similarity import brute_components, brute_pairs, dense_cosines
 
 # ----------------------------------------------------------------------------- helpers (references: tests/reference)
 

@@ -31,9 +31,9 @@ import xml.etree.ElementTree as ET
 from typing import NamedTuple
 
 import pytest
+from conftest import corpora_required_by
 
 import lexsim
-from conftest import corpora_required_by
 
 #: The least share of the counted tests that must pass.
 MIN_PASS_RATE = 0.95

@@ -11,9 +11,9 @@ import re
 
 import numpy as np
 import pytest
+from conftest import read_sentences
 
 import lexsim
-from conftest import read_sentences
 
 VECTORIZERS = [lexsim.CountVectorizer, lexsim.TfidfVectorizer]
 

@@ -12,12 +12,12 @@ import pytest
 import scipy.sparse as sp
 
 sk_text = pytest.importorskip("sklearn.feature_extraction.text")
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 from sklearn import config_context  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 
 import lexsim  # noqa: E402
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences  # noqa: E402
 
 PARAMS = [dict(norm=norm, use_idf=use_idf, smooth_idf=smooth, sublinear_tf=sublinear)
           for norm, use_idf, smooth, sublinear in itertools.product(["l2", "l1", None], [True, False], [True, False], [False, True])]

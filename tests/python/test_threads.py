@@ -9,9 +9,9 @@ import textwrap
 
 import numpy as np
 import pytest
+from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 import lexsim
-from conftest import HARD_UNICODE, read_news_seeds, read_sentences
 
 
 def assert_identical(X, Y) -> None:

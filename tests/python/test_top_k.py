@@ -8,10 +8,10 @@ import scipy.sparse as sp
 
 pytest.importorskip("sklearn")
 
-import lexsim  # noqa: E402
 from conftest import CORPORA, _require  # noqa: E402
 from reference.similarity import reference_top_k  # noqa: E402
 
+import lexsim  # noqa: E402
 
 # --------------------------------------------------------------------------- helpers (reference: tests/reference)
 

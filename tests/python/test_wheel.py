@@ -20,9 +20,9 @@ import tarfile
 import zipfile
 
 import pytest
+from conftest import ROOT
 
 import lexsim
-from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="manylinux wheels are Linux's")
 

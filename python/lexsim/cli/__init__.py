@@ -19,16 +19,43 @@ import os
 import re
 import sys
 import warnings
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Optional
 
 from .arguments import (
-    _add_command, CommandError, _common_options, _cosine_floor, _cosine_threshold, _DESCRIPTION, _EXAMPLES,
-    _EXPLAIN_EPILOG, _FIT_EPILOG, _FORMATTER, _grouping_arguments, _GROUPS_EPILOG, _INDEX_EPILOG, _key_term_options,
-    _PAIRS_EPILOG, _Parser, _positive_int, _REPORT_EPILOG, _scoring_arguments, _SEARCH_EPILOG, _SIMILAR_EPILOG,
+    _DESCRIPTION,
+    _EXAMPLES,
+    _EXPLAIN_EPILOG,
+    _FIT_EPILOG,
+    _FORMATTER,
+    _GROUPS_EPILOG,
+    _INDEX_EPILOG,
+    _PAIRS_EPILOG,
+    _REPORT_EPILOG,
+    _SEARCH_EPILOG,
+    _SIMILAR_EPILOG,
     _TERMS_EPILOG,
+    CommandError,
+    _add_command,
+    _common_options,
+    _cosine_floor,
+    _cosine_threshold,
+    _grouping_arguments,
+    _key_term_options,
+    _Parser,
+    _positive_int,
+    _scoring_arguments,
 )
 from .commands import (
-    _cmd_explain, _cmd_fit, _cmd_groups, _cmd_index, _cmd_pairs, _cmd_report, _cmd_search, _cmd_similar, _cmd_terms,
+    _cmd_explain,
+    _cmd_fit,
+    _cmd_groups,
+    _cmd_index,
+    _cmd_pairs,
+    _cmd_report,
+    _cmd_search,
+    _cmd_similar,
+    _cmd_terms,
 )
 from .options import ANALYST_DEFAULTS as ANALYST_DEFAULTS  # re-exported: tests and notebooks read them here
 from .options import ANALYST_TOKEN_PATTERN as ANALYST_TOKEN_PATTERN

@@ -12,7 +12,6 @@ from typing import Any, Callable, Optional
 
 from .rendering import _Progress
 
-
 _NONE = "none"  # how "no value" is spelled on the command line
 
 
@@ -263,7 +262,7 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
 
 
 def _add_command(
-    sub: Any, name: str, func: Callable[[argparse.Namespace, "_Progress"], int], help_text: str, epilog: str,
+    sub: Any, name: str, func: Callable[[argparse.Namespace, _Progress], int], help_text: str, epilog: str,
     parent: _Parser,
 ) -> _Parser:
     p = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",

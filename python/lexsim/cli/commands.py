@@ -14,8 +14,23 @@ from .arguments import CommandError, _scoring
 from .loading import _build_index, _Corpus, _fingerprint, _load, _load_index, _load_model, _read_dates
 from .options import _describe, _jobs_param, _params_json
 from .rendering import (
-    _cut, _MARK_OFF, _MARK_ON, _pad, _print_csv, _print_json, _print_lines, _Progress, _score, _snippet,
-    _SNIPPET_WIDTH, _table, _terminal_width, _width, _word_analyzer, _wrapped_ids, _wrapped_text,
+    _MARK_OFF,
+    _MARK_ON,
+    _SNIPPET_WIDTH,
+    _cut,
+    _pad,
+    _print_csv,
+    _print_json,
+    _print_lines,
+    _Progress,
+    _score,
+    _snippet,
+    _table,
+    _terminal_width,
+    _width,
+    _word_analyzer,
+    _wrapped_ids,
+    _wrapped_text,
 )
 
 
@@ -137,7 +152,6 @@ def _cmd_pairs(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
-    from ..similarity import group
 
     c = _load(args, progress)
     with progress.step("grouping"):
@@ -353,7 +367,7 @@ def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
-    from ..similarity import group, prepare
+    from ..similarity import prepare
 
     c = _load(args, progress)
     jobs = _jobs_param(args)

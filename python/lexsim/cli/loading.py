@@ -12,7 +12,7 @@ import pathlib
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .arguments import CommandError, _scoring, _SCORING_DEFAULTS
+from .arguments import _SCORING_DEFAULTS, CommandError, _scoring
 from .options import _as_options, _check_model_options, _jobs_param, _vectorizer_params
 from .rendering import _Progress
 

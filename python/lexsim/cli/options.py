@@ -14,7 +14,6 @@ from .._params import _DEFAULT_TOKEN_PATTERN
 from ..vectorizers import TfidfVectorizer
 from .arguments import _ANALYSIS_FLAGS, CommandError, _none_or
 
-
 #: What the command uses unless told otherwise: accent folding, English stop words and sublinear
 #: tf find the same story told in different words and spellings (see the README); every other
 #: parameter is scikit-learn's default.

@@ -12,8 +12,9 @@ import sys
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Optional
 
 
 class _Progress:
