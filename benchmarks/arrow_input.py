@@ -140,8 +140,12 @@ def worker(kind: str, tool: str, corpus: str, repeat: int, budget_s: float) -> d
             result["shape"], result["nnz"] = list(X.shape), int(X.nnz)
         del X
     best = min(times)
-    result.update(times=[round(t, 6) for t in times], best_s=round(best, 6), mb_per_s=round(n_bytes / 1e6 / best, 2),
-                  increment_mib=round(result["peak_rss_mib"] - result["rss_before_mib"], 1))
+    result.update(
+        times=[round(t, 6) for t in times],
+        best_s=round(best, 6),
+        mb_per_s=round(n_bytes / 1e6 / best, 2),
+        increment_mib=round(result["peak_rss_mib"] - result["rss_before_mib"], 1),
+    )
     return result
 
 
@@ -150,8 +154,23 @@ def run_all(size_mb: float, repeat: int, budget_s: float) -> dict:
     rows = []
     for tool in TOOLS:
         for kind in INPUTS:
-            run = subprocess.run([sys.executable, __file__, "--worker", kind, tool, "--corpus", corpus["path"],
-                                  "--repeat", str(repeat), "--budget-s", str(budget_s)], capture_output=True, text=True)
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    kind,
+                    tool,
+                    "--corpus",
+                    corpus["path"],
+                    "--repeat",
+                    str(repeat),
+                    "--budget-s",
+                    str(budget_s),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if run.returncode != 0:
                 raise SystemExit(f"arrow_input worker {tool} {kind} failed:\n{run.stderr[-4000:]}")
             rows.append(json.loads(run.stdout))
@@ -165,8 +184,12 @@ def run_all(size_mb: float, repeat: int, budget_s: float) -> dict:
         if r["tool"] == "lexsim":
             peer = next(p for p in rows if p["tool"] == "sklearn" and p["input"] == r["input"])
             r["vs_sklearn_same_input"] = round(peer["best_s"] / r["best_s"], 2)
-    return {"corpus": {k: corpus[k] for k in ("name", "docs", "bytes")}, "size_mb": size_mb, "rows": rows,
-            "same_matrix": same}
+    return {
+        "corpus": {k: corpus[k] for k in ("name", "docs", "bytes")},
+        "size_mb": size_mb,
+        "rows": rows,
+        "same_matrix": same,
+    }
 
 
 def render(result: dict) -> list[str]:
@@ -189,8 +212,10 @@ def render(result: dict) -> list[str]:
         tool = "lexsim TfidfVectorizer" if r["tool"] == "lexsim" else "scikit-learn TfidfVectorizer"
         what = LABELS[r["input"]] + (" → `to_pylist()` (it raises on the array itself)" if r.get("converted") else "")
         vs = f"{r['vs_sklearn_same_input']:.3g}×" if r["vs_sklearn_same_input"] is not None else ""
-        out.append(f"| {tool} | {what} | {r['best_s']:.3g} | {r['mb_per_s']:.3g} | {r['vs_list']:.3g}× | {vs} | "
-                   f"{r['peak_rss_mib']:,.0f} | {r['increment_mib']:,.0f} | {len(r['times'])} |")
+        out.append(
+            f"| {tool} | {what} | {r['best_s']:.3g} | {r['mb_per_s']:.3g} | {r['vs_list']:.3g}× | {vs} | "
+            f"{r['peak_rss_mib']:,.0f} | {r['increment_mib']:,.0f} | {len(r['times'])} |"
+        )
     errors = {r["error"] for r in result["rows"] if r.get("error")}
     for e in sorted(errors):
         out += ["", f"scikit-learn on the pyarrow array itself: `{e[:200]}`"]

@@ -90,8 +90,18 @@ def measure(input_mb: float, cache: Path = corpora.DEFAULT_CACHE, shared: Path =
         old.unlink()
     env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     command = [
-        "valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out_file}", "-q",
-        sys.executable, str(Path(__file__).resolve()), "--child", "--corpus", corpus["path"], "--marks", str(marks),
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={out_file}",
+        "-q",
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--corpus",
+        corpus["path"],
+        "--marks",
+        str(marks),
     ]
     run = subprocess.run(command, env=env, capture_output=True, text=True)
     if run.returncode != 0:
@@ -135,8 +145,12 @@ def _child(corpus: str, marks: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input-mb", type=float, default=2.0, help="MB of sentences.jsonl text to count on (default 2)")
-    parser.add_argument("--cache", type=Path, default=corpora.DEFAULT_CACHE, help="cache directory (default build/bench-data)")
+    parser.add_argument(
+        "--input-mb", type=float, default=2.0, help="MB of sentences.jsonl text to count on (default 2)"
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=corpora.DEFAULT_CACHE, help="cache directory (default build/bench-data)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--marks", help=argparse.SUPPRESS)

@@ -76,7 +76,9 @@ def missing_sources(shared: Path = DEFAULT_SHARED) -> list[Path]:
     if not shared.is_dir():
         return [shared]
     wanted = [shared / "sentences" / "sentences.jsonl", shared / "news-seeds"]
-    return [p for p in wanted if not p.exists()] or ([] if _source_files("news", shared) else [shared / "news-seeds" / "*.txt"])
+    return [p for p in wanted if not p.exists()] or (
+        [] if _source_files("news", shared) else [shared / "news-seeds" / "*.txt"]
+    )
 
 
 def _cycle_to(docs: list[str], target: int) -> list[str]:
@@ -289,9 +291,19 @@ def load(path: str | os.PathLike) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size-mb", type=float, default=100.0, help="MB of text for the English corpora; non-Latin gets half (default 100)")
+    parser.add_argument(
+        "--size-mb",
+        type=float,
+        default=100.0,
+        help="MB of text for the English corpora; non-Latin gets half (default 100)",
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache directory (default build/bench-data)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared corpora (default ../shared/corpora or $LEXSIM_CORPORA)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="the shared corpora (default ../shared/corpora or $LEXSIM_CORPORA)",
+    )
     args = parser.parse_args(argv)
     json.dump({n: build(n, args.size_mb, args.cache, args.shared) for n in NAMES}, sys.stdout, indent=1)
     print()

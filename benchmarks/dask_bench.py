@@ -61,7 +61,12 @@ import corpora  # noqa: E402  (benchmarks/ is not a package)
 
 N_WORKERS = 2
 SINGLE = ("lexsim-1-fit", "lexsim-1-fit_transform", "lexsim-2-fit", "lexsim-2-fit_transform", "sklearn-fit")
-DASK = ("dask-read_text-fit", "dask-read_text-fit_transform", "dask-from_sequence-fit", "dask-from_sequence-fit_transform")
+DASK = (
+    "dask-read_text-fit",
+    "dask-read_text-fit_transform",
+    "dask-from_sequence-fit",
+    "dask-from_sequence-fit_transform",
+)
 CONFIGS = SINGLE + DASK
 REFERENCE_FIT, REFERENCE_FIT_TRANSFORM = "lexsim-1-fit", "lexsim-1-fit_transform"
 #: A block is at most this many bytes of JSONL when the partition count is chosen automatically.
@@ -93,8 +98,11 @@ def _reset_peak_rss() -> bool:
 
 def _memory() -> dict:
     """This process's memory, in MiB: RSS now, VmHWM (peak since the last reset) and ru_maxrss."""
-    return {"rss_mib": _mib(_status_kib("VmRSS")), "hwm_mib": _mib(_status_kib("VmHWM")),
-            "maxrss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)}
+    return {
+        "rss_mib": _mib(_status_kib("VmRSS")),
+        "hwm_mib": _mib(_status_kib("VmHWM")),
+        "maxrss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+    }
 
 
 def _mib(kib: float) -> float:
@@ -134,8 +142,14 @@ def block_stats(X: Any) -> dict:
         h ^= h >> np.uint64(31)
         s0 = int(h.sum(dtype=np.uint64))
         s1 = int((h * rows).sum(dtype=np.uint64))
-    return {"rows": X.shape[0], "cols": X.shape[1], "nnz": int(X.nnz),
-            "bytes": int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes), "s0": s0, "s1": s1}
+    return {
+        "rows": X.shape[0],
+        "cols": X.shape[1],
+        "nnz": int(X.nnz),
+        "bytes": int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes),
+        "s0": s0,
+        "s1": s1,
+    }
 
 
 def combine_stats(blocks: list[dict]) -> dict:
@@ -146,8 +160,14 @@ def combine_stats(blocks: list[dict]) -> dict:
         rows += b["rows"]
         nnz += b["nnz"]
         nbytes += b["bytes"]
-    return {"rows": rows, "cols": blocks[0]["cols"] if blocks else 0, "nnz": nnz, "bytes": nbytes,
-            "checksum": f"{s1:016x}", "blocks": len(blocks)}
+    return {
+        "rows": rows,
+        "cols": blocks[0]["cols"] if blocks else 0,
+        "nnz": nnz,
+        "bytes": nbytes,
+        "checksum": f"{s1:016x}",
+        "blocks": len(blocks),
+    }
 
 
 # ---------------------------------------------------------------------------- the corpus as JSONL
@@ -159,8 +179,13 @@ def prepare(size_mb: float) -> dict:
     path = Path(meta["path"])
     jsonl = path.with_suffix(".jsonl")
     sidecar = jsonl.with_suffix(".jsonl.json")
-    want = {"recipe": JSONL_RECIPE, "source": path.name, "source_bytes": meta["bytes"], "docs": meta["docs"],
-            "sources": meta["sources"]}
+    want = {
+        "recipe": JSONL_RECIPE,
+        "source": path.name,
+        "source_bytes": meta["bytes"],
+        "docs": meta["docs"],
+        "sources": meta["sources"],
+    }
     if jsonl.exists() and sidecar.exists():
         have = json.loads(sidecar.read_text())
         if {k: have.get(k) for k in want} == want and have.get("file_bytes") == jsonl.stat().st_size:
@@ -247,9 +272,19 @@ def single_worker(config: str, jsonl: str, repeat: int, budget_s: float) -> dict
         return elapsed
 
     times = _repeat(run, repeat, budget_s)
-    return {"config": config, "tool": tool, "n_jobs": n_jobs, "op": op, "docs": len(docs), "read_jsonl_s": round(read_s, 3),
-            "times": [round(t, 4) for t in times], "best_s": round(min(times), 4), "peak_reset": reset,
-            "client_before": before, **out}
+    return {
+        "config": config,
+        "tool": tool,
+        "n_jobs": n_jobs,
+        "op": op,
+        "docs": len(docs),
+        "read_jsonl_s": round(read_s, 3),
+        "times": [round(t, 4) for t in times],
+        "best_s": round(min(times), 4),
+        "peak_reset": reset,
+        "client_before": before,
+        **out,
+    }
 
 
 #: Task-name prefixes -> what the task does, for the breakdown of the workers' time.
@@ -291,8 +326,9 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
     import lexsim.dask
 
     start = time.perf_counter()
-    cluster = distributed.LocalCluster(n_workers=N_WORKERS, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = distributed.LocalCluster(
+        n_workers=N_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    )
     client = distributed.Client(cluster)
     client.wait_for_workers(N_WORKERS)
     cluster_s = time.perf_counter() - start
@@ -301,7 +337,11 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
     # between the workers, lazy imports in the tasks).
     with open(jsonl, encoding="utf-8") as fh:
         sample = [_line_text(line) for _, line in zip(range(2000), fh)]
-    warm = lexsim.dask.TfidfVectorizer(n_jobs=1).fit_transform(db.from_sequence(sample, npartitions=2 * N_WORKERS)).persist()
+    warm = (
+        lexsim.dask.TfidfVectorizer(n_jobs=1)
+        .fit_transform(db.from_sequence(sample, npartitions=2 * N_WORKERS))
+        .persist()
+    )
     distributed.wait(warm)
     client.cancel(warm)
     del warm, sample
@@ -356,13 +396,25 @@ def dask_worker(configs: list[str], jsonl: str, partitions: int, repeat: int, bu
 
             times = _repeat(run, repeat, budget_s)
             out["tasks_s"] = breakdowns[times.index(min(times))]  # of the best run
-            results.append({
-                "config": config, "tool": "lexsim.dask", "source": source, "op": op, "n_workers": N_WORKERS,
-                "threads_per_worker": 1, "cluster_start_s": round(cluster_s, 3), "startup_s": round(startup_s, 3),
-                "shared_cluster": len(configs) > 1, "blocksize_bytes": blocksize if source == "read_text" else None,
-                "times": [round(t, 4) for t in times], "best_s": round(min(times), 4), "peak_reset": reset,
-                "before": before, **out,
-            })
+            results.append(
+                {
+                    "config": config,
+                    "tool": "lexsim.dask",
+                    "source": source,
+                    "op": op,
+                    "n_workers": N_WORKERS,
+                    "threads_per_worker": 1,
+                    "cluster_start_s": round(cluster_s, 3),
+                    "startup_s": round(startup_s, 3),
+                    "shared_cluster": len(configs) > 1,
+                    "blocksize_bytes": blocksize if source == "read_text" else None,
+                    "times": [round(t, 4) for t in times],
+                    "best_s": round(min(times), 4),
+                    "peak_reset": reset,
+                    "before": before,
+                    **out,
+                }
+            )
             docs = None
     finally:
         client.close()
@@ -393,13 +445,23 @@ def check(rows: list[dict]) -> list[dict]:
         if r["config"] == REFERENCE_FIT:
             continue
         if "digest" in r:
-            checks.append({"config": r["config"], "what": "feature names and idf bytes", "ok": r["digest"] == ref_fit["digest"]})
+            checks.append(
+                {"config": r["config"], "what": "feature names and idf bytes", "ok": r["digest"] == ref_fit["digest"]}
+            )
         else:
-            checks.append({"config": r["config"], "what": "feature names", "ok": r["names_digest"] == ref_fit["names_digest"]})
+            checks.append(
+                {"config": r["config"], "what": "feature names", "ok": r["names_digest"] == ref_fit["names_digest"]}
+            )
         if r["op"] == "fit_transform" and r is not by[REFERENCE_FIT_TRANSFORM]:
-            checks.append({"config": r["config"], "what": "matrix (shape, non-zeros, checksum)", "ok": r.get("matrix") is not None
-                           and {k: r["matrix"][k] for k in ("rows", "cols", "nnz", "checksum")}
-                           == {k: ref_matrix[k] for k in ("rows", "cols", "nnz", "checksum")}})
+            checks.append(
+                {
+                    "config": r["config"],
+                    "what": "matrix (shape, non-zeros, checksum)",
+                    "ok": r.get("matrix") is not None
+                    and {k: r["matrix"][k] for k in ("rows", "cols", "nnz", "checksum")}
+                    == {k: ref_matrix[k] for k in ("rows", "cols", "nnz", "checksum")},
+                }
+            )
     return checks
 
 
@@ -420,8 +482,14 @@ def run_all(size_mb: float, partitions: int | None, repeat: int, budget_s: float
     checks = check(rows)
     return {
         "corpus": {k: corpus[k] for k in ("name", "docs", "bytes", "description")},
-        "jsonl_bytes": prepared["jsonl_bytes"], "partitions": parts, "repeat": repeat, "budget_s": budget_s,
-        "smoke": smoke, "cores": os.cpu_count(), "rows": rows, "checks": checks,
+        "jsonl_bytes": prepared["jsonl_bytes"],
+        "partitions": parts,
+        "repeat": repeat,
+        "budget_s": budget_s,
+        "smoke": smoke,
+        "cores": os.cpu_count(),
+        "rows": rows,
+        "checks": checks,
         "same_fit": all(c["ok"] for c in checks),
     }
 
@@ -429,11 +497,26 @@ def run_all(size_mb: float, partitions: int | None, repeat: int, budget_s: float
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=float, help="MB of text in the sentences corpus (default 100; smoke 0.2)")
-    parser.add_argument("--partitions", type=int, help="partitions of the Dask bags (default: a multiple of 2 with blocks of at most 32 MiB, at least 4)")
-    parser.add_argument("--repeat", type=int, help="runs per configuration at most, the best is kept (default 3; smoke 1)")
-    parser.add_argument("--budget-s", type=float, default=20.0, help="another run only while all runs fit in this many seconds (default 20)")
-    parser.add_argument("--smoke", action="store_true", help="0.2 MB, one run, two processes: only to check that it works")
-    parser.add_argument("--prepare", action="store_true", help="build the corpus and its JSONL copy, print where they are")
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        help="partitions of the Dask bags (default: a multiple of 2 with blocks of at most 32 MiB, at least 4)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, help="runs per configuration at most, the best is kept (default 3; smoke 1)"
+    )
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        default=20.0,
+        help="another run only while all runs fit in this many seconds (default 20)",
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="0.2 MB, one run, two processes: only to check that it works"
+    )
+    parser.add_argument(
+        "--prepare", action="store_true", help="build the corpus and its JSONL copy, print where they are"
+    )
     parser.add_argument("--worker", help="comma-separated configurations to measure in this process")
     parser.add_argument("--jsonl", help="the corpus as JSONL (for --worker)")
     args = parser.parse_args(argv)

@@ -38,8 +38,12 @@ sys.path.insert(0, str(HERE))
 import corpora  # noqa: E402
 
 ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True)
-TOOLS = ("lexsim leiden", "lexsim single 0.5", "sklearn AgglomerativeClustering average cosine 0.2",
-         "sklearn HDBSCAN cosine")
+TOOLS = (
+    "lexsim leiden",
+    "lexsim single 0.5",
+    "sklearn AgglomerativeClustering average cosine 0.2",
+    "sklearn HDBSCAN cosine",
+)
 
 
 def _rss_mib() -> float:
@@ -82,14 +86,24 @@ def measure(tool: str, docs: list[str], jobs: int) -> dict:
         raise ValueError(f"unknown tool {tool!r}")
     seconds = time.perf_counter() - start
     sizes = np.bincount(np.unique(labels, return_inverse=True)[1])
-    return {"tool": tool, "docs": X.shape[0], "seconds": seconds, "added_mib": max(0.0, _peak_mib() - before),
-            "groups": int((sizes >= 2).sum()), "largest_share": float(sizes.max() / X.shape[0]),
-            "singletons": int((sizes == 1).sum()), "params": {k: v for k, v in params.items() if k != "threshold"}}
+    return {
+        "tool": tool,
+        "docs": X.shape[0],
+        "seconds": seconds,
+        "added_mib": max(0.0, _peak_mib() - before),
+        "groups": int((sizes >= 2).sum()),
+        "largest_share": float(sizes.max() / X.shape[0]),
+        "singletons": int((sizes == 1).sum()),
+        "params": {k: v for k, v in params.items() if k != "threshold"},
+    }
 
 
 def _child(tool: str, source: str, n: int, jobs: int) -> dict:
-    run = subprocess.run([sys.executable, __file__, "--child", tool, "--source", source, "--n", str(n),
-                          "--jobs", str(jobs)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, __file__, "--child", tool, "--source", source, "--n", str(n), "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         return {"tool": tool, "error": (run.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(run.stdout)
@@ -119,12 +133,19 @@ def main(argv: Optional[list[str]] = None) -> int:
     for tool in TOOLS:
         row = _child(tool, "sentences", subset, args.jobs)
         result["subset"].append(row)
-        print(f"grouping {subset} sentences, {tool}: {row.get('seconds', float('nan')):.2f} s", file=sys.stderr, flush=True)
+        print(
+            f"grouping {subset} sentences, {tool}: {row.get('seconds', float('nan')):.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     full = corpora.build("sentences", full_mb)
     result["full"] = _child("lexsim leiden", full["path"], 0, args.jobs)
     result["full"]["megabytes"] = full["bytes"] / 1e6
-    print(f"grouping {full['docs']} sentences, lexsim leiden: {result['full'].get('seconds', float('nan')):.1f} s",
-          file=sys.stderr, flush=True)
+    print(
+        f"grouping {full['docs']} sentences, lexsim leiden: {result['full'].get('seconds', float('nan')):.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     print(json.dumps(result))
     return 0 if all("error" not in r for r in result["subset"]) and "error" not in result["full"] else 1
 

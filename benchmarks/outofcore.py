@@ -92,10 +92,19 @@ def worker(mode: str, size_mb: float, n_jobs: int) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     digest = hashlib.sha256("\n".join(vec.get_feature_names_out()).encode("utf-8") + vec.idf_.tobytes()).hexdigest()
     return {
-        "mode": mode, "n_jobs": n_jobs, "docs": n_docs, "bytes": n_bytes, "seconds": round(elapsed, 3),
-        "mb_per_s": round(n_bytes / 1e6 / elapsed, 1), "peak_reset": reset, "rss_before_mib": _mib(before),
-        "peak_rss_mib": _mib(peak), "increment_mib": _mib(peak - before), "features": len(vec.idf_),
-        "batch_mb": lexsim.TfidfVectorizer._batch_bytes / 2**20, "digest": digest,
+        "mode": mode,
+        "n_jobs": n_jobs,
+        "docs": n_docs,
+        "bytes": n_bytes,
+        "seconds": round(elapsed, 3),
+        "mb_per_s": round(n_bytes / 1e6 / elapsed, 1),
+        "peak_reset": reset,
+        "rss_before_mib": _mib(before),
+        "peak_rss_mib": _mib(peak),
+        "increment_mib": _mib(peak - before),
+        "features": len(vec.idf_),
+        "batch_mb": lexsim.TfidfVectorizer._batch_bytes / 2**20,
+        "digest": digest,
     }
 
 
@@ -113,8 +122,11 @@ def run_all(size_mb: float, n_jobs_values: tuple[int, ...]) -> dict:
     rows = []
     for n_jobs in n_jobs_values:
         for mode in MODES:
-            run = subprocess.run([sys.executable, __file__, "--worker", mode, "--size-mb", str(size_mb), "--n-jobs", str(n_jobs)],
-                                 capture_output=True, text=True)
+            run = subprocess.run(
+                [sys.executable, __file__, "--worker", mode, "--size-mb", str(size_mb), "--n-jobs", str(n_jobs)],
+                capture_output=True,
+                text=True,
+            )
             if run.returncode != 0:
                 raise SystemExit(f"outofcore worker {mode} n_jobs={n_jobs} failed:\n{run.stderr[-4000:]}")
             rows.append(json.loads(run.stdout))

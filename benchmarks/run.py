@@ -81,7 +81,9 @@ TOOLS = (
     Tool("lexsim-hashing", 2, "lexsim HashingVectorizer n_jobs=2", ops=("fit_transform",), parity="yes"),
 )
 #: The cost of Unicode normalization and case folding: measured on the sentences corpus only.
-NFKC_TOOL = Tool("lexsim-count-nfkc", 1, "lexsim CountVectorizer n_jobs=1, normalization='NFKC', casefold=True", ops=("fit",))
+NFKC_TOOL = Tool(
+    "lexsim-count-nfkc", 1, "lexsim CountVectorizer n_jobs=1, normalization='NFKC', casefold=True", ops=("fit",)
+)
 TOKENIZE = ("lexsim-count/1", "fit")
 
 
@@ -128,16 +130,33 @@ def check_parity(corpus: dict) -> dict:
 
 def run_worker(corpus: dict, tool: Tool, op: str, settings: Settings) -> dict:
     run = _python(
-        "worker.py", "--corpus", corpus["path"], "--tool", tool.key, "--op", op, "--n-jobs", str(tool.n_jobs),
-        "--repeat", str(settings.repeat), "--budget-s", str(settings.budget_s),
+        "worker.py",
+        "--corpus",
+        corpus["path"],
+        "--tool",
+        tool.key,
+        "--op",
+        op,
+        "--n-jobs",
+        str(tool.n_jobs),
+        "--repeat",
+        str(settings.repeat),
+        "--budget-s",
+        str(settings.budget_s),
     )
     if run.returncode != 0:
-        raise SystemExit(f"worker {tool.key} n_jobs={tool.n_jobs} {op} on {corpus['name']} failed:\n{run.stderr[-4000:]}")
+        raise SystemExit(
+            f"worker {tool.key} n_jobs={tool.n_jobs} {op} on {corpus['name']} failed:\n{run.stderr[-4000:]}"
+        )
     result = _json_output(run, "worker")
     best = result["best_s"]
     result.update(
-        corpus=corpus["name"], tool_id=tool.id, label=tool.label, parity=tool.parity,
-        mb_per_s=corpus["bytes"] / 1e6 / best, docs_per_s=corpus["docs"] / best,
+        corpus=corpus["name"],
+        tool_id=tool.id,
+        label=tool.label,
+        parity=tool.parity,
+        mb_per_s=corpus["bytes"] / 1e6 / best,
+        docs_per_s=corpus["docs"] / best,
         increment_mib=round(result["peak_rss_mib"] - result["rss_before_mib"], 1),
     )
     return result
@@ -168,7 +187,7 @@ def render_grouping(gr: dict) -> list[str]:
         f"`benchmarks/grouping.py`: the analyst TF-IDF matrix (accents folded, English stop words, sublinear tf) of the first "
         f"{gr['subset_docs']:,} sentences, each tool in a fresh process with {gr['jobs']} threads where it has them. "
         "scikit-learn's clusterers need dense or all-pairs distances (memory n²), so this is about the most they handle "
-        "in minutes; lexsim's default also runs on the whole benchmark corpus below. \"memory\" is the peak the call "
+        'in minutes; lexsim\'s default also runs on the whole benchmark corpus below. "memory" is the peak the call '
         "added to the process.",
         "",
         "| tool | documents | time (s) | memory (MiB) | groups of 2+ | largest group |",
@@ -179,12 +198,17 @@ def render_grouping(gr: dict) -> list[str]:
         if "error" in r:
             out.append(f"| {r['tool']} | — | failed: {r['error'][:80]} | | | |")
             continue
-        out.append(f"| {r['tool']} | {r['docs']:,} | {_sig(r['seconds'])} | {r['added_mib']:,.0f} | {r['groups']:,} | "
-                   f"{100 * r['largest_share']:.2f}% |")
+        out.append(
+            f"| {r['tool']} | {r['docs']:,} | {_sig(r['seconds'])} | {r['added_mib']:,.0f} | {r['groups']:,} | "
+            f"{100 * r['largest_share']:.2f}% |"
+        )
     full = gr.get("full") or {}
     if "params" in full:
-        out += ["", f"On the whole corpus lexsim derived k = {full['params'].get('n_neighbors')} neighbours and linked "
-                    f"{full['params'].get('n_links', 0):,} pairs (modularity {full['params'].get('modularity', 0):.3f})."]
+        out += [
+            "",
+            f"On the whole corpus lexsim derived k = {full['params'].get('n_neighbors')} neighbours and linked "
+            f"{full['params'].get('n_links', 0):,} pairs (modularity {full['params'].get('modularity', 0):.3f}).",
+        ]
     return out
 
 
@@ -193,13 +217,25 @@ def run_outofcore(settings: Settings) -> dict:
     run = _python("outofcore.py", *args)
     result = _json_output(run, "outofcore.py")
     if run.returncode != 0:
-        raise SystemExit(f"outofcore.py: the fit on an iterator differs from the fit on a list: {json.dumps(result)[:2000]}")
+        raise SystemExit(
+            f"outofcore.py: the fit on an iterator differs from the fit on a list: {json.dumps(result)[:2000]}"
+        )
     return result
 
 
 def run_arrow(settings: Settings) -> dict:
-    args = ["--smoke"] if settings.smoke else ["--size-mb", str(settings.size_mb), "--repeat", str(settings.repeat),
-                                               "--budget-s", str(settings.budget_s)]
+    args = (
+        ["--smoke"]
+        if settings.smoke
+        else [
+            "--size-mb",
+            str(settings.size_mb),
+            "--repeat",
+            str(settings.repeat),
+            "--budget-s",
+            str(settings.budget_s),
+        ]
+    )
     run = _python("arrow_input.py", *args)
     result = _json_output(run, "arrow_input.py")
     if run.returncode != 0:
@@ -210,8 +246,11 @@ def run_arrow(settings: Settings) -> dict:
 def render_arrow(ar: dict) -> list[str]:
     out = arrow_input.render(ar)
     if "measured_at_commit" in ar:
-        out += ["", f"Measured separately (`benchmarks/run.py --only-arrow`) at commit {ar['measured_at_commit']}; "
-                    f"other processes kept {ar['other_processes_cores']:.2f} cores busy on average meanwhile."]
+        out += [
+            "",
+            f"Measured separately (`benchmarks/run.py --only-arrow`) at commit {ar['measured_at_commit']}; "
+            f"other processes kept {ar['other_processes_cores']:.2f} cores busy on average meanwhile.",
+        ]
     return out
 
 
@@ -227,7 +266,9 @@ def run_dask(settings: Settings) -> dict:
     result = _json_output(run, "dask_bench.py")
     if run.returncode != 0:
         failed = [c for c in result["checks"] if not c["ok"]]
-        raise SystemExit(f"dask_bench.py: the Dask results differ from the single-process fit: {json.dumps(failed)[:2000]}")
+        raise SystemExit(
+            f"dask_bench.py: the Dask results differ from the single-process fit: {json.dumps(failed)[:2000]}"
+        )
     return result
 
 
@@ -240,13 +281,22 @@ def _dask_label(r: dict) -> str:
         return f"lexsim TfidfVectorizer n_jobs={r['n_jobs']}, one process"
     if r["tool"] == "sklearn":
         return "scikit-learn TfidfVectorizer, one process"
-    how = "read by the workers (`read_text`)" if r["source"] == "read_text" else "shipped from the client (`from_sequence`)"
+    how = (
+        "read by the workers (`read_text`)"
+        if r["source"] == "read_text"
+        else "shipped from the client (`from_sequence`)"
+    )
     return f"lexsim.dask, 2 workers, documents {how}"
 
 
 def render_dask(dk: dict) -> list[str]:
     if "skipped" in dk:
-        return ["", "### Dask: lexsim.dask on a LocalCluster of 2 worker processes", "", f"Not measured: {dk['skipped']}."]
+        return [
+            "",
+            "### Dask: lexsim.dask on a LocalCluster of 2 worker processes",
+            "",
+            f"Not measured: {dk['skipped']}.",
+        ]
     rows, c = dk["rows"], dk["corpus"]
     by = {r["config"]: r for r in rows}
     single = [r for r in rows if r["tool"] != "lexsim.dask"]
@@ -262,20 +312,32 @@ def render_dask(dk: dict) -> list[str]:
         "### Dask: lexsim.dask on a LocalCluster of 2 worker processes",
         "",
         f"`benchmarks/dask_bench.py`: `TfidfVectorizer` on the sentences corpus ({_sig(c['bytes'] / 1e6)} MB, {c['docs']:,} documents) "
-        f"stored as JSONL ({_sig(dk['jsonl_bytes'] / 1e6)} MB, one `{{\"text\": ...}}` a line). The single-process rows read it into a "
+        f'stored as JSONL ({_sig(dk["jsonl_bytes"] / 1e6)} MB, one `{{"text": ...}}` a line). The single-process rows read it into a '
         f"list first ({_sig(read_s)} s, not in their time). The Dask rows run `lexsim.dask.TfidfVectorizer(n_jobs=1)` on "
         "`distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True)` with the documents either read by the "
         f"workers themselves (`dask.bag.read_text` in {dk['partitions']} byte blocks, then `json.loads`: reading and parsing are "
         f"in the time) or read by the client and shipped (`dask.bag.from_sequence` in {dk['partitions']} partitions: pickling and "
         "sending them are in the time). Dask's `fit_transform` is `fit` then `transform`, two passes over the bag, and leaves the "
         "result on the workers (`persist()`, `distributed.wait`)"
-        + (f": {ft['matrix']['blocks']} CSR blocks, {ft['matrix']['nnz']:,} non-zeros, {_sig(ft['matrix']['bytes'] / 2**20)} MiB" if ft else "")
+        + (
+            f": {ft['matrix']['blocks']} CSR blocks, {ft['matrix']['nnz']:,} non-zeros, {_sig(ft['matrix']['bytes'] / 2**20)} MiB"
+            if ft
+            else ""
+        )
         + ". MB/s is the corpus's text per second. "
-        + ("In this smoke run the single-process rows share one process and the Dask rows one cluster, "
-           if dk["smoke"] else "Each row is a fresh process, ")
-        + (f"the best of up to {dk['repeat']} runs (another only while all fit in {dk['budget_s']:g} s)" if dk["repeat"] > 1 else "one run")
+        + (
+            "In this smoke run the single-process rows share one process and the Dask rows one cluster, "
+            if dk["smoke"]
+            else "Each row is a fresh process, "
+        )
+        + (
+            f"the best of up to {dk['repeat']} runs (another only while all fit in {dk['budget_s']:g} s)"
+            if dk["repeat"] > 1
+            else "one run"
+        )
         + f". Starting the cluster (both workers ready, lexsim imported on them, a warm-up `fit_transform` of 2,000 documents) took {_sig(startup[0])}"
-        + (f"–{_sig(startup[-1])}" if startup[-1] != startup[0] else "") + " s, not in the time. Peak RSS is from the first run, each process's "
+        + (f"–{_sig(startup[-1])}" if startup[-1] != startup[0] else "")
+        + " s, not in the time. Peak RSS is from the first run, each process's "
         "mark reset just before it; the client process also runs the scheduler and both nannies, and holds the list for "
         f"`from_sequence`; an idle worker (interpreter, distributed, lexsim, numpy, scipy) has {idle:,.0f} MiB.",
         "",
@@ -290,9 +352,18 @@ def render_dask(dk: dict) -> list[str]:
         ref = by.get(f"lexsim-1-{r['op']}")
         speed = ref["best_s"] / r["best_s"] if ref else None
         workers = ", ".join(f"{w['hwm_mib']:,.0f}" for w in r["workers"]) if "workers" in r else "—"
-        out.append(f"| {_dask_label(r)} | {r['op']} | {_sig(r['best_s'])} | {_sig(r['mb_per_s'])} | {_times(speed)} | "
-                   f"{r['client']['maxrss_mib']:,.0f} | {workers} | {len(r['times'])} |")
-    kinds = (("documents", "documents"), ("count", "count"), ("merge", "merge"), ("transform", "transform"), ("transfer", "transfers"), ("other", "other"))
+        out.append(
+            f"| {_dask_label(r)} | {r['op']} | {_sig(r['best_s'])} | {_sig(r['mb_per_s'])} | {_times(speed)} | "
+            f"{r['client']['maxrss_mib']:,.0f} | {workers} | {len(r['times'])} |"
+        )
+    kinds = (
+        ("documents", "documents"),
+        ("count", "count"),
+        ("merge", "merge"),
+        ("transform", "transform"),
+        ("transfer", "transfers"),
+        ("other", "other"),
+    )
     out += [
         "",
         "Where the workers' time went, from Dask's task stream of the best run: seconds of task time summed over both workers "
@@ -307,8 +378,11 @@ def render_dask(dk: dict) -> list[str]:
     for r in on_dask:
         t = r.get("tasks_s") or {}
         busy = sum(t.values()) / (N_WORKERS_DASK * r["best_s"])
-        out.append(f"| {_dask_label(r)} | {r['op']} | {_sig(r['best_s'])} | "
-                   + " | ".join(f"{t[k]:.2f}" if k in t else "—" for k, _ in kinds) + f" | {busy * 100:.0f}% |")
+        out.append(
+            f"| {_dask_label(r)} | {r['op']} | {_sig(r['best_s'])} | "
+            + " | ".join(f"{t[k]:.2f}" if k in t else "—" for k, _ in kinds)
+            + f" | {busy * 100:.0f}% |"
+        )
     two = by.get("lexsim-2-fit")
     features = (ft or by[REFERENCE_DASK_FT]).get("matrix", {}).get("cols")
     out += [
@@ -336,8 +410,10 @@ def render_dask(dk: dict) -> list[str]:
     ]
     if "measured_at_commit" in dk:
         out.append("")
-        out.append(f"Measured separately (`benchmarks/run.py --only-dask`) at commit {dk['measured_at_commit']}; "
-                   f"other processes kept {dk['other_processes_cores']:.2f} cores busy on average meanwhile.")
+        out.append(
+            f"Measured separately (`benchmarks/run.py --only-dask`) at commit {dk['measured_at_commit']}; "
+            f"other processes kept {dk['other_processes_cores']:.2f} cores busy on average meanwhile."
+        )
     return out
 
 
@@ -360,16 +436,21 @@ def render_outofcore(ooc: dict) -> list[str]:
     ]
     for r in rows:
         label = "generator" if r["mode"] == "stream" else "list"
-        out.append(f"| {label} | {r['n_jobs']} | {_sig(r['seconds'])} | {_sig(r['mb_per_s'])} | {r['peak_rss_mib']:,.0f} | {r['increment_mib']:,.0f} |")
+        out.append(
+            f"| {label} | {r['n_jobs']} | {_sig(r['seconds'])} | {_sig(r['mb_per_s'])} | {r['peak_rss_mib']:,.0f} | {r['increment_mib']:,.0f} |"
+        )
     if "measured_at_commit" in ooc:
         out.append("")
-        out.append(f"Measured separately (`benchmarks/run.py --only-outofcore`) at commit {ooc['measured_at_commit']}; "
-                   f"other processes kept {ooc['other_processes_cores']:.2f} cores busy on average meanwhile.")
+        out.append(
+            f"Measured separately (`benchmarks/run.py --only-outofcore`) at commit {ooc['measured_at_commit']}; "
+            f"other processes kept {ooc['other_processes_cores']:.2f} cores busy on average meanwhile."
+        )
     return out
 
 
 def similarity_goals(sim: dict) -> list[dict]:
     """The speed goals of the similarity engine, from similarity.py's rows."""
+
     def speedup(op: str, tool_prefix: str) -> Optional[float]:
         row = next((r for r in sim["rows"] if r["op"] == op and r["tool"].startswith(tool_prefix)), None)
         return row["lexsim_speedup"] if row else None
@@ -377,12 +458,22 @@ def similarity_goals(sim: dict) -> list[dict]:
     goals = []
     for what, prefix, bound in (("sparse_dot_topn", "sparse_dot_topn", 2.0), ("scipy, chunked", "scipy", 5.0)):
         v = speedup("top_k", prefix)
-        goals.append({"goal": f"top_k (k={sim['k']}, 1 thread) >= {bound:g}x {what}", "value": v,
-                      "met": None if v is None else v >= bound})
+        goals.append(
+            {
+                "goal": f"top_k (k={sim['k']}, 1 thread) >= {bound:g}x {what}",
+                "value": v,
+                "met": None if v is None else v >= bound,
+            }
+        )
     for t in ("0.7", "0.9"):
         v = speedup(f"similar_pairs {t}", "scipy")
-        goals.append({"goal": f"similar_pairs at {t} >= 10x a chunked brute-force product", "value": v,
-                      "met": None if v is None else v >= 10})
+        goals.append(
+            {
+                "goal": f"similar_pairs at {t} >= 10x a chunked brute-force product",
+                "value": v,
+                "met": None if v is None else v >= 10,
+            }
+        )
     return goals
 
 
@@ -405,12 +496,16 @@ def render_similarity(sim: dict, smoke: bool) -> list[str]:
         out.append(f"| {g['goal']} | {_times(g['value'])} | {met} |")
     out += ["", "| operation | tool | time (s) | lexsim n_jobs=1 is faster by | runs |", "|---|---|--:|--:|--:|"]
     for r in sim["rows"]:
-        out.append(f"| {r['op']} | {r['tool']} | {_sig(r['best_s'])} | {_times(r['lexsim_speedup'])} | {len(r['times'])} |")
+        out.append(
+            f"| {r['op']} | {r['tool']} | {_sig(r['best_s'])} | {_times(r['lexsim_speedup'])} | {len(r['times'])} |"
+        )
     pairs = ", ".join(f"{t}: {c['pairs']:,}" for t, c in sim["pair_checks"].items())
     out += ["", f"Pairs found (threshold: count): {pairs}."]
     if "measured_at_commit" in sim:
-        out.append(f"Measured separately (`benchmarks/run.py --only-similarity`) at commit {sim['measured_at_commit']}; "
-                   f"other processes kept {sim['other_processes_cores']:.2f} cores busy on average meanwhile.")
+        out.append(
+            f"Measured separately (`benchmarks/run.py --only-similarity`) at commit {sim['measured_at_commit']}; "
+            f"other processes kept {sim['other_processes_cores']:.2f} cores busy on average meanwhile."
+        )
     return out
 
 
@@ -467,11 +562,20 @@ def derive(measurements: list[dict], corpus_names: list[str]) -> dict:
         for key, label in (("lexsim-tfidf", "TfidfVectorizer"), ("lexsim-count", "CountVectorizer")):
             one, two = get(corpus, f"{key}/1", "transform"), get(corpus, f"{key}/2", "transform")
             if one and two:
-                scaling.append({"corpus": corpus, "class": label, "n_jobs_1_s": one["best_s"], "n_jobs_2_s": two["best_s"],
-                                "speedup": one["best_s"] / two["best_s"]})
+                scaling.append(
+                    {
+                        "corpus": corpus,
+                        "class": label,
+                        "n_jobs_1_s": one["best_s"],
+                        "n_jobs_2_s": two["best_s"],
+                        "speedup": one["best_s"] / two["best_s"],
+                    }
+                )
 
     def speedups(corpora_: tuple[str, ...], n_jobs: int) -> dict[str, Optional[float]]:
-        return {c: (get(c, f"lexsim-tfidf/{n_jobs}", "fit_transform") or {}).get("speed_vs_sklearn_tfidf") for c in corpora_}
+        return {
+            c: (get(c, f"lexsim-tfidf/{n_jobs}", "fit_transform") or {}).get("speed_vs_sklearn_tfidf") for c in corpora_
+        }
 
     rss = {}
     for corpus in corpus_names:
@@ -481,16 +585,45 @@ def derive(measurements: list[dict], corpus_names: list[str]) -> dict:
             rss[corpus] = max(m["peak_rss_mib"] for m in mine) / ref["peak_rss_mib"]
     tfidf_scaling = {s["corpus"]: s["speedup"] for s in scaling if s["class"] == "TfidfVectorizer"}
     goals = [
-        _goal("fit_transform ≥ 25× scikit-learn, n_jobs=1, both English corpora", speedups(("sentences", "news"), 1), 25, "×"),
-        _goal("fit_transform ≥ 45× scikit-learn, n_jobs=2, both English corpora", speedups(("sentences", "news"), 2), 45, "×"),
+        _goal(
+            "fit_transform ≥ 25× scikit-learn, n_jobs=1, both English corpora",
+            speedups(("sentences", "news"), 1),
+            25,
+            "×",
+        ),
+        _goal(
+            "fit_transform ≥ 45× scikit-learn, n_jobs=2, both English corpora",
+            speedups(("sentences", "news"), 2),
+            45,
+            "×",
+        ),
         _goal("fit_transform ≥ 10× scikit-learn on non-Latin text (n_jobs=1)", speedups(("nonlatin",), 1), 10, "×"),
-        _goal("tokenization ≥ 500 MB/s per core on ASCII-heavy text (CountVectorizer(n_jobs=1).fit, sentences)",
-              {"sentences": tokenize["mb_per_s"]}, 500, " MB/s"),
-        _goal("NFKC + casefold cost ≤ 15% (same measurement)", {"sentences": tokenize["nfkc_casefold_cost"]}, 0.15, "%", at_most=True),
-        _goal("transform 1 → 2 threads ≥ 1.8× (TfidfVectorizer, every corpus)",
-              {c: tfidf_scaling.get(c) for c in corpus_names}, 1.8, "×"),
-        _goal("peak RSS during fit_transform ≤ ½ of scikit-learn's (TfidfVectorizer; worse of n_jobs 1 and 2; every corpus)",
-              {c: rss.get(c) for c in corpus_names}, 0.5, "×", at_most=True),
+        _goal(
+            "tokenization ≥ 500 MB/s per core on ASCII-heavy text (CountVectorizer(n_jobs=1).fit, sentences)",
+            {"sentences": tokenize["mb_per_s"]},
+            500,
+            " MB/s",
+        ),
+        _goal(
+            "NFKC + casefold cost ≤ 15% (same measurement)",
+            {"sentences": tokenize["nfkc_casefold_cost"]},
+            0.15,
+            "%",
+            at_most=True,
+        ),
+        _goal(
+            "transform 1 → 2 threads ≥ 1.8× (TfidfVectorizer, every corpus)",
+            {c: tfidf_scaling.get(c) for c in corpus_names},
+            1.8,
+            "×",
+        ),
+        _goal(
+            "peak RSS during fit_transform ≤ ½ of scikit-learn's (TfidfVectorizer; worse of n_jobs 1 and 2; every corpus)",
+            {c: rss.get(c) for c in corpus_names},
+            0.5,
+            "×",
+            at_most=True,
+        ),
     ]
     return {"tokenization": tokenize, "transform_scaling": scaling, "goals": goals}
 
@@ -521,8 +654,10 @@ def lexsim_build() -> Optional[str]:
 
 def _check_build(expected: Optional[str]) -> None:
     if lexsim_build() != expected:
-        raise SystemExit("the installed lexsim changed during the run (it was reinstalled): "
-                         "the measurements would mix two builds. Run again.")
+        raise SystemExit(
+            "the installed lexsim changed during the run (it was reinstalled): "
+            "the measurements would mix two builds. Run again."
+        )
 
 
 def _git(*args: str) -> subprocess.CompletedProcess:
@@ -531,13 +666,21 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 
 def machine_info() -> dict:
     """CPU, cores, memory, OS, Python and library versions, date and the tree's commit."""
+
     def lines(path: str) -> list[str]:
         return Path(path).read_text().splitlines() if Path(path).exists() else []
 
-    cpu = next((line.split(":", 1)[1].strip() for line in lines("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in lines("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
     mem_kib = next((int(line.split()[1]) for line in lines("/proc/meminfo") if line.startswith("MemTotal:")), 0)
     release = dict(line.split("=", 1) for line in lines("/etc/os-release") if "=" in line)
-    os_name = f"{release['PRETTY_NAME'].strip(chr(34))}, Linux {platform.release()}" if "PRETTY_NAME" in release else platform.platform()
+    os_name = (
+        f"{release['PRETTY_NAME'].strip(chr(34))}, Linux {platform.release()}"
+        if "PRETTY_NAME" in release
+        else platform.platform()
+    )
     versions: dict[str, Optional[str]] = {}
     for dist in ("lexsim", "numpy", "scipy", "scikit-learn", "gensim"):
         try:
@@ -547,12 +690,18 @@ def machine_info() -> dict:
     try:
         commit = _git("rev-parse", "--short", "HEAD").stdout.strip()
         # Read-only: 1 when the sources of the package differ from the commit.
-        modified = _git("diff", "--quiet", "HEAD", "--", "cpp", "python", "CMakeLists.txt", "pyproject.toml").returncode == 1
+        modified = (
+            _git("diff", "--quiet", "HEAD", "--", "cpp", "python", "CMakeLists.txt", "pyproject.toml").returncode == 1
+        )
     except OSError:
         commit, modified = "", False
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem_kib / 2**20, 1), "os": os_name,
-        "python": platform.python_version(), "versions": versions,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kib / 2**20, 1),
+        "os": os_name,
+        "python": platform.python_version(),
+        "versions": versions,
         "commit": commit or None,
         "uncommitted_changes": modified,
         "lexsim_build": lexsim_build(),
@@ -581,8 +730,14 @@ def render(results: dict) -> str:
     v = m["versions"]
     out = []
     if s["smoke"]:
-        out += ["**Smoke run** (tiny inputs, one run each): it shows that the suite works; its figures measure nothing.", ""]
-    sizes = ", ".join(f"{CORPUS_TITLES[c['name']]} {c['bytes'] / 1e6:.1f} MB in {c['docs']:,} documents" for c in results["corpora"].values())
+        out += [
+            "**Smoke run** (tiny inputs, one run each): it shows that the suite works; its figures measure nothing.",
+            "",
+        ]
+    sizes = ", ".join(
+        f"{CORPUS_TITLES[c['name']]} {c['bytes'] / 1e6:.1f} MB in {c['docs']:,} documents"
+        for c in results["corpora"].values()
+    )
     hashing_checked = any(c["class"] == "HashingVectorizer" for p in results["parity"].values() for c in p["checks"])
     out += [
         f"Measured by `{'make bench-smoke' if s['smoke'] else 'make bench'}` "
@@ -601,9 +756,9 @@ def render(results: dict) -> str:
             "the same sparsity structure, explicit zeros included, and values to 1e-12. "
             "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row each. "
             "gensim computes other things (its own idf, log2(N/df)) and is not checked. "
-            if hashing_checked else
+            if hashing_checked
             # A results file from before lexsim had a HashingVectorizer (a part rerun re-renders it).
-            "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row. "
+            else "HashingVectorizer is stateless (its `fit` does nothing and `transform` is `fit_transform`): one row. "
             "HashingVectorizer and gensim compute other things (hashed columns; gensim's own idf, log2(N/df)) and are not checked. "
         )
         + "gensim gets scikit-learn's tokens (`str.lower()`, then the regex `(?u)\\b\\w\\w+\\b`; not `simple_preprocess`), "
@@ -623,8 +778,10 @@ def render(results: dict) -> str:
         "|---|---|---|",
     ]
     for g in results["goals"]:
-        measured = ", ".join(f"{CORPUS_TITLES[c]} {_goal_value(g, x)}" if x is not None else f"{CORPUS_TITLES[c]} not measured"
-                             for c, x in g["measured"].items())
+        measured = ", ".join(
+            f"{CORPUS_TITLES[c]} {_goal_value(g, x)}" if x is not None else f"{CORPUS_TITLES[c]} not measured"
+            for c, x in g["measured"].items()
+        )
         met = "— (smoke run)" if s["smoke"] else {True: "yes", False: "**no**", None: "—"}[g["met"]]
         out.append(f"| {g['goal']} | {measured} | {met} |")
     for name, corpus in results["corpora"].items():
@@ -664,16 +821,28 @@ def render(results: dict) -> str:
     tok = results["tokenization"]
     out += ["", "### Tokenization and the cost of NFKC + casefold", ""]
     if tok["mb_per_s"] is not None:
-        line = (f"lexsim `CountVectorizer(n_jobs=1).fit` on the sentences corpus (tokenize and count, end to end): "
-                f"{_sig(tok['mb_per_s'])} MB/s.")
+        line = (
+            f"lexsim `CountVectorizer(n_jobs=1).fit` on the sentences corpus (tokenize and count, end to end): "
+            f"{_sig(tok['mb_per_s'])} MB/s."
+        )
         if tok["nfkc_casefold_cost"] is not None:
-            line += (f" With `normalization='NFKC', casefold=True`: {_sig(tok['nfkc_casefold_mb_per_s'])} MB/s, "
-                     f"a cost of {tok['nfkc_casefold_cost'] * 100:+.1f}% in time.")
+            line += (
+                f" With `normalization='NFKC', casefold=True`: {_sig(tok['nfkc_casefold_mb_per_s'])} MB/s, "
+                f"a cost of {tok['nfkc_casefold_cost'] * 100:+.1f}% in time."
+            )
         out.append(line)
     if results["transform_scaling"]:
-        out += ["", "### Transform scaling, 1 → 2 threads", "", "| corpus | class | n_jobs=1 (s) | n_jobs=2 (s) | speed-up |", "|---|---|--:|--:|--:|"]
+        out += [
+            "",
+            "### Transform scaling, 1 → 2 threads",
+            "",
+            "| corpus | class | n_jobs=1 (s) | n_jobs=2 (s) | speed-up |",
+            "|---|---|--:|--:|--:|",
+        ]
         for x in results["transform_scaling"]:
-            out.append(f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |")
+            out.append(
+                f"| {CORPUS_TITLES[x['corpus']]} | {x['class']} | {_sig(x['n_jobs_1_s'])} | {_sig(x['n_jobs_2_s'])} | {_times(x['speedup'])} |"
+            )
     if results.get("similarity"):
         out += render_similarity(results["similarity"], s["smoke"])
     if results.get("grouping"):
@@ -708,7 +877,10 @@ def _busy_cpu_s() -> float:
 
 def _own_cpu_s() -> float:
     """CPU seconds of this process and of the children it has waited for (workers, valgrind)."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 def _say(message: str) -> None:
@@ -732,24 +904,61 @@ def _timed(what: str, durations: dict, fn: Callable[[], Any]) -> Any:
 
 def parse_args(argv: Optional[list[str]]) -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny inputs, one run each: only check that everything works")
-    parser.add_argument("--repeat", type=int, help="runs per measurement at most, the best is kept (default 3; smoke 1)")
-    parser.add_argument("--size-mb", type=float, help="MB of text in each English corpus; non-Latin gets half (default 100; smoke 0.2)")
-    parser.add_argument("--budget-s", type=float, default=20.0, help="start another run only while all runs of a measurement fit in this many seconds (default 20)")
-    parser.add_argument("--no-report", "--no-readme", dest="no_report", action="store_true",
-                        help="do not write the report into docs/benchmarks.md (--no-readme: its former name)")
-    parser.add_argument("--only-similarity", action="store_true",
-                        help="rerun only the similarity part, keeping the other figures of the results file")
-    parser.add_argument("--only-outofcore", action="store_true",
-                        help="rerun only the out-of-core part, keeping the other figures of the results file")
-    parser.add_argument("--only-dask", action="store_true",
-                        help="rerun only the Dask part, keeping the other figures of the results file")
-    parser.add_argument("--only-grouping", action="store_true",
-                        help="rerun only the story-group part, keeping the other figures of the results file")
-    parser.add_argument("--only-arrow", action="store_true",
-                        help="rerun only the Arrow-input part, keeping the other figures of the results file")
-    parser.add_argument("--outofcore-mb", type=float, help="MB of text the out-of-core fit reads (default 1000; smoke 2)")
-    parser.add_argument("--output", type=Path, help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny inputs, one run each: only check that everything works"
+    )
+    parser.add_argument(
+        "--repeat", type=int, help="runs per measurement at most, the best is kept (default 3; smoke 1)"
+    )
+    parser.add_argument(
+        "--size-mb", type=float, help="MB of text in each English corpus; non-Latin gets half (default 100; smoke 0.2)"
+    )
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        default=20.0,
+        help="start another run only while all runs of a measurement fit in this many seconds (default 20)",
+    )
+    parser.add_argument(
+        "--no-report",
+        "--no-readme",
+        dest="no_report",
+        action="store_true",
+        help="do not write the report into docs/benchmarks.md (--no-readme: its former name)",
+    )
+    parser.add_argument(
+        "--only-similarity",
+        action="store_true",
+        help="rerun only the similarity part, keeping the other figures of the results file",
+    )
+    parser.add_argument(
+        "--only-outofcore",
+        action="store_true",
+        help="rerun only the out-of-core part, keeping the other figures of the results file",
+    )
+    parser.add_argument(
+        "--only-dask",
+        action="store_true",
+        help="rerun only the Dask part, keeping the other figures of the results file",
+    )
+    parser.add_argument(
+        "--only-grouping",
+        action="store_true",
+        help="rerun only the story-group part, keeping the other figures of the results file",
+    )
+    parser.add_argument(
+        "--only-arrow",
+        action="store_true",
+        help="rerun only the Arrow-input part, keeping the other figures of the results file",
+    )
+    parser.add_argument(
+        "--outofcore-mb", type=float, help="MB of text the out-of-core fit reads (default 1000; smoke 2)"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="results file (default benchmarks/results.json; smoke build/bench-smoke/results.json)",
+    )
     args = parser.parse_args(argv)
     smoke = args.smoke
     return Settings(
@@ -809,13 +1018,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     if missing:
         where = ", ".join(str(p) for p in missing)
         hint = "set LEXSIM_CORPORA=<the shared corpora folder>"
-        required = next((shown for name, shown in (("LEXSIM_REQUIRE_CORPORA", "LEXSIM_REQUIRE_CORPORA=1"), ("CI", "CI=true"))
-                         if os.environ.get(name, "").strip().lower() in ("1", "true", "yes")), "")
+        required = next(
+            (
+                shown
+                for name, shown in (("LEXSIM_REQUIRE_CORPORA", "LEXSIM_REQUIRE_CORPORA=1"), ("CI", "CI=true"))
+                if os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+            ),
+            "",
+        )
         if settings.smoke and not required:
-            _say(f"skipped the benchmark smoke run: it needs the corpora, {where} not found "
-                 f"({hint}; CI=true or LEXSIM_REQUIRE_CORPORA=1 makes this a failure)")
+            _say(
+                f"skipped the benchmark smoke run: it needs the corpora, {where} not found "
+                f"({hint}; CI=true or LEXSIM_REQUIRE_CORPORA=1 makes this a failure)"
+            )
             return 0
-        raise SystemExit(f"the benchmarks need the corpora{f' ({required})' if required else ''}: {where} not found ({hint})")
+        raise SystemExit(
+            f"the benchmarks need the corpora{f' ({required})' if required else ''}: {where} not found ({hint})"
+        )
     if settings.only_similarity:
         return rerun_part(settings, "similarity")
     if settings.only_outofcore:
@@ -833,7 +1052,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     notes = []
     if importlib.util.find_spec("gensim") is None:
         if not settings.smoke:
-            raise SystemExit("gensim is needed for a full run: .venv/bin/pip install 'gensim>=4.4' (make bench does it)")
+            raise SystemExit(
+                "gensim is needed for a full run: .venv/bin/pip install 'gensim>=4.4' (make bench does it)"
+            )
         tools = tuple(t for t in TOOLS if t.key != "gensim-tfidf")
         notes.append("gensim is not installed: the smoke run skips it")
     for note in notes:
@@ -853,12 +1074,19 @@ def main(argv: Optional[list[str]] = None) -> int:
             found = dict(zip(names, _map(lambda name: check_parity(built[name]), names, jobs)))
             for name in names:
                 failed = [c for c in found[name]["checks"] if not c["ok"]]
-                _say(f"parity on {name}: {len(found[name]['checks']) - len(failed)}/{len(found[name]['checks'])} checks passed")
+                _say(
+                    f"parity on {name}: {len(found[name]['checks']) - len(failed)}/{len(found[name]['checks'])} checks passed"
+                )
                 for c in failed:
-                    same = (f"same structure {c['same_structure']}" if "same_structure" in c
-                            else f"same feature names {c['same_feature_names']}")
-                    _say(f"  FAILED: lexsim {c['class']} n_jobs={c['n_jobs']} {c['op']}: {same}, "
-                         f"max |difference| {c['max_abs_diff']:.3g} (tolerance {c['tolerance']:g})")
+                    same = (
+                        f"same structure {c['same_structure']}"
+                        if "same_structure" in c
+                        else f"same feature names {c['same_feature_names']}"
+                    )
+                    _say(
+                        f"  FAILED: lexsim {c['class']} n_jobs={c['n_jobs']} {c['op']}: {same}, "
+                        f"max |difference| {c['max_abs_diff']:.3g} (tolerance {c['tolerance']:g})"
+                    )
             return found
 
         parity_results = _timed("parity", durations, parity)
@@ -873,7 +1101,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             _check_build(machine["lexsim_build"])
             result = run_worker(built[name], tool, op, settings)
             runs = len(result["times"])
-            _say(f"{name} {op} {tool.label}: {result['best_s']:.3f} s (best of {runs}), peak RSS {result['peak_rss_mib']:,.0f} MiB")
+            _say(
+                f"{name} {op} {tool.label}: {result['best_s']:.3f} s (best of {runs}), peak RSS {result['peak_rss_mib']:,.0f} MiB"
+            )
             return result
 
         def measure_all() -> list[dict]:
@@ -909,10 +1139,17 @@ def main(argv: Optional[list[str]] = None) -> int:
     # Whatever else ran meanwhile competed for the cores: say how much, on average.
     others = ((_busy_cpu_s() - busy_at_start) - (_own_cpu_s() - own_at_start)) / durations["total"]
     if not settings.smoke and others > 0.1:
-        notes.append(f"other processes kept {others:.2f} cores busy on average during the run, which may have slowed it down")
+        notes.append(
+            f"other processes kept {others:.2f} cores busy on average during the run, which may have slowed it down"
+        )
     results = {
-        "settings": {"smoke": settings.smoke, "size_mb": settings.size_mb, "repeat": settings.repeat,
-                     "budget_s": settings.budget_s, "callgrind_mb": settings.callgrind_mb},
+        "settings": {
+            "smoke": settings.smoke,
+            "size_mb": settings.size_mb,
+            "repeat": settings.repeat,
+            "budget_s": settings.budget_s,
+            "callgrind_mb": settings.callgrind_mb,
+        },
         "machine": machine,
         "notes": notes,
         "corpora": {n: {**c, "path": os.path.relpath(c["path"], ROOT)} for n, c in built.items()},

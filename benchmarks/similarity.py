@@ -83,7 +83,9 @@ def scipy_pairs(X: sp.csr_matrix, XT: sp.csr_matrix, t: float) -> set[tuple[int,
 
 
 def same_scores(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
-    return len(a) == len(b) and all(len(x) == len(y) and np.allclose(x, y, rtol=0, atol=TOLERANCE) for x, y in zip(a, b))
+    return len(a) == len(b) and all(
+        len(x) == len(y) and np.allclose(x, y, rtol=0, atol=TOLERANCE) for x, y in zip(a, b)
+    )
 
 
 def timed(fn: Callable[[], Any], repeat: int, budget_s: float) -> dict:

@@ -78,7 +78,11 @@ def make_tool(tool: str, n_jobs: int) -> Any:
     if tool.startswith("sklearn-"):
         from sklearn.feature_extraction import text
 
-        return {"sklearn-tfidf": text.TfidfVectorizer, "sklearn-count": text.CountVectorizer, "sklearn-hashing": text.HashingVectorizer}[tool]()
+        return {
+            "sklearn-tfidf": text.TfidfVectorizer,
+            "sklearn-count": text.CountVectorizer,
+            "sklearn-hashing": text.HashingVectorizer,
+        }[tool]()
     if tool.startswith("lexsim-"):
         import lexsim
 
@@ -95,8 +99,16 @@ def make_tool(tool: str, n_jobs: int) -> Any:
     raise ValueError(f"unknown tool {tool!r}")
 
 
-TOOLS = ("sklearn-tfidf", "sklearn-count", "sklearn-hashing", "gensim-tfidf", "lexsim-tfidf", "lexsim-count", "lexsim-count-nfkc",
-         "lexsim-hashing")
+TOOLS = (
+    "sklearn-tfidf",
+    "sklearn-count",
+    "sklearn-hashing",
+    "gensim-tfidf",
+    "lexsim-tfidf",
+    "lexsim-count",
+    "lexsim-count-nfkc",
+    "lexsim-hashing",
+)
 
 
 def _mib(kib: float) -> float:
@@ -137,7 +149,9 @@ def measure(docs: list[str], tool: str, op: str, n_jobs: int, repeat: int, budge
         if not times:
             reset = _reset_peak_rss()
             result["peak_reset"] = reset
-            result["rss_before_mib"] = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if reset else _status_kib("VmRSS"))
+            result["rss_before_mib"] = _mib(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if reset else _status_kib("VmRSS")
+            )
         start = time.perf_counter()
         output = getattr(subject, op)(docs)
         times.append(time.perf_counter() - start)
@@ -179,11 +193,18 @@ def check_parity(docs: list[str]) -> dict:
                 got = vec.fit_transform(docs) if op == "fit_transform" else vec.fit(docs).transform(docs)
                 same_names = bool(np.array_equal(vec.get_feature_names_out(), names))
                 diff = _max_abs_diff(expected, got)
-                checks.append({
-                    "class": kind, "n_jobs": n_jobs, "op": op, "features": len(names),
-                    "same_feature_names": same_names, "max_abs_diff": diff, "tolerance": tolerance,
-                    "ok": same_names and diff <= tolerance,
-                })
+                checks.append(
+                    {
+                        "class": kind,
+                        "n_jobs": n_jobs,
+                        "op": op,
+                        "features": len(names),
+                        "same_feature_names": same_names,
+                        "max_abs_diff": diff,
+                        "tolerance": tolerance,
+                        "ok": same_names and diff <= tolerance,
+                    }
+                )
                 del vec, got
                 gc.collect()
         del expected, names
@@ -205,14 +226,25 @@ def _check_hashing_parity(docs: list[str]) -> list[dict]:
     for n_jobs in (1, 2):
         for op in ("fit_transform", "transform"):
             got = getattr(lexsim.HashingVectorizer(n_jobs=n_jobs), op)(docs)
-            same = bool(got.shape == expected.shape and np.array_equal(got.indptr, expected.indptr)
-                        and np.array_equal(got.indices, expected.indices))
+            same = bool(
+                got.shape == expected.shape
+                and np.array_equal(got.indptr, expected.indptr)
+                and np.array_equal(got.indices, expected.indices)
+            )
             diff = _max_abs_diff(expected, got)
-            checks.append({
-                "class": "HashingVectorizer", "n_jobs": n_jobs, "op": op, "features": expected.shape[1],
-                "same_feature_names": None, "same_structure": same, "max_abs_diff": diff, "tolerance": TFIDF_TOLERANCE,
-                "ok": same and diff <= TFIDF_TOLERANCE,
-            })
+            checks.append(
+                {
+                    "class": "HashingVectorizer",
+                    "n_jobs": n_jobs,
+                    "op": op,
+                    "features": expected.shape[1],
+                    "same_feature_names": None,
+                    "same_structure": same,
+                    "max_abs_diff": diff,
+                    "tolerance": TFIDF_TOLERANCE,
+                    "ok": same and diff <= TFIDF_TOLERANCE,
+                }
+            )
             del got
             gc.collect()
     return checks
@@ -225,7 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--op", required=True, choices=(*OPERATIONS, "parity"))
     parser.add_argument("--n-jobs", type=int, default=1, help="n_jobs for lexsim (default 1)")
     parser.add_argument("--repeat", type=int, default=3, help="runs at most, the best is kept (default 3)")
-    parser.add_argument("--budget-s", type=float, default=20.0, help="start another run only while all runs fit in this many seconds (default 20)")
+    parser.add_argument(
+        "--budget-s",
+        type=float,
+        default=20.0,
+        help="start another run only while all runs fit in this many seconds (default 20)",
+    )
     args = parser.parse_args(argv)
     if args.op != "parity" and args.tool is None:
         parser.error("--tool is required unless --op parity")

@@ -25,8 +25,10 @@ def check(ok: bool, what: str) -> None:
 def main() -> None:
     version = lexsim.__version__
     dist_version = importlib.metadata.version("lexsim")
-    check(version == dist_version == lexsim._core.__version__,
-          f"versions differ: lexsim {version}, metadata {dist_version}, _core {lexsim._core.__version__}")
+    check(
+        version == dist_version == lexsim._core.__version__,
+        f"versions differ: lexsim {version}, metadata {dist_version}, _core {lexsim._core.__version__}",
+    )
 
     docs = [
         "Erdoğan met Putin in Sochi to discuss Idlib.",

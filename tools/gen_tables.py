@@ -69,7 +69,7 @@ def main() -> int:
     )
     (ROOT / "cpp/src/unicode/case_context.inc").write_text(
         header
-        + f"constexpr const char* kCaseContextUnicodeVersion = \"{unicodedata.unidata_version}\";\n"
+        + f'constexpr const char* kCaseContextUnicodeVersion = "{unicodedata.unidata_version}";\n'
         + _format_ranges("kCasedNotIgnorable", cased)
         + _format_ranges("kCaseIgnorable", ignorable),
         encoding="utf-8",

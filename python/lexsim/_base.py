@@ -51,8 +51,18 @@ HAVE_SKLEARN: bool = importlib.util.find_spec("sklearn") is not None
 UNUSED = "$UNUSED$"
 
 # The methods scikit-learn routes metadata to, and the parameters it never takes for metadata.
-_ROUTED_METHODS = ("fit", "partial_fit", "predict", "predict_proba", "predict_log_proba", "decision_function",
-                   "score", "split", "transform", "inverse_transform")
+_ROUTED_METHODS = (
+    "fit",
+    "partial_fit",
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "score",
+    "split",
+    "transform",
+    "inverse_transform",
+)
 _DATA_PARAMS = frozenset({"X", "y", "Y", "Xt", "yt"})
 
 # scikit-learn's estimator repr: lines of at most 80 characters, at most 30 parameters shown (then
@@ -119,8 +129,11 @@ def _flat(obj: Any, active: set[int]) -> str:
     if t in _SCALARS:
         return repr(obj)
     r = getattr(t, "__repr__", None)
-    container = ((issubclass(t, dict) and r is dict.__repr__) or (issubclass(t, list) and r is list.__repr__)
-                 or (issubclass(t, tuple) and r is tuple.__repr__))
+    container = (
+        (issubclass(t, dict) and r is dict.__repr__)
+        or (issubclass(t, list) and r is list.__repr__)
+        or (issubclass(t, tuple) and r is tuple.__repr__)
+    )
     if not container and not _is_estimator(obj):
         return repr(obj)
     if id(obj) in active:
@@ -207,8 +220,10 @@ class BaseEstimator:
     # ------------------------------------------------------------------------ pickling
     def __getstate__(self) -> dict[str, Any]:
         if getattr(self, "__slots__", None):
-            raise TypeError(f"{type(self).__name__} uses __slots__, which an estimator cannot (as in scikit-learn: "
-                            "its state is its __dict__)")
+            raise TypeError(
+                f"{type(self).__name__} uses __slots__, which an estimator cannot (as in scikit-learn: "
+                "its state is its __dict__)"
+            )
         return self.__dict__.copy()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -221,11 +236,15 @@ class BaseEstimator:
         init = cls.__init__
         if init is object.__init__:
             return []
-        parameters = [p for p in inspect.signature(init).parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD]
+        parameters = [
+            p for p in inspect.signature(init).parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD
+        ]
         for p in parameters:
             if p.kind == p.VAR_POSITIONAL:
-                raise RuntimeError(f"an estimator names its parameters in the signature of __init__ (no *args), as "
-                                   f"scikit-learn requires; {cls} has the constructor {inspect.signature(init)}")
+                raise RuntimeError(
+                    f"an estimator names its parameters in the signature of __init__ (no *args), as "
+                    f"scikit-learn requires; {cls} has the constructor {inspect.signature(init)}"
+                )
         return sorted(p.name for p in parameters)
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -268,7 +287,9 @@ class BaseEstimator:
         for key, value in params.items():
             key, delim, sub_key = key.partition("__")
             if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for estimator {self}. Valid parameters are: {self._get_param_names()!r}.")
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {self}. Valid parameters are: {self._get_param_names()!r}."
+                )
             if delim:
                 nested[key][sub_key] = value
             else:
@@ -318,7 +339,9 @@ class BaseEstimator:
         import sklearn
 
         if sklearn.get_config()["display"] != "diagram":
-            raise AttributeError("_repr_html_ is only defined when the 'display' configuration option is set to 'diagram'")
+            raise AttributeError(
+                "_repr_html_ is only defined when the 'display' configuration option is set to 'diagram'"
+            )
         return self._repr_html_inner
 
     def _repr_html_inner(self) -> str:
@@ -462,8 +485,10 @@ class TransformerMixin:
 
     def __init_subclass__(cls, auto_wrap_output_keys: Any = None, **kwargs: Any) -> None:
         if auto_wrap_output_keys is not None:
-            raise TypeError(f"{cls.__name__}: lexsim transformers return sparse matrices, which set_output does not "
-                            "wrap; auto_wrap_output_keys must be None")
+            raise TypeError(
+                f"{cls.__name__}: lexsim transformers return sparse matrices, which set_output does not "
+                "wrap; auto_wrap_output_keys must be None"
+            )
         super().__init_subclass__(**kwargs)
 
     def __sklearn_tags__(self) -> Any:
@@ -495,11 +520,15 @@ class TransformerMixin:
             if self.get_metadata_routing().consumes(method="transform", params=fit_params.keys()):  # type: ignore[attr-defined]
                 import warnings
 
-                warnings.warn(f"This object ({type(self).__name__}) has a `transform` method which consumes metadata, but "
-                              "`fit_transform` does not forward metadata to `transform`. Please implement a custom "
-                              "`fit_transform` method to forward metadata to `transform` as well. Alternatively, you can "
-                              "explicitly do `set_transform_request`and set all values to `False` to disable metadata "
-                              "routed to `transform`, if that's an option.", UserWarning, stacklevel=2)
+                warnings.warn(
+                    f"This object ({type(self).__name__}) has a `transform` method which consumes metadata, but "
+                    "`fit_transform` does not forward metadata to `transform`. Please implement a custom "
+                    "`fit_transform` method to forward metadata to `transform` as well. Alternatively, you can "
+                    "explicitly do `set_transform_request`and set all values to `False` to disable metadata "
+                    "routed to `transform`, if that's an option.",
+                    UserWarning,
+                    stacklevel=2,
+                )
         if y is None:
             return self.fit(X, **fit_params).transform(X)  # type: ignore[attr-defined]
         return self.fit(X, y, **fit_params).transform(X)  # type: ignore[attr-defined]

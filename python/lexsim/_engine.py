@@ -24,7 +24,9 @@ _Self = TypeVar("_Self", bound="_Engine")
 
 # Parameters that only prune or weight the counts (they may change between partial_fit calls) and
 # ones that change nothing a fit computes; every other parameter decides what is counted.
-_PRUNING_PARAMS = frozenset({"min_df", "max_df", "max_features", "norm", "use_idf", "smooth_idf", "sublinear_tf", "dtype"})
+_PRUNING_PARAMS = frozenset(
+    {"min_df", "max_df", "max_features", "norm", "use_idf", "smooth_idf", "sublinear_tf", "dtype"}
+)
 _RESULT_NEUTRAL_PARAMS = frozenset({"n_jobs"})
 
 
@@ -125,7 +127,11 @@ class _Engine(_Input):
         self._fit_params = self.get_params(deep=False)
 
     def _engine_native_mode(self, engine: Any, native_mode: bool) -> bool:
-        return getattr(self, "_native_is_native_mode", native_mode) if engine is getattr(self, "_native", None) else native_mode
+        return (
+            getattr(self, "_native_is_native_mode", native_mode)
+            if engine is getattr(self, "_native", None)
+            else native_mode
+        )
 
     def _engine_to_update(self, op: str) -> Any:
         """The engine partial_fit / merge add counts to: this vectorizer's (rebuilt if pruning or
@@ -134,12 +140,16 @@ class _Engine(_Input):
         if engine is None:
             return self._new_native(self._native_mode())
         if not engine.has_counts:
-            raise ValueError(f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} has none: it "
-                             "was restored without them (from a pickle of an older lexsim or a model file) or its idf_ was "
-                             "set before any fit; fit it again")
+            raise ValueError(
+                f"{op} needs the corpus counts of the earlier fit, and this {type(self).__name__} has none: it "
+                "was restored without them (from a pickle of an older lexsim or a model file) or its idf_ was "
+                "set before any fit; fit it again"
+            )
         if getattr(engine, "idf_set_by_hand", False):
-            raise ValueError(f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
-                             "of the counts; fit again, or set idf_ afterwards")
+            raise ValueError(
+                f"{op} would replace the idf_ that was set by hand (as a loaded model file does) with the idf "
+                "of the counts; fit again, or set idf_ afterwards"
+            )
         before = getattr(self, "_fit_params", None) or {}
         now = self.get_params(deep=False)
         changed = [name for name in now if name in before and not _same_value(before[name], now[name])]
@@ -257,15 +267,21 @@ class _Engine(_Input):
         ['b2', 'c3']
         """
         if type(other) is not type(self):
-            raise TypeError(f"cannot merge a {type(other).__name__} into a {type(self).__name__}: both must be of the same class")
+            raise TypeError(
+                f"cannot merge a {type(other).__name__} into a {type(self).__name__}: both must be of the same class"
+            )
         if getattr(other, "_native", None) is None:
-            raise NotFittedError(f"cannot merge: the other {type(other).__name__} is not fitted (call fit or partial_fit on it first)")
+            raise NotFittedError(
+                f"cannot merge: the other {type(other).__name__} is not fitted (call fit or partial_fit on it first)"
+            )
         self._validate_params()
         mine, theirs = self.get_params(deep=False), other.get_params(deep=False)
         for name in mine:
             if name not in _RESULT_NEUTRAL_PARAMS and not _same_value(mine[name], theirs.get(name)):
-                raise ValueError(f"cannot merge vectorizers with different parameters: {name}={mine[name]!r} here, "
-                                 f"{name}={theirs.get(name)!r} in the other")
+                raise ValueError(
+                    f"cannot merge vectorizers with different parameters: {name}={mine[name]!r} here, "
+                    f"{name}={theirs.get(name)!r} in the other"
+                )
         other_engine = other._engine_to_update("merge")  # a rebuilt engine is not given to other: it stays as it is
         engine = self._engine_to_update("merge")
         try:
@@ -278,7 +294,9 @@ class _Engine(_Input):
     def _fitted_native(self) -> Any:
         native = getattr(self, "_native", None)
         if native is None:
-            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator."
+            )
         if not native.is_fitted:
             try:
                 native.feature_names()
@@ -321,11 +339,15 @@ class _Engine(_Input):
         """
         native = getattr(self, "_native", None)
         if native is None or not native.has_counts:
-            raise NotFittedError(f"This {type(self).__name__} instance has no corpus counts: it is not fitted, "
-                                 "or was restored without them")
+            raise NotFittedError(
+                f"This {type(self).__name__} instance has no corpus counts: it is not fitted, "
+                "or was restored without them"
+            )
         blob, lengths, df, total, n = native.counts_state()
         ends = np.cumsum(lengths)
-        terms = np.array([blob[e - n_: e].decode("utf-8") for e, n_ in zip(ends.tolist(), lengths.tolist())], dtype=object)
+        terms = np.array(
+            [blob[e - n_ : e].decode("utf-8") for e, n_ in zip(ends.tolist(), lengths.tolist())], dtype=object
+        )
         return CorpusCounts(terms, df, total, int(n))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -371,13 +393,17 @@ class _Engine(_Input):
         if sp.issparse(X):
             X = sp.csr_matrix(X)
             if X.shape[1] != len(terms):
-                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input.")
+                raise ValueError(
+                    f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input."
+                )
             return [terms[X[i, :].nonzero()[-1]].ravel() for i in range(X.shape[0])]
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"Expected a 2-d array, got shape {X.shape}")
         if X.shape[1] != len(terms):
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input.")
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {len(terms)} features as input."
+            )
         return [terms[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
 
     # ------------------------------------------------------------------ model files and pickling

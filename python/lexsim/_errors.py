@@ -54,7 +54,9 @@ def not_fitted_error_class() -> type:
     if not isinstance(sk_error, type):
         return NotFittedError
     if _both is None or sk_error not in _both.__bases__:
-        _both = type("NotFittedError", (NotFittedError, sk_error), {"__module__": __name__, "__doc__": NotFittedError.__doc__})
+        _both = type(
+            "NotFittedError", (NotFittedError, sk_error), {"__module__": __name__, "__doc__": NotFittedError.__doc__}
+        )
     return _both
 
 

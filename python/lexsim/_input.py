@@ -62,8 +62,12 @@ class _Input(_Params):
     @staticmethod
     def _is_stream(raw_documents: Any) -> bool:
         """Iterators and generators (no len) are read in batches; sized collections and Arrow data as a whole."""
-        return (isinstance(raw_documents, Iterable) and not isinstance(raw_documents, (str, bytes))
-                and not hasattr(raw_documents, "__len__") and _arrow.arrow_source(raw_documents) is None)
+        return (
+            isinstance(raw_documents, Iterable)
+            and not isinstance(raw_documents, (str, bytes))
+            and not hasattr(raw_documents, "__len__")
+            and _arrow.arrow_source(raw_documents) is None
+        )
 
     def _stream_batches(self, raw_documents: Iterable[Any], terms: bool) -> Callable[[], Optional[list]]:
         """A function that returns the next batch of an iterator's documents, or None at the end.
@@ -149,7 +153,9 @@ class _Input(_Params):
         try:
             return data.decode(self.encoding, self.decode_error)
         except UnicodeDecodeError as e:
-            raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+            raise UnicodeDecodeError(
+                e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})"
+            ) from None
 
     def _takes_any_document(self) -> bool:
         """Whether documents may be any object: a user's preprocessor or analyzer reads them (as in
@@ -174,7 +180,9 @@ class _Input(_Params):
         try:
             return [str(t) for t in analyze(doc)]
         except UnicodeDecodeError as e:
-            raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+            raise UnicodeDecodeError(
+                e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})"
+            ) from None
 
     def _read_item(self, item: Any) -> Union[str, bytes]:
         if self.input == "filename":

@@ -30,14 +30,22 @@ _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 #: Python).
 CHOICES: dict[str, dict[Any, Any]] = {
     "input": {"content": None, "filename": None, "file": None},
-    "decode_error": {"strict": _core.DecodeError.strict, "ignore": _core.DecodeError.ignore,
-                     "replace": _core.DecodeError.replace},
-    "strip_accents": {None: _core.StripAccents.none, "ascii": _core.StripAccents.ascii,
-                      "unicode": _core.StripAccents.unicode},
-    "analyzer": {"word": _core.AnalyzerKind.word, "char": _core.AnalyzerKind.char,
-                 "char_wb": _core.AnalyzerKind.char_wb},
-    "normalization": {None: _core.Normalization.none, "NFC": _core.Normalization.nfc,
-                      "NFKC": _core.Normalization.nfkc},
+    "decode_error": {
+        "strict": _core.DecodeError.strict,
+        "ignore": _core.DecodeError.ignore,
+        "replace": _core.DecodeError.replace,
+    },
+    "strip_accents": {
+        None: _core.StripAccents.none,
+        "ascii": _core.StripAccents.ascii,
+        "unicode": _core.StripAccents.unicode,
+    },
+    "analyzer": {
+        "word": _core.AnalyzerKind.word,
+        "char": _core.AnalyzerKind.char,
+        "char_wb": _core.AnalyzerKind.char_wb,
+    },
+    "normalization": {None: _core.Normalization.none, "NFC": _core.Normalization.nfc, "NFKC": _core.Normalization.nfkc},
     "norm": {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none},
 }
 
@@ -87,6 +95,8 @@ def _same_value(a: Any, b: Any) -> bool:
         return bool(np.array_equal(a, b))
     except Exception:
         return False
+
+
 _INTEGER_DTYPES = {"int32", "int64"}
 _FLOAT_DTYPES = {"float32", "float64"}
 
@@ -109,13 +119,19 @@ def _is_real(x: Any) -> bool:
 def _check_df(name: str, value: Any) -> _core.DocFrequency:
     if _is_int(value):
         if value < 1:
-            raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+            raise ValueError(
+                f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
+            )
         return _core.DocFrequency.count(int(value))
     if _is_real(value):
         if not (0.0 <= float(value) <= 1.0):
-            raise ValueError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+            raise ValueError(
+                f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
+            )
         return _core.DocFrequency.proportion(float(value))
-    raise TypeError(f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead.")
+    raise TypeError(
+        f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
+    )
 
 
 def _check_choice(name: str, value: Any, choices: Optional[tuple] = None, allow_callable: bool = False) -> None:
@@ -139,8 +155,10 @@ def _check_stemmer(stemmer: Any, analyzer: Any) -> None:
     except _core.LexsimError as e:
         raise ValueError(f"The 'stemmer' parameter: {e}") from None
     if callable(analyzer):
-        raise ValueError(f"stemmer={stemmer!r} cannot be combined with a callable analyzer, which does all of the "
-                         "analysis itself; stem inside the callable instead")
+        raise ValueError(
+            f"stemmer={stemmer!r} cannot be combined with a callable analyzer, which does all of the "
+            "analysis itself; stem inside the callable instead"
+        )
     if analyzer != "word":
         raise ValueError(f"stemmer={stemmer!r} applies to analyzer='word' only. Got analyzer={analyzer!r} instead.")
 
@@ -175,7 +193,9 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
         _check_df("max_df", self.max_df)
         _check_df("min_df", self.min_df)
         if self.max_features is not None and not (_is_int(self.max_features) and self.max_features >= 1):
-            raise ValueError(f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead.")
+            raise ValueError(
+                f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead."
+            )
 
     def _validate_analysis_params(self) -> None:
         """The checks of the parameters every vectorizer shares (input, analysis, binary, n_jobs)."""
@@ -257,8 +277,11 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
         terms = self.vocabulary.keys() if isinstance(self.vocabulary, Mapping) else self.vocabulary
         if any(isinstance(t, str) and any(map(str.isupper, t)) for t in terms):
             what = "'lowercase'" if self.lowercase else "'casefold'"
-            warnings.warn(f"Upper case characters found in vocabulary while {what} is True. These entries will not "
-                          "be matched with any documents", UserWarning)
+            warnings.warn(
+                f"Upper case characters found in vocabulary while {what} is True. These entries will not "
+                "be matched with any documents",
+                UserWarning,
+            )
 
     def _check_stop_words(self) -> None:
         """Check the stop words against the word analysis once per stop list (as scikit-learn's
@@ -273,8 +296,9 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
             return
         self._check_stop_words_consistency(stop_words, self.build_preprocessor(), self.build_tokenizer())
 
-    def _check_stop_words_consistency(self, stop_words: Optional[frozenset[str]], preprocess: Callable[[str], str],
-                                      tokenize: Callable[[str], list]) -> Union[bool, None, str]:
+    def _check_stop_words_consistency(
+        self, stop_words: Optional[frozenset[str]], preprocess: Callable[[str], str], tokenize: Callable[[str], list]
+    ) -> Union[bool, None, str]:
         """Whether preprocessing and tokenizing each stop word gives only stop words.
 
         The same contract as scikit-learn's method of this name: True when consistent, False when
@@ -296,8 +320,11 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
             return "error"
         self._stop_words_id = id(self.stop_words)
         if inconsistent:
-            warnings.warn(f"Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words "
-                          f"generated tokens {sorted(inconsistent)!r} not in stop_words.", UserWarning)
+            warnings.warn(
+                f"Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words "
+                f"generated tokens {sorted(inconsistent)!r} not in stop_words.",
+                UserWarning,
+            )
         return not inconsistent
 
     def _terms_in_order(self) -> Optional[list[str]]:
@@ -355,13 +382,16 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
     def _analyzer_options(self, native: bool) -> _core.AnalyzerOptions:
         o = _core.AnalyzerOptions()
         # A callable analyzer or strip_accents runs in Python: the core then does no such step.
-        o.analyzer = CHOICES["analyzer"].get(self.analyzer if isinstance(self.analyzer, str) else "word", _core.AnalyzerKind.word)
+        o.analyzer = CHOICES["analyzer"].get(
+            self.analyzer if isinstance(self.analyzer, str) else "word", _core.AnalyzerKind.word
+        )
         o.decode_error = CHOICES["decode_error"][self.decode_error]
         o.normalization = CHOICES["normalization"][self.normalization]
         o.casefold = bool(self.casefold)
         o.lowercase = bool(self.lowercase)
         o.strip_accents = CHOICES["strip_accents"].get(
-            self.strip_accents if isinstance(self.strip_accents, str) or self.strip_accents is None else None, _core.StripAccents.none
+            self.strip_accents if isinstance(self.strip_accents, str) or self.strip_accents is None else None,
+            _core.StripAccents.none,
         )
         # A pattern the core cannot run is tokenized in Python; the core then only sees terms.
         o.token_pattern = self.token_pattern if native and self.analyzer == "word" else _DEFAULT_TOKEN_PATTERN

@@ -306,7 +306,9 @@ def _read_jsonl(
     return ids, texts
 
 
-def _csv_records(lines: Iterable[str], where: str, text_column: str, id_column: Optional[str]) -> Iterator[tuple[str, str, str]]:
+def _csv_records(
+    lines: Iterable[str], where: str, text_column: str, id_column: Optional[str]
+) -> Iterator[tuple[str, str, str]]:
     """(id, text, "line N") of each row of CSV text given as lines that keep their line endings."""
     # The csv module refuses fields over 128 KiB by default; articles can be longer. The limit is
     # process-wide, so it is put back afterwards.
@@ -333,9 +335,7 @@ def _csv_records(lines: Iterable[str], where: str, text_column: str, id_column: 
                 number += 1
                 line = reader.line_num
                 if len(row) != len(header):
-                    raise CorpusError(
-                        f"{where}, line {line}: {len(row)} fields where the header has {len(header)}"
-                    )
+                    raise CorpusError(f"{where}, line {line}: {len(row)} fields where the header has {len(header)}")
                 doc_id = row[c] if c is not None else str(number)
                 yield doc_id, row[t], f"line {line}"
         except csv.Error as e:
@@ -364,7 +364,9 @@ def _read_csv(
 _CHUNK_BYTES = 1 << 20
 
 
-def _decoded_chunks(path: pathlib.Path, where: str, encoding: str, decode_error: str, chunk_bytes: int) -> Iterator[str]:
+def _decoded_chunks(
+    path: pathlib.Path, where: str, encoding: str, decode_error: str, chunk_bytes: int
+) -> Iterator[str]:
     """A file's text, decoded piece by piece; errors name the byte offset and line in the file, as _decode's do."""
     decoder = codecs.getincrementaldecoder(encoding)(decode_error)
     offset = 0  # bytes read before `data`
@@ -424,15 +426,25 @@ def _split_lines(chunks: Iterator[str], keepends: bool) -> Iterator[str]:
 
 @overload
 def iter_corpus(
-    path: PathLike, *, text_column: str = ..., id_column: Optional[str] = ..., encoding: str = ...,
-    decode_error: str = ..., with_ids: Literal[False] = ...,
+    path: PathLike,
+    *,
+    text_column: str = ...,
+    id_column: Optional[str] = ...,
+    encoding: str = ...,
+    decode_error: str = ...,
+    with_ids: Literal[False] = ...,
 ) -> Iterator[str]: ...
 
 
 @overload
 def iter_corpus(
-    path: PathLike, *, text_column: str = ..., id_column: Optional[str] = ..., encoding: str = ...,
-    decode_error: str = ..., with_ids: Literal[True],
+    path: PathLike,
+    *,
+    text_column: str = ...,
+    id_column: Optional[str] = ...,
+    encoding: str = ...,
+    decode_error: str = ...,
+    with_ids: Literal[True],
 ) -> Iterator[tuple[str, str]]: ...
 
 
@@ -492,7 +504,12 @@ def iter_corpus(
 
 
 def _iter_corpus(
-    path: PathLike, text_column: str, id_column: Optional[str], encoding: str, decode_error: str, with_ids: bool,
+    path: PathLike,
+    text_column: str,
+    id_column: Optional[str],
+    encoding: str,
+    decode_error: str,
+    with_ids: bool,
     chunk_bytes: int,
 ) -> Iterator:
     # Checked now, not at the first next(): a wrong path fails where it is given.
@@ -591,7 +608,9 @@ def _parquet_records(
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise ImportError(f'reading {where} needs pyarrow, which is not installed: pip install "lexsim[parquet]"') from None
+        raise ImportError(
+            f'reading {where} needs pyarrow, which is not installed: pip install "lexsim[parquet]"'
+        ) from None
     try:
         file = pq.ParquetFile(path)
         names = list(file.schema_arrow.names)
@@ -648,7 +667,9 @@ def _parquet_texts(column: Any, row: int, where: str, name: str, encoding: str, 
         n = row + int(getattr(e, "document", 0)) + 1
         raise CorpusDecodeError(
             f"{where}, row {n}: the {name!r} column is not valid UTF-8 at byte offset {e.start} of the value",
-            where, e.start) from None
+            where,
+            e.start,
+        ) from None
     if not docs.binary:
         return values
     out = []
@@ -658,7 +679,10 @@ def _parquet_texts(column: Any, row: int, where: str, name: str, encoding: str, 
         except UnicodeDecodeError as e:
             raise CorpusDecodeError(
                 f"{where}, row {row + n + 1}: the {name!r} column is not valid {encoding} at byte offset {e.start} "
-                "of the value", where, e.start) from None
+                "of the value",
+                where,
+                e.start,
+            ) from None
     return out
 
 
@@ -667,7 +691,9 @@ def _parquet_ids(values: list, row: int, where: str, name: str) -> list[str]:
     for n, value in enumerate(values):
         doc_id = _as_id(value)
         if doc_id is None:
-            raise CorpusError(f"{where}, row {row + n + 1}: the {name!r} column must be a string or an integer, "
-                              f"got {'null' if value is None else type(value).__name__}")
+            raise CorpusError(
+                f"{where}, row {row + n + 1}: the {name!r} column must be a string or an integer, "
+                f"got {'null' if value is None else type(value).__name__}"
+            )
         out.append(doc_id)
     return out

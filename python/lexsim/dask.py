@@ -184,7 +184,9 @@ class _DaskMixin:
         fitted = dask.delayed(local, pure=True)
         meta = sp.csr_matrix((0, n_features), dtype=dtype)
         blocks = [
-            da.from_delayed(dask.delayed(_transform_partition)(fitted, p), shape=(np.nan, n_features), dtype=dtype, meta=meta)
+            da.from_delayed(
+                dask.delayed(_transform_partition)(fitted, p), shape=(np.nan, n_features), dtype=dtype, meta=meta
+            )
             for p in parts
         ]
         return da.concatenate(blocks, axis=0) if blocks else da.from_array(meta)
@@ -293,7 +295,9 @@ def top_k(
         if M.ndim != 2:
             raise ValueError(f"{name} must be 2-dimensional, got {M.ndim} dimensions")
         if len(M.chunks[1]) != 1:
-            raise ValueError(f"{name} must be chunked along rows only (one block of columns), got column chunks {M.chunks[1]}")
+            raise ValueError(
+                f"{name} must be chunked along rows only (one block of columns), got column chunks {M.chunks[1]}"
+            )
     if self_join:
         B = A
     assert B is not None

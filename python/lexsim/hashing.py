@@ -173,7 +173,9 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         self._validate_analysis_params()
         n = self.n_features
         if not (_is_int(n) and 1 <= n < _N_FEATURES_END):
-            raise ValueError(f"The 'n_features' parameter of HashingVectorizer must be an int in the range [1, {_N_FEATURES_END}). Got {n!r} instead.")
+            raise ValueError(
+                f"The 'n_features' parameter of HashingVectorizer must be an int in the range [1, {_N_FEATURES_END}). Got {n!r} instead."
+            )
         _check_choice("norm", self.norm)
         if not isinstance(self.alternate_sign, (bool, np.bool_)):
             raise TypeError(f"The 'alternate_sign' parameter must be a bool. Got {self.alternate_sign!r} instead.")
@@ -190,8 +192,10 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
         if dtype.kind not in "biufc" or dtype == np.float16:
             raise ValueError(f"The 'dtype' parameter: scipy.sparse does not support dtype {dtype}.")
         if dtype.kind == "u" and self.alternate_sign:
-            raise ValueError(f"dtype={dtype} cannot hold the negative values alternate_sign=True gives; "
-                             "use a signed or float dtype, or alternate_sign=False.")
+            raise ValueError(
+                f"dtype={dtype} cannot hold the negative values alternate_sign=True gives; "
+                "use a signed or float dtype, or alternate_sign=False."
+            )
         if self.norm is not None:
             if dtype.kind == "c":
                 raise ValueError("Complex data not supported: norm requires a real dtype.")
@@ -319,7 +323,9 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
             try:
                 terms = analyze(d)
             except UnicodeDecodeError as e:
-                raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})") from None
+                raise UnicodeDecodeError(
+                    e.encoding, e.object, e.start, e.end, f"{e.reason} (document {i}, byte offset {e.start})"
+                ) from None
             out.append(terms if type(terms) is list else list(terms))
         return out
 

@@ -27,8 +27,19 @@ from ._lazy import scipy_sparse as sp
 __all__ = ["Background", "KeyTerm", "key_terms", "term_occurrences"]
 
 #: The analysis parameters a background's table must be analysed with to match a vectorizer.
-_ANALYSIS_PARAMS = ("lowercase", "strip_accents", "stop_words", "token_pattern", "ngram_range", "analyzer",
-                    "normalization", "casefold", "stemmer", "preprocessor", "tokenizer")
+_ANALYSIS_PARAMS = (
+    "lowercase",
+    "strip_accents",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+    "analyzer",
+    "normalization",
+    "casefold",
+    "stemmer",
+    "preprocessor",
+    "tokenizer",
+)
 
 #: Pseudo-tokens of general language the wordfreq background adds to the other documents.
 DEFAULT_ALPHA = 100_000.0
@@ -103,7 +114,9 @@ def term_occurrences(vectorizer: Any, documents: Sequence[Any]) -> Occurrences:
         counts = sp.csr_matrix((data, indices, indptr), shape=tuple(shape))
         return Occurrences(counts, np.asarray(first), np.asarray(lengths))
     if not hasattr(vectorizer, "build_analyzer") or not hasattr(vectorizer, "vocabulary_"):
-        raise TypeError(f"vectorizer must be a fitted lexsim or scikit-learn vectorizer, got {type(vectorizer).__name__}")
+        raise TypeError(
+            f"vectorizer must be a fitted lexsim or scikit-learn vectorizer, got {type(vectorizer).__name__}"
+        )
     analyze = vectorizer.build_analyzer()
     vocabulary = vectorizer.vocabulary_
     documents = _arrow.as_python(documents)  # a peer's analyzer needs str
@@ -125,8 +138,10 @@ def term_occurrences(vectorizer: Any, documents: Sequence[Any]) -> Occurrences:
             firsts.append(seen[j][1])
         indptr.append(len(indices))
         lengths.append(len(terms))
-    counts = sp.csr_matrix((np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int32),
-                            np.asarray(indptr, dtype=np.int64)), shape=(len(lengths), len(vocabulary)))
+    counts = sp.csr_matrix(
+        (np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(lengths), len(vocabulary)),
+    )
     return Occurrences(counts, np.asarray(firsts, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
 
 
@@ -180,8 +195,17 @@ class Background:
     :meth:`wordfreq`, :meth:`from_model` or :meth:`from_counts`.
     """
 
-    def __init__(self, table: Optional[Mapping[str, float]], total: float, *, weight: float = 1.0, use_rest: bool,
-                 floor: float = 0.0, name: str, analysis: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        table: Optional[Mapping[str, float]],
+        total: float,
+        *,
+        weight: float = 1.0,
+        use_rest: bool,
+        floor: float = 0.0,
+        name: str,
+        analysis: Optional[dict] = None,
+    ) -> None:
         self.table = dict(table) if table is not None else None
         self.total = float(total)
         self.weight = float(weight)
@@ -199,8 +223,9 @@ class Background:
         return cls(None, 0.0, use_rest=True, name="the other documents")
 
     @classmethod
-    def wordfreq(cls, vectorizer: Any, *, lang: str = "en", wordlist: str = "large",
-                 alpha: float = DEFAULT_ALPHA) -> Background:
+    def wordfreq(
+        cls, vectorizer: Any, *, lang: str = "en", wordlist: str = "large", alpha: float = DEFAULT_ALPHA
+    ) -> Background:
         """wordfreq's word frequencies, as ``alpha`` pseudo-tokens added to the other documents.
 
         wordfreq's words go through the vectorizer's own analysis (case, accent folding, stop
@@ -218,16 +243,26 @@ class Background:
         alpha : float, default=100000
             How many tokens of general language the table weighs, against the corpus's own.
         """
-        if not (isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)) or not math.isfinite(alpha) or alpha <= 0:
+        if (
+            not (isinstance(alpha, numbers.Real) and not isinstance(alpha, bool))
+            or not math.isfinite(alpha)
+            or alpha <= 0
+        ):
             raise ValueError(f"alpha must be a positive finite number, got {alpha!r}")
         analysis = _analysis_of(vectorizer)
         if any(callable(analysis.get(k)) for k in analysis):
             raise ValueError("background='wordfreq' needs a vectorizer without Python callables in its analysis")
         key = tuple(sorted((k, _freeze(v)) for k, v in analysis.items()))
         table, floor = _wordfreq_table(lang, wordlist, key)
-        return cls(table, 1.0, weight=float(alpha), use_rest=True, floor=floor,
-                   name=f"wordfreq '{lang}'{'' if alpha == DEFAULT_ALPHA else f' (alpha {alpha:,.0f})'} + the other documents",
-                   analysis=analysis)
+        return cls(
+            table,
+            1.0,
+            weight=float(alpha),
+            use_rest=True,
+            floor=floor,
+            name=f"wordfreq '{lang}'{'' if alpha == DEFAULT_ALPHA else f' (alpha {alpha:,.0f})'} + the other documents",
+            analysis=analysis,
+        )
 
     @classmethod
     def from_model(cls, model: Any, *, name: Optional[str] = None) -> Background:
@@ -250,8 +285,11 @@ class Background:
 
         vec: Any = model if _is_lexsim(model) else load(model)
         vec = getattr(vec, "vectorizer", vec)  # an index file: its vectorizer's counts
-        label: Any = name if name is not None else (
-            os.fspath(model) if isinstance(model, (str, bytes, os.PathLike)) else type(model).__name__)
+        label: Any = (
+            name
+            if name is not None
+            else (os.fspath(model) if isinstance(model, (str, bytes, os.PathLike)) else type(model).__name__)
+        )
         if isinstance(label, bytes):
             label = label.decode("utf-8", "replace")
         try:
@@ -293,8 +331,10 @@ def _background(value: Any, vectorizer: Any) -> Background:
         return Background.wordfreq(vectorizer)
     if _is_lexsim(value) or isinstance(value, (str, bytes, os.PathLike)):
         return Background.from_model(value)
-    raise TypeError("background must be 'corpus', 'wordfreq', a model file path, a fitted lexsim vectorizer or a "
-                    f"lexsim.Background, got {type(value).__name__}")
+    raise TypeError(
+        "background must be 'corpus', 'wordfreq', a model file path, a fitted lexsim vectorizer or a "
+        f"lexsim.Background, got {type(value).__name__}"
+    )
 
 
 # ------------------------------------------------------------------------------------ scoring
@@ -332,15 +372,24 @@ def _groups(groups: Any, n_docs: int) -> list[np.ndarray]:
     return out
 
 
-def _rank(rows: np.ndarray, score: np.ndarray, count: np.ndarray, first: np.ndarray, cols: np.ndarray,
-          n_rows: int, n: int, names: np.ndarray) -> list:
+def _rank(
+    rows: np.ndarray,
+    score: np.ndarray,
+    count: np.ndarray,
+    first: np.ndarray,
+    cols: np.ndarray,
+    n_rows: int,
+    n: int,
+    names: np.ndarray,
+) -> list:
     """Per row, the n best entries: score down, count down, first position up, column up."""
     order = np.lexsort((cols, first, -count, -score, rows))
     r = rows[order]
     starts = np.searchsorted(r, np.arange(n_rows))
     keep = order[np.arange(len(r)) - starts[r] < n]
-    fields = zip(names[cols[keep]].tolist(), score[keep].tolist(), count[keep].astype(np.int64).tolist(),
-                 first[keep].tolist())
+    fields = zip(
+        names[cols[keep]].tolist(), score[keep].tolist(), count[keep].astype(np.int64).tolist(), first[keep].tolist()
+    )
     enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small tuples: the collector would rescan them again and again
     try:
@@ -349,7 +398,7 @@ def _rank(rows: np.ndarray, score: np.ndarray, count: np.ndarray, first: np.ndar
         if enabled:
             gc.enable()
     bounds = np.searchsorted(rows[keep], np.arange(n_rows + 1)).tolist()
-    return [items[bounds[i]:bounds[i + 1]] for i in range(n_rows)]
+    return [items[bounds[i] : bounds[i + 1]] for i in range(n_rows)]
 
 
 def key_terms(
@@ -434,8 +483,14 @@ def key_terms(
         members = _groups(groups, n_docs)
         n_rows = len(members)
         # Membership matrix: summed counts; first occurrence = (member order, position).
-        G = sp.csr_matrix((np.ones(sum(len(m) for m in members)), np.concatenate(members) if members else [],
-                           np.cumsum([0] + [len(m) for m in members])), shape=(n_rows, n_docs))
+        G = sp.csr_matrix(
+            (
+                np.ones(sum(len(m) for m in members)),
+                np.concatenate(members) if members else [],
+                np.cumsum([0] + [len(m) for m in members]),
+            ),
+            shape=(n_rows, n_docs),
+        )
         counts = (G @ C).tocsr()
         counts.sort_indices()
         row_len = np.asarray(G @ lengths).ravel()
@@ -453,8 +508,9 @@ def key_terms(
         rows = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
         cols = counts.indices
         a = counts.data.astype(np.float64)
-        first = np.fromiter((first_rows[r][j] for r, j in zip(rows.tolist(), cols.tolist())), dtype=np.int64,
-                            count=len(cols))
+        first = np.fromiter(
+            (first_rows[r][j] for r, j in zip(rows.tolist(), cols.tolist())), dtype=np.int64, count=len(cols)
+        )
     else:
         n_rows = n_docs
         rows = np.repeat(np.arange(n_rows), np.diff(C.indptr))
@@ -469,8 +525,12 @@ def key_terms(
             mine = _analysis_of(vectorizer)
             differ = [k for k in mine if k in bg.analysis and repr(_freeze(mine[k])) != repr(_freeze(bg.analysis[k]))]
             if differ:
-                warnings.warn(f"the background {bg.name} was analysed differently ({differ[0]}={bg.analysis[differ[0]]!r}, "
-                              f"here {mine[differ[0]]!r}): its terms may not match", UserWarning, stacklevel=2)
+                warnings.warn(
+                    f"the background {bg.name} was analysed differently ({differ[0]}={bg.analysis[differ[0]]!r}, "
+                    f"here {mine[differ[0]]!r}): its terms may not match",
+                    UserWarning,
+                    stacklevel=2,
+                )
         c = row_len[rows]
         table = bg.column_counts(names.tolist())[cols] * bg.weight
         b, e = table, np.full(len(cols), bg.weight * bg.total)
@@ -513,4 +573,3 @@ def key_terms(
             records.append(rec)
     columns = ["rank", unit] + (["id"] if ids is not None else []) + ["term", "score", "count", "first"]
     return _pandas().DataFrame(records, columns=columns)
-

@@ -68,8 +68,10 @@ _ENCODING_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # ------------------------------------------------------------------------------------------- saving
 def _check_vectorizer(vectorizer: Any, what: str) -> None:
     if not isinstance(vectorizer, (CountVectorizer, TfidfVectorizer)):
-        raise TypeError(f"{what} takes a lexsim.CountVectorizer or lexsim.TfidfVectorizer (or a lexsim.SearchIndex), "
-                        f"got {type(vectorizer).__name__}")
+        raise TypeError(
+            f"{what} takes a lexsim.CountVectorizer or lexsim.TfidfVectorizer (or a lexsim.SearchIndex), "
+            f"got {type(vectorizer).__name__}"
+        )
 
 
 def _native_of(vectorizer: Vectorizer) -> Any:
@@ -98,7 +100,9 @@ def _dtype_spelling(dtype: Any) -> list:
             return ["builtin", name]
     if isinstance(dtype, type) and issubclass(dtype, np.generic):
         return ["numpy", np.dtype(dtype).name]
-    raise ValueError(f"cannot save the parameter dtype={dtype!r}: a model stores a numpy dtype, its name or a builtin type")
+    raise ValueError(
+        f"cannot save the parameter dtype={dtype!r}: a model stores a numpy dtype, its name or a builtin type"
+    )
 
 
 def _collection(value: Any) -> Any:
@@ -147,7 +151,9 @@ def _python_doc(vectorizer: Vectorizer) -> dict:
     }
     from . import __version__
 
-    return {_KEY: {"layout": _LAYOUT, "class": type(vectorizer).__name__, "lexsim_version": __version__, "params": saved}}
+    return {
+        _KEY: {"layout": _LAYOUT, "class": type(vectorizer).__name__, "lexsim_version": __version__, "params": saved}
+    }
 
 
 def serialize(vectorizer: Saved) -> bytes:
@@ -446,8 +452,12 @@ def _params_of(native: Any, saved: Optional[dict]) -> dict:
         "n_jobs": None if o.n_jobs == 1 else int(o.n_jobs),
     }
     if isinstance(native, _core.TfidfVectorizer):
-        params.update(norm=_NORMS[o.norm.name], use_idf=bool(o.use_idf), smooth_idf=bool(o.smooth_idf),
-                      sublinear_tf=bool(o.sublinear_tf))
+        params.update(
+            norm=_NORMS[o.norm.name],
+            use_idf=bool(o.use_idf),
+            smooth_idf=bool(o.smooth_idf),
+            sublinear_tf=bool(o.sublinear_tf),
+        )
     if saved is not None:
         if saved["input"] not in tuple(CHOICES["input"]):
             raise _invalid(f"input {saved['input']!r} is not one of {', '.join(CHOICES['input'])}")

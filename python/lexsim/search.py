@@ -22,8 +22,20 @@ BM25_METHODS = ("lucene", "robertson", "atire", "bm25l", "bm25+")
 # The parameters that decide how a vectorizer turns text into terms. A CountVectorizer with these
 # and the fitted vocabulary counts exactly the terms behind the vectorizer's TF-IDF matrix.
 _ANALYSIS_PARAMS = (
-    "input", "encoding", "decode_error", "strip_accents", "lowercase", "preprocessor", "tokenizer",
-    "stop_words", "token_pattern", "ngram_range", "analyzer", "normalization", "casefold", "n_jobs",
+    "input",
+    "encoding",
+    "decode_error",
+    "strip_accents",
+    "lowercase",
+    "preprocessor",
+    "tokenizer",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+    "analyzer",
+    "normalization",
+    "casefold",
+    "n_jobs",
 )
 _FRAME_COLUMNS = ["query", "rank", "doc", "score"]
 _FRAME_COLUMNS_IDS = ["query", "rank", "doc", "id", "score"]
@@ -49,8 +61,9 @@ class SearchHits(list):
     terms: tuple[str, ...]
     unknown_terms: tuple[str, ...]
 
-    def __init__(self, hits: Iterable[tuple[int, float]] = (), terms: tuple[str, ...] = (),
-                 unknown_terms: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, hits: Iterable[tuple[int, float]] = (), terms: tuple[str, ...] = (), unknown_terms: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(hits)
         self.terms = tuple(terms)
         self.unknown_terms = tuple(unknown_terms)
@@ -316,9 +329,7 @@ class SearchIndex:
             if not isinstance(method, str):
                 raise TypeError(f"method must be a str, got {type(method).__name__}")
             if method not in BM25_METHODS:
-                raise ValueError(
-                    f"method must be one of {', '.join(repr(m) for m in BM25_METHODS)}, got {method!r}"
-                )
+                raise ValueError(f"method must be one of {', '.join(repr(m) for m in BM25_METHODS)}, got {method!r}")
             if scoring != "bm25":
                 raise ValueError(f"method={method!r} is a BM25 variant; it needs scoring='bm25'")
         method = BM25_METHODS[0] if method is None else method
@@ -329,8 +340,10 @@ class SearchIndex:
         if not (math.isfinite(k1) and k1 >= 0.0):
             raise ValueError(f"k1 must be a finite number >= 0, got {k1!r}")
         if scoring == "bm25" and method == "bm25l" and k1 == 0.0:
-            raise ValueError("method='bm25l' needs k1 > 0 (with k1=0 a term scores the same in every document, "
-                             "holding it or not); got k1=0")
+            raise ValueError(
+                "method='bm25l' needs k1 > 0 (with k1=0 a term scores the same in every document, "
+                "holding it or not); got k1=0"
+            )
         b = _check_real("b", b)
         if not 0.0 <= b <= 1.0:  # also refuses NaN
             raise ValueError(f"b must be in [0, 1], got {b!r}")
@@ -557,8 +570,10 @@ class SearchIndex:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         if not isinstance(state, dict) or state.get("layout") != 1:
-            raise ValueError("this SearchIndex was pickled by a lexsim whose pickles this version does not read; "
-                             "build the index again")
+            raise ValueError(
+                "this SearchIndex was pickled by a lexsim whose pickles this version does not read; "
+                "build the index again"
+            )
         kind, core, _, _ = _core.deserialize_any(state["index"])
         if kind != "index":
             raise ValueError("the pickled SearchIndex holds no index")
@@ -652,8 +667,10 @@ class SearchIndex:
         if ids is None:
             return None
         if not as_frame:
-            raise ValueError("ids= names the documents in the as_frame=True output; pass as_frame=True (the "
-                             "lists hold document positions: look them up in your ids)")
+            raise ValueError(
+                "ids= names the documents in the as_frame=True output; pass as_frame=True (the "
+                "lists hold document positions: look them up in your ids)"
+            )
         if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
             raise TypeError(f"ids must be a sequence with one id per document, got {type(ids).__name__}")
         ids = list(ids)
@@ -669,7 +686,11 @@ class SearchIndex:
             Q = as_core_csr(self._vectorizer.transform(queries), "the query matrix", np.dtype(self._index.dtype))
             data, indices, indptr, _ = self._index.search(Q, k, self._n_jobs)
         else:
-            data, indices, indptr = np.zeros(0, np.dtype(self._index.dtype)), np.zeros(0, np.int32), np.zeros(1, np.int64)
+            data, indices, indptr = (
+                np.zeros(0, np.dtype(self._index.dtype)),
+                np.zeros(0, np.int32),
+                np.zeros(1, np.int64),
+            )
         analysed = [self._query_terms(q) for q in queries]
         # Rank within each row: score descending, then document ascending.
         rows = np.repeat(np.arange(len(queries), dtype=np.int64), np.diff(indptr))
@@ -680,7 +701,9 @@ class SearchIndex:
             rank = np.arange(len(order), dtype=np.int64) - np.asarray(indptr, dtype=np.int64)[rows] + 1
             columns = {"query": rows, "rank": rank, "doc": docs}
             if ids is not None:
-                columns["id"] = pd.array([ids[d] for d in docs.tolist()], dtype=object) if len(docs) else pd.array([], dtype=object)
+                columns["id"] = (
+                    pd.array([ids[d] for d in docs.tolist()], dtype=object) if len(docs) else pd.array([], dtype=object)
+                )
             columns["score"] = scores
             frame = pd.DataFrame(columns, columns=_FRAME_COLUMNS if ids is None else _FRAME_COLUMNS_IDS)
             unknown = [u for _, u in analysed]
@@ -688,5 +711,5 @@ class SearchIndex:
             return frame
         pairs = list(zip(docs.tolist(), scores.tolist()))
         bounds = np.asarray(indptr).tolist()
-        ranked = [SearchHits(pairs[bounds[i]:bounds[i + 1]], *analysed[i]) for i in range(len(queries))]
+        ranked = [SearchHits(pairs[bounds[i] : bounds[i + 1]], *analysed[i]) for i in range(len(queries))]
         return ranked[0] if single else ranked

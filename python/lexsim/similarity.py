@@ -45,7 +45,11 @@ def _threshold(value: Any, *, low: float, low_inclusive: bool) -> float:
 def _jobs(n_jobs: Any) -> int:
     if n_jobs is None:
         return 1
-    if not (isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool) and (int(n_jobs) >= 1 or int(n_jobs) == -1)):
+    if not (
+        isinstance(n_jobs, numbers.Integral)
+        and not isinstance(n_jobs, bool)
+        and (int(n_jobs) >= 1 or int(n_jobs) == -1)
+    ):
         raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
     return int(n_jobs)
 
@@ -57,8 +61,10 @@ def _feature_names(vectorizer: Any, n_features: int) -> Optional[np.ndarray]:
         return None
     if hasattr(vectorizer, "get_feature_names_out"):
         names = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
-    elif isinstance(vectorizer, (str, bytes)) or not isinstance(vectorizer, Sequence) and not isinstance(
-        vectorizer, np.ndarray
+    elif (
+        isinstance(vectorizer, (str, bytes))
+        or not isinstance(vectorizer, Sequence)
+        and not isinstance(vectorizer, np.ndarray)
     ):
         raise TypeError(
             "vectorizer must be a fitted vectorizer (with get_feature_names_out), a sequence of "
@@ -89,6 +95,7 @@ def _pandas() -> Any:
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("as_frame=True and to_frame() need pandas: pip install pandas") from e
     return pandas
+
 
 __all__ = [
     "Explanation",
@@ -364,9 +371,7 @@ def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
     out = []
     for r in range(len(bounds) - 1):
         b, e = bounds[r], bounds[r + 1]
-        out.append(
-            [(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])]
-        )
+        out.append([(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])])
     return out
 
 
@@ -385,12 +390,17 @@ GROUP_METHODS = ("leiden", "single")
 def describe_grouping(method: str, params: dict) -> str:
     """One sentence saying how :func:`group` formed its groups, for reports."""
     if method == "single":
-        return (f"single linkage: documents linked by a chain of pairs with cosine >= {params['threshold']:g}")
+        return f"single linkage: documents linked by a chain of pairs with cosine >= {params['threshold']:g}"
     k = params["n_neighbors"]
-    how = (f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n), 1, 10)"
-           if params.get("n_neighbors_derived") else f"k = {k}")
-    parts = [f"Leiden communities (modularity {params['modularity']:.3f}, resolution {params['resolution']:g}) "
-             f"of the {k}-nearest-neighbour graph ({how}); a link needs >= {params['min_shared']} shared terms"]
+    how = (
+        f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n), 1, 10)"
+        if params.get("n_neighbors_derived")
+        else f"k = {k}"
+    )
+    parts = [
+        f"Leiden communities (modularity {params['modularity']:.3f}, resolution {params['resolution']:g}) "
+        f"of the {k}-nearest-neighbour graph ({how}); a link needs >= {params['min_shared']} shared terms"
+    ]
     if params.get("threshold") is not None:
         parts.append(f" and cosine >= {params['threshold']:g}")
     if params.get("date_window"):
@@ -461,7 +471,9 @@ def _days(dates: Any, n: int) -> np.ndarray:
         if hasattr(d, "to_datetime64"):  # pandas Timestamp / NaT
             d = d.to_datetime64()
         elif isinstance(d, _dt.datetime):
-            d = np.datetime64(d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(_dt.timezone.utc).replace(tzinfo=None))
+            d = np.datetime64(
+                d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            )
         elif isinstance(d, _dt.date):
             d = np.datetime64(d)
         elif isinstance(d, str):
@@ -560,8 +572,9 @@ def group(
     if not isinstance(method, str) or method not in GROUP_METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, GROUP_METHODS))}; got {method!r}")
     if method == "single" and threshold is None:
-        raise ValueError("method='single' needs a threshold (link documents with cosine >= threshold); "
-                         "method='leiden' needs none")
+        raise ValueError(
+            "method='single' needs a threshold (link documents with cosine >= threshold); method='leiden' needs none"
+        )
     t = None if threshold is None else _threshold(threshold, low=0.0, low_inclusive=False)
     n_terms = _positive_int(n_terms, "n_terms")
     jobs = _jobs(n_jobs)
@@ -599,8 +612,11 @@ def group(
     params: dict = {"n_documents": n_docs, "threshold": t, "n_links": int(stats["n_links"])}
     if method == "leiden":
         params.update(
-            n_neighbors=int(stats["n_neighbors"]), n_neighbors_derived=n_neighbors is None, min_shared=m,
-            resolution=float(resolution), date_window=window if days is not None else None,
+            n_neighbors=int(stats["n_neighbors"]),
+            n_neighbors_derived=n_neighbors is None,
+            min_shared=m,
+            resolution=float(resolution),
+            date_window=window if days is not None else None,
             modularity=float(stats["modularity"]),
         )
     return StoryGroups(labels=labels, groups=groups, method=method, params=params)

@@ -64,16 +64,22 @@ def _dense(X: Any) -> np.ndarray:
     except Exception as e:  # ragged lists and the like
         raise ValueError(f"X cannot be read as a 2-d array: {e}") from None
     if A.dtype.kind in "US":
-        raise ValueError("dtype='numeric' is not compatible with arrays of bytes/strings. Convert your data to numeric values explicitly instead.")
+        raise ValueError(
+            "dtype='numeric' is not compatible with arrays of bytes/strings. Convert your data to numeric values explicitly instead."
+        )
     if A.dtype.kind == "c":
         raise ValueError("Complex data not supported")
     if A.dtype.kind not in "biuf":
-        A = A.astype(np.float64)  # objects that are numbers; numpy's TypeError or ValueError otherwise, as in scikit-learn
+        A = A.astype(
+            np.float64
+        )  # objects that are numbers; numpy's TypeError or ValueError otherwise, as in scikit-learn
     if A.ndim == 0:
         raise ValueError(f"Expected 2D array, got scalar array instead: {X!r}")
     if A.ndim == 1:
-        raise ValueError("Expected 2D array, got 1D array instead. Reshape your data either using array.reshape(-1, 1) "
-                         "if your data has a single feature or array.reshape(1, -1) if it contains a single sample.")
+        raise ValueError(
+            "Expected 2D array, got 1D array instead. Reshape your data either using array.reshape(-1, 1) "
+            "if your data has a single feature or array.reshape(1, -1) if it contains a single sample."
+        )
     if A.ndim > 2:
         raise ValueError(f"Found array with dim {A.ndim}. TfidfTransformer expected <= 2.")
     return A
@@ -95,9 +101,13 @@ def _counts_csr(X: Any, min_rows: int) -> Any:
         M = sp.csr_matrix(_dense(X))
     rows, cols = M.shape
     if rows < min_rows:
-        raise ValueError(f"Found array with {rows} sample(s) (shape={M.shape}) while a minimum of {min_rows} is required by TfidfTransformer.")
+        raise ValueError(
+            f"Found array with {rows} sample(s) (shape={M.shape}) while a minimum of {min_rows} is required by TfidfTransformer."
+        )
     if cols < 1:
-        raise ValueError(f"Found array with 0 feature(s) (shape={M.shape}) while a minimum of 1 is required by TfidfTransformer.")
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={M.shape}) while a minimum of 1 is required by TfidfTransformer."
+        )
     if cols > _INT32_MAX:
         raise ValueError(f"X has {cols} columns; at most 2**31 - 1 are supported")
     owned = M is not X  # its arrays are new, ours to change
@@ -223,13 +233,21 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
     # ------------------------------------------------------------------ parameters
     def _validate_params(self) -> None:
         if self.norm not in tuple(_NORMS):
-            raise ValueError(f"The 'norm' parameter of TfidfTransformer must be a str among {{'l1', 'l2'}} or None. Got {self.norm!r} instead.")
+            raise ValueError(
+                f"The 'norm' parameter of TfidfTransformer must be a str among {{'l1', 'l2'}} or None. Got {self.norm!r} instead."
+            )
         for name in ("use_idf", "smooth_idf", "sublinear_tf"):
             if not _is_bool(getattr(self, name)):
-                raise TypeError(f"The '{name}' parameter of TfidfTransformer must be an instance of 'bool'. Got {getattr(self, name)!r} instead.")
+                raise TypeError(
+                    f"The '{name}' parameter of TfidfTransformer must be an instance of 'bool'. Got {getattr(self, name)!r} instead."
+                )
         n_jobs = self.n_jobs
-        if n_jobs is not None and not (isinstance(n_jobs, (int, np.integer)) and not _is_bool(n_jobs) and (n_jobs >= 1 or n_jobs == -1)):
-            raise ValueError(f"The 'n_jobs' parameter of TfidfTransformer must be None, -1 or a positive int. Got {n_jobs!r} instead.")
+        if n_jobs is not None and not (
+            isinstance(n_jobs, (int, np.integer)) and not _is_bool(n_jobs) and (n_jobs >= 1 or n_jobs == -1)
+        ):
+            raise ValueError(
+                f"The 'n_jobs' parameter of TfidfTransformer must be None, -1 or a positive int. Got {n_jobs!r} instead."
+            )
 
     def _weighting(self) -> _core.TfidfWeighting:
         w = _core.TfidfWeighting()
@@ -367,18 +385,25 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         self._validate_params()
         theirs = other._native
         if theirs is None or not theirs.has_counts:
-            raise NotFittedError("cannot merge: the other TfidfTransformer is not fitted (call fit or partial_fit on it first)"
-                                 if theirs is None or not theirs.is_fitted else
-                                 "cannot merge: the other TfidfTransformer has no counts, only an idf_ set by hand")
+            raise NotFittedError(
+                "cannot merge: the other TfidfTransformer is not fitted (call fit or partial_fit on it first)"
+                if theirs is None or not theirs.is_fitted
+                else "cannot merge: the other TfidfTransformer has no counts, only an idf_ set by hand"
+            )
         for name in ("norm", "use_idf", "smooth_idf", "sublinear_tf"):
             mine, its = getattr(self, name), getattr(other, name)
             if mine != its:
-                raise ValueError(f"cannot merge transformers with different parameters: {name}={mine!r} here, {name}={its!r} in the other")
+                raise ValueError(
+                    f"cannot merge transformers with different parameters: {name}={mine!r} here, {name}={its!r} in the other"
+                )
         my_names, its_names = getattr(self, "feature_names_in_", None), getattr(other, "feature_names_in_", None)
         native = self._native
         fitted = native is not None and native.is_fitted
-        if fitted and not (my_names is None and its_names is None) and (
-                my_names is None or its_names is None or not np.array_equal(my_names, its_names)):
+        if (
+            fitted
+            and not (my_names is None and its_names is None)
+            and (my_names is None or its_names is None or not np.array_equal(my_names, its_names))
+        ):
             raise ValueError("cannot merge transformers fitted on different feature names")
         # The other's engine may still hold the weighting of its last fit: compare ours with ours.
         copy = _core.TfidfTransformer(theirs)
@@ -391,7 +416,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
             self._set_feature_names(its_names)
         else:
             if native.n_features != theirs.n_features:
-                raise ValueError(f"cannot merge transformers fitted on {native.n_features} and on {theirs.n_features} features")
+                raise ValueError(
+                    f"cannot merge transformers fitted on {native.n_features} and on {theirs.n_features} features"
+                )
             self._update(native, lambda: native.merge(copy))
             if other._idf_dtype != "float32":
                 self._idf_dtype = "float64"
@@ -424,10 +451,17 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         df = native.document_frequencies()
         zero = np.flatnonzero(df == 0)
         if zero.size:
-            what = "invalid value encountered in divide" if native.n_documents == 0 else "divide by zero encountered in divide"
-            warnings.warn(f"{what}: {zero.size} column(s) (the first: {int(zero[0])}) have a document frequency of 0, and "
-                          "smooth_idf=False gives them an infinite idf; values in them will make their rows NaN",
-                          RuntimeWarning, stacklevel=stacklevel)
+            what = (
+                "invalid value encountered in divide"
+                if native.n_documents == 0
+                else "divide by zero encountered in divide"
+            )
+            warnings.warn(
+                f"{what}: {zero.size} column(s) (the first: {int(zero[0])}) have a document frequency of 0, and "
+                "smooth_idf=False gives them an infinite idf; values in them will make their rows NaN",
+                RuntimeWarning,
+                stacklevel=stacklevel,
+            )
 
     # ------------------------------------------------------------------ transforming
     def transform(self, X: Any, copy: bool = True) -> Any:
@@ -497,7 +531,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
     def _fitted(self) -> Any:
         native = self._native
         if native is None or not native.is_fitted:
-            raise NotFittedError("This TfidfTransformer instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
+            raise NotFittedError(
+                "This TfidfTransformer instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator."
+            )
         return native
 
     def _check_n_features(self, M: Any) -> None:
@@ -513,8 +549,11 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         if fitted is None and names is None:
             return
         if fitted is None or names is None:
-            message = ("X has feature names, but TfidfTransformer was fitted without feature names" if fitted is None else
-                       "X does not have valid feature names, but TfidfTransformer was fitted with feature names")
+            message = (
+                "X has feature names, but TfidfTransformer was fitted without feature names"
+                if fitted is None
+                else "X does not have valid feature names, but TfidfTransformer was fitted with feature names"
+            )
             if strict:
                 raise ValueError(message)
             warnings.warn(message, UserWarning, stacklevel=3)
@@ -563,7 +602,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         """The inverse document frequency of each column (read-only; assign a new array to change it)."""
         native = self._native
         if native is None or not native.has_idf:
-            raise AttributeError("'TfidfTransformer' object has no attribute 'idf_' (it is fitted with use_idf=True, or set)")
+            raise AttributeError(
+                "'TfidfTransformer' object has no attribute 'idf_' (it is fitted with use_idf=True, or set)"
+            )
         idf = native.idf_float() if self._idf_dtype == "float32" else native.idf()
         idf.flags.writeable = False
         return idf
@@ -578,7 +619,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         if native is None:
             native = _core.TfidfTransformer(self._weighting(), self._jobs())
         elif native.is_fitted and idf.shape[0] != native.n_features:
-            raise ValueError(f"idf_ has {idf.shape[0]} values, but the TfidfTransformer was fitted on {native.n_features} features")
+            raise ValueError(
+                f"idf_ has {idf.shape[0]} values, but the TfidfTransformer was fitted on {native.n_features} features"
+            )
         native.set_idf(np.asarray(idf, dtype=np.float64))
         self._native = native
         self._idf_dtype = "float32" if idf.dtype == np.float32 else "float64"
@@ -603,7 +646,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
     def _counts(self) -> Any:
         native = self._native
         if native is None or not native.has_counts:
-            raise NotFittedError("This TfidfTransformer instance has no counts: it is not fitted (or only its idf_ was set)")
+            raise NotFittedError(
+                "This TfidfTransformer instance has no counts: it is not fitted (or only its idf_ was set)"
+            )
         return native
 
     # ------------------------------------------------------------------ scikit-learn protocol
@@ -651,7 +696,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
             if fitted["idf"] is not None:
                 native.set_idf(np.asarray(fitted["idf"], dtype=np.float64))
             if native.n_features != fitted["n_features"]:
-                raise ValueError("the pickled TfidfTransformer is inconsistent: its counts and idf disagree on the number of features")
+                raise ValueError(
+                    "the pickled TfidfTransformer is inconsistent: its counts and idf disagree on the number of features"
+                )
             self._native = native
 
     # ------------------------------------------------------------------ the vectorizer's view
@@ -660,9 +707,16 @@ class TfidfTransformer(TransformerMixin, BaseEstimator, **_NO_OUTPUT_WRAPPING):
         """A read-only TfidfTransformer holding a copy of ``native``, the weighting of a fitted
         ``owner`` (a TfidfVectorizer), with the parameters it was fitted with."""
         w = native.weighting
-        t = cls(norm=_NORM_NAMES[w.norm], use_idf=bool(w.use_idf), smooth_idf=bool(w.smooth_idf),
-                sublinear_tf=bool(w.sublinear_tf), n_jobs=n_jobs)
+        t = cls(
+            norm=_NORM_NAMES[w.norm],
+            use_idf=bool(w.use_idf),
+            smooth_idf=bool(w.smooth_idf),
+            sublinear_tf=bool(w.sublinear_tf),
+            n_jobs=n_jobs,
+        )
         t._native = native
         t._idf_dtype = "float32" if float32 else "float64"
-        t._read_only = (f"this TfidfTransformer is a copy of a {owner}'s weighting; fit the {owner} (or set its idf_) instead")
+        t._read_only = (
+            f"this TfidfTransformer is a copy of a {owner}'s weighting; fit the {owner} (or set its idf_) instead"
+        )
         return t

@@ -28,7 +28,15 @@ from ._params import (
 )
 from .tfidf import TfidfTransformer
 
-__all__ = ["CorpusCounts", "CountVectorizer", "TfidfVectorizer", "ENGLISH_STOP_WORDS", "stemmers", "strip_accents_unicode", "strip_accents_ascii"]
+__all__ = [
+    "CorpusCounts",
+    "CountVectorizer",
+    "TfidfVectorizer",
+    "ENGLISH_STOP_WORDS",
+    "stemmers",
+    "strip_accents_unicode",
+    "strip_accents_ascii",
+]
 
 
 Analyzer = Callable[[Any], list]
@@ -101,13 +109,19 @@ def _analyze_with(decode: Callable[[Any], Any], analyzer: Callable[[Any], Iterab
     return list(analyzer(decode(doc)))
 
 
-def _analyze_chars(decode: Callable[[Any], Any], preprocess: Callable[[Any], str], ngrams: Callable[[str], list],
-                   doc: Any) -> list:
+def _analyze_chars(
+    decode: Callable[[Any], Any], preprocess: Callable[[Any], str], ngrams: Callable[[str], list], doc: Any
+) -> list:
     return ngrams(preprocess(decode(doc)))
 
 
-def _analyze_words(decode: Callable[[Any], Any], preprocess: Callable[[Any], str], tokenize: Callable[[str], Iterable[Any]],
-                   ngrams: Callable[[list], list], doc: Any) -> list:
+def _analyze_words(
+    decode: Callable[[Any], Any],
+    preprocess: Callable[[Any], str],
+    tokenize: Callable[[str], Iterable[Any]],
+    ngrams: Callable[[list], list],
+    doc: Any,
+) -> list:
     return ngrams([str(t) for t in tokenize(preprocess(decode(doc)))])
 
 
@@ -206,9 +220,13 @@ class _BaseVectorizer(_Engine):
         if self.analyzer == "word":
             return functools.partial(_analyze_words, decode, preprocess, self.build_tokenizer(), helper.word_ngrams)
         # char / char_wb with a Python preprocessor: n-grams of the preprocessed text in the core
-        ngrams = _core.Analyzer(_plain_analyzer_options(
-            lowercase=False, analyzer=helper.options.analyzer, ngram_range=tuple(self.ngram_range)))
+        ngrams = _core.Analyzer(
+            _plain_analyzer_options(
+                lowercase=False, analyzer=helper.options.analyzer, ngram_range=tuple(self.ngram_range)
+            )
+        )
         return functools.partial(_analyze_chars, decode, preprocess, ngrams.analyze)
+
 
 class CountVectorizer(_BaseVectorizer):
     """Convert a collection of text documents to a matrix of token counts.
@@ -589,7 +607,9 @@ class TfidfVectorizer(_BaseVectorizer):
             raise ValueError("`idf_` cannot be set when `user_idf=False`.")
         # Before a fit, a given vocabulary takes the idf as scikit-learn does (to copy a fitted
         # vectorizer's idf); without one there are no columns to give it to.
-        terms = self._terms_in_order() if getattr(self, "_native", None) is None and self.vocabulary is not None else None
+        terms = (
+            self._terms_in_order() if getattr(self, "_native", None) is None and self.vocabulary is not None else None
+        )
         native: Any = self._fitted_native_attr() if terms is None else None
         idf = np.asarray(value, dtype=np.float64)
         n = len(terms) if terms is not None else len(native.feature_names())
@@ -611,4 +631,6 @@ class TfidfVectorizer(_BaseVectorizer):
         """The weighting, under scikit-learn's name for it: a read-only :class:`TfidfTransformer`
         copied from the C++ engine (so it cannot disagree with it), with the parameters of the fit."""
         native = self._fitted_native_attr()
-        return TfidfTransformer._copy_of(native.transformer(), np.dtype(self.dtype) == np.float32, self.n_jobs, type(self).__name__)
+        return TfidfTransformer._copy_of(
+            native.transformer(), np.dtype(self.dtype) == np.float32, self.n_jobs, type(self).__name__
+        )

@@ -70,13 +70,17 @@ rng = random.Random(20240701)
 keys = ["", "a", "ab", "abc", "abcd", "abcde", "hello", "The quick brown fox", "\0", "\0\0\0\0\0"]
 keys += ["x" * n for n in range(1, 33)]
 keys += CORPUS + min_words + max_words
-alphabet = [chr(c) for c in range(1, 0x250)] + list("ğüşıİçöΑΩαωДЖЯжя中文日本語한국어😀🎉👍🏽") + ["\U0001d400", "\U00010348"]
+alphabet = (
+    [chr(c) for c in range(1, 0x250)] + list("ğüşıİçöΑΩαωДЖЯжя中文日本語한국어😀🎉👍🏽") + ["\U0001d400", "\U00010348"]
+)
 for _ in range(400):
     keys.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))))
 print(f"// sklearn.utils.murmurhash3_32(key, seed) for {len(keys)} keys (UTF-8) and three seeds.")
 print("const std::vector<HashCase> kHashCases{")
 for k in keys:
-    print(f"    {{{literal(k)}, {len(k.encode())}, {murmurhash3_32(k, seed=0)}, {murmurhash3_32(k, seed=1)}, {murmurhash3_32(k, seed=2**32 - 1)}}},")
+    print(
+        f"    {{{literal(k)}, {len(k.encode())}, {murmurhash3_32(k, seed=0)}, {murmurhash3_32(k, seed=1)}, {murmurhash3_32(k, seed=2**32 - 1)}}},"
+    )
 print("};")
 
 # Column and sign of the -2^31 words for several n_features, by FeatureHasher (which, unlike the
@@ -119,6 +123,9 @@ assert zeros > 0, "the small corpus must produce cancellations"
 news = [p.read_text(encoding="utf-8") for p in NEWS]
 assert len(news) == 5
 print("// The same on the five news-seeds articles, in file-name order.")
-for name, kw in {"news_defaults": {}, "news_n16_none": {"n_features": 16, "norm": None},
-                 "news_ngram_stop": {"ngram_range": (1, 2), "stop_words": "english", "strip_accents": "ascii", "norm": "l1"}}.items():
+for name, kw in {
+    "news_defaults": {},
+    "news_n16_none": {"n_features": 16, "norm": None},
+    "news_ngram_stop": {"ngram_range": (1, 2), "stop_words": "english", "strip_accents": "ascii", "norm": "l1"},
+}.items():
     emit_matrix(name, HashingVectorizer(**kw).fit_transform(news))

@@ -41,8 +41,11 @@ def _require(path: pathlib.Path) -> pathlib.Path:
     if not path.exists():
         required = corpora_required_by()
         if required:
-            pytest.fail(f"the corpora are required ({required}) but {path} is missing "
-                        "(set LEXSIM_CORPORA=<the shared corpora folder>)", pytrace=False)
+            pytest.fail(
+                f"the corpora are required ({required}) but {path} is missing "
+                "(set LEXSIM_CORPORA=<the shared corpora folder>)",
+                pytrace=False,
+            )
         pytest.skip(_NO_CORPORA + str(CORPORA if not CORPORA.exists() else path))
     return path
 
@@ -70,7 +73,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(
             f"skipped {len(reports)} Python tests that need the corpora: {', '.join(missing)} not found "
             "(set LEXSIM_CORPORA=<the shared corpora folder>; CI=true or LEXSIM_REQUIRE_CORPORA=1 makes this a failure)",
-            yellow=True)
+            yellow=True,
+        )
 
 
 def read_news_seeds() -> tuple[list[str], list[str]]:

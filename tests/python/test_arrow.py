@@ -51,7 +51,7 @@ MAKERS = {
     "pa.sliced": lambda t: pa.array(["x"] * 3 + t + ["y"] * 2).slice(3, len(t)),
     "pa.dictionary": lambda t: pa.array(t).dictionary_encode(),
     "polars": lambda t: pl.Series(t),
-    "polars rechunked": lambda t: pl.concat([pl.Series(t[: len(t) // 2]), pl.Series(t[len(t) // 2:])], rechunk=False),
+    "polars rechunked": lambda t: pl.concat([pl.Series(t[: len(t) // 2]), pl.Series(t[len(t) // 2 :])], rechunk=False),
     "polars Categorical": lambda t: pl.Series(t, dtype=pl.Categorical),
     "pandas Index str": lambda t: pd.Index(t, dtype="str"),
     "pandas str": lambda t: pd.Series(t, dtype="str"),
@@ -155,8 +155,11 @@ def test_python_side_analysis_reads_arrow_too(kw: dict, sentences: list[str]) ->
     _identical(lexsim.HashingVectorizer(**kw).transform(pa.array(docs, pa.string_view())), hashed)
 
 
-@pytest.mark.parametrize("wrap", [lambda d: StreamOnly(_chunked(d, pa.string_view())),
-                                  lambda d: ArrayOnly(pa.array(d, pa.string_view()))], ids=["stream", "array"])
+@pytest.mark.parametrize(
+    "wrap",
+    [lambda d: StreamOnly(_chunked(d, pa.string_view())), lambda d: ArrayOnly(pa.array(d, pa.string_view()))],
+    ids=["stream", "array"],
+)
 def test_any_producer_of_the_pycapsule_protocol(wrap, sentences: list[str]) -> None:
     docs = sentences[:5000]
     source = wrap(docs)
@@ -176,7 +179,9 @@ def _peak_traced_bytes(fn) -> int:
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize("kind", ["pa.string", "pa.chunked string_view", "polars", "pandas str", "pandas string[pyarrow]"])
+@pytest.mark.parametrize(
+    "kind", ["pa.string", "pa.chunked string_view", "polars", "pandas str", "pandas string[pyarrow]"]
+)
 def test_no_str_is_made_per_document(kind: str, sentences: list[str]) -> None:
     docs = MAKERS[kind](sentences)
     n = len(sentences)
@@ -187,7 +192,9 @@ def test_no_str_is_made_per_document(kind: str, sentences: list[str]) -> None:
     assert _peak_traced_bytes(lambda: vec.fit_transform(docs)) < n
     assert _peak_traced_bytes(lambda: lexsim.HashingVectorizer().transform(docs)) < n
     # The measurement would see them: making the documents' str objects in the call is caught.
-    control = _peak_traced_bytes(lambda: vec.fit_transform(_core.ArrowDocuments(lexsim._arrow.arrow_source(docs)).to_list()))
+    control = _peak_traced_bytes(
+        lambda: vec.fit_transform(_core.ArrowDocuments(lexsim._arrow.arrow_source(docs)).to_list())
+    )
     assert control > 49 * n
 
 
@@ -215,8 +222,11 @@ def test_an_object_series_still_goes_through_python(sentences: list[str]) -> Non
     ],
 )
 def test_a_null_is_a_value_error_naming_the_document(docs, at: int) -> None:
-    for call in (lexsim.TfidfVectorizer().fit_transform, lexsim.HashingVectorizer().transform,
-                 lexsim.CountVectorizer(analyzer=lambda d: d.split()).fit):
+    for call in (
+        lexsim.TfidfVectorizer().fit_transform,
+        lexsim.HashingVectorizer().transform,
+        lexsim.CountVectorizer(analyzer=lambda d: d.split()).fit,
+    ):
         with pytest.raises(ValueError, match=rf"^document {at} is null"):
             call(docs())
 
@@ -268,7 +278,9 @@ def test_binary_arrays_are_bytes_documents() -> None:
     for typ in (pa.binary(), pa.large_binary(), pa.binary_view()):
         docs = pa.array(raw, typ)
         for kw in ({"decode_error": "replace"}, {"encoding": "latin-1"}, {"encoding": "latin-1", "analyzer": "char"}):
-            _identical(lexsim.CountVectorizer(**kw).fit_transform(docs), lexsim.CountVectorizer(**kw).fit_transform(raw))
+            _identical(
+                lexsim.CountVectorizer(**kw).fit_transform(docs), lexsim.CountVectorizer(**kw).fit_transform(raw)
+            )
         with pytest.raises(lexsim.UnicodeError, match="document 1"):
             lexsim.CountVectorizer().fit(docs)
 
@@ -282,7 +294,7 @@ def test_damaged_buffers_are_a_value_error_not_a_crash() -> None:
     # a view that points past its data buffer
     good = pa.array(["x" * 20, "y" * 30], pa.string_view())
     views = bytearray(good.buffers()[1].to_pybytes())
-    views[16 + 12: 16 + 16] = np.int32(100).tobytes()  # document 1's offset in its buffer
+    views[16 + 12 : 16 + 16] = np.int32(100).tobytes()  # document 1's offset in its buffer
     bad_view = pa.Array.from_buffers(pa.string_view(), 2, [None, pa.py_buffer(bytes(views)), good.buffers()[2]])
     with pytest.raises(ValueError, match=r"damaged Arrow data: document 1 points past its data buffer"):
         lexsim.TfidfVectorizer().fit_transform(bad_view)

@@ -193,14 +193,23 @@ def test_eight_python_threads_share_fitted_objects() -> None:
     vec = V().fit(docs)
     X = vec.transform(docs)
     index = lexsim.SearchIndex(vec, X)
-    want = (vec.transform(docs[:500]), lexsim.top_k(X[:300], X, k=5), lexsim.similar_pairs(X, 0.6), index.search_batch(docs[:50], k=5))
+    want = (
+        vec.transform(docs[:500]),
+        lexsim.top_k(X[:300], X, k=5),
+        lexsim.similar_pairs(X, 0.6),
+        index.search_batch(docs[:50], k=5),
+    )
     results: list = [None] * 8
     errors: list = []
 
     def work(t: int) -> None:
         try:
-            results[t] = (vec.transform(docs[:500]), lexsim.top_k(X[:300], X, k=5), lexsim.similar_pairs(X, 0.6),
-                          index.search_batch(docs[:50], k=5))
+            results[t] = (
+                vec.transform(docs[:500]),
+                lexsim.top_k(X[:300], X, k=5),
+                lexsim.similar_pairs(X, 0.6),
+                index.search_batch(docs[:50], k=5),
+            )
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)
 

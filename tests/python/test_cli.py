@@ -24,7 +24,9 @@ from lexsim.cli import commands, loading, rendering
 from lexsim.corpus import read_corpus
 from lexsim.model import load_model
 
-ANALYST = dict(strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=cli.ANALYST_TOKEN_PATTERN)
+ANALYST = dict(
+    strip_accents="unicode", stop_words="english", sublinear_tf=True, token_pattern=cli.ANALYST_TOKEN_PATTERN
+)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -73,8 +75,10 @@ def corpora(tmp_path_factory) -> dict:
     (folder / ".git" / "x.txt").write_text("not read", encoding="utf-8")
 
     jsonl = root / "articles.jsonl"
-    lines = [json.dumps({"id": n.split("_")[0], "title": t.splitlines()[0], "text": t}, ensure_ascii=False)
-             for n, t in zip(names, texts)]
+    lines = [
+        json.dumps({"id": n.split("_")[0], "title": t.splitlines()[0], "text": t}, ensure_ascii=False)
+        for n, t in zip(names, texts)
+    ]
     jsonl.write_text("\n".join(lines[:2] + [""] + lines[2:]) + "\n", encoding="utf-8")
 
     table = root / "articles.csv"
@@ -93,8 +97,17 @@ def corpora(tmp_path_factory) -> dict:
         import pyarrow.parquet as pq
 
         parquet = root / "articles.parquet"
-        pq.write_table(pa.table({"name": [n[:3] for n in names], "body": pa.array(texts, pa.large_string()),
-                                 "source": ["news-seeds"] * len(names)}), parquet, row_group_size=2)
+        pq.write_table(
+            pa.table(
+                {
+                    "name": [n[:3] for n in names],
+                    "body": pa.array(texts, pa.large_string()),
+                    "source": ["news-seeds"] * len(names),
+                }
+            ),
+            parquet,
+            row_group_size=2,
+        )
         found["parquet"] = ([str(parquet), "--text-column", "body", "--id-column", "name"], parquet)
     return found
 
@@ -179,8 +192,10 @@ def test_similar_in_every_format_equals_top_k(capsys, api, kind: str) -> None:
 def test_pairs_in_every_format_equal_similar_pairs(capsys, api, kind: str) -> None:
     a = api[kind]
     rows, cols, scores = lexsim.similar_pairs(a["X"], 0.2)
-    expected = sorted(((a["ids"][i], a["ids"][j], float(s)) for i, j, s in zip(rows, cols, scores)),
-                      key=lambda p: (-p[2], a["ids"].index(p[0]), a["ids"].index(p[1])))
+    expected = sorted(
+        ((a["ids"][i], a["ids"][j], float(s)) for i, j, s in zip(rows, cols, scores)),
+        key=lambda p: (-p[2], a["ids"].index(p[0]), a["ids"].index(p[1])),
+    )
     assert expected, "the corpus should have pairs at 0.2"
     data = json.loads(run_ok(capsys, "pairs", *a["argv"], "--threshold", 0.2, "--format", "json"))
     assert [(d["id1"], d["id2"]) for d in data] == [(p[0], p[1]) for p in expected]
@@ -192,7 +207,9 @@ def test_pairs_in_every_format_equal_similar_pairs(capsys, api, kind: str) -> No
     assert [(r[0], r[1]) for r in got[1:]] == [(p[0], p[1]) for p in expected]
 
     # 0.2 is the default threshold, as report's.
-    assert run_ok(capsys, "pairs", *a["argv"], "--format", "json") == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    assert (
+        run_ok(capsys, "pairs", *a["argv"], "--format", "json") == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    )
     table = run_ok(capsys, "pairs", *a["argv"], "--threshold", 0.2).splitlines()
     assert table[0].split() == ["score", "document", "1", "document", "2"]
     assert table[1].split() == [f"{expected[0][2]:.3f}", expected[0][0], expected[0][1]]
@@ -216,8 +233,9 @@ def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
         assert [t["score"] for t in d["top_terms"]] == pytest.approx([t.score for t in top], rel=1e-12)
         assert [t["count"] for t in d["top_terms"]] == [t.raw_count for t in top]
 
-    rows = list(csv.reader(io.StringIO(
-        run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4, "--format", "csv"))))
+    rows = list(
+        csv.reader(io.StringIO(run_ok(capsys, "groups", *a["argv"], "--threshold", 0.25, "--n", 4, "--format", "csv")))
+    )
     assert rows[0] == ["label", "size", "representative", "top_terms", "member"]
     assert sorted(r[4] for r in rows[1:]) == sorted(a["ids"])  # one row per document
     assert all(int(r[0]) == stories.labels[a["ids"].index(r[4])] for r in rows[1:])
@@ -244,7 +262,8 @@ def test_terms_in_every_format_equal_key_terms(capsys, api, kind: str) -> None:
     rows = list(csv.reader(io.StringIO(run_ok(capsys, "terms", *a["argv"], "--n", 4, "--format", "csv"))))
     assert rows[0] == ["id", "rank", "term", "score", "count"]
     assert [(r[0], int(r[1]), r[2]) for r in rows[1:]] == [
-        (doc, r, t.term) for doc, terms in zip(a["ids"], expected) for r, t in enumerate(terms, 1)]
+        (doc, r, t.term) for doc, terms in zip(a["ids"], expected) for r, t in enumerate(terms, 1)
+    ]
 
     table = run_ok(capsys, "terms", *a["argv"], "--n", 4).splitlines()
     assert table[0].startswith("key terms by keyness (G2) against ") and table[1] == ""
@@ -307,7 +326,8 @@ def test_report_in_every_format(capsys, api, kind: str, monkeypatch) -> None:
     assert data["grouping"]["description"] == stories.describe()
     assert [d["group"] for d in data["documents"]] == stories.labels.tolist()
     assert [[n["id"] for n in d["neighbors"]] for d in data["documents"]] == [
-        [j for j, _ in nb] for _, nb in _neighbors(a, 2)]
+        [j for j, _ in nb] for _, nb in _neighbors(a, 2)
+    ]
     top = _key_terms(a, 6)
     assert [[t["term"] for t in d["terms"]] for d in data["documents"]] == [[t.term for t in ts] for ts in top]
     assert data["key_terms"]["scoring"] == "keyness"
@@ -369,8 +389,11 @@ def test_output_is_not_cut_when_stdout_is_not_a_terminal(capsys, api, monkeypatc
     out = run_ok(capsys, "terms", *a["argv"], "--n", 20)
     longest = max(out.splitlines(), key=_display_width)
     assert _display_width(longest) > 100
-    terms = commands._key_terms(cli._build_parser().parse_args(["terms", *map(str, a["argv"])]),
-                           loading._Corpus(a["ids"], a["texts"], a["vec"], a["X"], "", "documents", None), 20)[0]
+    terms = commands._key_terms(
+        cli._build_parser().parse_args(["terms", *map(str, a["argv"])]),
+        loading._Corpus(a["ids"], a["texts"], a["vec"], a["X"], "", "documents", None),
+        20,
+    )[0]
     assert all(", ".join(t.term for t in ts) in out for ts in terms)  # every term of every document
     # A group's members are all listed (wrapped at 100 columns), not "… and N more".
     out = run_ok(capsys, "groups", *a["argv"], "--threshold", 0.01)
@@ -379,8 +402,19 @@ def test_output_is_not_cut_when_stdout_is_not_a_terminal(capsys, api, monkeypatc
 
 # Display widths: CJK and fullwidth 2, combining marks 0, an emoji with a skin tone, a ZWJ family, a
 # flag and an emoji presentation selector one wide character each.
-WIDTHS = {"abc": 3, "日本語": 6, "ＦＵＬＬ": 8, "cafe\u0301": 4, "👍🏽": 2, "👨\u200d👩\u200d👧": 2, "🇹🇷🇺🇦": 4,
-          "❤\ufe0f": 2, "😀🎉x": 5, "ﾊﾝｶｸ": 4, "مرحبا": 5}
+WIDTHS = {
+    "abc": 3,
+    "日本語": 6,
+    "ＦＵＬＬ": 8,
+    "cafe\u0301": 4,
+    "👍🏽": 2,
+    "👨\u200d👩\u200d👧": 2,
+    "🇹🇷🇺🇦": 4,
+    "❤\ufe0f": 2,
+    "😀🎉x": 5,
+    "ﾊﾝｶｸ": 4,
+    "مرحبا": 5,
+}
 
 
 @pytest.mark.parametrize("wcwidth", ["installed", "missing"])
@@ -422,8 +456,11 @@ def test_search_in_every_format_equals_search_index(capsys, api, kind: str, scor
     assert [d["score"] for d in data] == pytest.approx([e[1] for e in expected], rel=1e-12)
     assert all(set(d) == {"id", "score", "snippet"} for d in data)
     assert all("«" in d["snippet"] for d in data)
-    rows = list(csv.reader(io.StringIO(
-        run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring, "--format", "csv"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring, "--format", "csv"))
+        )
+    )
     assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [e[0] for e in expected]
     assert [r[3] for r in rows[1:]] == [d["snippet"] for d in data]
     table = run_ok(capsys, "search", *a["argv"], query, "--k", 3, "--scoring", scoring).splitlines()
@@ -436,10 +473,22 @@ class _StandInIndex:
 
     calls: list = []
 
-    def __init__(self, vectorizer, X=None, *, documents=None, scoring="cosine", method=None, k1=1.2, b=0.75,
-                 delta=0.5, n_jobs=None):
-        type(self).calls.append(dict(X=X, documents=documents, scoring=scoring, method=method, k1=k1, b=b,
-                                     delta=delta, n_jobs=n_jobs))
+    def __init__(
+        self,
+        vectorizer,
+        X=None,
+        *,
+        documents=None,
+        scoring="cosine",
+        method=None,
+        k1=1.2,
+        b=0.75,
+        delta=0.5,
+        n_jobs=None,
+    ):
+        type(self).calls.append(
+            dict(X=X, documents=documents, scoring=scoring, method=method, k1=k1, b=b, delta=delta, n_jobs=n_jobs)
+        )
         self.vectorizer = vectorizer
         self.X = X if X is not None else vectorizer.transform(documents)
 
@@ -459,10 +508,29 @@ def test_search_command_against_a_stand_in_index(capsys, monkeypatch, api, scori
     a = api["folder"]
     index = _StandInIndex(a["vec"], a["X"])
     expected = [(a["ids"][i], s) for i, s in index.search("Putin Erdoğan Idlib", k=4)]
-    data = json.loads(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4, "--scoring", scoring,
-                             "--k1", 1.5, "--b", 0.5, "--jobs", 2, "--format", "json"))
-    assert [{"id": d["id"], "score": d["score"]} for d in data] == \
-        [{"id": d, "score": pytest.approx(s, rel=1e-12)} for d, s in expected]
+    data = json.loads(
+        run_ok(
+            capsys,
+            "search",
+            *a["argv"],
+            "Putin Erdoğan Idlib",
+            "--k",
+            4,
+            "--scoring",
+            scoring,
+            "--k1",
+            1.5,
+            "--b",
+            0.5,
+            "--jobs",
+            2,
+            "--format",
+            "json",
+        )
+    )
+    assert [{"id": d["id"], "score": d["score"]} for d in data] == [
+        {"id": d, "score": pytest.approx(s, rel=1e-12)} for d, s in expected
+    ]
     call = _StandInIndex.calls[-1]
     assert (call["scoring"], call["k1"], call["b"], call["n_jobs"]) == (scoring, 1.5, 0.5, 2)
     assert call["method"] == ("lucene" if scoring == "bm25" else None)
@@ -470,8 +538,24 @@ def test_search_command_against_a_stand_in_index(capsys, monkeypatch, api, scori
         assert call["documents"] == a["texts"] and call["X"] is None
     else:
         assert call["documents"] is None and call["X"].shape == a["X"].shape
-    rows = list(csv.reader(io.StringIO(run_ok(capsys, "search", *a["argv"], "Putin Erdoğan Idlib", "--k", 4,
-                                              "--scoring", scoring, "--format", "csv"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                run_ok(
+                    capsys,
+                    "search",
+                    *a["argv"],
+                    "Putin Erdoğan Idlib",
+                    "--k",
+                    4,
+                    "--scoring",
+                    scoring,
+                    "--format",
+                    "csv",
+                )
+            )
+        )
+    )
     assert rows[0] == ["rank", "id", "score", "snippet"] and [r[1] for r in rows[1:]] == [d for d, _ in expected]
     monkeypatch.setattr(rendering, "_stdout_is_terminal", lambda: True)  # the text column is cut to the terminal
     monkeypatch.setenv("COLUMNS", "100")
@@ -498,8 +582,26 @@ def test_search_bm25_methods(capsys, api, method: str) -> None:
     a = api["jsonl"]
     index = lexsim.SearchIndex(a["vec"], documents=a["texts"], scoring="bm25", method=method, k1=0.9, delta=0.7)
     expected = [(a["ids"][i], s) for i, s in index.search("Assad Putin Lavrov", k=4)]
-    data = json.loads(run_ok(capsys, "search", *a["argv"], "Assad Putin Lavrov", "--scoring", "bm25", "--k", 4,
-                             "--bm25-method", method, "--k1", 0.9, "--delta", 0.7, "--format", "json"))
+    data = json.loads(
+        run_ok(
+            capsys,
+            "search",
+            *a["argv"],
+            "Assad Putin Lavrov",
+            "--scoring",
+            "bm25",
+            "--k",
+            4,
+            "--bm25-method",
+            method,
+            "--k1",
+            0.9,
+            "--delta",
+            0.7,
+            "--format",
+            "json",
+        )
+    )
     assert [(d["id"], d["score"]) for d in data] == [(i, pytest.approx(s, rel=1e-12)) for i, s in expected]
     assert data  # lavrov is in one article: even robertson ranks it
 
@@ -510,16 +612,20 @@ def test_search_says_why_nothing_matches(capsys, api) -> None:
     assert (code, err) == (0, "")
     assert out == "no documents match 'kremlin2 xyz': none of its terms is in the vocabulary (kremlin2, xyz)\n"
     out = run_ok(capsys, "search", *a, "Idlib Assad", "--scoring", "bm25", "--bm25-method", "robertson")
-    assert out.startswith("no documents match 'Idlib Assad': its terms (idlib, assad) are each in half the "
-                          "documents or more, where robertson's idf is 0")
+    assert out.startswith(
+        "no documents match 'Idlib Assad': its terms (idlib, assad) are each in half the "
+        "documents or more, where robertson's idf is 0"
+    )
     assert run_ok(capsys, "search", *a, "the of").startswith("no documents match 'the of': it has no terms")
     code, out, err = run(capsys, "search", *a, "Putin kremlin2 xyz", "--k", 1)
     assert code == 0 and err == "lexsim: note: not in the vocabulary: kremlin2, xyz\n"
     assert out.splitlines()[1].split()[0] == "1"
     code, out, err = run(capsys, "search", *a, "xyz", "--format", "json")
     assert (code, json.loads(out)) == (0, [])
-    assert err == "lexsim: note: not in the vocabulary: xyz\nlexsim: note: no documents match: none of its terms is in " \
-                  "the vocabulary (xyz)\n"
+    assert (
+        err == "lexsim: note: not in the vocabulary: xyz\nlexsim: note: no documents match: none of its terms is in "
+        "the vocabulary (xyz)\n"
+    )
 
 
 def test_search_snippets_mark_the_matched_words(capsys, api, monkeypatch) -> None:
@@ -556,8 +662,10 @@ def test_snippet_helper() -> None:
     assert rendering._snippet(text, {"erdogan"}, analyze, 40, ("[", "]")) == "…two three [Erdoğan] four five six…"
     assert rendering._snippet(text, {"twelve"}, analyze, 30, ("[", "]")) == "…eleven [twelve] thirteen…"
     # the window that holds the most distinct terms
-    assert rendering._snippet(text, {"erdogan", "twelve"}, analyze, 80, ("[", "]")) == \
-        "One two three [Erdoğan] four five six seven eight nine ten eleven [twelve]…"
+    assert (
+        rendering._snippet(text, {"erdogan", "twelve"}, analyze, 80, ("[", "]"))
+        == "One two three [Erdoğan] four five six seven eight nine ten eleven [twelve]…"
+    )
     assert rendering._snippet(text, {"none"}, analyze, 20, ("[", "]")) == "One two three Erdoğ…"
     assert rendering._snippet("a  b\n\nc", {"b"}, analyze, 20, ("[", "]")) == "a [b] c"
     assert rendering._snippet(text, {"erdogan"}, None, 12, ("[", "]")) == "One two thr…"
@@ -575,9 +683,15 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("options", [[], ["--sklearn-defaults", "--ngram-range", "1", "2", "--min-df", "2"],
-                                     ["--analyzer", "char_wb", "--ngram-range", "2", "4", "--no-idf", "--norm", "l1"],
-                                     ["--dtype", "float32", "--casefold", "--normalization", "NFKC", "--max-features", "300"]])
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--sklearn-defaults", "--ngram-range", "1", "2", "--min-df", "2"],
+        ["--analyzer", "char_wb", "--ngram-range", "2", "4", "--no-idf", "--norm", "l1"],
+        ["--dtype", "float32", "--casefold", "--normalization", "NFKC", "--max-features", "300"],
+    ],
+)
 def test_fit_then_model_gives_the_same_output_as_fitting_afresh(capsys, api, tmp_path, options) -> None:
     a = api["folder"]
     model = tmp_path / "news.lexsim"
@@ -596,7 +710,8 @@ def test_fit_then_model_gives_the_same_output_as_fitting_afresh(capsys, api, tmp
             assert reused == fresh, (command, fmt)
     ids = a["ids"]
     assert run_ok(capsys, "explain", *a["argv"], ids[0], ids[1], *options, "--format", "json") == run_ok(
-        capsys, "explain", *a["argv"], ids[0], ids[1], "--model", model, "--format", "json")
+        capsys, "explain", *a["argv"], ids[0], ids[1], "--model", model, "--format", "json"
+    )
 
 
 def test_a_model_transforms_another_corpus_like_the_fitted_vectorizer(capsys, api, tmp_path) -> None:
@@ -632,8 +747,10 @@ def test_fit_reaches_every_analysis_option(capsys, api, tmp_path) -> None:
         (["--normalization", "NFC"], {"normalization": "NFC"}),
         (["--casefold"], {"casefold": True}),
         # the analyst's word options are left off for character n-grams (they would go unused)
-        (["--analyzer", "char"], {"analyzer": "char", "stop_words": None, "token_pattern": r"(?u)\b\w\w+\b",
-                                  "strip_accents": "unicode"}),
+        (
+            ["--analyzer", "char"],
+            {"analyzer": "char", "stop_words": None, "token_pattern": r"(?u)\b\w\w+\b", "strip_accents": "unicode"},
+        ),
         (["--token-pattern", r"(?u)\b\w+\b"], {"token_pattern": r"(?u)\b\w+\b"}),
         (["--dtype", "float32"], {"dtype": "float32"}),
         (["--sklearn-defaults"], {"strip_accents": None, "stop_words": None, "sublinear_tf": False}),
@@ -651,8 +768,9 @@ def test_fit_reaches_every_analysis_option(capsys, api, tmp_path) -> None:
 
 def test_word_options_given_with_character_ngrams_warn_as_unused(capsys, api, tmp_path) -> None:
     model = tmp_path / "m.lexsim"
-    code, out, err = run(capsys, "fit", *api["jsonl"]["argv"], "--analyzer", "char_wb", "--stop-words", "english",
-                         "-o", model)
+    code, out, err = run(
+        capsys, "fit", *api["jsonl"]["argv"], "--analyzer", "char_wb", "--stop-words", "english", "-o", model
+    )
     assert code == 0 and out.startswith("saved ")
     assert err == "lexsim: warning: The parameter 'stop_words' will not be used since 'analyzer' != 'word'\n"
     assert load_model(model).get_params()["stop_words"] == "english"
@@ -732,11 +850,15 @@ ERRORS = [
     (["terms", "{d}/ok.csv", "--jobs", "0"], "argument --jobs"),
     (["terms", "{d}/ok.csv", "--min-df", "1.5"], "argument --min-df"),
     (["terms", "{d}/ok.csv", "--min-df", "10"], "--min-df 10 keeps no terms: the corpus has 2 documents"),
-    (["terms", "{d}/ok.csv", "--max-df", "0.1"],
-     "--max-df 0.1 keeps no terms: it allows at most 0.2 documents, --min-df 1 asks for at least 1; the corpus has 2 documents"),
-    (["terms", "{d}/ok.csv", "--min-df", "3", "--max-df", "5"],
-     "--min-df 3 keeps no terms: the corpus has 2 documents (After pruning, no terms remain. Try a lower --min-df or "
-     "a higher --max-df.)"),
+    (
+        ["terms", "{d}/ok.csv", "--max-df", "0.1"],
+        "--max-df 0.1 keeps no terms: it allows at most 0.2 documents, --min-df 1 asks for at least 1; the corpus has 2 documents",
+    ),
+    (
+        ["terms", "{d}/ok.csv", "--min-df", "3", "--max-df", "5"],
+        "--min-df 3 keeps no terms: the corpus has 2 documents (After pruning, no terms remain. Try a lower --min-df or "
+        "a higher --max-df.)",
+    ),
     (["terms", "{d}/ok.csv", "--ngram-range", "2", "1"], "ngram_range"),
     (["terms", "{d}/ok.csv", "--token-pattern", "(a)(b)"], "argument --token-pattern"),
     (["terms", "{d}/ok.csv", "--token-pattern", "["], "argument --token-pattern"),
@@ -762,7 +884,10 @@ def test_a_txt_file_is_one_document_and_a_csv_id_column_gives_the_ids(capsys, tm
     assert [d["id"] for d in data] == ["one.txt"]
     assert {t["term"] for t in data[0]["terms"]} == {"erdogan", "putin", "sochi", "later", "met", "assad"}
     (tmp_path / "t.csv").write_text("id,text\nx1,Erdogan met Putin\nx2,Putin met Assad\n", encoding="utf-8")
-    assert [d["id"] for d in json.loads(run_ok(capsys, "terms", tmp_path / "t.csv", "--format", "json"))] == ["x1", "x2"]
+    assert [d["id"] for d in json.loads(run_ok(capsys, "terms", tmp_path / "t.csv", "--format", "json"))] == [
+        "x1",
+        "x2",
+    ]
     out = run_ok(capsys, "pairs", tmp_path / "t.csv", "--id-column", "text", "--threshold", "0.1", "--format", "csv")
     assert out.splitlines()[1].startswith("Erdogan met Putin,Putin met Assad,")
     assert "FILE.txt     one document" in run_ok(capsys, "--help")
@@ -807,8 +932,9 @@ def test_model_with_analysis_options_is_refused(capsys, api, tmp_path) -> None:
     model = tmp_path / "m.lexsim"
     run_ok(capsys, "fit", *api["jsonl"]["argv"], "-o", model)
     for extra in (["--min-df", "2"], ["--sklearn-defaults"], ["--no-lowercase"], ["--stop-words", "none"]):
-        assert_one_line_error(*run(capsys, "terms", *api["jsonl"]["argv"], "--model", model, *extra),
-                              "--model fixes the analysis options")
+        assert_one_line_error(
+            *run(capsys, "terms", *api["jsonl"]["argv"], "--model", model, *extra), "--model fixes the analysis options"
+        )
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "magic", "future", "empty", "trailing"])
@@ -829,16 +955,26 @@ def test_damaged_models_are_one_line_errors(capsys, api, tmp_path, damage: str) 
     else:
         data += b"\0"
     model.write_bytes(bytes(data))
-    expected = {"truncated": "truncated", "flipped": "checksum mismatch", "magic": "not a lexsim model",
-                "future": "version 2 is newer", "empty": "empty", "trailing": "1 unexpected bytes after the end"}[damage]
+    expected = {
+        "truncated": "truncated",
+        "flipped": "checksum mismatch",
+        "magic": "not a lexsim model",
+        "future": "version 2 is newer",
+        "empty": "empty",
+        "trailing": "1 unexpected bytes after the end",
+    }[damage]
     assert_one_line_error(*run(capsys, "terms", *api["jsonl"]["argv"], "--model", model), str(model), expected)
 
 
 def test_a_count_vectorizer_model_is_a_one_line_error(capsys, api, tmp_path) -> None:
     model = tmp_path / "counts.lexsim"
     lexsim.CountVectorizer().fit(api["jsonl"]["texts"]).save(model)
-    assert_one_line_error(*run(capsys, "terms", *api["jsonl"]["argv"], "--model", model),
-                          str(model), "a CountVectorizer model", "TfidfVectorizer")
+    assert_one_line_error(
+        *run(capsys, "terms", *api["jsonl"]["argv"], "--model", model),
+        str(model),
+        "a CountVectorizer model",
+        "TfidfVectorizer",
+    )
 
 
 def test_interrupt_exits_130_quietly(capsys, monkeypatch, api) -> None:
@@ -856,7 +992,10 @@ def test_internal_errors_are_one_line_unless_debug(capsys, monkeypatch, api) -> 
 
     monkeypatch.setattr(commands, "_load", broken)
     code, out, err = run(capsys, "terms", *api["jsonl"]["argv"])
-    assert code == 1 and err == "lexsim: internal error: RuntimeError: something unexpected (run with --debug for the traceback)\n"
+    assert (
+        code == 1
+        and err == "lexsim: internal error: RuntimeError: something unexpected (run with --debug for the traceback)\n"
+    )
     with pytest.raises(RuntimeError):
         cli.main(["terms", *api["jsonl"]["argv"], "--debug"])
 
@@ -943,7 +1082,9 @@ def test_python_dash_m_and_the_console_script(api) -> None:
 
 
 def test_a_closed_pipe_is_not_an_error(api) -> None:
-    proc = subprocess.run(f"'{sys.executable}' -m lexsim report | head -n 1", shell=True, capture_output=True, text=True)
+    proc = subprocess.run(
+        f"'{sys.executable}' -m lexsim report | head -n 1", shell=True, capture_output=True, text=True
+    )
     assert proc.stdout.startswith("lexsim sample corpus") and "Traceback" not in proc.stderr
 
 
@@ -1013,8 +1154,11 @@ def test_terms_backgrounds_are_named_in_the_header(capsys, seeds_dir, tmp_path) 
 
 
 def test_terms_with_sklearn_defaults_keep_scikit_learns_tokens(capsys, seeds_dir) -> None:
-    data = json.loads(run_ok(capsys, "terms", seeds_dir, "--sklearn-defaults", "--background", "corpus",
-                             "--n", 30, "--format", "json"))
+    data = json.loads(
+        run_ok(
+            capsys, "terms", seeds_dir, "--sklearn-defaults", "--background", "corpus", "--n", 30, "--format", "json"
+        )
+    )
     terms = {t["term"] for d in data for t in d["terms"]}
     assert any(len(t) == 2 or t.isdigit() for t in terms)  # (?u)\b\w\w+\b: "al", "24" are words again
 
@@ -1033,7 +1177,9 @@ def test_wordfreq_background_without_wordfreq_is_a_one_line_error(capsys, seeds_
     from lexsim import keyterms
 
     keyterms._wordfreq_table.cache_clear()
-    assert_one_line_error(*run(capsys, "terms", seeds_dir, "--background", "wordfreq"), "pip install 'lexsim[wordfreq]'")
+    assert_one_line_error(
+        *run(capsys, "terms", seeds_dir, "--background", "wordfreq"), "pip install 'lexsim[wordfreq]'"
+    )
     keyterms._wordfreq_table.cache_clear()
 
 
@@ -1044,12 +1190,18 @@ def test_parquet_errors_and_a_missing_pyarrow_are_one_line(capsys, tmp_path, mon
     path = tmp_path / "c.parquet"
     pq.write_table(pa.table({"body": ["Erdogan met Putin", None], "key": ["a", "b"]}), path)
     assert_one_line_error(*run(capsys, "similar", path), "c.parquet: no column 'text' (columns: 'body', 'key')")
-    assert_one_line_error(*run(capsys, "similar", path, "--text-column", "body", "--id-column", "id"),
-                          "no column 'id' (columns: 'body', 'key')")
-    assert_one_line_error(*run(capsys, "similar", path, "--text-column", "body"), "c.parquet, row 2: the 'body' column is null")
+    assert_one_line_error(
+        *run(capsys, "similar", path, "--text-column", "body", "--id-column", "id"),
+        "no column 'id' (columns: 'body', 'key')",
+    )
+    assert_one_line_error(
+        *run(capsys, "similar", path, "--text-column", "body"), "c.parquet, row 2: the 'body' column is null"
+    )
     (tmp_path / "fake.parquet").write_text("text\nnot parquet\n", encoding="utf-8")
     assert_one_line_error(*run(capsys, "terms", tmp_path / "fake.parquet"), "fake.parquet: not a readable Parquet file")
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # as if pyarrow were not installed
-    assert_one_line_error(*run(capsys, "terms", path, "--text-column", "body"),
-                          'needs pyarrow, which is not installed: pip install "lexsim[parquet]"')
+    assert_one_line_error(
+        *run(capsys, "terms", path, "--text-column", "body"),
+        'needs pyarrow, which is not installed: pip install "lexsim[parquet]"',
+    )
     assert "FILE.parquet" in run_ok(capsys, "--help")

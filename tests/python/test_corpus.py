@@ -146,7 +146,12 @@ def _check_stream_equals_read(path, **kw) -> None:
         return list(zip(ids, texts))
 
     want = _outcome(read)
-    args = (kw.get("text_column", "text"), kw.get("id_column"), kw.get("encoding", "utf-8"), kw.get("decode_error", "strict"))
+    args = (
+        kw.get("text_column", "text"),
+        kw.get("id_column"),
+        kw.get("encoding", "utf-8"),
+        kw.get("decode_error", "strict"),
+    )
     for chunk in (1, 3, 64, 1 << 20):
         assert _outcome(lambda: list(_iter_corpus(path, *args, True, chunk))) == want, (path, kw, chunk)
     if isinstance(want, list):
@@ -174,7 +179,11 @@ def test_iter_corpus_streams_what_read_corpus_reads(tmp_path) -> None:
     _check_stream_equals_read(jsonl)
     _check_stream_equals_read(jsonl, id_column="id")
     _check_stream_equals_read(jsonl, id_column="missing")
-    for raw in (b"\xef\xbb\xbf" + b'{"text": "bom"}\n', b'{"text": "ok"}\n{"text": "caf\xe9"}\n', b'{"text": "\xe6\x97\xa5\xe6\x9c\xac"}\n'):
+    for raw in (
+        b"\xef\xbb\xbf" + b'{"text": "bom"}\n',
+        b'{"text": "ok"}\n{"text": "caf\xe9"}\n',
+        b'{"text": "\xe6\x97\xa5\xe6\x9c\xac"}\n',
+    ):
         jsonl.write_bytes(raw)
         for kw in ({}, {"decode_error": "replace"}, {"decode_error": "ignore"}, {"encoding": "latin-1"}):
             _check_stream_equals_read(jsonl, **kw)
@@ -251,11 +260,15 @@ def test_parquet_columns_ids_and_rows_as_csv_has_them(tmp_path) -> None:
     _parquet(path, text=pa.array([b"caf\xe9", b"ok"], pa.binary()))
     assert read_corpus(path, encoding="latin-1")[1] == ["café", "ok"]
     assert read_corpus(path, decode_error="replace")[1] == ["caf\ufffd", "ok"]
-    with pytest.raises(CorpusDecodeError, match=r"c.parquet, row 1: the 'text' column is not valid utf-8 at byte offset 3"):
+    with pytest.raises(
+        CorpusDecodeError, match=r"c.parquet, row 1: the 'text' column is not valid utf-8 at byte offset 3"
+    ):
         read_corpus(path)
     # a string column that is not UTF-8 (its writer lied): the same, by decode_error
     _parquet(path, text=pa.array([b"fine", b"ok", b"bad \xff"], pa.binary()).view(pa.string()))
-    with pytest.raises(CorpusDecodeError, match=r"row 3: the 'text' column is not valid UTF-8 at byte offset 4") as info:
+    with pytest.raises(
+        CorpusDecodeError, match=r"row 3: the 'text' column is not valid UTF-8 at byte offset 4"
+    ) as info:
         read_corpus(path)
     assert info.value.byte_offset == 4
     assert read_corpus(path, decode_error="ignore")[1] == ["fine", "ok", "bad "]
@@ -267,8 +280,16 @@ def test_parquet_columns_ids_and_rows_as_csv_has_them(tmp_path) -> None:
         ({"body": ["a"], "name": ["x"]}, {}, r"no column 'text' \(columns: 'body', 'name'\)"),
         ({"text": ["a"]}, {"id_column": "key"}, r"no column 'key' \(columns: 'text'\)"),
         ({"text": ["a", "b", None]}, {}, r"row 3: the 'text' column is null"),
-        ({"text": ["a", "b", "c"], "id": ["x", None, "z"]}, {}, r"row 2: the 'id' column must be a string or an integer, got null"),
-        ({"text": ["a", "b"], "id": [1.5, 2.5]}, {}, r"row 1: the 'id' column must be a string or an integer, got float"),
+        (
+            {"text": ["a", "b", "c"], "id": ["x", None, "z"]},
+            {},
+            r"row 2: the 'id' column must be a string or an integer, got null",
+        ),
+        (
+            {"text": ["a", "b"], "id": [1.5, 2.5]},
+            {},
+            r"row 1: the 'id' column must be a string or an integer, got float",
+        ),
         ({"text": ["a", "b", "c"], "id": ["x", "y", "x"]}, {}, r"duplicate id 'x' \(row 1 and row 3\)"),
         ({"text": [1, 2]}, {}, r"the 'text' column must hold text: .*got Arrow type int64"),
         ({"text": pytest.importorskip("pyarrow").array([], "string")}, {}, r"empty corpus: no documents in"),
@@ -293,7 +314,9 @@ def test_a_file_that_is_not_parquet_and_a_missing_pyarrow(tmp_path, monkeypatch)
         iter_corpus(path)  # at once, as for a wrong path
     monkeypatch.setitem(__import__("sys").modules, "pyarrow.parquet", None)  # as if pyarrow were not installed
     for read in (read_corpus, iter_corpus):
-        with pytest.raises(ImportError, match=r'needs pyarrow, which is not installed: pip install "lexsim\[parquet\]"'):
+        with pytest.raises(
+            ImportError, match=r'needs pyarrow, which is not installed: pip install "lexsim\[parquet\]"'
+        ):
             read(path)
 
 
@@ -317,7 +340,9 @@ def test_iter_corpus_streams_a_parquet_file_batch_by_batch(tmp_path, monkeypatch
     _parquet(path, text=texts)
     batches = []
     convert = lexsim.corpus._parquet_texts
-    monkeypatch.setattr(lexsim.corpus, "_parquet_texts", lambda column, *a: batches.append(len(column)) or convert(column, *a))
+    monkeypatch.setattr(
+        lexsim.corpus, "_parquet_texts", lambda column, *a: batches.append(len(column)) or convert(column, *a)
+    )
     stream = iter_corpus(path)
     assert next(stream) == texts[0] and batches == [min(rows, len(texts))]
     assert list(stream) == texts[1:] and sum(batches) == len(texts)

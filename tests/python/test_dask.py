@@ -154,7 +154,11 @@ def _blocks(M: sp.csr_matrix, sizes: list[int]) -> da.Array:
     out, at = [], 0
     for n in sizes:
         block = dask.delayed(M[at : at + n])
-        out.append(da.from_delayed(block, shape=(n, M.shape[1]), dtype=M.dtype, meta=sp.csr_matrix((0, M.shape[1]), dtype=M.dtype)))
+        out.append(
+            da.from_delayed(
+                block, shape=(n, M.shape[1]), dtype=M.dtype, meta=sp.csr_matrix((0, M.shape[1]), dtype=M.dtype)
+            )
+        )
         at += n
     return da.concatenate(out, axis=0)
 
@@ -182,7 +186,9 @@ def test_blockwise_top_k_equals_top_k(seed: int) -> None:
     threshold = None if seed % 2 else 0.1
     got = ldask.top_k(_blocks(A, _random_sizes(rng, n)), k=k, threshold=threshold).compute()
     _identical(got, lexsim.top_k(A, k=k, threshold=threshold))
-    got = ldask.top_k(_blocks(A, _random_sizes(rng, n)), _blocks(B, _random_sizes(rng, B.shape[0])), k=k, threshold=threshold)
+    got = ldask.top_k(
+        _blocks(A, _random_sizes(rng, n)), _blocks(B, _random_sizes(rng, B.shape[0])), k=k, threshold=threshold
+    )
     _identical(got.compute(), lexsim.top_k(A, B, k=k, threshold=threshold))
 
 

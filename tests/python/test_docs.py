@@ -50,7 +50,10 @@ EXAMPLES = [
 def python_blocks(path) -> list[tuple[int, str]]:
     """(first line, code) of each ```python block of a Markdown page."""
     text = path.read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start(1)) + 1, m.group(1)) for m in re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M)]
+    return [
+        (text.count("\n", 0, m.start(1)) + 1, m.group(1))
+        for m in re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M)
+    ]
 
 
 def section(page: str, heading: str) -> str:
@@ -71,8 +74,20 @@ def run_block(code: str, filename: str, first_line: int) -> list[str]:
     return out.getvalue().splitlines()
 
 
-@pytest.mark.parametrize("module", [lexsim, lexsim.vectorizers, lexsim.hashing, lexsim.similarity, lexsim.search, lexsim.datasets,
-                                    lexsim.keyterms, lexsim._threads, lexsim.tfidf])
+@pytest.mark.parametrize(
+    "module",
+    [
+        lexsim,
+        lexsim.vectorizers,
+        lexsim.hashing,
+        lexsim.similarity,
+        lexsim.search,
+        lexsim.datasets,
+        lexsim.keyterms,
+        lexsim._threads,
+        lexsim.tfidf,
+    ],
+)
 def test_docstring_examples(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

@@ -46,10 +46,18 @@ PAIR_IDS = [L.__name__ for L, _ in PAIRS]
 
 # Two topics; every document shares words with others of its topic, so no fold leaves a test
 # document without features (a tie at probability 0.5 would make scores depend on rounding).
-DOCS = ["the pet cat sat on the mat", "the pet dog ran after the cat", "a pet cat and a pet dog",
-        "the market fell as rates rose", "markets rallied when the market rates fell", "the bank held market rates",
-        "a pet dog barked at the cat on the mat", "market rates rose again at the bank",
-        "my pet cat sleeps", "the bank says rates and the market are calm"]
+DOCS = [
+    "the pet cat sat on the mat",
+    "the pet dog ran after the cat",
+    "a pet cat and a pet dog",
+    "the market fell as rates rose",
+    "markets rallied when the market rates fell",
+    "the bank held market rates",
+    "a pet dog barked at the cat on the mat",
+    "market rates rose again at the bank",
+    "my pet cat sleeps",
+    "the bank says rates and the market are calm",
+]
 Y = [0, 0, 0, 1, 1, 1, 0, 1, 0, 1]
 
 # Parameter sets (scikit-learn's parameters only) whose reprs cover one line, packed continuation
@@ -60,8 +68,18 @@ REPR_PARAMS = [
     {"min_df": 2},
     {"lowercase": True, "ngram_range": (1, 1)},
     {"ngram_range": (1, 2), "stop_words": "english", "strip_accents": "unicode", "min_df": 2},
-    {"max_df": 0.5, "min_df": 3, "max_features": 1000, "binary": True, "lowercase": False, "analyzer": "char_wb",
-     "ngram_range": (2, 4), "token_pattern": r"(?u)\b\w+\b", "decode_error": "replace", "encoding": "latin-1"},
+    {
+        "max_df": 0.5,
+        "min_df": 3,
+        "max_features": 1000,
+        "binary": True,
+        "lowercase": False,
+        "analyzer": "char_wb",
+        "ngram_range": (2, 4),
+        "token_pattern": r"(?u)\b\w+\b",
+        "decode_error": "replace",
+        "encoding": "latin-1",
+    },
     {"stop_words": ["a", "b", "c", "the"] * 12},
     {"stop_words": [f"word{i}" for i in range(300)]},
     {"vocabulary": {"zeta": 2, "alpha": 0, "mid": 1}},
@@ -135,9 +153,11 @@ def test_repr_equals_sklearns(L, S):
 @pytest.mark.parametrize("L,S", PAIRS, ids=PAIR_IDS)
 def test_repr_inside_meta_estimators_equals_sklearns(L, S):
     for kw in _param_sets(S):
-        for make in (lambda v: Pipeline([("vec", v), ("clf", LogisticRegression(C=0.5))]),
-                     lambda v: FeatureUnion([("words", v), ("chars", S(analyzer="char"))]),
-                     lambda v: GridSearchCV(Pipeline([("vec", v), ("clf", LogisticRegression())]), {"clf__C": [1, 2]})):
+        for make in (
+            lambda v: Pipeline([("vec", v), ("clf", LogisticRegression(C=0.5))]),
+            lambda v: FeatureUnion([("words", v), ("chars", S(analyzer="char"))]),
+            lambda v: GridSearchCV(Pipeline([("vec", v), ("clf", LogisticRegression())]), {"clf__C": [1, 2]}),
+        ):
             assert repr(make(L(**kw))) == repr(make(S(**kw))), kw
 
 
@@ -150,9 +170,19 @@ def test_repr_of_all_parameters_equals_sklearns(L, S):
 
 
 def test_repr_with_lexsim_parameters_is_laid_out_like_sklearns():
-    for kw in ({"casefold": True}, {"n_jobs": -1, "normalization": "NFKC", "stemmer": "english", "min_df": 2,
-                                     "ngram_range": (1, 2), "stop_words": "english", "sublinear_tf": True},
-               {"stemmer": "english", "stop_words": ["one", "two", "three"] * 30}):
+    for kw in (
+        {"casefold": True},
+        {
+            "n_jobs": -1,
+            "normalization": "NFKC",
+            "stemmer": "english",
+            "min_df": 2,
+            "ngram_range": (1, 2),
+            "stop_words": "english",
+            "sublinear_tf": True,
+        },
+        {"stemmer": "english", "stop_words": ["one", "two", "three"] * 30},
+    ):
         v = lexsim.TfidfVectorizer(**kw)
         assert repr(v) == repr(_as_before(v))
         assert repr(Pipeline([("v", v)])) == repr(Pipeline([("v", _as_before(v))]))
@@ -160,9 +190,20 @@ def test_repr_with_lexsim_parameters_is_laid_out_like_sklearns():
 
 def test_repr_without_sklearn_imported_is_the_same(tmp_path):
     """The one-line and packed layouts are computed without importing scikit-learn."""
-    cases = [{}, {"min_df": 2}, {"ngram_range": (1, 2), "stop_words": "english", "strip_accents": "unicode", "min_df": 2,
-                                  "max_df": 0.9, "sublinear_tf": True, "n_jobs": 2},
-             {"vocabulary": {"b": 1, "a": 0}, "norm": "l1", "casefold": True}]
+    cases = [
+        {},
+        {"min_df": 2},
+        {
+            "ngram_range": (1, 2),
+            "stop_words": "english",
+            "strip_accents": "unicode",
+            "min_df": 2,
+            "max_df": 0.9,
+            "sublinear_tf": True,
+            "n_jobs": 2,
+        },
+        {"vocabulary": {"b": 1, "a": 0}, "norm": "l1", "casefold": True},
+    ]
     code = textwrap.dedent(f"""
         import sys, lexsim
         for kw in {cases!r}:
@@ -259,12 +300,16 @@ def test_cross_val_score_and_grid_search_equal_sklearns():
     assert a.best_params_ == b.best_params_
     np.testing.assert_allclose(a.cv_results_["mean_test_score"], b.cv_results_["mean_test_score"], atol=1e-12)
     # lexsim's own parameters are searchable too
-    c = GridSearchCV(lx, {"vec__casefold": [False, True], "vec__n_jobs": [1, 2]}, cv=2, error_score="raise").fit(DOCS, Y)
+    c = GridSearchCV(lx, {"vec__casefold": [False, True], "vec__n_jobs": [1, 2]}, cv=2, error_score="raise").fit(
+        DOCS, Y
+    )
     assert set(c.best_params_) == {"vec__casefold", "vec__n_jobs"}
 
 
 def test_hashing_vectorizer_has_no_set_output_like_sklearns():
-    assert hasattr(lexsim.HashingVectorizer(), "set_output") == hasattr(sktext.HashingVectorizer(), "set_output") is False
+    assert (
+        hasattr(lexsim.HashingVectorizer(), "set_output") == hasattr(sktext.HashingVectorizer(), "set_output") is False
+    )
     with pytest.raises(ValueError, match="set_output"):
         Pipeline([("vec", lexsim.HashingVectorizer())]).set_output(transform="pandas")
     with pytest.raises(TypeError, match="auto_wrap_output_keys"):
@@ -329,12 +374,17 @@ def _toy_pair():
 
 def test_routing_of_an_estimator_with_metadata_equals_sklearns():
     LxToy, SkToy = _toy_pair()
-    assert _routing(LxToy()) == _routing(SkToy()) == {"fit": {"sample_weight": None},
-                                                       "score": {"sample_weight": None, "groups": None}}
+    assert (
+        _routing(LxToy())
+        == _routing(SkToy())
+        == {"fit": {"sample_weight": None}, "score": {"sample_weight": None, "groups": None}}
+    )
     for method in ("fit", "transform", "score", "predict"):
         assert hasattr(LxToy(), f"set_{method}_request") == hasattr(SkToy(), f"set_{method}_request"), method
-    assert (inspect.signature(LxToy().set_score_request).parameters.keys()
-            == inspect.signature(SkToy().set_score_request).parameters.keys())
+    assert (
+        inspect.signature(LxToy().set_score_request).parameters.keys()
+        == inspect.signature(SkToy().set_score_request).parameters.keys()
+    )
     with sklearn.config_context(enable_metadata_routing=True):
         a = LxToy().set_fit_request(sample_weight=True).set_score_request(groups="g")
         b = SkToy().set_fit_request(sample_weight=True).set_score_request(groups="g")

@@ -78,8 +78,10 @@ def test_leiden_is_as_good_as_leidenalg() -> None:
     A = sp.triu(leiden_graph(X, ours.params["n_neighbors"], 3), 1).tocoo()
     g = ig.Graph(n=X.shape[0], edges=np.column_stack([A.row, A.col]).tolist(), edge_attrs={"weight": A.data.tolist()})
     best = max(
-        g.modularity(g.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1).membership,
-                     weights="weight")
+        g.modularity(
+            g.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1).membership,
+            weights="weight",
+        )
         for _ in range(3)
     )
     assert ours.params["modularity"] >= 0.99 * best
@@ -109,8 +111,9 @@ def test_dates_keep_apart_what_happened_years_apart() -> None:
     # Within each year, the two stories as without the copies.
     assert _partition(dated.labels) == {(0, 2, 3), (5, 7, 8), (1, 4), (6, 9)}
     assert "30 days apart" in dated.describe()
-    days = lexsim.group(X, n_neighbors=3, dates=np.array(dates[:5] + ["2024-07-24"] * 5, dtype="datetime64[D]"),
-                        date_window=30)
+    days = lexsim.group(
+        X, n_neighbors=3, dates=np.array(dates[:5] + ["2024-07-24"] * 5, dtype="datetime64[D]"), date_window=30
+    )
     assert np.array_equal(days.labels, dated.labels)
     # Unknown dates link to everything.
     assert np.array_equal(lexsim.group(X, n_neighbors=3, dates=[None] * 10, date_window=1).labels, undated.labels)
@@ -146,11 +149,27 @@ def test_cli_dates_from_a_jsonl_column(tmp_path, capsys) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for i, (d, t) in enumerate(zip(dates, docs + docs)):
             fh.write(json.dumps({"id": f"d{i}", "text": t, "published": d}) + "\n")
-    assert main(["groups", str(path), "--neighbors", "3", "--date-column", "published", "--date-window", "30",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "groups",
+                str(path),
+                "--neighbors",
+                "3",
+                "--date-column",
+                "published",
+                "--date-window",
+                "30",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert sorted(tuple(g["members"]) for g in data) == sorted(
-        [("d0", "d2", "d3"), ("d5", "d7", "d8"), ("d1", "d4"), ("d6", "d9")])
+        [("d0", "d2", "d3"), ("d5", "d7", "d8"), ("d1", "d4"), ("d6", "d9")]
+    )
     assert main(["groups", str(path), "--neighbors", "3", "--format", "json"]) == 0
     mixed = [g["members"] for g in json.loads(capsys.readouterr().out)]
     assert any({int(m[1:]) // 5 for m in g} == {0, 1} for g in mixed)
@@ -167,11 +186,30 @@ def test_cli_dates_from_a_parquet_date_column(tmp_path, capsys) -> None:
     _, docs = read_news_seeds()
     days = [datetime.date(2020, 3, 5)] * 5 + [datetime.date(2024, 7, 24)] * 5
     path = tmp_path / "news.parquet"
-    pq.write_table(pa.table({"id": [f"d{i}" for i in range(10)], "text": docs + docs, "published": pa.array(days, pa.date32())}), path)
-    assert main(["groups", str(path), "--neighbors", "3", "--date-column", "published", "--date-window", "30",
-                 "--format", "json"]) == 0
+    pq.write_table(
+        pa.table({"id": [f"d{i}" for i in range(10)], "text": docs + docs, "published": pa.array(days, pa.date32())}),
+        path,
+    )
+    assert (
+        main(
+            [
+                "groups",
+                str(path),
+                "--neighbors",
+                "3",
+                "--date-column",
+                "published",
+                "--date-window",
+                "30",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert sorted(tuple(g["members"]) for g in data) == sorted(
-        [("d0", "d2", "d3"), ("d5", "d7", "d8"), ("d1", "d4"), ("d6", "d9")])
+        [("d0", "d2", "d3"), ("d5", "d7", "d8"), ("d1", "d4"), ("d6", "d9")]
+    )
     assert main(["groups", str(path), "--date-column", "nope"]) == 2
     assert "no column 'nope' (columns: 'id', 'text', 'published')" in capsys.readouterr().err

@@ -61,8 +61,11 @@ _CACHE: dict[str, list] = {}
 
 def corpus(name: str) -> list:
     if name not in _CACHE:
-        _CACHE[name] = {"hard-unicode": lambda: HARD_UNICODE, "news-seeds": lambda: read_news_seeds()[1],
-                        "sentences": read_sentences}[name]()
+        _CACHE[name] = {
+            "hard-unicode": lambda: HARD_UNICODE,
+            "news-seeds": lambda: read_news_seeds()[1],
+            "sentences": read_sentences,
+        }[name]()
     return _CACHE[name]
 
 
@@ -129,14 +132,19 @@ def test_explicit_zeros_are_kept_as_sklearn_keeps_them() -> None:
     assert zeros > 100  # collisions with opposite signs cancel...
     assert zeros == int((theirs.data == 0).sum())  # ...and both keep them stored
     # binary turns them into ones, as scikit-learn's X.data.fill(1) does
-    assert_same(H(n_features=2**4, norm=None, binary=True).transform(docs), SkHashing(n_features=2**4, norm=None, binary=True).transform(docs))
+    assert_same(
+        H(n_features=2**4, norm=None, binary=True).transform(docs),
+        SkHashing(n_features=2**4, norm=None, binary=True).transform(docs),
+    )
 
 
 def test_a_row_of_cancelled_terms_only() -> None:
     # Two words in one column with opposite signs (found with scikit-learn's own hash).
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma".split()
     h = {w: murmurhash3_32(w) for w in words}
-    pair = next((a, b) for a in words for b in words if a < b and abs(h[a]) % 4 == abs(h[b]) % 4 and (h[a] < 0) != (h[b] < 0))
+    pair = next(
+        (a, b) for a in words for b in words if a < b and abs(h[a]) % 4 == abs(h[b]) % 4 and (h[a] < 0) != (h[b] < 0)
+    )
     doc = [" ".join(pair)]
     for norm in (None, "l1", "l2"):
         X, Y = H(n_features=4, norm=norm).transform(doc), SkHashing(n_features=4, norm=norm).transform(doc)
@@ -150,7 +158,10 @@ def test_a_huge_document_equals_sklearn() -> None:
     vocab = [f"w{i}" for i in range(20000)]
     doc = " ".join(rng.choice(vocab) for _ in range(400_000))
     for n in (2**4, 2**20):
-        assert_same(H(n_features=n, norm=None).transform([doc, "short one"]), SkHashing(n_features=n, norm=None).transform([doc, "short one"]))
+        assert_same(
+            H(n_features=n, norm=None).transform([doc, "short one"]),
+            SkHashing(n_features=n, norm=None).transform([doc, "short one"]),
+        )
 
 
 # ----------------------------------------------------------------------------- MurmurHash3
@@ -221,8 +232,16 @@ def test_words_hashing_to_minus_two_to_the_31() -> None:
 # ----------------------------------------------------------------------------- threads
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"n_features": 2**4, "binary": True}, {"ngram_range": (1, 2), "dtype": np.float32},
-                                    {"analyzer": "char_wb", "ngram_range": (2, 3)}, {"tokenizer": _my_tokenizer}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"n_features": 2**4, "binary": True},
+        {"ngram_range": (1, 2), "dtype": np.float32},
+        {"analyzer": "char_wb", "ngram_range": (2, 3)},
+        {"tokenizer": _my_tokenizer},
+    ],
+)
 def test_identical_for_every_n_jobs(kwargs: dict) -> None:
     docs = read_sentences()[:20000] + HARD_UNICODE + read_news_seeds()[1]
     with warnings.catch_warnings():
@@ -284,12 +303,14 @@ def test_param_names_order_and_defaults_equal_sklearns() -> None:
     ours = [p for p in inspect.signature(H).parameters]
     theirs = [p for p in inspect.signature(SkHashing).parameters]
     assert ours[: len(theirs)] == theirs
-    assert set(ours[len(theirs):]) == LEXSIM_ONLY_PARAMS
+    assert set(ours[len(theirs) :]) == LEXSIM_ONLY_PARAMS
     lp, sp_ = H().get_params(), SkHashing().get_params()
     assert set(lp) - set(sp_) == LEXSIM_ONLY_PARAMS
     for name in sp_:
         assert lp[name] == sp_[name] and type(lp[name]) is type(sp_[name]), name
-    assert lp["n_features"] == 2**20 and lp["alternate_sign"] is True and lp["norm"] == "l2" and lp["dtype"] is np.float64
+    assert (
+        lp["n_features"] == 2**20 and lp["alternate_sign"] is True and lp["norm"] == "l2" and lp["dtype"] is np.float64
+    )
     assert (lp["normalization"], lp["casefold"], lp["stemmer"], lp["n_jobs"]) == (None, False, None, None)
     for cls in (H, SkHashing):  # keyword-only, as in scikit-learn
         with pytest.raises(TypeError):
@@ -308,7 +329,10 @@ def test_set_params_clone_and_repr() -> None:
     with pytest.raises(ValueError, match="Invalid parameter"):
         v.set_params(max_df=0.5)
     docs = corpus("news-seeds")
-    assert_same(v.transform(docs), SkHashing(n_features=2**8, alternate_sign=False, ngram_range=(1, 2)).transform([d.casefold() for d in docs]))
+    assert_same(
+        v.transform(docs),
+        SkHashing(n_features=2**8, alternate_sign=False, ngram_range=(1, 2)).transform([d.casefold() for d in docs]),
+    )
 
 
 def test_stateless_transform_without_fit_and_fit_does_not_consume() -> None:
@@ -361,8 +385,12 @@ def test_pickle_is_tiny_and_round_trips() -> None:
 
 def test_build_analyzer_preprocessor_tokenizer_equal_sklearn() -> None:
     docs = HARD_UNICODE + corpus("news-seeds")
-    for kw in ({}, {"strip_accents": "unicode", "ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 3)},
-               {"stop_words": "english", "lowercase": False}):
+    for kw in (
+        {},
+        {"strip_accents": "unicode", "ngram_range": (1, 2)},
+        {"analyzer": "char_wb", "ngram_range": (2, 3)},
+        {"stop_words": "english", "lowercase": False},
+    ):
         ours, theirs = H(**kw).build_analyzer(), SkHashing(**kw).build_analyzer()
         assert [ours(d) for d in docs] == [theirs(d) for d in docs], kw
     assert H().build_preprocessor()("ÇAVUŞOĞLU") == SkHashing().build_preprocessor()("ÇAVUŞOĞLU")
@@ -373,8 +401,12 @@ def test_build_analyzer_preprocessor_tokenizer_equal_sklearn() -> None:
 def test_pipeline_with_tfidf_transformer_and_a_classifier() -> None:
     docs = corpus("sentences")[:4000]
     y = np.array([("love" in d.lower() or "good" in d.lower()) for d in docs], dtype=int)
-    ours = make_pipeline(H(n_features=2**16, alternate_sign=False), TfidfTransformer(), LogisticRegression(max_iter=200))
-    theirs = make_pipeline(SkHashing(n_features=2**16, alternate_sign=False), TfidfTransformer(), LogisticRegression(max_iter=200))
+    ours = make_pipeline(
+        H(n_features=2**16, alternate_sign=False), TfidfTransformer(), LogisticRegression(max_iter=200)
+    )
+    theirs = make_pipeline(
+        SkHashing(n_features=2**16, alternate_sign=False), TfidfTransformer(), LogisticRegression(max_iter=200)
+    )
     np.testing.assert_array_equal(ours.fit(docs, y).predict(docs[:500]), theirs.fit(docs, y).predict(docs[:500]))
 
 
@@ -422,8 +454,10 @@ def test_unsigned_and_narrow_dtypes_never_wrap() -> None:
         SkHashing(dtype=np.uint8, norm=None).transform(docs * 3)
     with pytest.raises(ValueError, match="negative values"):
         H(dtype=np.uint8, norm=None).transform(docs)
-    assert_same(H(dtype=np.uint8, norm=None, alternate_sign=False).transform(docs),
-                SkHashing(dtype=np.uint8, norm=None, alternate_sign=False).transform(docs))
+    assert_same(
+        H(dtype=np.uint8, norm=None, alternate_sign=False).transform(docs),
+        SkHashing(dtype=np.uint8, norm=None, alternate_sign=False).transform(docs),
+    )
     with pytest.raises(ValueError, match="cannot hold the counts"):
         H(dtype=np.int8, norm=None, alternate_sign=False).transform(["word " * 200])
     for bad, exc in ((np.float16, ValueError), ("not a dtype", TypeError), (object, ValueError), (np.str_, ValueError)):
@@ -436,14 +470,20 @@ def test_bytes_files_and_encodings_equal_sklearn(tmp_path) -> None:
     assert_same(H().transform([t.encode() for t in texts]), SkHashing().transform([t.encode() for t in texts]))
     latin = ["café naïve crème", "ÉTÉ à Paris"]
     kw = {"encoding": "latin-1"}
-    assert_same(H(**kw).transform([t.encode("latin-1") for t in latin]), SkHashing(**kw).transform([t.encode("latin-1") for t in latin]))
+    assert_same(
+        H(**kw).transform([t.encode("latin-1") for t in latin]),
+        SkHashing(**kw).transform([t.encode("latin-1") for t in latin]),
+    )
     paths = []
     for i, t in enumerate(texts):
         p = tmp_path / f"{i}.txt"
         p.write_text(t, encoding="utf-8")
         paths.append(str(p))
     assert_same(H(input="filename").transform(paths), SkHashing(input="filename").transform(paths))
-    assert_same(H(input="file").transform([io.StringIO(t) for t in texts]), SkHashing(input="file").transform([io.StringIO(t) for t in texts]))
+    assert_same(
+        H(input="file").transform([io.StringIO(t) for t in texts]),
+        SkHashing(input="file").transform([io.StringIO(t) for t in texts]),
+    )
     for mode in ("replace", "ignore"):
         raw = [b"caf\xc3\xa9 na\xefve \xff\xfe end", b"plain words"]
         assert_same(H(decode_error=mode).transform(raw), SkHashing(decode_error=mode).transform(raw))
@@ -473,9 +513,15 @@ def test_callable_analyzer_terms_str_bytes_and_others() -> None:
 
 @pytest.mark.parametrize("n_features", [0, -1, 2**31 - 1, 2**31, 1.5, "3", None, 2.0**10])
 def test_bad_n_features_raise_like_sklearn(n_features) -> None:
-    with pytest.raises(ValueError, match=r"The 'n_features' parameter of HashingVectorizer must be an int in the range \[1, 2147483647\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'n_features' parameter of HashingVectorizer must be an int in the range \[1, 2147483647\)",
+    ):
         SkHashing(n_features=n_features).fit(["a"])
-    with pytest.raises(ValueError, match=r"The 'n_features' parameter of HashingVectorizer must be an int in the range \[1, 2147483647\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'n_features' parameter of HashingVectorizer must be an int in the range \[1, 2147483647\)",
+    ):
         H(n_features=n_features).fit(["a"])
     with pytest.raises(ValueError, match="n_features"):
         H(n_features=n_features).transform(["a"])  # transform validates too
@@ -483,20 +529,25 @@ def test_bad_n_features_raise_like_sklearn(n_features) -> None:
 
 def test_valid_extreme_n_features() -> None:
     for n in (1, np.int64(5), 2**31 - 2):
-        assert_same(H(n_features=n).fit_transform(["aa bb cc", "dd"]), SkHashing(n_features=n).fit_transform(["aa bb cc", "dd"]))
+        assert_same(
+            H(n_features=n).fit_transform(["aa bb cc", "dd"]), SkHashing(n_features=n).fit_transform(["aa bb cc", "dd"])
+        )
 
 
-@pytest.mark.parametrize("params, exc, match", [
-    ({"norm": "l3"}, ValueError, "norm"),
-    ({"alternate_sign": "yes"}, TypeError, "alternate_sign"),
-    ({"binary": 1}, TypeError, "binary"),
-    ({"analyzer": "chars"}, ValueError, "analyzer"),
-    ({"ngram_range": (2, 1)}, ValueError, "ngram_range"),
-    ({"input": "url"}, ValueError, "input"),
-    ({"n_jobs": 0}, ValueError, "n_jobs"),
-    ({"stemmer": "klingon"}, ValueError, "stemmer"),
-    ({"stop_words": "french"}, ValueError, "stop list"),
-])
+@pytest.mark.parametrize(
+    "params, exc, match",
+    [
+        ({"norm": "l3"}, ValueError, "norm"),
+        ({"alternate_sign": "yes"}, TypeError, "alternate_sign"),
+        ({"binary": 1}, TypeError, "binary"),
+        ({"analyzer": "chars"}, ValueError, "analyzer"),
+        ({"ngram_range": (2, 1)}, ValueError, "ngram_range"),
+        ({"input": "url"}, ValueError, "input"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"stemmer": "klingon"}, ValueError, "stemmer"),
+        ({"stop_words": "french"}, ValueError, "stop list"),
+    ],
+)
 def test_invalid_parameters_raise_naming_them(params, exc, match) -> None:
     v = H(**params)  # construction never validates, as in scikit-learn
     for call in (v.fit, v.transform, v.fit_transform, v.partial_fit):
@@ -504,17 +555,20 @@ def test_invalid_parameters_raise_naming_them(params, exc, match) -> None:
             call(["some text"])
 
 
-@pytest.mark.parametrize("docs, exc, match", [
-    ("a bare string", ValueError, "string object received"),
-    (b"bare bytes", ValueError, "string object received"),
-    ([], ValueError, "Cannot vectorize empty sequence"),
-    (["ok", None], TypeError, r"document 1 is NoneType"),
-    (["ok", 3.5], TypeError, r"document 1 is float"),
-    (["ok", float("nan")], ValueError, r"np.nan is an invalid document"),
-    ([b"fine", b"bad \xff byte"], lexsim.UnicodeError, r"document 1: invalid UTF-8 at byte offset 4"),
-    (["ok", "lone \ud800 surrogate"], ValueError, r"document 1 .*lone surrogate"),
-    (5, TypeError, "Iterable over raw text documents expected"),
-])
+@pytest.mark.parametrize(
+    "docs, exc, match",
+    [
+        ("a bare string", ValueError, "string object received"),
+        (b"bare bytes", ValueError, "string object received"),
+        ([], ValueError, "Cannot vectorize empty sequence"),
+        (["ok", None], TypeError, r"document 1 is NoneType"),
+        (["ok", 3.5], TypeError, r"document 1 is float"),
+        (["ok", float("nan")], ValueError, r"np.nan is an invalid document"),
+        ([b"fine", b"bad \xff byte"], lexsim.UnicodeError, r"document 1: invalid UTF-8 at byte offset 4"),
+        (["ok", "lone \ud800 surrogate"], ValueError, r"document 1 .*lone surrogate"),
+        (5, TypeError, "Iterable over raw text documents expected"),
+    ],
+)
 def test_bad_documents_raise_naming_the_problem(docs, exc, match) -> None:
     with pytest.raises(exc, match=match):
         H().fit_transform(docs)

@@ -16,8 +16,22 @@ import pytest
 # Optional libraries (and scikit-learn's heavy dependencies) that `import lexsim` must not load.
 # threadpoolctl is not one of them: lexsim may register its threads with it at import (it has to
 # come before the user's threadpool_limits, and costs a few milliseconds).
-OPTIONAL = ["sklearn", "pandas", "dask", "distributed", "pyarrow", "polars", "matplotlib", "wordfreq", "igraph",
-            "wcwidth", "joblib", "scipy.stats", "scipy.linalg", "scipy.sparse.linalg"]
+OPTIONAL = [
+    "sklearn",
+    "pandas",
+    "dask",
+    "distributed",
+    "pyarrow",
+    "polars",
+    "matplotlib",
+    "wordfreq",
+    "igraph",
+    "wcwidth",
+    "joblib",
+    "scipy.stats",
+    "scipy.linalg",
+    "scipy.sparse.linalg",
+]
 
 
 def _loaded_after(code: str) -> dict:

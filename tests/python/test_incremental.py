@@ -115,7 +115,10 @@ def check_against_sklearn(vec, params: dict, cls_name: str, docs: list[str]) -> 
         counts = sk.CountVectorizer(**{k: v for k, v in rest.items() if k in sk.CountVectorizer().get_params()})
         totals = np.asarray(counts.fit_transform(docs).sum(axis=0)).ravel()
         names = counts.get_feature_names_out().tolist()
-        chosen = sorted(sorted(range(len(names)), key=lambda j: (-totals[j], names[j]))[: params["max_features"]], key=lambda j: names[j])
+        chosen = sorted(
+            sorted(range(len(names)), key=lambda j: (-totals[j], names[j]))[: params["max_features"]],
+            key=lambda j: names[j],
+        )
         expected = [names[j] for j in chosen]
         assert vec.get_feature_names_out().tolist() == expected
         reference = getattr(sk, cls_name)(**rest, vocabulary=expected)
@@ -128,7 +131,9 @@ def check_against_sklearn(vec, params: dict, cls_name: str, docs: list[str]) -> 
         assert (X != X_ref).nnz == 0
     else:
         if vec.use_idf:
-            np.testing.assert_allclose(vec.idf_, reference.idf_, rtol=0, atol=1e-12 if vec.idf_.dtype == np.float64 else 1e-5)
+            np.testing.assert_allclose(
+                vec.idf_, reference.idf_, rtol=0, atol=1e-12 if vec.idf_.dtype == np.float64 else 1e-5
+            )
         assert abs(X - X_ref).max() <= (1e-12 if X.dtype == np.float64 else 1e-6)
 
 
@@ -199,10 +204,24 @@ def test_merge_refuses_what_does_not_add_up(corpus) -> None:
         a.merge(lexsim.CountVectorizer().fit(corpus[:100]))
     with pytest.raises(lexsim.NotFittedError, match="not fitted"):
         a.merge(lexsim.TfidfVectorizer())
-    for name, value in [("min_df", 2), ("max_df", 0.5), ("max_features", 10), ("binary", True), ("ngram_range", (1, 2)),
-                        ("analyzer", "char"), ("lowercase", False), ("stop_words", "english"), ("norm", "l1"),
-                        ("use_idf", False), ("smooth_idf", False), ("sublinear_tf", True), ("dtype", np.float32),
-                        ("token_pattern", r"(?u)\b\w+\b"), ("analyzer", words), ("vocabulary", FIXED)]:
+    for name, value in [
+        ("min_df", 2),
+        ("max_df", 0.5),
+        ("max_features", 10),
+        ("binary", True),
+        ("ngram_range", (1, 2)),
+        ("analyzer", "char"),
+        ("lowercase", False),
+        ("stop_words", "english"),
+        ("norm", "l1"),
+        ("use_idf", False),
+        ("smooth_idf", False),
+        ("sublinear_tf", True),
+        ("dtype", np.float32),
+        ("token_pattern", r"(?u)\b\w+\b"),
+        ("analyzer", words),
+        ("vocabulary", FIXED),
+    ]:
         other = lexsim.TfidfVectorizer(**{name: value}).fit(corpus[100:200])
         with pytest.raises(ValueError, match=f"different parameters: {name}="):
             a.merge(other)
@@ -212,7 +231,10 @@ def test_merge_refuses_what_does_not_add_up(corpus) -> None:
     b_names = b.get_feature_names_out().tolist()
     a.merge(b)
     assert b.get_feature_names_out().tolist() == b_names  # other is unchanged
-    assert a.get_feature_names_out().tolist() == lexsim.TfidfVectorizer().fit(corpus[:200]).get_feature_names_out().tolist()
+    assert (
+        a.get_feature_names_out().tolist()
+        == lexsim.TfidfVectorizer().fit(corpus[:200]).get_feature_names_out().tolist()
+    )
     # Merging into a new vectorizer takes the other's counts; merging a vectorizer with itself doubles them.
     c = lexsim.TfidfVectorizer().merge(a)
     assert np.array_equal(c.idf_, a.idf_)
@@ -264,7 +286,10 @@ def test_partial_fit_with_nothing_left_keeps_counts_and_is_not_fitted() -> None:
     empty = lexsim.TfidfVectorizer().partial_fit([])
     with pytest.raises(lexsim.NotFittedError, match="empty vocabulary"):
         empty.transform(["x"])
-    assert empty.merge(lexsim.TfidfVectorizer().partial_fit(["some words"])).get_feature_names_out().tolist() == ["some", "words"]
+    assert empty.merge(lexsim.TfidfVectorizer().partial_fit(["some words"])).get_feature_names_out().tolist() == [
+        "some",
+        "words",
+    ]
     # fit keeps scikit-learn's behaviour: it raises, and the earlier fit stays.
     f = lexsim.CountVectorizer(min_df=2).fit(["alpha alpha", "alpha"])
     with pytest.raises(ValueError, match="no terms remain"):
@@ -413,7 +438,10 @@ def test_copies_of_a_callable_count_as_the_same_parameter(corpus) -> None:
     a = lexsim.CountVectorizer(analyzer=words).fit(corpus[:100])
     b = lexsim.CountVectorizer(analyzer=copy).fit(corpus[100:200])
     a.merge(b)
-    assert a.get_feature_names_out().tolist() == lexsim.CountVectorizer(analyzer=words).fit(corpus[:200]).get_feature_names_out().tolist()
+    assert (
+        a.get_feature_names_out().tolist()
+        == lexsim.CountVectorizer(analyzer=words).fit(corpus[:200]).get_feature_names_out().tolist()
+    )
 
     def other(doc: str) -> list[str]:
         return doc.split()
@@ -424,8 +452,12 @@ def test_copies_of_a_callable_count_as_the_same_parameter(corpus) -> None:
     with pytest.raises(ValueError, match="different parameters: analyzer="):
         a.merge(lexsim.CountVectorizer(analyzer=other).fit(corpus[:10]))
     with pytest.raises(ValueError, match="different parameters: analyzer="):  # same code, other captured value
-        lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(4)).fit(corpus[:10]))
-    lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[10:20]))
+        lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(
+            lexsim.CountVectorizer(analyzer=make(4)).fit(corpus[:10])
+        )
+    lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[:10]).merge(
+        lexsim.CountVectorizer(analyzer=make(3)).fit(corpus[10:20])
+    )
 
 
 def test_a_loaded_model_file_goes_on_exactly_and_a_hand_set_idf_is_not_silently_refitted(tmp_path, corpus) -> None:

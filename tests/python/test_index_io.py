@@ -23,8 +23,15 @@ from lexsim.model import MAGIC, deserialize, serialize
 
 METHODS = ["lucene", "robertson", "atire", "bm25l", "bm25+"]
 SCORINGS = [("cosine", None)] + [("bm25", m) for m in METHODS]
-QUERIES = ["Erdogan Putin talks", "grain corridor Odesa", "central bank rates inflation", "Türkiye Syria border",
-           "the", "zzzunknown kremlin", ""]
+QUERIES = [
+    "Erdogan Putin talks",
+    "grain corridor Odesa",
+    "central bank rates inflation",
+    "Türkiye Syria border",
+    "the",
+    "zzzunknown kremlin",
+    "",
+]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +73,10 @@ def search_in_worker(index, queries):
 # ----------------------------------------------------------------------------- pickling
 @pytest.mark.parametrize("scoring,method", SCORINGS)
 def test_pickles_search_bit_for_bit(texts, scoring, method) -> None:
-    for vec in (lexsim.TfidfVectorizer(stop_words="english", strip_accents="unicode"),
-                lexsim.CountVectorizer(dtype=np.float32)):
+    for vec in (
+        lexsim.TfidfVectorizer(stop_words="english", strip_accents="unicode"),
+        lexsim.CountVectorizer(dtype=np.float32),
+    ):
         vec.fit(texts)
         index = build(vec, texts, scoring, method, n_jobs=2)
         for protocol in (2, pickle.HIGHEST_PROTOCOL):
@@ -84,9 +93,11 @@ def test_indexes_over_vectorizers_lexsim_cannot_save_still_pickle(texts, tmp_pat
     sk = SkTfidf().fit(texts[:300])
     callable_tokens = lexsim.TfidfVectorizer(tokenizer=split_tokens, token_pattern=None).fit(texts[:300])
     hashing = lexsim.HashingVectorizer(n_features=2**12)
-    for vec, why in ((sk, "sklearn.feature_extraction.text.TfidfVectorizer"),
-                     (callable_tokens, "'tokenizer' is a Python callable"),
-                     (hashing, "lexsim.hashing.HashingVectorizer")):
+    for vec, why in (
+        (sk, "sklearn.feature_extraction.text.TfidfVectorizer"),
+        (callable_tokens, "'tokenizer' is a Python callable"),
+        (hashing, "lexsim.hashing.HashingVectorizer"),
+    ):
         index = lexsim.SearchIndex(vec, vec.transform(texts[:300]))
         back = pickle.loads(pickle.dumps(index))
         assert hits(back) == hits(index)
@@ -130,7 +141,11 @@ def test_dask_workers_search_the_same(texts) -> None:
 
 
 def test_old_or_foreign_pickle_states_are_refused() -> None:
-    index = lexsim.SearchIndex(lexsim.CountVectorizer().fit(["alpha beta", "beta gamma"]), documents=["alpha beta", "beta gamma"], scoring="bm25")
+    index = lexsim.SearchIndex(
+        lexsim.CountVectorizer().fit(["alpha beta", "beta gamma"]),
+        documents=["alpha beta", "beta gamma"],
+        scoring="bm25",
+    )
     state = index.__getstate__()
     blank = lexsim.SearchIndex.__new__(lexsim.SearchIndex)
     with pytest.raises(ValueError, match="pickled by a lexsim whose pickles this version does not read"):
@@ -149,8 +164,13 @@ def test_a_loaded_index_searches_bit_for_bit(tmp_path, texts, scoring, method, d
     path = tmp_path / "index.lexsim"
     index.save(path)
     assert os.listdir(tmp_path) == ["index.lexsim"]
-    for loaded in (lexsim.load(path), lexsim.SearchIndex.load(path), lexsim.SearchIndex.load(str(path), mmap=True),
-                   lexsim.SearchIndex.load(os.fsencode(path), mmap=True, verify=True), deserialize(serialize(index))):
+    for loaded in (
+        lexsim.load(path),
+        lexsim.SearchIndex.load(path),
+        lexsim.SearchIndex.load(str(path), mmap=True),
+        lexsim.SearchIndex.load(os.fsencode(path), mmap=True, verify=True),
+        deserialize(serialize(index)),
+    ):
         assert isinstance(loaded, lexsim.SearchIndex)
         assert isinstance(loaded.vectorizer, lexsim.TfidfVectorizer)
         assert loaded.vectorizer.get_params() == vec.get_params()
@@ -174,8 +194,14 @@ def test_a_mapped_index_reads_its_arrays_in_the_file(tmp_path, texts) -> None:
     lo, hi = ranges[0]
     assert hi - lo >= path.stat().st_size
     arrays = mapped._index.arrays()
-    assert [name for name, _, _ in arrays] == ["postings.start", "postings.row", "postings.value",
-                                               "counts.start", "counts.row", "counts.value"]
+    assert [name for name, _, _ in arrays] == [
+        "postings.start",
+        "postings.row",
+        "postings.value",
+        "counts.start",
+        "counts.row",
+        "counts.value",
+    ]
     for name, address, size in arrays:
         assert lo <= address and address + size <= hi, name  # in the mapping, not copied to the heap
         assert address % 64 == 0, name
@@ -236,7 +262,11 @@ def test_load_and_model_functions_still_read_vectorizers(tmp_path, texts) -> Non
 
 
 def test_an_index_saved_without_a_vectorizer_is_refused_with_the_reason(tmp_path) -> None:
-    index = lexsim.SearchIndex(lexsim.CountVectorizer().fit(["alpha beta", "beta gamma"]), documents=["alpha beta", "beta gamma"], scoring="bm25")
+    index = lexsim.SearchIndex(
+        lexsim.CountVectorizer().fit(["alpha beta", "beta gamma"]),
+        documents=["alpha beta", "beta gamma"],
+        scoring="bm25",
+    )
     path = tmp_path / "cpp.lexsim"
     path.write_bytes(bytes(index._index.serialize()))  # what C++ lexsim::save(index, path) writes
     with pytest.raises(lexsim.ModelFormatError, match="saved without its vectorizer"):
@@ -265,10 +295,10 @@ def test_add_equals_a_fresh_build(tmp_path, texts, scoring, method) -> None:
         path = tmp_path / "part.lexsim"
         part.save(path)
         for loaded in (lexsim.load(path), lexsim.SearchIndex.load(path, mmap=True)):
-            loaded.add(texts[n // 2:])
+            loaded.add(texts[n // 2 :])
             same_index(loaded, fresh)
         # and after a pickle
-        same_index(pickle.loads(pickle.dumps(part)).add(texts[n // 2:]), fresh)
+        same_index(pickle.loads(pickle.dumps(part)).add(texts[n // 2 :]), fresh)
 
 
 def test_add_checks_its_input_and_leaves_the_index_as_it_was_on_error(texts) -> None:
@@ -322,7 +352,7 @@ def parse(data: bytes) -> list:
     out, pos = [], 20
     while pos < len(data) - 4:
         tag, flags, length = struct.unpack_from("<4sIQ", data, pos)
-        out.append((tag, flags, pos + 16, data[pos + 16: pos + 16 + length]))
+        out.append((tag, flags, pos + 16, data[pos + 16 : pos + 16 + length]))
         pos += 16 + length
     assert pos == len(data) - 4
     return out
@@ -334,8 +364,8 @@ def arrays(data: bytes, at: int, dtypes: list) -> list:
     for dtype in dtypes:
         n, crc, pad = struct.unpack_from("<QII", data, at)
         start = at + 16 + pad
-        assert start % 64 == 0 and data[at + 16: start] == bytes(pad)  # aligned in the file, zero padding
-        raw = data[start: start + n * np.dtype(dtype).itemsize]
+        assert start % 64 == 0 and data[at + 16 : start] == bytes(pad)  # aligned in the file, zero padding
+        raw = data[start : start + n * np.dtype(dtype).itemsize]
         assert zlib.crc32(raw) == crc
         out.append((np.frombuffer(raw, dtype=np.dtype(dtype)), start))
         at = start + len(raw)
@@ -358,7 +388,9 @@ def test_the_file_is_the_documented_layout(texts) -> None:
             assert sections[tag][0] == 1  # required: an older lexsim refuses the file, naming the section
         assert (b"RAWC" in sections) == (scoring == "bm25")
         kinds, k1, b, delta, n_docs, n_terms, avgdl = struct.unpack("<3s3d2qd", sections[b"SIDX"][2])
-        assert kinds == bytes([scoring == "bm25", ["robertson", "lucene", "atire", "bm25l", "bm25+"].index(method or "lucene"), 8])
+        assert kinds == bytes(
+            [scoring == "bm25", ["robertson", "lucene", "atire", "bm25l", "bm25+"].index(method or "lucene"), 8]
+        )
         assert (k1, b, delta, n_docs, n_terms) == (index.k1, index.b, index.delta, 300, X.shape[1])
         (start, _), (row, _), (value, _) = arrays(data, sections[b"POST"][1], ["<i8", "<i4", "<f8"])
         if scoring == "cosine":
@@ -371,7 +403,9 @@ def test_the_file_is_the_documented_layout(texts) -> None:
         assert avgdl == lengths.mean()
         cs, (crow, _), (count, _) = arrays(data, sections[b"RAWC"][1], ["<i8", "<i4", "<f8"])
         ref = sp.csc_matrix(X)
-        assert np.array_equal(cs[0], ref.indptr) and np.array_equal(crow, ref.indices) and np.array_equal(count, ref.data)
+        assert (
+            np.array_equal(cs[0], ref.indptr) and np.array_equal(crow, ref.indices) and np.array_equal(count, ref.data)
+        )
         (idf, _), (base, _) = arrays(data, sections[b"BM25"][1], ["<f8", "<f8"])
         assert np.array_equal(idf, index._index.idf()) and np.array_equal(base, index._index.baseline())
         # every weight from the documented formulas: idf(t) tfc(tf) less the baseline, zeros left out
@@ -380,9 +414,13 @@ def test_the_file_is_the_documented_layout(texts) -> None:
         for t in range(X.shape[1]):
             sl = slice(ref.indptr[t], ref.indptr[t + 1])
             tf, lnorm = count[sl], L[crow[sl]]
-            tfc = {"robertson": tf / (tf + k1 * lnorm), "lucene": tf / (tf + k1 * lnorm), "atire": tf * (k1 + 1) / (tf + k1 * lnorm),
-                   "bm25l": (k1 + 1) * (tf / lnorm + delta) / (k1 + tf / lnorm + delta),
-                   "bm25+": tf * (k1 + 1) / (tf + k1 * lnorm) + delta}[method]
+            tfc = {
+                "robertson": tf / (tf + k1 * lnorm),
+                "lucene": tf / (tf + k1 * lnorm),
+                "atire": tf * (k1 + 1) / (tf + k1 * lnorm),
+                "bm25l": (k1 + 1) * (tf / lnorm + delta) / (k1 + tf / lnorm + delta),
+                "bm25+": tf * (k1 + 1) / (tf + k1 * lnorm) + delta,
+            }[method]
             tfc0 = {"bm25l": (k1 + 1) * delta / (k1 + delta), "bm25+": delta}.get(method, 0.0)
             weights[sl] = idf[t] * (tfc - tfc0)
         keep = weights != 0
@@ -487,21 +525,29 @@ def test_search_with_a_saved_index_prints_what_search_prints(capsys, tmp_path, c
     code, out, err = lexsim_cmd(capsys, "index", corpus_file, "-o", index_path, "--stop-words", "none", *scoring)
     assert code == 0 and err == ""
     how = "bm25 (robertson)" if scoring else "cosine"
-    assert out.startswith(f"saved {index_path}: a {how} index of ") and out.endswith(" terms (accents folded, 3+ character words, no numbers, sublinear tf)\n")
+    assert out.startswith(f"saved {index_path}: a {how} index of ") and out.endswith(
+        " terms (accents folded, 3+ character words, no numbers, sublinear tf)\n"
+    )
     saved = lexsim.load(index_path)
     assert saved.scoring == ("bm25" if scoring else "cosine") and saved.vectorizer.stop_words is None
     for query in ("Putin Erdogan talks", "peace treaty negotiations", "the", "zzzunknown"):
         for fmt in ("table", "json", "csv"):
-            fresh = lexsim_cmd(capsys, "search", corpus_file, query, "--k", 7, "--format", fmt, "--stop-words", "none", *scoring)
+            fresh = lexsim_cmd(
+                capsys, "search", corpus_file, query, "--k", 7, "--format", fmt, "--stop-words", "none", *scoring
+            )
             reused = lexsim_cmd(capsys, "search", corpus_file, query, "--k", 7, "--format", fmt, "--index", index_path)
             assert reused == fresh and fresh[0] == 0, (query, fmt)
     code, out, _ = lexsim_cmd(capsys, "index", corpus_file, "-o", index_path, "--format", "json", *scoring)
     import json
 
     loaded = lexsim.load(index_path)
-    assert json.loads(out) == {"index": str(index_path), "documents": loaded.n_documents,
-                               "terms": len(loaded.vectorizer.get_feature_names_out()),
-                               "scoring": "bm25" if scoring else "cosine", "method": "robertson" if scoring else None}
+    assert json.loads(out) == {
+        "index": str(index_path),
+        "documents": loaded.n_documents,
+        "terms": len(loaded.vectorizer.get_feature_names_out()),
+        "scoring": "bm25" if scoring else "cosine",
+        "method": "robertson" if scoring else None,
+    }
     assert loaded.n_documents == len(open(corpus_file, encoding="utf-8").read().split("\n")) - 1
 
 
@@ -513,11 +559,20 @@ def test_search_with_an_index_refuses_another_corpus_and_fixed_options(capsys, t
     renamed.write_text("\n".join([lines[0].replace('"doc0"', '"doc0b"')] + lines[1:]) + "\n", encoding="utf-8")
     shorter.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     for argv, fragment in (
-        (["search", renamed, "Putin", "--index", index_path], f"indexes another corpus than {renamed} ({len(lines)} documents, not {len(lines)} with these ids and texts)"),
+        (
+            ["search", renamed, "Putin", "--index", index_path],
+            f"indexes another corpus than {renamed} ({len(lines)} documents, not {len(lines)} with these ids and texts)",
+        ),
         (["search", shorter, "Putin", "--index", index_path], f"({len(lines)} documents, not {len(lines) - 1} with"),
-        (["search", corpus_file, "Putin", "--index", index_path, "--scoring", "bm25"], "--index fixes the scoring and the analysis; leave out --scoring"),
+        (
+            ["search", corpus_file, "Putin", "--index", index_path, "--scoring", "bm25"],
+            "--index fixes the scoring and the analysis; leave out --scoring",
+        ),
         (["search", corpus_file, "Putin", "--index", index_path, "--k1", "2"], "leave out --k1"),
-        (["search", corpus_file, "Putin", "--index", index_path, "--stop-words", "none"], "--index fixes the analysis options; leave out --stop-words"),
+        (
+            ["search", corpus_file, "Putin", "--index", index_path, "--stop-words", "none"],
+            "--index fixes the analysis options; leave out --stop-words",
+        ),
         (["search", corpus_file, "Putin", "--index", tmp_path / "missing.index"], "No such file or directory"),
     ):
         code, out, err = lexsim_cmd(capsys, *argv)

@@ -32,8 +32,9 @@ def test_term_occurrences_equal_a_python_count_on_real_text(n_jobs) -> None:
         assert [(int(c), int(f)) for c, f in zip(C.data[b:e], occ.first[b:e])] == [row[j] for j in sorted(row)]
         assert occ.lengths[i] == length
     # Raw counts whatever the weighting: the same as a CountVectorizer's.
-    counts = lexsim.CountVectorizer(vocabulary=vec.get_feature_names_out(), **{k: v for k, v in ANALYST.items()
-                                                                              if k != "sublinear_tf"}).transform(docs)
+    counts = lexsim.CountVectorizer(
+        vocabulary=vec.get_feature_names_out(), **{k: v for k, v in ANALYST.items() if k != "sublinear_tf"}
+    ).transform(docs)
     assert (counts != C).nnz == 0
 
 
@@ -66,8 +67,12 @@ def test_keyness_against_the_other_documents_by_hand() -> None:
     got = lexsim.key_terms(vec, docs, n=10)
     # Document 0: terms assad assad met moscow putin putin thanked (c = 7); the others: 5 terms.
     c, rest = 7.0, 5.0
-    expected = {"assad": g2(2, c, 0, rest), "moscow": g2(1, c, 0, rest), "thanked": g2(1, c, 0, rest),
-                "putin": g2(2, c, 1, rest)}  # met: 1/7 < 1/5, not over-represented
+    expected = {
+        "assad": g2(2, c, 0, rest),
+        "moscow": g2(1, c, 0, rest),
+        "thanked": g2(1, c, 0, rest),
+        "putin": g2(2, c, 1, rest),
+    }  # met: 1/7 < 1/5, not over-represented
     assert {t.term: t.score for t in got[0]} == pytest.approx(expected, rel=1e-12)
     first = {"assad": 0, "putin": 2, "thanked": 4, "moscow": 6}
     count = {"assad": 2, "putin": 2, "thanked": 1, "moscow": 1}
@@ -131,6 +136,7 @@ def test_model_backgrounds_use_term_totals_or_document_frequencies(tmp_path, mon
     table = dict(zip(counts.terms.tolist(), counts.total_counts.tolist()))
     t = got[1][0]
     assert t.score == pytest.approx(float(g2(t.raw_count, occ.lengths[1], table.get(t.term, 0), bg.total)), rel=1e-12)
+
     # A model without counts (an older file, a vectorizer restored without them): document frequencies.
     def no_counts(self):
         raise lexsim.NotFittedError("no corpus counts")
@@ -138,7 +144,9 @@ def test_model_backgrounds_use_term_totals_or_document_frequencies(tmp_path, mon
     monkeypatch.setattr(lexsim.TfidfVectorizer, "corpus_counts_", property(no_counts))
     df_bg = lexsim.Background.from_model(model)
     assert "document frequencies" in df_bg.name
-    assert df_bg.table == dict(zip(model.get_feature_names_out().tolist(), model._fitted_native().document_frequencies()))
+    assert df_bg.table == dict(
+        zip(model.get_feature_names_out().tolist(), model._fitted_native().document_frequencies())
+    )
     monkeypatch.undo()
     with pytest.warns(UserWarning, match="analysed differently"):
         lexsim.key_terms(vec, docs, background=lexsim.TfidfVectorizer().fit(sentences))

@@ -35,6 +35,13 @@ def test_pickles_name_lexsim_vectorizers_and_nothing_private_to_the_layout() -> 
 
 
 def test_the_names_earlier_pickles_refer_to_are_importable() -> None:
-    for name in ("CountVectorizer", "TfidfVectorizer", "CorpusCounts", "_then", "_analyze_with", "_analyze_chars",
-                 "_analyze_words"):
+    for name in (
+        "CountVectorizer",
+        "TfidfVectorizer",
+        "CorpusCounts",
+        "_then",
+        "_analyze_with",
+        "_analyze_chars",
+        "_analyze_words",
+    ):
         assert hasattr(lexsim.vectorizers, name), name

@@ -112,7 +112,9 @@ COUNT_ONLY = [
     dict(dtype=np.float64, ngram_range=(2, 2)),
     dict(dtype=int),
 ]
-CASES = [(lexsim.TfidfVectorizer, p) for p in COMMON + TFIDF_ONLY] + [(lexsim.CountVectorizer, p) for p in COMMON + COUNT_ONLY]
+CASES = [(lexsim.TfidfVectorizer, p) for p in COMMON + TFIDF_ONLY] + [
+    (lexsim.CountVectorizer, p) for p in COMMON + COUNT_ONLY
+]
 
 
 def _id(case) -> str:
@@ -144,14 +146,24 @@ def test_a_loaded_model_transforms_exactly_like_the_saved_one(tmp_path, texts, c
     vec = cls(**params)
     fitted_on, unseen = texts[:1500], texts[1500:]
     if vec.get_params()["encoding"] != "utf-8":
-        fitted_on, unseen = [t.encode("latin-1", "replace") for t in fitted_on], [t.encode("latin-1", "replace") for t in unseen]
+        fitted_on, unseen = (
+            [t.encode("latin-1", "replace") for t in fitted_on],
+            [t.encode("latin-1", "replace") for t in unseen],
+        )
     vec.fit(fitted_on)
     path = tmp_path / "m.lexsim"
     vec.save(path)
     assert [p.name for p in tmp_path.iterdir()] == ["m.lexsim"]
     assert path.read_bytes() == serialize(vec)
-    for loaded in (load(path), lexsim.load(str(path)), load(os.fsencode(path)), deserialize(serialize(vec)),
-                   deserialize(bytearray(serialize(vec))), deserialize(memoryview(serialize(vec))), load_model(path)):
+    for loaded in (
+        load(path),
+        lexsim.load(str(path)),
+        load(os.fsencode(path)),
+        deserialize(serialize(vec)),
+        deserialize(bytearray(serialize(vec))),
+        deserialize(memoryview(serialize(vec))),
+        load_model(path),
+    ):
         assert_same_vectorizer(loaded, vec, (fitted_on, unseen))
     # Saving what was loaded gives the same bytes.
     assert serialize(load(path)) == path.read_bytes()
@@ -216,7 +228,15 @@ def test_the_file_is_the_documented_layout(tmp_path) -> None:
     data = (tmp_path / "m.lexsim").read_bytes()
     version, sections = parse(data)
     assert version == FORMAT_VERSION == 1
-    assert [(t, f) for t, f, _ in sections] == [(b"OPTS", 1), (b"TERM", 1), (b"NDOC", 1), (b"DOCF", 1), (b"IDFV", 1), (b"TCNT", 0), (b"META", 0)]
+    assert [(t, f) for t, f, _ in sections] == [
+        (b"OPTS", 1),
+        (b"TERM", 1),
+        (b"NDOC", 1),
+        (b"DOCF", 1),
+        (b"IDFV", 1),
+        (b"TCNT", 0),
+        (b"META", 0),
+    ]
     payload = dict((t, p) for t, _, p in sections)
     assert payload[b"OPTS"][0] == 2  # TfidfVectorizer
     assert payload[b"OPTS"] == _core.encode_options(vec._native)
@@ -229,9 +249,15 @@ def test_the_file_is_the_documented_layout(tmp_path) -> None:
     assert np.frombuffer(payload[b"IDFV"], "<f4", 3, 32).tobytes() == vec.idf_.astype("<f4").tobytes()
     meta = json.loads(payload[b"META"])["lexsim.python"]
     assert meta["class"] == "TfidfVectorizer" and meta["layout"] == 1 and meta["lexsim_version"] == lexsim.__version__
-    assert meta["params"] == {"dtype": ["numpy", "float32"], "encoding": "utf-8", "input": "content", "n_jobs": None,
-                              "stop_words": {"items": ["met"], "type": "list"},
-                              "token_pattern": r"(?u)\b\w\w+\b", "vocabulary": None}
+    assert meta["params"] == {
+        "dtype": ["numpy", "float32"],
+        "encoding": "utf-8",
+        "input": "content",
+        "n_jobs": None,
+        "stop_words": {"items": ["met"], "type": "list"},
+        "token_pattern": r"(?u)\b\w\w+\b",
+        "vocabulary": None,
+    }
 
 
 def test_a_model_saved_from_cpp_without_python_metadata_loads_with_defaults() -> None:
@@ -304,7 +330,9 @@ def test_a_pickle_or_other_foreign_file_is_refused_and_never_run(tmp_path) -> No
 @pytest.mark.parametrize("version", [2, 7, 2**32 - 1])
 def test_a_future_version_is_refused(small, version) -> None:
     _, sections = parse(small)
-    with pytest.raises(lexsim.ModelFormatError, match=f"version {version} is newer than this lexsim reads \\(1\\): upgrade"):
+    with pytest.raises(
+        lexsim.ModelFormatError, match=f"version {version} is newer than this lexsim reads \\(1\\): upgrade"
+    ):
         deserialize(build(sections, version))
     with pytest.raises(lexsim.ModelFormatError, match="version 0"):
         deserialize(build(sections, 0))
@@ -325,42 +353,96 @@ def _opts(payload: bytes, at: int, value: bytes) -> bytes:
 PATTERN = len(r"(?u)\b\w\w+\b")
 CRAFTED = {
     # lengths claiming far more than there is: refused before anything is allocated
-    "section length 2^60": (lambda d: _with_crc(d[:28] + struct.pack("<Q", 2**60) + d[36:-4]), "claims 1152921504606846976 bytes"),
-    "term count 2^60": (lambda d: edit(d, b"TERM", lambda p: struct.pack("<Q", 2**60) + p[8:]), "the number of terms is 1152921504606846976"),
-    "term length 2^32-1": (lambda d: edit(d, b"TERM", lambda p: p[:8] + b"\xff\xff\xff\xff" + p[12:]), "term lengths add up to"),
-    "stop-word count 2^60": (lambda d: edit(d, b"OPTS", lambda p: _opts(p, 12 + PATTERN, struct.pack("<Q", 2**60))), "the number of stop words"),
-    "idf count 2^60": (lambda d: edit(d, b"IDFV", lambda p: struct.pack("<Q", 2**60) + p[8:]), "the number of idf values"),
+    "section length 2^60": (
+        lambda d: _with_crc(d[:28] + struct.pack("<Q", 2**60) + d[36:-4]),
+        "claims 1152921504606846976 bytes",
+    ),
+    "term count 2^60": (
+        lambda d: edit(d, b"TERM", lambda p: struct.pack("<Q", 2**60) + p[8:]),
+        "the number of terms is 1152921504606846976",
+    ),
+    "term length 2^32-1": (
+        lambda d: edit(d, b"TERM", lambda p: p[:8] + b"\xff\xff\xff\xff" + p[12:]),
+        "term lengths add up to",
+    ),
+    "stop-word count 2^60": (
+        lambda d: edit(d, b"OPTS", lambda p: _opts(p, 12 + PATTERN, struct.pack("<Q", 2**60))),
+        "the number of stop words",
+    ),
+    "idf count 2^60": (
+        lambda d: edit(d, b"IDFV", lambda p: struct.pack("<Q", 2**60) + p[8:]),
+        "the number of idf values",
+    ),
     # inconsistent content
     "duplicate term": (lambda d: edit(d, b"TERM", lambda p: p[:-5] + b"assad"), "term 3 repeats term 0"),
     "invalid UTF-8 term": (lambda d: edit(d, b"TERM", lambda p: p[:-1] + b"\xc3"), "term 3 is not valid UTF-8"),
-    "idf length mismatch": (lambda d: edit(d, b"IDFV", lambda p: struct.pack("<Q", 3) + p[8:32] + p[40:52]), "3 idf values for 4 terms"),
+    "idf length mismatch": (
+        lambda d: edit(d, b"IDFV", lambda p: struct.pack("<Q", 3) + p[8:32] + p[40:52]),
+        "3 idf values for 4 terms",
+    ),
     "NaN idf": (lambda d: edit(d, b"IDFV", lambda p: p[:16] + _nan() + p[24:]), r"idf\[1\] is NaN"),
     "bad analyzer": (lambda d: edit(d, b"OPTS", lambda p: _opts(p, 1, b"\x09")), "analyzer is 9, not one of"),
     "bad boolean": (lambda d: edit(d, b"OPTS", lambda p: _opts(p, 5, b"\x02")), "lowercase is 2, not 0 or 1"),
     "bad norm": (lambda d: edit(d, b"OPTS", lambda p: p[:-4] + b"\x05" + p[-3:]), "norm is 5"),
     "bad class": (lambda d: edit(d, b"OPTS", lambda p: _opts(p, 0, b"\x07")), "the vectorizer class is 7"),
-    "negative documents": (lambda d: edit(d, b"NDOC", lambda p: struct.pack("<q", -1)), "number of documents is negative"),
-    "extra bytes in a section": (lambda d: edit(d, b"NDOC", lambda p: p + b"\0"), "unexpected bytes at the end of the section"),
-    "unknown required section": (lambda d: build(parse(d)[1] + [(b"NEWS", 1, b"x")]), "section 'NEWS' is required but unknown"),
+    "negative documents": (
+        lambda d: edit(d, b"NDOC", lambda p: struct.pack("<q", -1)),
+        "number of documents is negative",
+    ),
+    "extra bytes in a section": (
+        lambda d: edit(d, b"NDOC", lambda p: p + b"\0"),
+        "unexpected bytes at the end of the section",
+    ),
+    "unknown required section": (
+        lambda d: build(parse(d)[1] + [(b"NEWS", 1, b"x")]),
+        "section 'NEWS' is required but unknown",
+    ),
     "repeated section": (lambda d: build(parse(d)[1] + [parse(d)[1][1]]), "section 'TERM' appears twice"),
-    "missing section": (lambda d: build([s for s in parse(d)[1] if s[0] != b"DOCF"]), "required section 'DOCF' is missing"),
-    "unknown flags": (lambda d: build([(t, f | 4, p) for t, f, p in parse(d)[1]]), "flags 0x00000005 that this lexsim does not know"),
-    "unknown stemmer": (lambda d: edit(d, b"OPTS", lambda p: p[: 12 + PATTERN + 8 + 4 + 3 + 8] + b"\x01\x07\0\0\0klingon" + p[12 + PATTERN + 8 + 4 + 3 + 9 :]),
-                        "invalid model: unknown stemmer 'klingon'"),
+    "missing section": (
+        lambda d: build([s for s in parse(d)[1] if s[0] != b"DOCF"]),
+        "required section 'DOCF' is missing",
+    ),
+    "unknown flags": (
+        lambda d: build([(t, f | 4, p) for t, f, p in parse(d)[1]]),
+        "flags 0x00000005 that this lexsim does not know",
+    ),
+    "unknown stemmer": (
+        lambda d: edit(
+            d,
+            b"OPTS",
+            lambda p: p[: 12 + PATTERN + 8 + 4 + 3 + 8] + b"\x01\x07\0\0\0klingon" + p[12 + PATTERN + 8 + 4 + 3 + 9 :],
+        ),
+        "invalid model: unknown stemmer 'klingon'",
+    ),
     "trailing bytes": (lambda d: d + b"\0\0", "2 unexpected bytes after the end of the model"),
     "flipped checksum": (lambda d: d[:-1] + bytes([d[-1] ^ 0x80]), "checksum mismatch"),
     # Python's parameters in the metadata
-    "metadata: unknown parameter": (lambda d: _meta(d, lambda m: m["params"].update(preprocessor="os.system")),
-                                    "parameters this lexsim does not know: preprocessor"),
-    "metadata: wrong class": (lambda d: _meta(d, lambda m: m.update({"class": "CountVectorizer"})), "the model is a TfidfVectorizer"),
-    "metadata: object dtype": (lambda d: _meta(d, lambda m: m["params"].update(dtype=["str", "object"])), "dtype 'object' is not numeric"),
+    "metadata: unknown parameter": (
+        lambda d: _meta(d, lambda m: m["params"].update(preprocessor="os.system")),
+        "parameters this lexsim does not know: preprocessor",
+    ),
+    "metadata: wrong class": (
+        lambda d: _meta(d, lambda m: m.update({"class": "CountVectorizer"})),
+        "the model is a TfidfVectorizer",
+    ),
+    "metadata: object dtype": (
+        lambda d: _meta(d, lambda m: m["params"].update(dtype=["str", "object"])),
+        "dtype 'object' is not numeric",
+    ),
     "metadata: bad input": (lambda d: _meta(d, lambda m: m["params"].update(input="url")), "input 'url' is not one of"),
-    "metadata: encoding with a path": (lambda d: _meta(d, lambda m: m["params"].update(encoding="../../x")), "not an encoding name"),
-    "metadata: another token pattern": (lambda d: _meta(d, lambda m: m["params"].update(token_pattern=r"(?u)\b\w+\b")),
-                                        "the Python parameters disagree with the model's options"),
+    "metadata: encoding with a path": (
+        lambda d: _meta(d, lambda m: m["params"].update(encoding="../../x")),
+        "not an encoding name",
+    ),
+    "metadata: another token pattern": (
+        lambda d: _meta(d, lambda m: m["params"].update(token_pattern=r"(?u)\b\w+\b")),
+        "the Python parameters disagree with the model's options",
+    ),
     "metadata: other stop words": (lambda d: _meta(d, lambda m: m["params"].update(stop_words="english")), "disagree"),
-    "metadata: vocabulary of a fitted model": (lambda d: _meta(d, lambda m: m["params"].update(vocabulary={"type": "list"})),
-                                               "vocabulary was not fixed"),
+    "metadata: vocabulary of a fitted model": (
+        lambda d: _meta(d, lambda m: m["params"].update(vocabulary={"type": "list"})),
+        "vocabulary was not fixed",
+    ),
     "metadata: newer layout": (lambda d: _meta(d, lambda m: m.update(layout=2)), "layout 2 of the Python parameters"),
     "metadata: invalid UTF-8": (lambda d: edit(d, b"META", lambda p: p + b"\xff"), "metadata is not valid UTF-8"),
 }
@@ -412,7 +494,9 @@ def test_huge_claimed_lengths_allocate_nothing(tmp_path, small) -> None:
         "        except Exception as e:\n"
         "            print(type(e).__name__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["ModelFormatError"] * (2 * len(claims))
 
 
@@ -437,8 +521,15 @@ def test_damage_anywhere_in_a_real_model_is_refused(news) -> None:
 
 
 # ----------------------------------------------------------------------------- what cannot be saved
-@pytest.mark.parametrize("params", [dict(preprocessor=str.upper), dict(tokenizer=str.split, token_pattern=None),
-                                    dict(strip_accents=lambda s: s), dict(analyzer=lambda s: s.split())])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(preprocessor=str.upper),
+        dict(tokenizer=str.split, token_pattern=None),
+        dict(strip_accents=lambda s: s),
+        dict(analyzer=lambda s: s.split()),
+    ],
+)
 def test_callables_are_refused_naming_the_parameter_and_nothing_is_written(tmp_path, params) -> None:
     name = next(iter(params))
     for cls in (lexsim.CountVectorizer, lexsim.TfidfVectorizer):

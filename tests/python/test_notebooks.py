@@ -34,7 +34,9 @@ def _run(name: str, corpus: str, monkeypatch: pytest.MonkeyPatch) -> nbformat.No
     monkeypatch.setenv("LEXSIM_CORPUS", corpus)
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     book = nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
-    client = NotebookClient(book, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    client = NotebookClient(
+        book, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+    )
     client.execute()  # raises CellExecutionError, with the cell and its traceback, when a cell fails
     return book
 

@@ -35,7 +35,13 @@ def test_package_is_typed_and_exports_what_it_documents() -> None:
 
 def test_stubs_describe_the_compiled_module() -> None:
     stub = (pathlib.Path(lexsim.__file__).parent / "_core.pyi").read_text()
-    for name in ("class TfidfVectorizer", "class CountVectorizer", "class Analyzer", "def top_k", "def english_stop_words"):
+    for name in (
+        "class TfidfVectorizer",
+        "class CountVectorizer",
+        "class Analyzer",
+        "def top_k",
+        "def english_stop_words",
+    ):
         assert name in stub
     assert not [n for n in dir(lexsim._core) if not n.startswith("_") and n not in stub]
 
@@ -55,7 +61,8 @@ def test_sample_stories_are_recovered_by_nearest_neighbours() -> None:
 
     articles = load_sample()
     X = lexsim.TfidfVectorizer(strip_accents="unicode", stop_words="english", sublinear_tf=True).fit_transform(
-        [a.title + "\n" + a.text for a in articles])
+        [a.title + "\n" + a.text for a in articles]
+    )
     nn = lexsim.top_k(X, k=1)
     for i, a in enumerate(articles):
         assert articles[nn.indices[nn.indptr[i]]].story == a.story, a.id

@@ -11,8 +11,13 @@ import lexsim
 from lexsim import _core
 from lexsim._params import CHOICES
 
-ENUMS = {"decode_error": _core.DecodeError, "strip_accents": _core.StripAccents, "analyzer": _core.AnalyzerKind,
-         "normalization": _core.Normalization, "norm": _core.Norm}
+ENUMS = {
+    "decode_error": _core.DecodeError,
+    "strip_accents": _core.StripAccents,
+    "analyzer": _core.AnalyzerKind,
+    "normalization": _core.Normalization,
+    "norm": _core.Norm,
+}
 
 
 @pytest.mark.parametrize("name", sorted(ENUMS))
@@ -22,8 +27,9 @@ def test_every_core_enum_member_has_exactly_one_value(name) -> None:
     assert len(set(members)) == len(members)
 
 
-@pytest.mark.parametrize("cls", [lexsim.CountVectorizer, lexsim.TfidfVectorizer, lexsim.HashingVectorizer,
-                                 lexsim.TfidfTransformer])
+@pytest.mark.parametrize(
+    "cls", [lexsim.CountVectorizer, lexsim.TfidfVectorizer, lexsim.HashingVectorizer, lexsim.TfidfTransformer]
+)
 def test_the_defaults_in_the_signatures_are_choices(cls) -> None:
     parameters = inspect.signature(cls.__init__).parameters
     shared = [name for name in CHOICES if name in parameters]
@@ -41,11 +47,17 @@ def test_a_value_outside_the_table_is_refused_with_the_table_in_the_message() ->
 
 def test_model_files_store_the_core_names(tmp_path) -> None:
     path = tmp_path / "m.lexsim"
-    vec = lexsim.TfidfVectorizer(normalization="NFKC", strip_accents="ascii", norm="l1", analyzer="char_wb").fit(["ab cd"])
+    vec = lexsim.TfidfVectorizer(normalization="NFKC", strip_accents="ascii", norm="l1", analyzer="char_wb").fit(
+        ["ab cd"]
+    )
     vec.save(path)
     params = lexsim.load(path).get_params()
-    assert {k: params[k] for k in ("normalization", "strip_accents", "norm", "analyzer")} == \
-        {"normalization": "NFKC", "strip_accents": "ascii", "norm": "l1", "analyzer": "char_wb"}
+    assert {k: params[k] for k in ("normalization", "strip_accents", "norm", "analyzer")} == {
+        "normalization": "NFKC",
+        "strip_accents": "ascii",
+        "norm": "l1",
+        "analyzer": "char_wb",
+    }
 
 
 def test_the_command_offers_the_same_choices() -> None:

@@ -26,8 +26,12 @@ CONFIGS = {
     "no_smooth_binary": {"smooth_idf": False, "binary": True},
     # The CLI's analyst defaults: no all-digit tokens, three characters or more (native pattern).
     "no_digits_3_chars": {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b"},
-    "analyst": {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b", "strip_accents": "unicode",
-                "stop_words": "english", "sublinear_tf": True},
+    "analyst": {
+        "token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b",
+        "strip_accents": "unicode",
+        "stop_words": "english",
+        "sublinear_tf": True,
+    },
 }
 
 _CACHE: dict[str, list] = {}
@@ -62,7 +66,13 @@ def tie_tolerant_max_features(ours: lexsim.TfidfVectorizer, theirs: sk.TfidfVect
     if a == b:
         assert_same_matrix(X, Y)
         return
-    full = sk.CountVectorizer(**{k: v for k, v in theirs.get_params().items() if k in sk.CountVectorizer().get_params() and k != "max_features"})
+    full = sk.CountVectorizer(
+        **{
+            k: v
+            for k, v in theirs.get_params().items()
+            if k in sk.CountVectorizer().get_params() and k != "max_features"
+        }
+    )
     counts = full.fit_transform(docs)
     total = dict(zip(full.get_feature_names_out(), np.asarray(counts.sum(axis=0)).ravel()))
     cutoff = min(total[t] for t in b)
@@ -106,8 +116,9 @@ def test_tfidf_parity(config: str, corpus_name: str) -> None:
 
 
 @pytest.mark.parametrize("corpus_name", ["hard-unicode", "news-seeds", "sentences"])
-@pytest.mark.parametrize("config", ["defaults", "stop_words_english", "ngram_1_2", "char_wb_2_4", "min_df_2_max_df_0_5",
-                                    "no_digits_3_chars"])
+@pytest.mark.parametrize(
+    "config", ["defaults", "stop_words_english", "ngram_1_2", "char_wb_2_4", "min_df_2_max_df_0_5", "no_digits_3_chars"]
+)
 def test_count_parity(config: str, corpus_name: str) -> None:
     docs = corpus(corpus_name)
     kwargs = {k: v for k, v in CONFIGS[config].items()}
@@ -129,29 +140,32 @@ def test_count_parity(config: str, corpus_name: str) -> None:
     np.testing.assert_array_equal(X.data, Y.data)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"token_pattern": r"\b\w+\b"},
-    {"token_pattern": r"(?u)\b\w\w\w+\b"},
-    {"token_pattern": r"\w{3,}"},
-    {"token_pattern": r"\w+"},
-    {"token_pattern": r"\b\w{2,4}\b"},
-    {"token_pattern": r"\w{2,3}"},
-    {"token_pattern": r"(\w\w+)"},
-    {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b"},
-    {"token_pattern": r"\b(?!\d+\b)\w+\b"},
-    {"token_pattern": r"\b(?!\d+\b)(\w{2,4})\b", "strip_accents": "unicode"},
-    {"token_pattern": r"[A-Za-z]{2,}"},  # not native: Python's re runs it
-    {"analyzer": "char", "ngram_range": (1, 3)},
-    {"analyzer": "char_wb", "ngram_range": (1, 5)},
-    {"analyzer": "char_wb", "ngram_range": (3, 3)},
-    {"ngram_range": (2, 3), "stop_words": "english"},
-    {"stop_words": ["ve", "the", "and", "erdogan"], "strip_accents": "unicode"},
-    {"strip_accents": "ascii"},
-    {"lowercase": False},
-    {"vocabulary": ["zeta", "erdoğan", "the", "istanbul", "fox"]},
-    {"max_df": 3, "min_df": 0.05},
-    {"dtype": np.float32},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"token_pattern": r"\b\w+\b"},
+        {"token_pattern": r"(?u)\b\w\w\w+\b"},
+        {"token_pattern": r"\w{3,}"},
+        {"token_pattern": r"\w+"},
+        {"token_pattern": r"\b\w{2,4}\b"},
+        {"token_pattern": r"\w{2,3}"},
+        {"token_pattern": r"(\w\w+)"},
+        {"token_pattern": r"(?u)\b(?!\d+\b)\w\w\w+\b"},
+        {"token_pattern": r"\b(?!\d+\b)\w+\b"},
+        {"token_pattern": r"\b(?!\d+\b)(\w{2,4})\b", "strip_accents": "unicode"},
+        {"token_pattern": r"[A-Za-z]{2,}"},  # not native: Python's re runs it
+        {"analyzer": "char", "ngram_range": (1, 3)},
+        {"analyzer": "char_wb", "ngram_range": (1, 5)},
+        {"analyzer": "char_wb", "ngram_range": (3, 3)},
+        {"ngram_range": (2, 3), "stop_words": "english"},
+        {"stop_words": ["ve", "the", "and", "erdogan"], "strip_accents": "unicode"},
+        {"strip_accents": "ascii"},
+        {"lowercase": False},
+        {"vocabulary": ["zeta", "erdoğan", "the", "istanbul", "fox"]},
+        {"max_df": 3, "min_df": 0.05},
+        {"dtype": np.float32},
+    ],
+)
 def test_more_options_on_news_and_hard_cases(kwargs: dict) -> None:
     docs = read_news_seeds()[1] + HARD_UNICODE
     ours = lexsim.TfidfVectorizer(**kwargs)

@@ -74,7 +74,7 @@ def queries_for(docs, n, seed):
         if not words:
             continue
         start = int(rng.integers(0, len(words)))
-        out.append(" ".join(words[start:start + int(rng.integers(1, 5))]))
+        out.append(" ".join(words[start : start + int(rng.integers(1, 5))]))
     return out + ["zzzzunseen", ""]
 
 
@@ -95,8 +95,9 @@ def test_cosine_random_matrices(seed, k):
 
 
 @pytest.mark.parametrize("method", ["lucene", "robertson", "atire", "bm25l", "bm25+"])
-@pytest.mark.parametrize("k1,b,delta", [(1.2, 0.75, 0.5), (0.0, 0.75, 1.0), (2.0, 0.0, 0.5), (0.5, 1.0, 0.0),
-                                        (1.2, 0.3, 2.0)])
+@pytest.mark.parametrize(
+    "k1,b,delta", [(1.2, 0.75, 0.5), (0.0, 0.75, 1.0), (2.0, 0.0, 0.5), (0.5, 1.0, 0.0), (1.2, 0.3, 2.0)]
+)
 @pytest.mark.parametrize("seed", [4, 5])
 def test_bm25_random_counts(seed, k1, b, delta, method):
     if method == "bm25l" and k1 == 0:
@@ -104,8 +105,14 @@ def test_bm25_random_counts(seed, k1, b, delta, method):
     C = random_counts((120, 30), 0.1, seed)
     Q = random_counts((50, 30), 0.1, seed + 100)
     index = lexsim.SearchIndex(RowVectorizer(Q), C, scoring="bm25", method=method, k1=k1, b=b, delta=delta)
-    assert (index.k1, index.b, index.delta, index.scoring, index.method, index.n_documents) == \
-        (k1, b, delta, "bm25", method, 120)
+    assert (index.k1, index.b, index.delta, index.scoring, index.method, index.n_documents) == (
+        k1,
+        b,
+        delta,
+        "bm25",
+        method,
+        120,
+    )
     S = bm25_scores(C, Q, k1, b, method, delta)
     assert (S > 0).sum() > 100
     for k in (1, 5, 1000):
@@ -162,8 +169,9 @@ def test_other_sparse_formats_and_float32():
     ref = lexsim.SearchIndex(RowVectorizer(Q), X).search_batch(names)
     for other in (X.tocoo(), X.tocsc(), X.toarray(), sp.csr_array(X)):
         assert lexsim.SearchIndex(RowVectorizer(Q), other).search_batch(names) == ref
-    assert lexsim.SearchIndex(RowVectorizer(Q), X.tocsc(), scoring="bm25").search_batch(names) == \
-        lexsim.SearchIndex(RowVectorizer(Q), X, scoring="bm25").search_batch(names)
+    assert lexsim.SearchIndex(RowVectorizer(Q), X.tocsc(), scoring="bm25").search_batch(names) == lexsim.SearchIndex(
+        RowVectorizer(Q), X, scoring="bm25"
+    ).search_batch(names)
     # float32 stays float32: the same ranking up to float32 rounding
     f32 = lexsim.SearchIndex(RowVectorizer(Q), X.astype(np.float32)).search_batch(names)
     S = cosine_scores(X, Q)
@@ -196,8 +204,11 @@ def test_news_seeds_robertson_floors_terms_in_most_articles():
     hits = index.search("Lavrov soldiers Idlib")
     assert sorted(names[d][:3] for d, _ in hits) == ["000", "003"]
     counts = lexsim.CountVectorizer(strip_accents="unicode", stop_words="english", vocabulary=vec.vocabulary_)
-    assert_ranked(hits, bm25_scores(counts.transform(docs), counts.transform(["Lavrov soldiers Idlib"]),
-                                    method="robertson")[0], 10)
+    assert_ranked(
+        hits,
+        bm25_scores(counts.transform(docs), counts.transform(["Lavrov soldiers Idlib"]), method="robertson")[0],
+        10,
+    )
     # the default, lucene, has a positive idf for every term: "Idlib" finds its three articles
     lucene = lexsim.SearchIndex(vec, documents=docs, scoring="bm25")
     assert lucene.method == "lucene"
@@ -324,7 +335,9 @@ def test_unknown_terms_are_reported():
 
 def test_method_and_delta_arguments(fitted):
     docs, tfidf, counts = fitted
-    with pytest.raises(ValueError, match=r"method must be one of 'lucene', 'robertson', 'atire', 'bm25l', 'bm25\+', got 'okapi'"):
+    with pytest.raises(
+        ValueError, match=r"method must be one of 'lucene', 'robertson', 'atire', 'bm25l', 'bm25\+', got 'okapi'"
+    ):
         lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="okapi")
     with pytest.raises(TypeError, match="method must be a str, got int"):
         lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method=3)
@@ -351,8 +364,9 @@ def test_frames_with_ids_and_unknown_terms():
     frame = index.search("Assad Putin xyz", k=3, as_frame=True, ids=names)
     assert list(frame.columns) == ["query", "rank", "doc", "id", "score"]
     hits = index.search("Assad Putin xyz", k=3)
-    assert list(frame.itertuples(index=False, name=None)) == \
-        [(0, r, d, names[d], s) for r, (d, s) in enumerate(hits, 1)]
+    assert list(frame.itertuples(index=False, name=None)) == [
+        (0, r, d, names[d], s) for r, (d, s) in enumerate(hits, 1)
+    ]
     assert frame.attrs["unknown_terms"] == ("xyz",)
     batch = index.search_batch(["xyz", "Idlib qqq"], as_frame=True, ids=tuple(names))
     assert batch.attrs["unknown_terms"] == [("xyz",), ("qqq",)]
@@ -379,7 +393,9 @@ def test_bm25_from_a_tfidf_vectorizer_counts_with_its_analysis():
     want = lexsim.SearchIndex(counter, counter.transform(docs), scoring="bm25").search_batch(queries)
     assert lexsim.SearchIndex(tfidf, documents=docs, scoring="bm25").search_batch(queries) == want
     # X (TF-IDF) may come along; the counts still come from the texts
-    assert lexsim.SearchIndex(tfidf, tfidf.transform(docs), documents=docs, scoring="bm25").search_batch(queries) == want
+    assert (
+        lexsim.SearchIndex(tfidf, tfidf.transform(docs), documents=docs, scoring="bm25").search_batch(queries) == want
+    )
 
 
 def test_scikit_learn_vectorizers():
@@ -548,7 +564,9 @@ def test_bad_matrices(fitted):
         bad_counts.data[1] = value
         with pytest.raises(ValueError, match="X contains NaN or infinity"):
             lexsim.SearchIndex(counts, bad_counts, scoring="bm25")
-    with pytest.raises(TypeError, match="X must be a document-term matrix.*got list; to index texts, pass them as documents="):
+    with pytest.raises(
+        TypeError, match="X must be a document-term matrix.*got list; to index texts, pass them as documents="
+    ):
         lexsim.SearchIndex(tfidf, docs)
     with pytest.raises(TypeError, match="X must be a document-term matrix"):
         lexsim.SearchIndex(tfidf, 42)
@@ -576,8 +594,9 @@ def test_bm25_needs_counts(fitted):
     with pytest.raises(ValueError, match="does not give counts"):
         lexsim.SearchIndex(binary, binary.transform(docs), scoring="bm25")
     # a binary CountVectorizer with the texts: counted without binary
-    assert lexsim.SearchIndex(binary, documents=docs, scoring="bm25").search("Moscow") == \
-        lexsim.SearchIndex(counts, documents=docs, scoring="bm25").search("Moscow")
+    assert lexsim.SearchIndex(binary, documents=docs, scoring="bm25").search("Moscow") == lexsim.SearchIndex(
+        counts, documents=docs, scoring="bm25"
+    ).search("Moscow")
 
 
 def test_bad_vectorizers(fitted):

@@ -146,7 +146,11 @@ def test_similarity_functions_reject_bad_matrices() -> None:
             call("some text")
         with pytest.raises(ValueError, match="2-dimensional"):
             call(np.array([1.0, 2.0]))
-        for dtype_bad in (sp.csr_matrix(np.array([[1 + 2j, 0]])), np.array([["a", "b"]]), np.array([[1, 0]], dtype=object)):
+        for dtype_bad in (
+            sp.csr_matrix(np.array([[1 + 2j, 0]])),
+            np.array([["a", "b"]]),
+            np.array([[1, 0]], dtype=object),
+        ):
             with pytest.raises(TypeError, match="real numbers"):
                 call(dtype_bad)
 
@@ -350,9 +354,11 @@ def test_frames_share_column_names_ranks_from_one_and_ids() -> None:
     assert df["member_ids"].tolist() == [["a", "b"], ["c", "d"]]
     assert df["representative_id"].tolist() == [ids[g.representative] for g in groups]
 
-    for call in (lambda i: lexsim.top_terms(vec, X, as_frame=True, ids=i),
-                 lambda i: lexsim.similar_pairs(X, 0.3, as_frame=True, ids=i),
-                 lambda i: lexsim.group(X, 0.3).to_frame(ids=i)):
+    for call in (
+        lambda i: lexsim.top_terms(vec, X, as_frame=True, ids=i),
+        lambda i: lexsim.similar_pairs(X, 0.3, as_frame=True, ids=i),
+        lambda i: lexsim.group(X, 0.3).to_frame(ids=i),
+    ):
         with pytest.raises(ValueError, match="ids has 3 entries but X has 4 rows"):
             call(ids[:3])
         with pytest.raises(TypeError, match="ids must be a sequence of document ids, got str"):

@@ -104,8 +104,17 @@ def test_specific_defaults():
 @pytest.mark.parametrize("L,S", PAIRS)
 def test_set_params_round_trip(L, S):
     v = L()
-    new = {"ngram_range": (1, 3), "min_df": 2, "max_df": 0.9, "lowercase": False, "stop_words": "english",
-           "strip_accents": "unicode", "casefold": True, "normalization": "NFKC", "n_jobs": 2}
+    new = {
+        "ngram_range": (1, 3),
+        "min_df": 2,
+        "max_df": 0.9,
+        "lowercase": False,
+        "stop_words": "english",
+        "strip_accents": "unicode",
+        "casefold": True,
+        "normalization": "NFKC",
+        "n_jobs": 2,
+    }
     assert v.set_params(**new) is v
     got = v.get_params()
     for name, value in new.items():
@@ -243,8 +252,15 @@ def _round_trips(v):
     return [pickle.loads(pickle.dumps(v)), copy.deepcopy(v), pickle.loads(pickle.dumps(v, protocol=2))]
 
 
-@pytest.mark.parametrize("L,kw", [(L, kw) for L in (lexsim.CountVectorizer, lexsim.TfidfVectorizer)
-                                  for kw in PICKLE_CONFIGS if L is lexsim.TfidfVectorizer or not _tfidf_only(kw)])
+@pytest.mark.parametrize(
+    "L,kw",
+    [
+        (L, kw)
+        for L in (lexsim.CountVectorizer, lexsim.TfidfVectorizer)
+        for kw in PICKLE_CONFIGS
+        if L is lexsim.TfidfVectorizer or not _tfidf_only(kw)
+    ],
+)
 def test_pickle_fitted(L, kw):
     v = L(**kw).fit(DOCS)
     X = v.transform(DOCS)
@@ -355,8 +371,18 @@ def test_fitted_attributes_equal_sklearn(L, S, kw):
         np.testing.assert_allclose(lv.idf_, sv.idf_, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("kw", [{}, {"smooth_idf": False}, {"sublinear_tf": True}, {"norm": "l1"}, {"norm": None},
-                                {"use_idf": False}, {"sublinear_tf": True, "smooth_idf": False, "norm": None}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"smooth_idf": False},
+        {"sublinear_tf": True},
+        {"norm": "l1"},
+        {"norm": None},
+        {"use_idf": False},
+        {"sublinear_tf": True, "smooth_idf": False, "norm": None},
+    ],
+)
 def test_tfidf_options_equal_sklearn(kw):
     lv, X, sv, Y = fit_both(lexsim.TfidfVectorizer, sktext.TfidfVectorizer, DOCS * 2 + ["dog dog dog fox"], **kw)
     assert_same_csr(X, Y, exact=False)
@@ -464,12 +490,15 @@ def test_count_vectorizer_fixed_vocabulary_feature_names_without_fit():
     np.testing.assert_array_equal(v.get_feature_names_out(), ["a", "b"])
 
 
-@pytest.mark.parametrize("vocabulary,error", [
-    ({"a": 0, "b": 0}, ValueError),
-    ({"a": 0, "b": 2}, ValueError),
-    (["a", "b", "a"], ValueError),
-    ([], ValueError),
-])
+@pytest.mark.parametrize(
+    "vocabulary,error",
+    [
+        ({"a": 0, "b": 0}, ValueError),
+        ({"a": 0, "b": 2}, ValueError),
+        (["a", "b", "a"], ValueError),
+        ([], ValueError),
+    ],
+)
 def test_bad_fixed_vocabulary(vocabulary, error):
     with pytest.raises(error):
         sktext.CountVectorizer(vocabulary=vocabulary).fit(["a b"])
@@ -590,10 +619,19 @@ def test_build_analyzer_preprocessor_tokenizer_equal_sklearn(L, S, kw):
 
 def test_build_analyzer_expected_values():
     an = lexsim.CountVectorizer(stop_words="english", strip_accents="unicode", ngram_range=(1, 2)).build_analyzer()
-    assert an("The Erdoğan and Çavuşoğlu meeting") == ["erdogan", "cavusoglu", "meeting", "erdogan cavusoglu",
-                                                       "cavusoglu meeting"]
+    assert an("The Erdoğan and Çavuşoğlu meeting") == [
+        "erdogan",
+        "cavusoglu",
+        "meeting",
+        "erdogan cavusoglu",
+        "cavusoglu meeting",
+    ]
     an = lexsim.CountVectorizer(analyzer="char_wb", ngram_range=(3, 3)).build_analyzer()
-    assert an("Ab é") == [" ab", "ab ", " é ", ]
+    assert an("Ab é") == [
+        " ab",
+        "ab ",
+        " é ",
+    ]
     assert lexsim.CountVectorizer().build_preprocessor()("Çİ ΣΑΣ") == "Çİ ΣΑΣ".lower()
     assert lexsim.CountVectorizer().build_tokenizer()("it's a dog's 42 x") == ["it", "dog", "42"]
 
@@ -707,8 +745,15 @@ INVALID_UTF8 = [
 
 
 @pytest.mark.parametrize("decode_error", ["replace", "ignore"])
-@pytest.mark.parametrize("kw", [{}, {"analyzer": "char", "ngram_range": (1, 2)}, {"analyzer": "char_wb"},
-                                {"tokenizer": str.split, "token_pattern": None}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"analyzer": "char", "ngram_range": (1, 2)},
+        {"analyzer": "char_wb"},
+        {"tokenizer": str.split, "token_pattern": None},
+    ],
+)
 @pytest.mark.parametrize("L,S", PAIRS)
 def test_decode_error_replace_ignore_equal_sklearn(L, S, kw, decode_error):
     lv, X, sv, Y = fit_both(L, S, INVALID_UTF8, decode_error=decode_error, **kw)
@@ -722,7 +767,10 @@ def test_decode_error_replace_ignore_equal_sklearn(L, S, kw, decode_error):
 def test_decode_error_expected_terms():
     assert lexsim.CountVectorizer(decode_error="ignore").fit([b"na\xefve caf\xe9"]).vocabulary_ == {"caf": 0, "nave": 1}
     assert lexsim.CountVectorizer(decode_error="replace").fit([b"na\xefve caf\xe9"]).vocabulary_ == {
-        "caf": 0, "na": 1, "ve": 2}
+        "caf": 0,
+        "na": 1,
+        "ve": 2,
+    }
 
 
 @pytest.mark.parametrize("L", [lexsim.CountVectorizer, lexsim.TfidfVectorizer])
@@ -742,8 +790,9 @@ def test_decode_error_strict_names_document_and_offset(L):
         v.transform([b"ok\x80"])
 
 
-@pytest.mark.parametrize("kw", [{"encoding": "ascii"}, {"tokenizer": str.split, "token_pattern": None},
-                                {"token_pattern": r"[A-Za-z]+"}])
+@pytest.mark.parametrize(
+    "kw", [{"encoding": "ascii"}, {"tokenizer": str.split, "token_pattern": None}, {"token_pattern": r"[A-Za-z]+"}]
+)
 def test_decode_error_strict_names_document_on_python_paths(kw):
     with pytest.raises(ValueError, match=r"document 1\b"):
         lexsim.CountVectorizer(**kw).fit([b"fine document", b"ok then bad \xff here"])
@@ -855,8 +904,9 @@ def test_callables_and_python_patterns_equal_sklearn(L, S, kw):
 def test_python_token_patterns_expected_terms():
     cv = lexsim.CountVectorizer(token_pattern=r"(\w+)ing\b").fit(["running and jumping sing", "singing ring"])
     assert cv.vocabulary_ == {"jump": 0, "r": 1, "runn": 2, "s": 3, "sing": 4}
-    np.testing.assert_array_equal(cv.transform(["running and jumping sing", "singing ring"]).toarray(),
-                                  [[1, 0, 1, 1, 0], [0, 1, 0, 0, 1]])
+    np.testing.assert_array_equal(
+        cv.transform(["running and jumping sing", "singing ring"]).toarray(), [[1, 0, 1, 1, 0], [0, 1, 0, 0, 1]]
+    )
     cv = lexsim.CountVectorizer(token_pattern=r"\b\w+'\w+\b").fit(["It's a dog's life", "Don't"])
     assert cv.vocabulary_ == {"dog's": 0, "don't": 1, "it's": 2}
 
@@ -933,9 +983,16 @@ INVALID_PARAMS = [
 ]
 
 
-@pytest.mark.parametrize("L,kw", [(L, kw) for L in (lexsim.CountVectorizer, lexsim.TfidfVectorizer)
-                                  for kw, tfidf_only in INVALID_PARAMS if L is lexsim.TfidfVectorizer or not tfidf_only],
-                         ids=lambda x: repr(x) if isinstance(x, dict) else x.__name__)
+@pytest.mark.parametrize(
+    "L,kw",
+    [
+        (L, kw)
+        for L in (lexsim.CountVectorizer, lexsim.TfidfVectorizer)
+        for kw, tfidf_only in INVALID_PARAMS
+        if L is lexsim.TfidfVectorizer or not tfidf_only
+    ],
+    ids=lambda x: repr(x) if isinstance(x, dict) else x.__name__,
+)
 def test_invalid_params_raise_at_fit_not_construction(L, kw):
     docs = ["aa bb cc", "bb cc dd", "cc dd ee"]
     v = L(**kw)  # construction never validates
@@ -947,9 +1004,17 @@ def test_invalid_params_raise_at_fit_not_construction(L, kw):
     assert not hasattr(v, "vocabulary_")
 
 
-@pytest.mark.parametrize("kw", [k for k, _ in INVALID_PARAMS
-                                if set(k) <= set(sktext.TfidfVectorizer().get_params())
-                                and "encoding" not in k and k.get("ngram_range") != (0, 1)], ids=repr)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        k
+        for k, _ in INVALID_PARAMS
+        if set(k) <= set(sktext.TfidfVectorizer().get_params())
+        and "encoding" not in k
+        and k.get("ngram_range") != (0, 1)
+    ],
+    ids=repr,
+)
 def test_sklearn_also_rejects_the_shared_invalid_params(kw):
     # guards the list above: scikit-learn rejects these too, so lexsim is not stricter
     with pytest.raises((ValueError, TypeError)):
@@ -990,13 +1055,21 @@ def test_pruning_errors_name_the_parameter_and_the_document_count(L):
     docs = ["ab cd", "cd ef", "ef gh", "gh ab", "ab ij"]
     with pytest.raises(ValueError, match=r"^min_df=10 keeps no terms: the corpus has 5 documents \(max_df corresponds"):
         L(min_df=10).fit(docs)
-    with pytest.raises(ValueError, match=r"^max_df=0\.1 keeps no terms: it allows at most 0\.5 documents, min_df=1 "
-                                         r"asks for at least 1; the corpus has 5 documents"):
+    with pytest.raises(
+        ValueError,
+        match=r"^max_df=0\.1 keeps no terms: it allows at most 0\.5 documents, min_df=1 "
+        r"asks for at least 1; the corpus has 5 documents",
+    ):
         L(max_df=0.1).fit(docs)
-    with pytest.raises(ValueError, match=r"^min_df=6 keeps no terms: the corpus has 5 documents \(After pruning, no "
-                                         r"terms remain\. Try a lower min_df or a higher max_df\.\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^min_df=6 keeps no terms: the corpus has 5 documents \(After pruning, no "
+        r"terms remain\. Try a lower min_df or a higher max_df\.\)$",
+    ):
         L(min_df=6, max_df=9).fit(docs)
-    with pytest.raises(ValueError, match=r"^min_df=4 and max_df=1\.0 keep no terms: none is in 4 to 5 of the corpus's 5 documents"):
+    with pytest.raises(
+        ValueError, match=r"^min_df=4 and max_df=1\.0 keep no terms: none is in 4 to 5 of the corpus's 5 documents"
+    ):
         L(min_df=4).fit(docs)
 
 
@@ -1100,11 +1173,16 @@ def test_n_jobs_gives_identical_matrices(L):
 def test_decode_equals_sklearn(tmp_path):
     p = tmp_path / "d.txt"
     p.write_bytes("café".encode("latin-1"))
-    assert lexsim.CountVectorizer(input="filename", encoding="latin-1").decode(str(p)) == \
-        sktext.CountVectorizer(input="filename", encoding="latin-1").decode(str(p)) == "café"
+    assert (
+        lexsim.CountVectorizer(input="filename", encoding="latin-1").decode(str(p))
+        == sktext.CountVectorizer(input="filename", encoding="latin-1").decode(str(p))
+        == "café"
+    )
     bad = b"caf\xe9 x"
     for de in ("replace", "ignore"):
-        assert lexsim.CountVectorizer(decode_error=de).decode(bad) == sktext.CountVectorizer(decode_error=de).decode(bad)
+        assert lexsim.CountVectorizer(decode_error=de).decode(bad) == sktext.CountVectorizer(decode_error=de).decode(
+            bad
+        )
     assert lexsim.CountVectorizer(input="file").decode(io.BytesIO(b"abc")) == "abc"
     with pytest.raises(ValueError, match="np.nan is an invalid document"):
         lexsim.CountVectorizer().decode(np.nan)
@@ -1155,16 +1233,19 @@ def _user_warnings(call):
 
 
 @pytest.mark.parametrize("L,S", TRIPLES)
-@pytest.mark.parametrize("kw,unused", [
-    ({"stop_words": ["and"], "analyzer": "char"}, "'stop_words'"),
-    ({"tokenizer": str.split, "analyzer": "char"}, "'tokenizer'"),
-    ({"token_pattern": r"\w+", "analyzer": "char_wb"}, "'token_pattern'"),
-    ({"preprocessor": _upper, "analyzer": str.split}, "'preprocessor'"),
-    ({"ngram_range": (1, 2), "analyzer": str.split}, "'ngram_range'"),
-    ({"tokenizer": str.split}, "'token_pattern'"),
-    ({"tokenizer": str.split, "token_pattern": None}, None),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    "kw,unused",
+    [
+        ({"stop_words": ["and"], "analyzer": "char"}, "'stop_words'"),
+        ({"tokenizer": str.split, "analyzer": "char"}, "'tokenizer'"),
+        ({"token_pattern": r"\w+", "analyzer": "char_wb"}, "'token_pattern'"),
+        ({"preprocessor": _upper, "analyzer": str.split}, "'preprocessor'"),
+        ({"ngram_range": (1, 2), "analyzer": str.split}, "'ngram_range'"),
+        ({"tokenizer": str.split}, "'token_pattern'"),
+        ({"tokenizer": str.split, "token_pattern": None}, None),
+        ({}, None),
+    ],
+)
 def test_unused_parameters_warn_at_fit_as_sklearn(L, S, kw, unused):
     docs = ["Putin met Erdogan and Assad", "Erdogan and Putin again"]
     ours, theirs = _user_warnings(lambda: L(**kw).fit(docs)), _user_warnings(lambda: S(**kw).fit(docs))
@@ -1183,9 +1264,13 @@ def test_unused_parameters_warn_at_fit_as_sklearn(L, S, kw, unused):
 def test_unused_parameter_warning_texts():
     with pytest.warns(UserWarning, match=r"^The parameter 'stop_words' will not be used since 'analyzer' != 'word'$"):
         lexsim.CountVectorizer(stop_words="english", analyzer="char").fit(["abc"])
-    with pytest.warns(UserWarning, match=r"^The parameter 'preprocessor' will not be used since 'analyzer' is callable'$"):
+    with pytest.warns(
+        UserWarning, match=r"^The parameter 'preprocessor' will not be used since 'analyzer' is callable'$"
+    ):
         lexsim.TfidfVectorizer(preprocessor=_upper, analyzer=str.split).fit(["abc"])
-    with pytest.warns(UserWarning, match=r"^The parameter 'token_pattern' will not be used since 'tokenizer' is not None'$"):
+    with pytest.warns(
+        UserWarning, match=r"^The parameter 'token_pattern' will not be used since 'tokenizer' is not None'$"
+    ):
         lexsim.HashingVectorizer(tokenizer=str.split).fit(["abc"])
     with warnings.catch_warnings():  # the analysis API and transform do not warn
         warnings.simplefilter("error", UserWarning)
@@ -1198,25 +1283,38 @@ def test_unused_parameter_warning_texts():
 @pytest.mark.parametrize("L,S", TRIPLES)
 def test_stop_words_inconsistent_with_the_analysis_warn_once_as_sklearn(L, S):
     stop = ["you've", "you", "you'll", "AND"]
-    expected = ("Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words generated "
-                "tokens ['and', 'll', 've'] not in stop_words.")
+    expected = (
+        "Your stop_words may be inconsistent with your preprocessing. Tokenizing the stop words generated "
+        "tokens ['and', 'll', 've'] not in stop_words."
+    )
     ours, theirs = L(stop_words=stop), S(stop_words=stop)
     assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == [expected]
     assert _user_warnings(lambda: theirs.fit_transform(["hello world"])) == [expected]
     assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == []  # checked once per list
-    assert ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(), ours.build_tokenizer()) is None
+    assert (
+        ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(), ours.build_tokenizer())
+        is None
+    )
     del ours._stop_words_id
     with pytest.warns(UserWarning):
-        assert ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(),
-                                                  ours.build_tokenizer()) is False
+        assert (
+            ours._check_stop_words_consistency(ours.get_stop_words(), ours.build_preprocessor(), ours.build_tokenizer())
+            is False
+        )
     ours.set_params(stop_words=stop + ["blah"])  # a new list is checked again
     assert _user_warnings(lambda: ours.fit_transform(["hello world"])) == [expected]
     # Consistent lists and lists the preprocessor cannot take
     consistent = L(stop_words=["and", "the"])
-    assert consistent._check_stop_words_consistency({"and", "the"}, consistent.build_preprocessor(),
-                                                    consistent.build_tokenizer()) is True
+    assert (
+        consistent._check_stop_words_consistency(
+            {"and", "the"}, consistent.build_preprocessor(), consistent.build_tokenizer()
+        )
+        is True
+    )
     custom = L(preprocessor=lambda d: d["text"], stop_words=["and"])
-    assert custom._check_stop_words_consistency({"and"}, custom.build_preprocessor(), custom.build_tokenizer()) == "error"
+    assert (
+        custom._check_stop_words_consistency({"and"}, custom.build_preprocessor(), custom.build_tokenizer()) == "error"
+    )
     # The check caches nothing in the instance's state: pickles and clones hold parameters only
     assert "_stop_words_id" not in ours.__dict__ and hasattr(ours, "_stop_words_id")
     assert not hasattr(clone(ours), "_stop_words_id")
@@ -1225,8 +1323,10 @@ def test_stop_words_inconsistent_with_the_analysis_warn_once_as_sklearn(L, S):
 @pytest.mark.parametrize("L,S", PAIRS)
 def test_uppercase_in_fixed_vocabulary_warns_at_fit_only_as_sklearn(L, S):
     vocabulary = ["Sample", "upper", "Case"]
-    message = ("Upper case characters found in vocabulary while 'lowercase' is True. These entries will not be "
-               "matched with any documents")
+    message = (
+        "Upper case characters found in vocabulary while 'lowercase' is True. These entries will not be "
+        "matched with any documents"
+    )
     for V in (L, S):
         v = V(vocabulary=vocabulary)
         assert _user_warnings(lambda: v.fit(["sample upper case"])) == [message]
@@ -1250,14 +1350,18 @@ def test_fixed_vocabulary_attribute_before_fit_as_sklearn():
         with pytest.raises(SkNotFittedError):
             v.transform(["text"])
         assert v.fixed_vocabulary_ is False
-    ours, theirs = lexsim.CountVectorizer(vocabulary={"b": 1, "a": 0}), sktext.CountVectorizer(vocabulary={"b": 1, "a": 0})
+    ours, theirs = (
+        lexsim.CountVectorizer(vocabulary={"b": 1, "a": 0}),
+        sktext.CountVectorizer(vocabulary={"b": 1, "a": 0}),
+    )
     np.testing.assert_array_equal(ours.get_feature_names_out(), theirs.get_feature_names_out())
     assert ours.fixed_vocabulary_ is theirs.fixed_vocabulary_ is True
     assert ours.vocabulary_ == theirs.vocabulary_ == {"a": 0, "b": 1}
     ours_t = lexsim.TfidfVectorizer(vocabulary=["b", "a"])
     np.testing.assert_array_equal(ours_t.get_feature_names_out(), ["b", "a"])
-    np.testing.assert_array_equal(ours_t.get_feature_names_out(),
-                                  sktext.TfidfVectorizer(vocabulary=["b", "a"]).get_feature_names_out())
+    np.testing.assert_array_equal(
+        ours_t.get_feature_names_out(), sktext.TfidfVectorizer(vocabulary=["b", "a"]).get_feature_names_out()
+    )
     with pytest.raises(SkNotFittedError):  # the idf still needs a fit
         ours_t.transform(["a b"])
 
@@ -1331,8 +1435,18 @@ def test_core_analyzer_pickles_with_every_option():
     o.ngram_range = (2, 4)
     a = lexsim._core.Analyzer(o)
     b = pickle.loads(pickle.dumps(a))
-    for name in ("analyzer", "decode_error", "normalization", "casefold", "lowercase", "strip_accents",
-                 "token_pattern", "stop_words", "ngram_range", "stemmer"):
+    for name in (
+        "analyzer",
+        "decode_error",
+        "normalization",
+        "casefold",
+        "lowercase",
+        "strip_accents",
+        "token_pattern",
+        "stop_words",
+        "ngram_range",
+        "stemmer",
+    ):
         assert getattr(b.options, name) == getattr(a.options, name), name
     doc = "Straße ﬁne Ǆemal".encode() + b" \xff end"
     assert b.analyze(doc) == a.analyze(doc) and len(a.analyze(doc)) > 10
@@ -1379,7 +1493,9 @@ def test_callable_analyzer_with_input_file_reads_once_as_sklearn(L, S, tmp_path)
 
     X = L(analyzer=analyzer, input="filename").fit_transform([str(path)])
     assert seen == ["sample content\n"] * len(seen) and seen
-    assert_same_csr(X, S(analyzer=str.split, input="filename").fit_transform([str(path)]), exact=L is lexsim.CountVectorizer)
+    assert_same_csr(
+        X, S(analyzer=str.split, input="filename").fit_transform([str(path)]), exact=L is lexsim.CountVectorizer
+    )
 
     def fails(doc):
         raise RuntimeError("testing")

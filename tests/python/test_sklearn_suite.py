@@ -52,10 +52,12 @@ class KnownFailure(NamedTuple):
 KNOWN_FAILURES: dict[str, KnownFailure] = {
     "test_countvectorizer_sort_features_64bit_sparse_indices[csr_matrix]": KnownFailure(
         "calls CountVectorizer._sort_features, a private helper of scikit-learn's Python counting loop; "
-        "lexsim sorts the vocabulary in C++ and has no such method"),
+        "lexsim sorts the vocabulary in C++ and has no such method"
+    ),
     "test_countvectorizer_sort_features_64bit_sparse_indices[csr_array]": KnownFailure(
         "calls CountVectorizer._sort_features, a private helper of scikit-learn's Python counting loop; "
-        "lexsim sorts the vocabulary in C++ and has no such method"),
+        "lexsim sorts the vocabulary in C++ and has no such method"
+    ),
 }
 
 
@@ -131,8 +133,11 @@ def counted_tests(source: str, swapped: set[str]) -> set[str]:
         return False
 
     return {
-        node.name for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test") and uses(node.name)
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.name.startswith("test")
+        and uses(node.name)
     }
 
 
@@ -155,10 +160,16 @@ def run_suite(path: pathlib.Path, folder: pathlib.Path) -> list[Outcome]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", path.name],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if not report.exists():
-        pytest.fail(f"the peer suite did not run (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        pytest.fail(
+            f"the peer suite did not run (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     outcomes = []
     for case in ET.parse(report).getroot().iter("testcase"):
         status, message = "passed", ""
@@ -258,20 +269,26 @@ def test_scikit_learn_own_text_tests_pass_with_lexsim(tmp_path: pathlib.Path, ca
     rate = len(passed) / max(1, len(passed) + len(failed))
     others = [o for o in outcomes if o.test_id.split("[")[0] not in counted]
     with capsys.disabled():
-        print(f"\nscikit-learn {version} test_text.py with lexsim's {', '.join(sorted(swapped))}: of the "
-              f"{len(mine)} tests that use them, {len(passed)} passed, {len(failed)} failed, {len(skipped)} skipped "
-              f"(pass rate {rate:.1%}, at least {MIN_PASS_RATE:.0%} required); {len(others)} other tests "
-              f"({sum(o.status == 'failed' for o in others)} failed)")
+        print(
+            f"\nscikit-learn {version} test_text.py with lexsim's {', '.join(sorted(swapped))}: of the "
+            f"{len(mine)} tests that use them, {len(passed)} passed, {len(failed)} failed, {len(skipped)} skipped "
+            f"(pass rate {rate:.1%}, at least {MIN_PASS_RATE:.0%} required); {len(others)} other tests "
+            f"({sum(o.status == 'failed' for o in others)} failed)"
+        )
 
     unexpected = [o for o in failed if o.test_id not in KNOWN_FAILURES]
     now_passing = [o.test_id for o in passed if o.test_id in KNOWN_FAILURES]
     problems = []
     if unexpected:
-        problems.append("scikit-learn tests that fail with lexsim and are not known failures (fix the difference):\n"
-                        + "\n".join(f"  {o.test_id}: {o.message}" for o in unexpected))
+        problems.append(
+            "scikit-learn tests that fail with lexsim and are not known failures (fix the difference):\n"
+            + "\n".join(f"  {o.test_id}: {o.message}" for o in unexpected)
+        )
     if now_passing:
-        problems.append("known failures that now pass: remove them from KNOWN_FAILURES and from docs/parity.md's list:\n"
-                        + "\n".join(f"  {t}" for t in now_passing))
+        problems.append(
+            "known failures that now pass: remove them from KNOWN_FAILURES and from docs/parity.md's list:\n"
+            + "\n".join(f"  {t}" for t in now_passing)
+        )
     if rate < MIN_PASS_RATE:
         problems.append(f"pass rate {rate:.1%} is below {MIN_PASS_RATE:.0%}")
     assert not problems, "\n".join(problems)

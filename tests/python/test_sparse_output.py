@@ -14,8 +14,15 @@ import scipy.sparse as sp
 import lexsim
 from lexsim._sparse import as_output, csr_from_buffers, wants_sparse_array
 
-DOCS = ["Putin met Assad in Moscow", "Assad met Putin in Moscow", "Rain in Paris", "Paris rain again", "Putin in Paris",
-        "Moscow talks on Syria", "Syria talks in Moscow end"]
+DOCS = [
+    "Putin met Assad in Moscow",
+    "Assad met Putin in Moscow",
+    "Rain in Paris",
+    "Paris rain again",
+    "Putin in Paris",
+    "Moscow talks on Syria",
+    "Syria talks in Moscow end",
+]
 
 ARRAYS = {"csr_array": sp.csr_array, "coo_array": sp.coo_array, "csc_array": sp.csc_array}
 MATRICES = {"csr_matrix": sp.csr_matrix, "coo_matrix": sp.coo_matrix, "csc_matrix": sp.csc_matrix}
@@ -99,7 +106,10 @@ def test_functions_without_sparse_results_accept_sparse_arrays(fitted, kind):
     for got, ref in zip(lexsim.similar_pairs(A, 0.2), lexsim.similar_pairs(X, 0.2)):
         np.testing.assert_array_equal(got, ref)
     for method, threshold in (("single", 0.3), ("leiden", None)):
-        g, r = lexsim.group(A, threshold, method=method, vectorizer=vec), lexsim.group(X, threshold, method=method, vectorizer=vec)
+        g, r = (
+            lexsim.group(A, threshold, method=method, vectorizer=vec),
+            lexsim.group(X, threshold, method=method, vectorizer=vec),
+        )
         np.testing.assert_array_equal(g.labels, r.labels)
         assert [grp.top_terms for grp in g] == [grp.top_terms for grp in r]
     assert lexsim.top_terms(vec, A, 3) == lexsim.top_terms(vec, X, 3)
@@ -124,8 +134,13 @@ def test_dask_top_k_keeps_sparse_arrays(fitted):
     ref = lexsim.top_k(X, k=2)
     for make in (sp.csr_array, sp.csr_matrix):
         blocks = [make(X[:4]), make(X[4:])]
-        D = da.concatenate([da.from_delayed(dask.delayed(b), shape=b.shape, dtype=b.dtype, meta=make((0, X.shape[1])))
-                            for b in blocks], axis=0)
+        D = da.concatenate(
+            [
+                da.from_delayed(dask.delayed(b), shape=b.shape, dtype=b.dtype, meta=make((0, X.shape[1])))
+                for b in blocks
+            ],
+            axis=0,
+        )
         R = lexsim.dask.top_k(D, k=2)
         parts = [R.blocks[i].compute(scheduler="synchronous") for i in range(2)]
         assert type(R._meta) is make and all(type(p) is make for p in parts)

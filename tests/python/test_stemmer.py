@@ -46,13 +46,16 @@ def test_english_feature_names_are_stems(V) -> None:
     ]
 
 
-@pytest.mark.parametrize("algorithm,text,stems", [
-    ("turkish", "Kitaplarımız çocuklar okullarda öğretmenler", ["kitap", "okul", "çocuk", "öğretmen"]),
-    ("tr", "arabalar evlerimizden", ["araba", "ev"]),
-    ("russian", "Книги книгами", ["книг"]),
-    ("french", "continuité nationales", ["continu", "national"]),
-    ("porter", "generously caresses", ["caress", "gener"]),
-])
+@pytest.mark.parametrize(
+    "algorithm,text,stems",
+    [
+        ("turkish", "Kitaplarımız çocuklar okullarda öğretmenler", ["kitap", "okul", "çocuk", "öğretmen"]),
+        ("tr", "arabalar evlerimizden", ["araba", "ev"]),
+        ("russian", "Книги книгами", ["книг"]),
+        ("french", "continuité nationales", ["continu", "national"]),
+        ("porter", "generously caresses", ["caress", "gener"]),
+    ],
+)
 def test_other_algorithms(algorithm: str, text: str, stems: list) -> None:
     assert terms(lexsim.CountVectorizer(stemmer=algorithm), [text]) == sorted(stems)
 
@@ -65,7 +68,12 @@ def test_stemming_sees_the_preprocessed_tokens() -> None:
 def test_bigrams_join_stems() -> None:
     vec = lexsim.TfidfVectorizer(stemmer="english", ngram_range=(1, 2))
     assert terms(vec, ["running connections generously"]) == [
-        "connect", "connect generous", "generous", "run", "run connect"]
+        "connect",
+        "connect generous",
+        "generous",
+        "run",
+        "run connect",
+    ]
 
 
 def test_stop_words_are_removed_before_stemming() -> None:
@@ -73,7 +81,13 @@ def test_stop_words_are_removed_before_stemming() -> None:
     vec = lexsim.CountVectorizer(stemmer="english", stop_words="english", ngram_range=(1, 2))
     X = vec.fit_transform(["The haves and the having runners were running"])
     assert dict(zip(vec.get_feature_names_out(), X.toarray()[0])) == {
-        "have": 2, "have have": 1, "have runner": 1, "run": 1, "runner": 1, "runner run": 1}
+        "have": 2,
+        "have have": 1,
+        "have runner": 1,
+        "run": 1,
+        "runner": 1,
+        "runner run": 1,
+    }
 
 
 def test_build_analyzer_and_transform_stem() -> None:
@@ -82,12 +96,15 @@ def test_build_analyzer_and_transform_stem() -> None:
     assert vec.transform(["connecting runs connected"]).toarray().tolist() == [[2, 1]]
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"token_pattern": r"[A-Za-zÀ-ÿ]+"},                        # tokenized by Python's re
-    {"tokenizer": re.compile(r"(?u)\b\w\w+\b").findall, "token_pattern": None},
-    {"preprocessor": lambda s: s.lower().replace("-", " ")},  # preprocessed in Python
-    {"strip_accents": lambda s: s},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"token_pattern": r"[A-Za-zÀ-ÿ]+"},  # tokenized by Python's re
+        {"tokenizer": re.compile(r"(?u)\b\w\w+\b").findall, "token_pattern": None},
+        {"preprocessor": lambda s: s.lower().replace("-", " ")},  # preprocessed in Python
+        {"strip_accents": lambda s: s},
+    ],
+)
 def test_python_analysis_paths_stem_too(kwargs: dict) -> None:
     docs = ["Running connections, generously connected", "The runners' connecting run", "naïve cafés"]
     native = lexsim.CountVectorizer(stemmer="english", ngram_range=(1, 2))

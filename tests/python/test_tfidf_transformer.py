@@ -19,8 +19,12 @@ from sklearn.pipeline import Pipeline  # noqa: E402
 
 import lexsim  # noqa: E402
 
-PARAMS = [dict(norm=norm, use_idf=use_idf, smooth_idf=smooth, sublinear_tf=sublinear)
-          for norm, use_idf, smooth, sublinear in itertools.product(["l2", "l1", None], [True, False], [True, False], [False, True])]
+PARAMS = [
+    dict(norm=norm, use_idf=use_idf, smooth_idf=smooth, sublinear_tf=sublinear)
+    for norm, use_idf, smooth, sublinear in itertools.product(
+        ["l2", "l1", None], [True, False], [True, False], [False, True]
+    )
+]
 PARAM_IDS = ["-".join(f"{k}={v}" for k, v in p.items()) for p in PARAMS]
 
 _COUNTS: dict[str, sp.csr_matrix] = {}
@@ -29,7 +33,11 @@ _COUNTS: dict[str, sp.csr_matrix] = {}
 def counts(name: str) -> sp.csr_matrix:
     """scikit-learn's own count matrix of a corpus (int64), the input both transformers get."""
     if name not in _COUNTS:
-        docs = {"news-seeds": lambda: read_news_seeds()[1], "sentences": read_sentences, "hard-unicode": lambda: HARD_UNICODE}[name]()
+        docs = {
+            "news-seeds": lambda: read_news_seeds()[1],
+            "sentences": read_sentences,
+            "hard-unicode": lambda: HARD_UNICODE,
+        }[name]()
         _COUNTS[name] = sk_text.CountVectorizer().fit_transform(docs)
     # A copy, so that no test changes another's input.
     return _COUNTS[name].copy()
@@ -105,13 +113,20 @@ def test_parity_with_scikit_learn_float32(corpus: str, params: dict) -> None:
         assert_same(fitted64.transform(X), theirs64.transform(X), **F32)
 
 
-@pytest.mark.parametrize("convert", [
-    pytest.param(lambda X: X.tocsc(), id="csc"), pytest.param(lambda X: X.tocoo(), id="coo"),
-    pytest.param(lambda X: X.tolil(), id="lil"), pytest.param(sp.csr_array, id="csr_array"),
-    pytest.param(lambda X: X.astype(np.int32), id="int32"), pytest.param(lambda X: X.astype(bool), id="bool"),
-    pytest.param(lambda X: X.astype(np.uint8), id="uint8"), pytest.param(lambda X: X.toarray(), id="dense"),
-    pytest.param(lambda X: X.toarray().tolist(), id="lists"),
-])
+@pytest.mark.parametrize(
+    "convert",
+    [
+        pytest.param(lambda X: X.tocsc(), id="csc"),
+        pytest.param(lambda X: X.tocoo(), id="coo"),
+        pytest.param(lambda X: X.tolil(), id="lil"),
+        pytest.param(sp.csr_array, id="csr_array"),
+        pytest.param(lambda X: X.astype(np.int32), id="int32"),
+        pytest.param(lambda X: X.astype(bool), id="bool"),
+        pytest.param(lambda X: X.astype(np.uint8), id="uint8"),
+        pytest.param(lambda X: X.toarray(), id="dense"),
+        pytest.param(lambda X: X.toarray().tolist(), id="lists"),
+    ],
+)
 def test_every_input_scikit_learn_takes(convert) -> None:
     X = counts("news-seeds")[:, :400]
     ours = lexsim.TfidfTransformer().fit_transform(convert(X))
@@ -142,7 +157,9 @@ def test_sparse_interface_config_and_dataframes() -> None:
 
 def test_duplicates_are_one_value_and_explicit_zeros_count_as_scikit_learn_counts_them() -> None:
     # Row 0 stores column 1 twice (1 + 2) and an explicit zero in column 2.
-    X = sp.csr_matrix((np.array([1.0, 1.0, 2.0, 0.0, 4.0]), np.array([0, 1, 1, 2, 2]), np.array([0, 4, 5])), shape=(2, 3))
+    X = sp.csr_matrix(
+        (np.array([1.0, 1.0, 2.0, 0.0, 4.0]), np.array([0, 1, 1, 2, 2]), np.array([0, 4, 5])), shape=(2, 3)
+    )
     assert not X.has_canonical_format
     summed = X.copy()
     summed.sum_duplicates()  # keeps the explicit zero
@@ -222,8 +239,11 @@ def test_threads_change_nothing(params: dict) -> None:
 @pytest.mark.parametrize("corpus", ["hard-unicode", "news-seeds", "sentences"])
 @pytest.mark.parametrize("params", PARAMS, ids=PARAM_IDS)
 def test_count_vectorizer_then_transformer_is_the_tfidf_vectorizer(corpus: str, params: dict) -> None:
-    docs = {"news-seeds": lambda: read_news_seeds()[1], "sentences": lambda: read_sentences()[:5000],
-            "hard-unicode": lambda: HARD_UNICODE}[corpus]()
+    docs = {
+        "news-seeds": lambda: read_news_seeds()[1],
+        "sentences": lambda: read_sentences()[:5000],
+        "hard-unicode": lambda: HARD_UNICODE,
+    }[corpus]()
     for dtype in (np.float64, np.float32):
         vec = lexsim.TfidfVectorizer(**params, dtype=dtype)
         want = vec.fit_transform(docs)
@@ -244,11 +264,20 @@ def test_the_vectorizer_tfidf_is_its_fitted_weighting_and_read_only() -> None:
         tv._tfidf  # noqa: B018 - as scikit-learn's, only after fit
     tv.fit(docs)
     tv.set_params(norm="l1", use_idf=True, smooth_idf=True, sublinear_tf=True)
-    assert (tv._tfidf.norm, tv._tfidf.use_idf, tv._tfidf.smooth_idf, tv._tfidf.sublinear_tf) == ("l2", False, False, False)
+    assert (tv._tfidf.norm, tv._tfidf.use_idf, tv._tfidf.smooth_idf, tv._tfidf.sublinear_tf) == (
+        "l2",
+        False,
+        False,
+        False,
+    )
     tv.fit(docs)
     assert (tv._tfidf.norm, tv._tfidf.use_idf, tv._tfidf.smooth_idf, tv._tfidf.sublinear_tf) == ("l1", True, True, True)
     view = tv._tfidf
-    for change in (lambda: view.fit(np.eye(3)), lambda: view.partial_fit(np.eye(3)), lambda: setattr(view, "idf_", view.idf_)):
+    for change in (
+        lambda: view.fit(np.eye(3)),
+        lambda: view.partial_fit(np.eye(3)),
+        lambda: setattr(view, "idf_", view.idf_),
+    ):
         with pytest.raises(ValueError, match="copy of a TfidfVectorizer's weighting"):
             change()
     assert bits(tv._tfidf.idf_) == bits(tv.idf_)
@@ -258,7 +287,9 @@ def test_the_vectorizer_tfidf_is_its_fitted_weighting_and_read_only() -> None:
     assert lexsim.TfidfVectorizer(dtype=np.float32).fit(docs)._tfidf.idf_.dtype == np.float32
 
 
-@pytest.mark.parametrize("hashing", [dict(alternate_sign=False, norm=None), dict(n_features=2**10)], ids=["unsigned", "signed-l2-1024"])
+@pytest.mark.parametrize(
+    "hashing", [dict(alternate_sign=False, norm=None), dict(n_features=2**10)], ids=["unsigned", "signed-l2-1024"]
+)
 def test_hashing_vectorizer_then_transformer_in_a_pipeline(hashing: dict) -> None:
     docs = read_news_seeds()[1] + HARD_UNICODE
     ours = Pipeline([("hash", lexsim.HashingVectorizer(**hashing)), ("tfidf", lexsim.TfidfTransformer())])

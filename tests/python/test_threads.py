@@ -21,15 +21,18 @@ def assert_identical(X, Y) -> None:
     assert X.data.tobytes() == Y.data.tobytes()
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},
-    {"min_df": 3, "max_df": 0.4},
-    {"max_features": 2000},
-    {"stop_words": "english", "ngram_range": (1, 2), "sublinear_tf": True},
-    {"analyzer": "char_wb", "ngram_range": (2, 4)},
-    {"strip_accents": "unicode", "binary": True, "dtype": np.float32},
-    {"token_pattern": r"[A-Za-z]{3,}"},  # Python tokenization, C++ counting
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"min_df": 3, "max_df": 0.4},
+        {"max_features": 2000},
+        {"stop_words": "english", "ngram_range": (1, 2), "sublinear_tf": True},
+        {"analyzer": "char_wb", "ngram_range": (2, 4)},
+        {"strip_accents": "unicode", "binary": True, "dtype": np.float32},
+        {"token_pattern": r"[A-Za-z]{3,}"},  # Python tokenization, C++ counting
+    ],
+)
 def test_tfidf_is_identical_for_every_n_jobs(kwargs: dict) -> None:
     docs = read_sentences()[:20000] + HARD_UNICODE + read_news_seeds()[1]
     ref_vec = lexsim.TfidfVectorizer(n_jobs=1, **kwargs)
@@ -86,8 +89,9 @@ threadpoolctl = pytest.importorskip("threadpoolctl")
 def run_python(code: str, **env: str) -> str:
     environment = {k: v for k, v in os.environ.items() if k not in ("LEXSIM_NUM_THREADS", "OMP_NUM_THREADS")}
     environment.update(env)
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=environment, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=environment, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -132,12 +136,14 @@ def test_minus_one_counts_the_cpus_of_the_affinity_mask() -> None:
 
 
 def test_environment_limits_minus_one_only() -> None:
-    out = run_python("import lexsim; print(lexsim.effective_n_jobs(-1), lexsim.effective_n_jobs(3))",
-                     OMP_NUM_THREADS="1")
+    out = run_python(
+        "import lexsim; print(lexsim.effective_n_jobs(-1), lexsim.effective_n_jobs(3))", OMP_NUM_THREADS="1"
+    )
     assert out == "1 3"
     cpus = lexsim._core.available_cpus()
-    out = run_python("import lexsim; print(lexsim.effective_n_jobs(-1))", OMP_NUM_THREADS="1",
-                     LEXSIM_NUM_THREADS=str(cpus))
+    out = run_python(
+        "import lexsim; print(lexsim.effective_n_jobs(-1))", OMP_NUM_THREADS="1", LEXSIM_NUM_THREADS=str(cpus)
+    )
     assert out == str(cpus)  # LEXSIM_NUM_THREADS comes first
     out = run_python("import lexsim; print(lexsim.effective_n_jobs(-1))", OMP_NUM_THREADS="lots")
     assert out == str(cpus)  # not a count: ignored, as OpenMP ignores it
@@ -204,6 +210,7 @@ def test_minus_one_inside_joblib_process_workers_takes_their_share(no_thread_env
     # The case users meet: a vectorizer with n_jobs=-1 in a pipeline cross-validated on 2 processes.
     pipe = sklearn_pipeline.Pipeline([("tfidf", lexsim.TfidfVectorizer(n_jobs=-1)), ("probe", _ThreadProbe())])
     docs = ["Erdogan met Putin", "Putin met Assad", "rates held in May", "Assad in Moscow"] * 5
-    result = sklearn_model_selection.cross_validate(pipe, docs, np.zeros(len(docs)), cv=2, n_jobs=2,
-                                                    return_estimator=True)
+    result = sklearn_model_selection.cross_validate(
+        pipe, docs, np.zeros(len(docs)), cv=2, n_jobs=2, return_estimator=True
+    )
     assert [est.named_steps["probe"].threads_ for est in result["estimator"]] == [expected] * 2

@@ -22,7 +22,7 @@ def assert_matches_reference(got, want, rtol=0.0, atol=1e-12):
     assert got.shape == want.shape
     assert got.has_sorted_indices
     for r in range(got.shape[0]):  # sorted within every row, no duplicates
-        idx = got.indices[got.indptr[r]:got.indptr[r + 1]]
+        idx = got.indices[got.indptr[r] : got.indptr[r + 1]]
         assert np.all(np.diff(idx) > 0)
     np.testing.assert_array_equal(got.indptr, want.indptr)
     np.testing.assert_array_equal(got.indices, want.indices)
@@ -142,8 +142,9 @@ def test_ties_binary_data():
     A = sp.csr_matrix((rng.random((60, 8)) < 0.3).astype(np.float64))
     for k in (1, 2, 4, 100):
         for threshold in (None, 0.0, 0.3, 0.9):
-            assert_matches_reference(lexsim.top_k(A, k=k, threshold=threshold),
-                                     reference_top_k(A, k=k, threshold=threshold))
+            assert_matches_reference(
+                lexsim.top_k(A, k=k, threshold=threshold), reference_top_k(A, k=k, threshold=threshold)
+            )
     B = sp.csr_matrix((rng.random((25, 8)) < 0.5).astype(np.float64))
     for k in (1, 3, 100):
         assert_matches_reference(lexsim.top_k(A, B, k=k), reference_top_k(A, B, k=k))
@@ -161,8 +162,9 @@ def test_ties_all_equal_rows():
     assert lexsim.top_k(sp.csr_matrix(np.eye(3)[[0, 0, 1]]), k=5, threshold=1.0).nnz == 0
 
 
-@pytest.mark.parametrize("dtype,scale", [(np.float32, 1e20), (np.float32, 1e-25), (np.float64, 1e200),
-                                         (np.float64, 1e-170)])
+@pytest.mark.parametrize(
+    "dtype,scale", [(np.float32, 1e20), (np.float32, 1e-25), (np.float64, 1e200), (np.float64, 1e-170)]
+)
 def test_scale_invariance_extreme_magnitudes(dtype, scale):
     base = np.array([[1.0, 2.0, 0.0], [2.0, 1.0, 1.0], [0.0, 1.0, 3.0]])
     want = lexsim.top_k(base.astype(dtype), k=2)
@@ -185,11 +187,13 @@ def test_expected_values_small():
     A = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.0, 2.0]])
     got = lexsim.top_k(A, k=5)
     s = 1 / np.sqrt(2)
-    np.testing.assert_allclose(got.toarray(), [[0, s, 0, 0], [s, 0, 0, s], [0, 0, 0, 0], [0, s, 0, 0]],
-                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        got.toarray(), [[0, s, 0, 0], [s, 0, 0, s], [0, 0, 0, 0], [0, s, 0, 0]], rtol=0, atol=1e-15
+    )
     got = lexsim.top_k(A, k=1)
-    np.testing.assert_allclose(got.toarray(), [[0, s, 0, 0], [s, 0, 0, 0], [0, 0, 0, 0], [0, s, 0, 0]],
-                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        got.toarray(), [[0, s, 0, 0], [s, 0, 0, 0], [0, 0, 0, 0], [0, s, 0, 0]], rtol=0, atol=1e-15
+    )
 
 
 # --------------------------------------------------------------------------- float32
@@ -361,8 +365,9 @@ def test_non_canonical_csr_input(mats):
     dup_coo = sp.coo_matrix((vals, (rows, cols)), shape=A.shape)
     _same(lexsim.top_k(dup_coo, k=4), lexsim.top_k(A, k=4))
     order = np.argsort(rows, kind="stable")
-    unsorted = sp.csr_matrix((vals[order], cols[order], np.searchsorted(rows[order], np.arange(A.shape[0] + 1))),
-                             shape=A.shape)
+    unsorted = sp.csr_matrix(
+        (vals[order], cols[order], np.searchsorted(rows[order], np.arange(A.shape[0] + 1))), shape=A.shape
+    )
     assert not unsorted.has_canonical_format
     before = (unsorted.data.copy(), unsorted.indices.copy(), unsorted.indptr.copy())
     got = lexsim.top_k(unsorted, k=4)

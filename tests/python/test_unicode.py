@@ -49,9 +49,26 @@ def test_lowercase_equals_python_str_lower_for_every_code_point() -> None:
     assert mismatches == []
 
 
-@pytest.mark.parametrize("text", [
-    "ΟΔΟΣ", "ΟΔΟΣ.", "Σ", "ΑΣ'", "ΑΣ'Α", "ΑΣΑ", "Α\u0301Σ", "ΑΣ\u0301", "ΑΣ\u0301Α", "1Σ", "ΑΣ1", "ᾼΣ", "ʰΣ", "AΣb", "Ⓐ Σ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ΟΔΟΣ",
+        "ΟΔΟΣ.",
+        "Σ",
+        "ΑΣ'",
+        "ΑΣ'Α",
+        "ΑΣΑ",
+        "Α\u0301Σ",
+        "ΑΣ\u0301",
+        "ΑΣ\u0301Α",
+        "1Σ",
+        "ΑΣ1",
+        "ᾼΣ",
+        "ʰΣ",
+        "AΣb",
+        "Ⓐ Σ",
+    ],
+)
 def test_final_sigma_context_equals_python(text: str) -> None:
     assert _core.Analyzer(_options()).preprocess(text) == text.lower()
 
@@ -103,8 +120,23 @@ def test_python_fallback_for_unicode_version_is_pinned() -> None:
 
 
 def _random_bytes(rng: random.Random) -> bytes:
-    pieces = [b"a", b" ", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80",
-              b"\xf4\x90\x80\x80", b"\xff", b"\x80", b"\xe1\x80", b"\xf0\x9f\x98", b"\xc2", b"\xef\xbf\xbd"]
+    pieces = [
+        b"a",
+        b" ",
+        b"\xc3\xa9",
+        b"\xe2\x82\xac",
+        b"\xf0\x9f\x98\x80",
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+        b"\xe0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xff",
+        b"\x80",
+        b"\xe1\x80",
+        b"\xf0\x9f\x98",
+        b"\xc2",
+        b"\xef\xbf\xbd",
+    ]
     out = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
     if rng.random() < 0.3:
         out += bytes(rng.randrange(256) for _ in range(rng.randint(1, 6)))
@@ -145,8 +177,12 @@ def test_vectorizer_reports_document_and_offset_for_invalid_utf8() -> None:
 
 def test_token_offsets_point_into_the_original_text() -> None:
     text = "İstanbul’da Erdoğan, ÇAVUŞOĞLU ve ﬁnance: ΟΔΟΣ!"
-    for kw in ({}, {"strip_accents": _core.StripAccents.unicode}, {"normalization": _core.Normalization.nfkc},
-               {"casefold": True}):
+    for kw in (
+        {},
+        {"strip_accents": _core.StripAccents.unicode},
+        {"normalization": _core.Normalization.nfkc},
+        {"casefold": True},
+    ):
         analyzer = _core.Analyzer(_options(**kw))
         tokens = analyzer.tokens_with_offsets(text)
         assert [t.text for t in tokens] == analyzer.analyze(text)
@@ -195,8 +231,10 @@ def test_lone_surrogates_are_refused_with_the_document_named() -> None:
 def test_nul_and_control_characters_tokenize_as_scikit_learn_does() -> None:
     docs = ["nul\x00inside\x00word", "ctrl\x01\x02\x1fx bell\x07 c1\x85next\x9fend", "tab\tsep\x0bvt\x1cfs"]
     for kw in ({}, {"analyzer": "char", "ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 3)}):
-        assert lexsim.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist() == \
-            sk.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist()
+        assert (
+            lexsim.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist()
+            == sk.CountVectorizer(**kw).fit(docs).get_feature_names_out().tolist()
+        )
 
 
 def test_default_analyzer_equals_scikit_learn_for_every_code_point() -> None:

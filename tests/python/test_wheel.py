@@ -29,7 +29,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ma
 #: What a manylinux wheel may take from the system: glibc, libstdc++ and libgcc (PEP 600's list
 #: also names X11 and GL libraries, which lexsim has no business loading).
 SYSTEM_LIBRARIES = {
-    "libc.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libpthread.so.0", "libstdc++.so.6",
+    "libc.so.6",
+    "libm.so.6",
+    "libdl.so.2",
+    "librt.so.1",
+    "libpthread.so.0",
+    "libstdc++.so.6",
     "libgcc_s.so.1",
 }
 
@@ -45,7 +50,9 @@ def _clean_env() -> dict[str, str]:
 
 def _run(cmd: list[str], timeout: float = 600, **kw) -> subprocess.CompletedProcess[str]:
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
-    assert run.returncode == 0, f"{' '.join(map(str, cmd))} failed ({run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    assert run.returncode == 0, (
+        f"{' '.join(map(str, cmd))} failed ({run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    )
     return run
 
 
@@ -69,8 +76,11 @@ def venv(dist, tmp_path_factory) -> dict[str, pathlib.Path]:
     env = root / "venv"
     _run([sys.executable, "-m", "venv", str(env)], env=_clean_env())
     python = env / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", str(dist["wheel"])],
-         env=_clean_env(), cwd=root)
+    _run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", str(dist["wheel"])],
+        env=_clean_env(),
+        cwd=root,
+    )
     core = _run([str(python), "-c", "import lexsim._core as c; print(c.__file__)"], env=_clean_env(), cwd=root)
     return {"python": python, "root": env, "core": pathlib.Path(core.stdout.strip()), "cwd": root}
 
@@ -85,7 +95,7 @@ def test_wheel_is_repaired_to_a_manylinux_tag_auditwheel_confirms(dist) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         wheel_info = zf.read(f"lexsim-{lexsim.__version__}.dist-info/WHEEL").decode()
-    assert f"Tag: {wheel.name.split('-', 2)[2][:-len('.whl')]}" in wheel_info
+    assert f"Tag: {wheel.name.split('-', 2)[2][: -len('.whl')]}" in wheel_info
     assert [n for n in names if re.fullmatch(r"lexsim/_core\.cpython-.*\.so", n)], names
 
 
@@ -110,7 +120,8 @@ def test_metadata_is_pep_639_with_the_one_version(dist) -> None:
         classifiers = meta.get_all("Classifier")
         assert not [c for c in classifiers if c.startswith("License ::")], classifiers
         assert {"Development Status", "Intended Audience", "Operating System", "Programming Language", "Topic"} <= {
-            c.split(" :: ")[0] for c in classifiers}
+            c.split(" :: ")[0] for c in classifiers
+        }
         urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
         assert set(urls) == {"Homepage", "Source", "Issues", "Documentation"}, urls
         assert meta["Keywords"]
@@ -123,19 +134,35 @@ def test_metadata_is_pep_639_with_the_one_version(dist) -> None:
 def test_sdist_holds_the_sources_and_nothing_built(dist) -> None:
     prefix = f"lexsim-{lexsim.__version__}/"
     with tarfile.open(dist["sdist"]) as tf:
-        names = {m.name[len(prefix):] for m in tf.getmembers() if m.isfile()}
-    for needed in ("CMakeLists.txt", "pyproject.toml", "LICENSE", "README.md", "PKG-INFO",
-                   "cmake/FindUtf8proc.cmake", "cmake/FindStemmer.cmake", "cmake/lexsimConfig.cmake.in",
-                   "cmake/python-module.map", "python/lexsim/py.typed", "python/lexsim/_core.pyi",
-                   "tests/wheel_smoke.py", "tools/cibw_before_all.sh"):
+        names = {m.name[len(prefix) :] for m in tf.getmembers() if m.isfile()}
+    for needed in (
+        "CMakeLists.txt",
+        "pyproject.toml",
+        "LICENSE",
+        "README.md",
+        "PKG-INFO",
+        "cmake/FindUtf8proc.cmake",
+        "cmake/FindStemmer.cmake",
+        "cmake/lexsimConfig.cmake.in",
+        "cmake/python-module.map",
+        "python/lexsim/py.typed",
+        "python/lexsim/_core.pyi",
+        "tests/wheel_smoke.py",
+        "tools/cibw_before_all.sh",
+    ):
         assert needed in names, needed
     # Everything the build reads: the sources tracked in git under these folders, all of them.
     tracked = subprocess.run(["git", "ls-files", "cpp", "cmake", "python"], cwd=ROOT, capture_output=True, text=True)
     if tracked.returncode == 0 and tracked.stdout:
         missing = set(tracked.stdout.split()) - names
         assert not missing, sorted(missing)
-    built = [n for n in names if n.split("/")[0] in ("build", ".venv", "dist", ".ci", ".git")
-             or "__pycache__" in n or n.endswith((".so", ".pyc", ".whl"))]
+    built = [
+        n
+        for n in names
+        if n.split("/")[0] in ("build", ".venv", "dist", ".ci", ".git")
+        or "__pycache__" in n
+        or n.endswith((".so", ".pyc", ".whl"))
+    ]
     assert not built, built
 
 
@@ -147,8 +174,15 @@ def test_fresh_venv_installs_the_wheel_and_runs_it(venv) -> None:
     shutil.copy(ROOT / "tests" / "wheel_smoke.py", script)
     out = _run([str(venv["python"]), str(script)], env=_clean_env(), cwd=venv["cwd"]).stdout
     assert f"lexsim {lexsim.__version__} from " in out and out.rstrip().endswith(": ok"), out
-    where = _run([str(venv["python"]), "-c", "import lexsim, numpy, scipy; print(lexsim.__file__, numpy.__file__, scipy.__file__)"],
-                 env=_clean_env(), cwd=venv["cwd"]).stdout.split()
+    where = _run(
+        [
+            str(venv["python"]),
+            "-c",
+            "import lexsim, numpy, scipy; print(lexsim.__file__, numpy.__file__, scipy.__file__)",
+        ],
+        env=_clean_env(),
+        cwd=venv["cwd"],
+    ).stdout.split()
     for path in where:
         assert pathlib.Path(path).resolve().is_relative_to(venv["root"].resolve()), where
 

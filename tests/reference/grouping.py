@@ -28,4 +28,4 @@ def modularity(A: sp.csr_matrix, labels: np.ndarray, gamma: float = 1.0) -> floa
     two_m = k.sum()
     inside = A.data[labels[A.row] == labels[A.col]].sum()
     strength = np.bincount(labels, weights=k)
-    return float((inside - gamma * (strength ** 2).sum() / two_m) / two_m)
+    return float((inside - gamma * (strength**2).sum() / two_m) / two_m)

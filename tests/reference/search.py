@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 def cosine_scores(X, Q):
     """Dense cosine similarities, queries x documents (zero rows score 0)."""
+
     def unit(M):
         M = np.asarray(M.toarray() if sp.issparse(M) else M, dtype=np.float64)
         norms = np.linalg.norm(M, axis=1, keepdims=True)
@@ -79,6 +80,7 @@ def reference_ranking(scores, k):
 
 def cosine_scores_sparse(X, Q):
     """The dense reference, computed sparse (the corpus is too large for dense rows)."""
+
     def unit(M):
         M = sp.csr_matrix(M, dtype=np.float64)
         norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())

@@ -73,27 +73,58 @@ def _build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     common = _common_options(with_path=True)
 
-    p = _add_command(sub, "report", _cmd_report, "corpus summary, story groups, and each document's key terms "
-                     "and nearest neighbours", _REPORT_EPILOG, _common_options(True, path_optional=True))
+    p = _add_command(
+        sub,
+        "report",
+        _cmd_report,
+        "corpus summary, story groups, and each document's key terms and nearest neighbours",
+        _REPORT_EPILOG,
+        _common_options(True, path_optional=True),
+    )
     _grouping_arguments(p)
-    p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="key terms per document and group (default 6)")
+    p.add_argument(
+        "--n", type=_positive_int, default=6, metavar="N", help="key terms per document and group (default 6)"
+    )
     p.add_argument("--k", type=_positive_int, default=2, metavar="K", help="neighbours per document (default 2)")
     _key_term_options(p)
 
-    p = _add_command(sub, "similar", _cmd_similar, "each document's nearest neighbours by cosine similarity",
-                     _SIMILAR_EPILOG, common)
+    p = _add_command(
+        sub, "similar", _cmd_similar, "each document's nearest neighbours by cosine similarity", _SIMILAR_EPILOG, common
+    )
     p.add_argument("--k", type=_positive_int, default=5, metavar="K", help="neighbours per document (default 5)")
-    p.add_argument("--threshold", type=_cosine_floor, default=None, metavar="T",
-                   help="keep only neighbours with cosine above T (default: all, up to K)")
+    p.add_argument(
+        "--threshold",
+        type=_cosine_floor,
+        default=None,
+        metavar="T",
+        help="keep only neighbours with cosine above T (default: all, up to K)",
+    )
 
-    p = _add_command(sub, "pairs", _cmd_pairs, "every pair of documents with cosine similarity at or above a "
-                     "threshold", _PAIRS_EPILOG, common)
-    p.add_argument("--threshold", type=_cosine_threshold, default=0.2, metavar="T",
-                   help="cosine in (0, 1] (default 0.2, as report's): 0.9 and above finds near-duplicates, "
-                        "0.2-0.5 the same story")
+    p = _add_command(
+        sub,
+        "pairs",
+        _cmd_pairs,
+        "every pair of documents with cosine similarity at or above a threshold",
+        _PAIRS_EPILOG,
+        common,
+    )
+    p.add_argument(
+        "--threshold",
+        type=_cosine_threshold,
+        default=0.2,
+        metavar="T",
+        help="cosine in (0, 1] (default 0.2, as report's): 0.9 and above finds near-duplicates, 0.2-0.5 the same story",
+    )
 
-    p = _add_command(sub, "groups", _cmd_groups, "story groups: communities of each document's nearest "
-                     "neighbours (no threshold needed), or single linkage at a threshold", _GROUPS_EPILOG, common)
+    p = _add_command(
+        sub,
+        "groups",
+        _cmd_groups,
+        "story groups: communities of each document's nearest "
+        "neighbours (no threshold needed), or single linkage at a threshold",
+        _GROUPS_EPILOG,
+        common,
+    )
     _grouping_arguments(p)
     p.add_argument("--n", type=_positive_int, default=6, metavar="N", help="top terms per group (default 6)")
     _key_term_options(p)
@@ -105,24 +136,45 @@ def _build_parser() -> _Parser:
     p = _add_command(sub, "search", _cmd_search, "the documents that best match a query", _SEARCH_EPILOG, common)
     p.add_argument("query", metavar="QUERY", help="the query text, analysed like the documents")
     p.add_argument("--k", type=_positive_int, default=10, metavar="K", help="results (default 10)")
-    p.add_argument("--index", metavar="INDEX",
-                   help="search the index `lexsim index PATH -o INDEX` saved instead of indexing PATH again "
-                        "(PATH is still read for the ids and the text around each hit, and must be the corpus "
-                        "the index was built from; the analysis and scoring options come from the index)")
+    p.add_argument(
+        "--index",
+        metavar="INDEX",
+        help="search the index `lexsim index PATH -o INDEX` saved instead of indexing PATH again "
+        "(PATH is still read for the ids and the text around each hit, and must be the corpus "
+        "the index was built from; the analysis and scoring options come from the index)",
+    )
     _scoring_arguments(p)
 
-    p = _add_command(sub, "explain", _cmd_explain, "why two documents match: their shared terms and what each "
-                     "contributes to the cosine", _EXPLAIN_EPILOG, common)
+    p = _add_command(
+        sub,
+        "explain",
+        _cmd_explain,
+        "why two documents match: their shared terms and what each contributes to the cosine",
+        _EXPLAIN_EPILOG,
+        common,
+    )
     p.add_argument("id1", metavar="ID1", help="a document id, as read from the corpus")
     p.add_argument("id2", metavar="ID2", help="another document id")
     p.add_argument("--n", type=_positive_int, default=10, metavar="N", help="shared terms to list (default 10)")
 
-    p = _add_command(sub, "fit", _cmd_fit, "fit the vectorizer on a corpus and save it as a model file",
-                     _FIT_EPILOG, _common_options(True, with_model=False))
+    p = _add_command(
+        sub,
+        "fit",
+        _cmd_fit,
+        "fit the vectorizer on a corpus and save it as a model file",
+        _FIT_EPILOG,
+        _common_options(True, with_model=False),
+    )
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="the model file to write")
 
-    p = _add_command(sub, "index", _cmd_index, "index a corpus for `lexsim search --index` and save the index "
-                     "(with its vectorizer) as a model file", _INDEX_EPILOG, common)
+    p = _add_command(
+        sub,
+        "index",
+        _cmd_index,
+        "index a corpus for `lexsim search --index` and save the index (with its vectorizer) as a model file",
+        _INDEX_EPILOG,
+        common,
+    )
     p.add_argument("-o", "--output", required=True, metavar="INDEX", help="the index file to write")
     _scoring_arguments(p)
     return parser
@@ -180,8 +232,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         progress.clear()
         if args.debug:
             raise
-        print(f"lexsim: internal error: {type(e).__name__}: {_message(e)} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"lexsim: internal error: {type(e).__name__}: {_message(e)} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

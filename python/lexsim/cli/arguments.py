@@ -163,8 +163,10 @@ examples:
 
 def _switch(on: str, on_help: str, off: str, off_help: str) -> list[tuple[str, dict[str, Any]]]:
     """The two flags of a bool parameter: ``on`` sets it, ``off`` clears it."""
-    return [(on, {"action": "store_const", "const": True, "help": on_help}),
-            (off, {"action": "store_const", "const": False, "help": off_help})]
+    return [
+        (on, {"action": "store_const", "const": True, "help": on_help}),
+        (off, {"action": "store_const", "const": False, "help": off_help}),
+    ]
 
 
 # The analysis options, in --help order: the vectorizer parameter each sets (argparse's destination;
@@ -172,47 +174,120 @@ def _switch(on: str, on_help: str, off: str, off_help: str) -> list[tuple[str, d
 # argparse's keywords. lexsim.cli.options turns the values into the parameters.
 _ANALYSIS_FLAGS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "lowercase": _switch("--lowercase", "lowercase before tokenizing (default)", "--no-lowercase", "keep case"),
-    "strip_accents": [("--strip-accents", {
-        "choices": ("unicode", "ascii", _NONE),
-        "help": "fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD then drop "
-                "non-ASCII), none (scikit-learn's default)"})],
-    "stop_words": [("--stop-words", {
-        "choices": ("english", _NONE), "help": "drop scikit-learn's English stop words (english, the default) or none"})],
-    "sublinear_tf": _switch("--sublinear-tf", "tf = 1 + log(tf) (default)",
-                            "--no-sublinear-tf", "raw term counts (scikit-learn's default)"),
-    "ngram_range": [("--ngram-range", {
-        "nargs": 2, "type": _positive_int, "metavar": ("MIN", "MAX"), "help": "n-gram sizes (default: 1 1)"})],
-    "min_df": [("--min-df", {
-        "type": _df, "metavar": "DF",
-        "help": "ignore terms in fewer documents: a count (int) or a proportion (float); default 1"})],
-    "max_df": [("--max-df", {
-        "type": _df, "metavar": "DF", "help": "ignore terms in more documents: a count or a proportion; default 1.0"})],
-    "max_features": [("--max-features", {
-        "type": _positive_int, "metavar": "N", "help": "keep the N terms with the highest total counts (default: all)"})],
+    "strip_accents": [
+        (
+            "--strip-accents",
+            {
+                "choices": ("unicode", "ascii", _NONE),
+                "help": "fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD then drop "
+                "non-ASCII), none (scikit-learn's default)",
+            },
+        )
+    ],
+    "stop_words": [
+        (
+            "--stop-words",
+            {
+                "choices": ("english", _NONE),
+                "help": "drop scikit-learn's English stop words (english, the default) or none",
+            },
+        )
+    ],
+    "sublinear_tf": _switch(
+        "--sublinear-tf", "tf = 1 + log(tf) (default)", "--no-sublinear-tf", "raw term counts (scikit-learn's default)"
+    ),
+    "ngram_range": [
+        (
+            "--ngram-range",
+            {"nargs": 2, "type": _positive_int, "metavar": ("MIN", "MAX"), "help": "n-gram sizes (default: 1 1)"},
+        )
+    ],
+    "min_df": [
+        (
+            "--min-df",
+            {
+                "type": _df,
+                "metavar": "DF",
+                "help": "ignore terms in fewer documents: a count (int) or a proportion (float); default 1",
+            },
+        )
+    ],
+    "max_df": [
+        (
+            "--max-df",
+            {
+                "type": _df,
+                "metavar": "DF",
+                "help": "ignore terms in more documents: a count or a proportion; default 1.0",
+            },
+        )
+    ],
+    "max_features": [
+        (
+            "--max-features",
+            {
+                "type": _positive_int,
+                "metavar": "N",
+                "help": "keep the N terms with the highest total counts (default: all)",
+            },
+        )
+    ],
     "norm": [("--norm", {"choices": ("l2", "l1", _NONE), "help": "row normalisation (default l2)"})],
     "use_idf": _switch("--idf", "weight by inverse document frequency (default)", "--no-idf", "no idf weighting"),
-    "smooth_idf": _switch("--smooth-idf", "add one to document frequencies (default)",
-                          "--no-smooth-idf", "idf = ln(n / df) + 1"),
+    "smooth_idf": _switch(
+        "--smooth-idf", "add one to document frequencies (default)", "--no-smooth-idf", "idf = ln(n / df) + 1"
+    ),
     "binary": _switch("--binary", "tf = 1 for every present term", "--no-binary", "count occurrences (default)"),
-    "normalization": [("--normalization", {
-        "choices": ("NFC", "NFKC", _NONE), "help": "Unicode normalisation before everything else (default none)"})],
-    "casefold": _switch("--casefold", "full Unicode case folding instead of lowercasing (ß = ss)",
-                        "--no-casefold", "lowercase with str.lower() rules (default)"),
-    "stemmer": [("--stemmer", {
-        "metavar": "LANGUAGE",
-        "help": "reduce words to their Snowball stems, e.g. english, porter, french, turkish (default none; see "
-                "lexsim.stemmers())"})],
-    "analyzer": [("--analyzer", {
-        "choices": ("word", "char", "char_wb"),
-        "help": "word n-grams (default), character n-grams, or character n-grams inside words (these leave off the "
-                "default stop words and token pattern, which apply to words)"})],
-    "token_pattern": [("--token-pattern", {
-        "type": _regex, "metavar": "REGEX",
-        "help": r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not all digits; with "
-                r"--sklearn-defaults (?u)\b\w\w+\b, two or more)"})],
+    "normalization": [
+        (
+            "--normalization",
+            {"choices": ("NFC", "NFKC", _NONE), "help": "Unicode normalisation before everything else (default none)"},
+        )
+    ],
+    "casefold": _switch(
+        "--casefold",
+        "full Unicode case folding instead of lowercasing (ß = ss)",
+        "--no-casefold",
+        "lowercase with str.lower() rules (default)",
+    ),
+    "stemmer": [
+        (
+            "--stemmer",
+            {
+                "metavar": "LANGUAGE",
+                "help": "reduce words to their Snowball stems, e.g. english, porter, french, turkish (default none; see "
+                "lexsim.stemmers())",
+            },
+        )
+    ],
+    "analyzer": [
+        (
+            "--analyzer",
+            {
+                "choices": ("word", "char", "char_wb"),
+                "help": "word n-grams (default), character n-grams, or character n-grams inside words (these leave off the "
+                "default stop words and token pattern, which apply to words)",
+            },
+        )
+    ],
+    "token_pattern": [
+        (
+            "--token-pattern",
+            {
+                "type": _regex,
+                "metavar": "REGEX",
+                "help": r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not all digits; with "
+                r"--sklearn-defaults (?u)\b\w\w+\b, two or more)",
+            },
+        )
+    ],
     "dtype": [("--dtype", {"choices": ("float64", "float32"), "help": "type of the TF-IDF values (default float64)"})],
-    "vocabulary": [("--vocabulary", {
-        "metavar": "FILE", "help": "a fixed vocabulary: a UTF-8 file with one term a line, in column order"})],
+    "vocabulary": [
+        (
+            "--vocabulary",
+            {"metavar": "FILE", "help": "a fixed vocabulary: a UTF-8 file with one term a line, in column order"},
+        )
+    ],
 }
 
 
@@ -223,38 +298,69 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
         if path_optional:
             p.add_argument("path", metavar="PATH", nargs="?", help="the corpus (default: the built-in sample corpus)")
         else:
-            p.add_argument("path", metavar="PATH",
-                           help="the corpus: a folder, a .jsonl, .csv or .parquet file, or a .txt file (one document)")
+            p.add_argument(
+                "path",
+                metavar="PATH",
+                help="the corpus: a folder, a .jsonl, .csv or .parquet file, or a .txt file (one document)",
+            )
 
     out = p.add_argument_group("output and running")
-    out.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                     help="table (default; aligned, for people), json or csv (for tools)")
-    out.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
-                     help="threads (default -1: all usable CPUs; results do not depend on it)")
+    out.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default; aligned, for people), json or csv (for tools)",
+    )
+    out.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=-1,
+        metavar="N",
+        help="threads (default -1: all usable CPUs; results do not depend on it)",
+    )
     out.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
 
     src = p.add_argument_group("reading the corpus")
-    src.add_argument("--text-column", default="text", metavar="NAME",
-                     help="JSON field or CSV/Parquet column holding the text (default: text)")
-    src.add_argument("--id-column", default=None, metavar="NAME",
-                     help="JSON field or CSV/Parquet column holding the id (default: the id field or column "
-                          "if present, else the line or row number)")
+    src.add_argument(
+        "--text-column",
+        default="text",
+        metavar="NAME",
+        help="JSON field or CSV/Parquet column holding the text (default: text)",
+    )
+    src.add_argument(
+        "--id-column",
+        default=None,
+        metavar="NAME",
+        help="JSON field or CSV/Parquet column holding the id (default: the id field or column "
+        "if present, else the line or row number)",
+    )
     src.add_argument("--encoding", default="utf-8", help="encoding of the files (default: utf-8)")
-    src.add_argument("--decode-error", choices=("strict", "replace", "ignore"), default="strict",
-                     help="bytes that do not decode: an error naming file and byte offset (strict, "
-                          "the default), replaced with U+FFFD (replace) or dropped (ignore)")
+    src.add_argument(
+        "--decode-error",
+        choices=("strict", "replace", "ignore"),
+        default="strict",
+        help="bytes that do not decode: an error naming file and byte offset (strict, "
+        "the default), replaced with U+FFFD (replace) or dropped (ignore)",
+    )
 
     ana = p.add_argument_group(
         "analysis (defaults: scikit-learn's TfidfVectorizer's, except accents folded, English stop "
         "words, sublinear tf and words of 3+ characters that are not all digits; --sklearn-defaults "
-        "resets those four)")
+        "resets those four)"
+    )
     if with_model:
-        ana.add_argument("--model", metavar="MODEL",
-                         help="use a model saved by `lexsim fit` instead of fitting on PATH (the "
-                              "analysis options below then come from the model)")
-    ana.add_argument("--sklearn-defaults", action="store_true",
-                     help="start from scikit-learn's defaults (no accent folding, no stop words, raw "
-                          "tf); the options below still apply on top")
+        ana.add_argument(
+            "--model",
+            metavar="MODEL",
+            help="use a model saved by `lexsim fit` instead of fitting on PATH (the "
+            "analysis options below then come from the model)",
+        )
+    ana.add_argument(
+        "--sklearn-defaults",
+        action="store_true",
+        help="start from scikit-learn's defaults (no accent folding, no stop words, raw "
+        "tf); the options below still apply on top",
+    )
     for dest, flags in _ANALYSIS_FLAGS.items():
         for flag, keywords in flags:
             ana.add_argument(flag, dest=dest, default=None, **keywords)
@@ -262,11 +368,21 @@ def _common_options(with_path: bool, path_optional: bool = False, with_model: bo
 
 
 def _add_command(
-    sub: Any, name: str, func: Callable[[argparse.Namespace, _Progress], int], help_text: str, epilog: str,
+    sub: Any,
+    name: str,
+    func: Callable[[argparse.Namespace, _Progress], int],
+    help_text: str,
+    epilog: str,
     parent: _Parser,
 ) -> _Parser:
-    p = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
-                       epilog=epilog, parents=[parent], formatter_class=_FORMATTER)
+    p = sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text[0].upper() + help_text[1:] + ".",
+        epilog=epilog,
+        parents=[parent],
+        formatter_class=_FORMATTER,
+    )
     p.set_defaults(func=func)
     return p
 
@@ -277,25 +393,58 @@ def _grouping_arguments(p: argparse.ArgumentParser) -> None:
         "story groups",
         "Default (leiden): each document is linked to its K most similar documents, links need 3 shared "
         "terms, and the groups are the Leiden communities (modularity) of that graph: no threshold, no "
-        "chaining, deterministic. Everything derived from the corpus is printed with the groups.")
-    g.add_argument("--method", choices=("leiden", "single"), default=None,
-                   help="leiden (default) or single (single linkage at --threshold; the default when only "
-                        "--threshold is given)")
-    g.add_argument("--threshold", type=_cosine_threshold, default=None, metavar="T",
-                   help="single: cosine in (0, 1] linking two documents; leiden: drop neighbour links below T "
-                        "(default: none)")
-    g.add_argument("--neighbors", type=_positive_int, default=None, metavar="K", dest="n_neighbors",
-                   help="leiden: neighbours per document (default: clamp(round(log2 n), 1, 10) for n documents)")
-    g.add_argument("--min-shared", type=_positive_int, default=3, metavar="N",
-                   help="leiden: terms two documents must share to be linked (default 3)")
-    g.add_argument("--resolution", type=_positive_float, default=1.0, metavar="R",
-                   help="leiden: modularity resolution; larger gives more, smaller groups (default 1)")
-    g.add_argument("--date-column", default=None, metavar="NAME",
-                   help="leiden, .jsonl/.csv/.parquet corpora: the field or column holding each document's date "
-                        "(e.g. 2024-07-24); documents more than --date-window days apart are then never linked "
-                        "directly. Off by default: on topic-labelled news it splits topics across weeks")
-    g.add_argument("--date-window", type=_non_negative, default=None, metavar="DAYS",
-                   help="with --date-column: the most days between two linked documents (default 7)")
+        "chaining, deterministic. Everything derived from the corpus is printed with the groups.",
+    )
+    g.add_argument(
+        "--method",
+        choices=("leiden", "single"),
+        default=None,
+        help="leiden (default) or single (single linkage at --threshold; the default when only --threshold is given)",
+    )
+    g.add_argument(
+        "--threshold",
+        type=_cosine_threshold,
+        default=None,
+        metavar="T",
+        help="single: cosine in (0, 1] linking two documents; leiden: drop neighbour links below T (default: none)",
+    )
+    g.add_argument(
+        "--neighbors",
+        type=_positive_int,
+        default=None,
+        metavar="K",
+        dest="n_neighbors",
+        help="leiden: neighbours per document (default: clamp(round(log2 n), 1, 10) for n documents)",
+    )
+    g.add_argument(
+        "--min-shared",
+        type=_positive_int,
+        default=3,
+        metavar="N",
+        help="leiden: terms two documents must share to be linked (default 3)",
+    )
+    g.add_argument(
+        "--resolution",
+        type=_positive_float,
+        default=1.0,
+        metavar="R",
+        help="leiden: modularity resolution; larger gives more, smaller groups (default 1)",
+    )
+    g.add_argument(
+        "--date-column",
+        default=None,
+        metavar="NAME",
+        help="leiden, .jsonl/.csv/.parquet corpora: the field or column holding each document's date "
+        "(e.g. 2024-07-24); documents more than --date-window days apart are then never linked "
+        "directly. Off by default: on topic-labelled news it splits topics across weeks",
+    )
+    g.add_argument(
+        "--date-window",
+        type=_non_negative,
+        default=None,
+        metavar="DAYS",
+        help="with --date-column: the most days between two linked documents (default 7)",
+    )
 
 
 # The scoring options of search and index. Their defaults are applied by _scoring(), so that
@@ -305,33 +454,55 @@ _SCORING_DEFAULTS: dict[str, Any] = {"scoring": "cosine", "bm25_method": "lucene
 
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     g = p
-    g.add_argument("--scoring", choices=("cosine", "bm25"), default=None,
-                   help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)")
-    g.add_argument("--bm25-method", choices=("lucene", "robertson", "atire", "bm25l", "bm25+"), default=None,
-                   metavar="METHOD",
-                   help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "
-                        "term), robertson (idf 0 for terms in half the documents or more), atire, bm25l, bm25+")
+    g.add_argument(
+        "--scoring",
+        choices=("cosine", "bm25"),
+        default=None,
+        help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)",
+    )
+    g.add_argument(
+        "--bm25-method",
+        choices=("lucene", "robertson", "atire", "bm25l", "bm25+"),
+        default=None,
+        metavar="METHOD",
+        help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "
+        "term), robertson (idf 0 for terms in half the documents or more), atire, bm25l, bm25+",
+    )
     g.add_argument("--k1", type=_non_negative, default=None, help="BM25 term-frequency saturation (default 1.2)")
     g.add_argument("--b", type=_unit, default=None, help="BM25 length normalisation in [0, 1] (default 0.75)")
-    g.add_argument("--delta", type=_non_negative, default=None,
-                   help="bm25l and bm25+: the lower bound on a matched term's score (default 0.5)")
+    g.add_argument(
+        "--delta",
+        type=_non_negative,
+        default=None,
+        help="bm25l and bm25+: the lower bound on a matched term's score (default 0.5)",
+    )
 
 
 def _scoring(args: argparse.Namespace) -> dict[str, Any]:
     """The scoring options given, with their defaults."""
-    return {name: default if getattr(args, name) is None else getattr(args, name)
-            for name, default in _SCORING_DEFAULTS.items()}
+    return {
+        name: default if getattr(args, name) is None else getattr(args, name)
+        for name, default in _SCORING_DEFAULTS.items()
+    }
 
 
 def _key_term_options(p: _Parser) -> None:
     g = p.add_argument_group("key terms")
-    g.add_argument("--scoring", choices=("keyness", "tfidf"), default="keyness",
-                   help="keyness (default): log-likelihood G2 of each term's count against the background, "
-                        "over-represented terms only; tfidf: the heaviest TF-IDF weights")
-    g.add_argument("--background", default=None, metavar="BACKGROUND",
-                   help="what keyness compares with: wordfreq (English word frequencies plus the other "
-                        "documents), corpus (the other documents) or a MODEL file saved by `lexsim fit` "
-                        "(its term counts); default wordfreq when installed, else corpus")
+    g.add_argument(
+        "--scoring",
+        choices=("keyness", "tfidf"),
+        default="keyness",
+        help="keyness (default): log-likelihood G2 of each term's count against the background, "
+        "over-represented terms only; tfidf: the heaviest TF-IDF weights",
+    )
+    g.add_argument(
+        "--background",
+        default=None,
+        metavar="BACKGROUND",
+        help="what keyness compares with: wordfreq (English word frequencies plus the other "
+        "documents), corpus (the other documents) or a MODEL file saved by `lexsim fit` "
+        "(its term counts); default wordfreq when installed, else corpus",
+    )
 
 
 _SIMILAR_EPILOG = """\

@@ -34,8 +34,9 @@ from .rendering import (
 )
 
 
-def _neighbors(c: _Corpus, k: int, threshold: Optional[float], jobs: Optional[int],
-               progress: _Progress, X: Any = None) -> list:
+def _neighbors(
+    c: _Corpus, k: int, threshold: Optional[float], jobs: Optional[int], progress: _Progress, X: Any = None
+) -> list:
     """Each document's neighbours as (id, score), best first: the core's tie rule (ranked_rows).
     ``X``: c.X prepared once by the caller (similarity.prepare), or None for c.X."""
     from ..similarity import ranked_rows, top_k
@@ -58,8 +59,9 @@ def _groups_json(c: _Corpus, groups: Any, top: Optional[list] = None) -> list:
             "label": int(g.label),
             "size": len(g),
             "representative": c.ids[g.representative],
-            "top_terms": ([{"term": str(t), "weight": float(w)} for t, w in g.top_terms] if top is None
-                          else _terms_json(top[k])),
+            "top_terms": (
+                [{"term": str(t), "weight": float(w)} for t, w in g.top_terms] if top is None else _terms_json(top[k])
+            ),
             "members": [c.ids[m] for m in g.members.tolist()],
         }
         for k, g in enumerate(groups)
@@ -95,8 +97,10 @@ def _key_terms(args: argparse.Namespace, c: _Corpus, n: int, groups: Any = None)
         try:
             bg = Background.wordfreq(vec)
         except ImportError:
-            raise CommandError("--background wordfreq needs the wordfreq package (pip install 'lexsim[wordfreq]'); "
-                               "--background corpus needs nothing") from None
+            raise CommandError(
+                "--background wordfreq needs the wordfreq package (pip install 'lexsim[wordfreq]'); "
+                "--background corpus needs nothing"
+            ) from None
     else:
         bg = Background.from_model(_load_model(name), name=name)
     ranked = key_terms(vec, c.texts, n, background=bg, groups=members)
@@ -115,8 +119,10 @@ def _cmd_similar(args: argparse.Namespace, progress: _Progress) -> int:
     if args.format == "json":
         _print_json([{"id": d, "neighbors": [{"id": j, "score": s} for j, s in nb]} for d, nb in zip(c.ids, neighbors)])
     elif args.format == "csv":
-        _print_csv(["id", "rank", "neighbor", "score"],
-                   ((d, r, j, s) for d, nb in zip(c.ids, neighbors) for r, (j, s) in enumerate(nb, 1)))
+        _print_csv(
+            ["id", "rank", "neighbor", "score"],
+            ((d, r, j, s) for d, nb in zip(c.ids, neighbors) for r, (j, s) in enumerate(nb, 1)),
+        )
     else:
         rows = []
         for d, nb in zip(c.ids, neighbors):
@@ -124,8 +130,9 @@ def _cmd_similar(args: argparse.Namespace, progress: _Progress) -> int:
                 rows.append([d, "(none)", ""])
             for r, (j, s) in enumerate(nb):
                 rows.append([d if r == 0 else "", j, _score(s)])
-        _print_lines(_table(["document", "neighbour", "score"], rows, right=(2,), flexible=(1, 0),
-                            width=_terminal_width()))
+        _print_lines(
+            _table(["document", "neighbour", "score"], rows, right=(2,), flexible=(1, 0), width=_terminal_width())
+        )
     return 0
 
 
@@ -143,10 +150,17 @@ def _cmd_pairs(args: argparse.Namespace, progress: _Progress) -> int:
     elif args.format == "csv":
         _print_csv(["id1", "id2", "score"], iter(pairs))
     else:
-        lines = _table(["score", "document 1", "document 2"], [[_score(s), a, b] for a, b, s in pairs],
-                       right=(0,), flexible=(2, 1), width=_terminal_width())
-        lines.append(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} with cosine >= {args.threshold:g} "
-                     f"among {len(c.ids)} {c.noun}")
+        lines = _table(
+            ["score", "document 1", "document 2"],
+            [[_score(s), a, b] for a, b, s in pairs],
+            right=(0,),
+            flexible=(2, 1),
+            width=_terminal_width(),
+        )
+        lines.append(
+            f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} with cosine >= {args.threshold:g} "
+            f"among {len(c.ids)} {c.noun}"
+        )
         _print_lines(lines)
     return 0
 
@@ -162,9 +176,14 @@ def _cmd_groups(args: argparse.Namespace, progress: _Progress) -> int:
     if args.format == "json":
         _print_json(data)
     elif args.format == "csv":
-        _print_csv(["label", "size", "representative", "top_terms", "member"],
-                   ((g["label"], g["size"], g["representative"], "; ".join(t["term"] for t in g["top_terms"]), m)
-                    for g in data for m in g["members"]))
+        _print_csv(
+            ["label", "size", "representative", "top_terms", "member"],
+            (
+                (g["label"], g["size"], g["representative"], "; ".join(t["term"] for t in g["top_terms"]), m)
+                for g in data
+                for m in g["members"]
+            ),
+        )
     else:
         width = _terminal_width()
         _print_lines([_cut(_scoring_line(how), width)] + _groups_table(c, data, groups.describe(), width, members=True))
@@ -183,23 +202,42 @@ def _group(c: _Corpus, args: argparse.Namespace, jobs: Optional[int], X: Any = N
         if args.method == "single":
             raise CommandError("--date-column works with --method leiden; single linkage ignores dates")
         dates = _read_dates(args, c)
-    return group(c.X if X is None else X, args.threshold, method=args.method, vectorizer=c.vectorizer, n_terms=args.n, n_jobs=jobs,
-                 n_neighbors=args.n_neighbors, min_shared=args.min_shared, resolution=args.resolution,
-                 dates=dates, date_window=args.date_window)
+    return group(
+        c.X if X is None else X,
+        args.threshold,
+        method=args.method,
+        vectorizer=c.vectorizer,
+        n_terms=args.n,
+        n_jobs=jobs,
+        n_neighbors=args.n_neighbors,
+        min_shared=args.min_shared,
+        resolution=args.resolution,
+        dates=dates,
+        date_window=args.date_window,
+    )
 
 
 def _groups_table(c: _Corpus, data: list, how: str, width: Optional[int], members: bool) -> list:
     big = [g for g in data if g["size"] >= 2]
     alone = [g["members"][0] for g in data if g["size"] == 1]
-    lines = [_cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun}; {len(alone)} on their own",
-                  width)]
+    lines = [
+        _cut(f"{len(big)} group{'s' if len(big) != 1 else ''} of 2 or more {c.noun}; {len(alone)} on their own", width)
+    ]
     lines.extend(_wrapped_text("  by ", how, width))
     if big:
         lines.append("")
-        rows = [[str(g["label"]), str(g["size"]), g["representative"], ", ".join(t["term"] for t in g["top_terms"])]
-                for g in big]
-        table = _table(["group", "size", "representative", "top terms"], rows, right=(0, 1), flexible=(3, 2),
-                       width=width, indent="  ")
+        rows = [
+            [str(g["label"]), str(g["size"]), g["representative"], ", ".join(t["term"] for t in g["top_terms"])]
+            for g in big
+        ]
+        table = _table(
+            ["group", "size", "representative", "top terms"],
+            rows,
+            right=(0, 1),
+            flexible=(3, 2),
+            width=width,
+            indent="  ",
+        )
         if not members:
             lines.extend(table)
         else:
@@ -220,13 +258,16 @@ def _cmd_terms(args: argparse.Namespace, progress: _Progress) -> int:
     if args.format == "json":
         _print_json([{"id": d, "terms": _terms_json(ts)} for d, ts in zip(c.ids, terms)])
     elif args.format == "csv":
-        _print_csv(["id", "rank", "term", "score", "count"],
-                   ((d, r, t.term, t.score, t.raw_count) for d, ts in zip(c.ids, terms) for r, t in enumerate(ts, 1)))
+        _print_csv(
+            ["id", "rank", "term", "score", "count"],
+            ((d, r, t.term, t.score, t.raw_count) for d, ts in zip(c.ids, terms) for r, t in enumerate(ts, 1)),
+        )
     else:
         width = _terminal_width()
         rows = [[d, ", ".join(t.term for t in ts) or "(no terms)"] for d, ts in zip(c.ids, terms)]
-        _print_lines([_cut(_scoring_line(how), width), ""] +
-                     _table(["document", "terms"], rows, flexible=(1, 0), width=width))
+        _print_lines(
+            [_cut(_scoring_line(how), width), ""] + _table(["document", "terms"], rows, flexible=(1, 0), width=width)
+        )
     return 0
 
 
@@ -234,8 +275,9 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
     try:
         from ..search import SearchIndex  # noqa: F401
     except ImportError:
-        raise CommandError("this lexsim has no search index (lexsim.SearchIndex); the search command "
-                           "needs a newer lexsim") from None
+        raise CommandError(
+            "this lexsim has no search index (lexsim.SearchIndex); the search command needs a newer lexsim"
+        ) from None
     if args.index is not None:
         c, index = _load_index(args, progress)
         scoring, method = index.scoring, index.method
@@ -266,20 +308,33 @@ def _cmd_search(args: argparse.Namespace, progress: _Progress) -> int:
         if why:
             sys.stderr.write(f"lexsim: note: no {c.noun} match{why}\n")
     if args.format == "json":
-        _print_json([{"id": d, "score": s, "snippet": _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks)}
-                     for i, d, s in hits])
+        _print_json(
+            [
+                {"id": d, "score": s, "snippet": _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks)}
+                for i, d, s in hits
+            ]
+        )
     elif args.format == "csv":
-        _print_csv(["rank", "id", "score", "snippet"],
-                   ((r, d, s, _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks))
-                    for r, (i, d, s) in enumerate(hits, 1)))
+        _print_csv(
+            ["rank", "id", "score", "snippet"],
+            (
+                (r, d, s, _snippet(c.texts[i], wanted, analyze, _SNIPPET_WIDTH, marks))
+                for r, (i, d, s) in enumerate(hits, 1)
+            ),
+        )
     else:
         width = _terminal_width()
-        fixed = [max(4, len(str(len(hits)))), max(5, *(len(_score(s)) for _, _, s in hits)),
-                 max(8, *(_width(d) for _, d, _ in hits))]
+        fixed = [
+            max(4, len(str(len(hits)))),
+            max(5, *(len(_score(s)) for _, _, s in hits)),
+            max(8, *(_width(d) for _, d, _ in hits)),
+        ]
         # Piped: the snippet as long as JSON/CSV give it (nothing is cut, but it stays a snippet).
         room = _SNIPPET_WIDTH if width is None else max(30, width - sum(fixed) - 2 * len(fixed))
-        rows = [[str(r), _score(s), d, _snippet(c.texts[i], wanted, analyze, room, marks)]
-                for r, (i, d, s) in enumerate(hits, 1)]
+        rows = [
+            [str(r), _score(s), d, _snippet(c.texts[i], wanted, analyze, room, marks)]
+            for r, (i, d, s) in enumerate(hits, 1)
+        ]
         lines = _table(["rank", "score", "document", "text"], rows, right=(0, 1), flexible=(3, 2), width=width)
         if bold:
             lines = [line.replace(_MARK_ON, "\033[1m").replace(_MARK_OFF, "\033[0m") for line in lines]
@@ -297,14 +352,27 @@ def _cmd_index(args: argparse.Namespace, progress: _Progress) -> int:
     n_terms = len(c.vectorizer.get_feature_names_out())
     how = index.scoring if index.method is None else f"{index.scoring} ({index.method})"
     if args.format == "json":
-        _print_json({"index": args.output, "documents": len(c.ids), "terms": n_terms, "scoring": index.scoring,
-                     "method": index.method})
+        _print_json(
+            {
+                "index": args.output,
+                "documents": len(c.ids),
+                "terms": n_terms,
+                "scoring": index.scoring,
+                "method": index.method,
+            }
+        )
     elif args.format == "csv":
-        _print_csv(["index", "documents", "terms", "scoring", "method"],
-                   iter([(args.output, len(c.ids), n_terms, index.scoring, index.method or "")]))
+        _print_csv(
+            ["index", "documents", "terms", "scoring", "method"],
+            iter([(args.output, len(c.ids), n_terms, index.scoring, index.method or "")]),
+        )
     else:
-        _print_lines([f"saved {args.output}: a {how} index of {len(c.ids)} {c.noun}, {n_terms} terms "
-                      f"({_describe(c.vectorizer.get_params())})"])
+        _print_lines(
+            [
+                f"saved {args.output}: a {how} index of {len(c.ids)} {c.noun}, {n_terms} terms "
+                f"({_describe(c.vectorizer.get_params())})"
+            ]
+        )
     return 0
 
 
@@ -316,8 +384,10 @@ def _why_nothing_matches(terms: tuple, unknown: tuple, robertson: bool, noun: st
     if not known:
         return f": none of its terms is in the vocabulary ({', '.join(unknown)})"
     if robertson:
-        return (f": its terms ({', '.join(known)}) are each in half the {noun} or more, where robertson's idf "
-                "is 0; --bm25-method lucene counts them")
+        return (
+            f": its terms ({', '.join(known)}) are each in half the {noun} or more, where robertson's idf "
+            "is 0; --bm25-method lucene counts them"
+        )
     return f": no {noun[:-1] if noun.endswith('s') else noun} holds its terms ({', '.join(known)})"
 
 
@@ -329,23 +399,44 @@ def _cmd_explain(args: argparse.Namespace, progress: _Progress) -> int:
     why = explain(c.vectorizer, c.X, i, j, n=args.n)
     terms = [(str(t), float(x), float(a), float(b)) for t, x, a, b in why.terms]
     if args.format == "json":
-        _print_json({"id1": args.id1, "id2": args.id2, "similarity": float(why.similarity), "n_shared": int(why.n_shared),
-                     "terms": [{"term": t, "contribution": x, "weight1": a, "weight2": b} for t, x, a, b in terms]})
+        _print_json(
+            {
+                "id1": args.id1,
+                "id2": args.id2,
+                "similarity": float(why.similarity),
+                "n_shared": int(why.n_shared),
+                "terms": [{"term": t, "contribution": x, "weight1": a, "weight2": b} for t, x, a, b in terms],
+            }
+        )
     elif args.format == "csv":
         total = why.similarity if why.similarity > 0 else 1.0
-        _print_csv(["term", "contribution", "share", "weight1", "weight2"],
-                   ((t, x, x / total, a, b) for t, x, a, b in terms))
+        _print_csv(
+            ["term", "contribution", "share", "weight1", "weight2"], ((t, x, x / total, a, b) for t, x, a, b in terms)
+        )
     else:
         width = _terminal_width()
         shown = f", {len(terms)} shown" if len(terms) < why.n_shared else ""
-        lines = [_cut(f"{args.id1} and {args.id2}: cosine {_score(why.similarity)}, "
-                      f"{why.n_shared} shared term{'s' if why.n_shared != 1 else ''}{shown}", width)]
+        lines = [
+            _cut(
+                f"{args.id1} and {args.id2}: cosine {_score(why.similarity)}, "
+                f"{why.n_shared} shared term{'s' if why.n_shared != 1 else ''}{shown}",
+                width,
+            )
+        ]
         if terms:
             total = why.similarity if why.similarity > 0 else 1.0
             rows = [[t, _score(x), f"{100 * x / total:.1f}%", _score(a), _score(b)] for t, x, a, b in terms]
             lines.append("")
-            lines.extend(_table(["term", "contribution", "share", "weight 1", "weight 2"], rows,
-                                right=(1, 2, 3, 4), flexible=(0,), width=width, indent="  "))
+            lines.extend(
+                _table(
+                    ["term", "contribution", "share", "weight 1", "weight 2"],
+                    rows,
+                    right=(1, 2, 3, 4),
+                    flexible=(0,),
+                    width=width,
+                    indent="  ",
+                )
+            )
         _print_lines(lines)
     return 0
 
@@ -357,12 +448,18 @@ def _cmd_fit(args: argparse.Namespace, progress: _Progress) -> int:
         c.vectorizer.save(args.output)
     n_terms = len(c.vectorizer.get_feature_names_out())
     if args.format == "json":
-        _print_json({"model": args.output, "documents": len(c.ids), "terms": n_terms, "options": _params_json(c.vectorizer)})
+        _print_json(
+            {"model": args.output, "documents": len(c.ids), "terms": n_terms, "options": _params_json(c.vectorizer)}
+        )
     elif args.format == "csv":
         _print_csv(["model", "documents", "terms"], iter([(args.output, len(c.ids), n_terms)]))
     else:
-        _print_lines([f"saved {args.output}: {n_terms} terms from {len(c.ids)} {c.noun} "
-                      f"({_describe(c.vectorizer.get_params())})"])
+        _print_lines(
+            [
+                f"saved {args.output}: {n_terms} terms from {len(c.ids)} {c.noun} "
+                f"({_describe(c.vectorizer.get_params())})"
+            ]
+        )
     return 0
 
 
@@ -383,30 +480,48 @@ def _cmd_report(args: argparse.Namespace, progress: _Progress) -> int:
     group_data = _groups_json(c, groups, group_terms)
     labels = groups.labels.tolist()
     if args.format == "json":
-        _print_json({
-            "corpus": {"source": c.source if args.path is not None else "sample", "documents": len(c.ids),
-                       "bytes": n_bytes, "terms": n_terms, "options": _params_json(c.vectorizer)},
-            "threshold": args.threshold,
-            "grouping": _grouping_json(groups),
-            "key_terms": how,
-            "groups": group_data,
-            "documents": [
-                {"id": d, "group": int(labels[i]),
-                 "terms": _terms_json(terms[i]),
-                 "neighbors": [{"id": j, "score": s} for j, s in neighbors[i]]}
-                for i, d in enumerate(c.ids)
-            ],
-        })
+        _print_json(
+            {
+                "corpus": {
+                    "source": c.source if args.path is not None else "sample",
+                    "documents": len(c.ids),
+                    "bytes": n_bytes,
+                    "terms": n_terms,
+                    "options": _params_json(c.vectorizer),
+                },
+                "threshold": args.threshold,
+                "grouping": _grouping_json(groups),
+                "key_terms": how,
+                "groups": group_data,
+                "documents": [
+                    {
+                        "id": d,
+                        "group": int(labels[i]),
+                        "terms": _terms_json(terms[i]),
+                        "neighbors": [{"id": j, "score": s} for j, s in neighbors[i]],
+                    }
+                    for i, d in enumerate(c.ids)
+                ],
+            }
+        )
         return 0
     if args.format == "csv":
-        _print_csv(["id", "group", "terms", "neighbors"],
-                   ((d, labels[i], "; ".join(t.term for t in terms[i]),
-                     "; ".join(f"{j} {s:.6g}" for j, s in neighbors[i])) for i, d in enumerate(c.ids)))
+        _print_csv(
+            ["id", "group", "terms", "neighbors"],
+            (
+                (d, labels[i], "; ".join(t.term for t in terms[i]), "; ".join(f"{j} {s:.6g}" for j, s in neighbors[i]))
+                for i, d in enumerate(c.ids)
+            ),
+        )
         return 0
     width = _terminal_width()
     analysis = f"model {c.model}" if c.model else _describe(c.vectorizer.get_params())
-    lines = [_cut(f"{c.source}: {len(c.ids)} {c.noun}, {n_bytes:,} bytes, {n_terms} terms", width),
-             _cut(f"analysis: {analysis}", width), _cut(_scoring_line(how), width), ""]
+    lines = [
+        _cut(f"{c.source}: {len(c.ids)} {c.noun}, {n_bytes:,} bytes, {n_terms} terms", width),
+        _cut(f"analysis: {analysis}", width),
+        _cut(_scoring_line(how), width),
+        "",
+    ]
     lines.extend(_groups_table(c, group_data, groups.describe(), width, members=False))
     lines.append("")
     id_width = max(_width(d) for d in c.ids)

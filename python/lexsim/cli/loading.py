@@ -45,8 +45,12 @@ def _read(args: argparse.Namespace, progress: _Progress) -> tuple[list, list, st
         return [a.id for a in articles], [a.title + "\n" + a.text for a in articles], "lexsim sample corpus", "articles"
     try:
         ids, texts = read_corpus(
-            args.path, text_column=args.text_column, id_column=args.id_column, encoding=args.encoding,
-            decode_error=args.decode_error, progress=lambda done, total: progress.bar("reading", done, total),
+            args.path,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            encoding=args.encoding,
+            decode_error=args.decode_error,
+            progress=lambda done, total: progress.bar("reading", done, total),
         )
     except CorpusDecodeError as e:
         raise CommandError(f"{e}; --decode-error replace (or ignore) reads it anyway") from None
@@ -90,8 +94,10 @@ def _load_model(path: str) -> Any:
     except OSError as e:
         raise CommandError(e.strerror or str(e)) from None
     if not isinstance(vec, TfidfVectorizer):
-        raise CommandError(f"{path}: a {type(vec).__name__} model; the lexsim commands need a TfidfVectorizer "
-                           "model, as `lexsim fit` saves")
+        raise CommandError(
+            f"{path}: a {type(vec).__name__} model; the lexsim commands need a TfidfVectorizer "
+            "model, as `lexsim fit` saves"
+        )
     return vec
 
 
@@ -100,7 +106,9 @@ def _read_dates(args: argparse.Namespace, c: _Corpus) -> list:
     path = pathlib.Path(args.path) if getattr(args, "path", None) is not None else None
     suffix = path.suffix.lower() if path is not None and path.is_file() else ""
     if path is None or suffix not in (".jsonl", ".csv", ".parquet"):
-        raise CommandError("--date-column needs a .jsonl, .csv or .parquet corpus (a folder of text files has no dates)")
+        raise CommandError(
+            "--date-column needs a .jsonl, .csv or .parquet corpus (a folder of text files has no dates)"
+        )
     name = args.date_column
     if suffix == ".parquet":
         import pyarrow.parquet as pq  # the corpus was read, so pyarrow is there
@@ -184,10 +192,14 @@ def _load_index(args: argparse.Namespace, progress: _Progress) -> tuple[_Corpus,
     ids, texts, source, noun = _read(args, progress)
     saved = index._info.get("cli") if isinstance(index._info, dict) else None
     if not isinstance(saved, dict) or "fingerprint" not in saved:
-        raise CommandError(f"{path}: an index saved without the fingerprint of its corpus; `lexsim index PATH -o "
-                           f"{path}` saves one that search --index can check PATH against")
+        raise CommandError(
+            f"{path}: an index saved without the fingerprint of its corpus; `lexsim index PATH -o "
+            f"{path}` saves one that search --index can check PATH against"
+        )
     if saved.get("documents") != len(ids) or saved["fingerprint"] != _fingerprint(ids, texts):
-        raise CommandError(f"{path} indexes another corpus than {args.path} ({saved.get('documents')} documents, not "
-                           f"{len(ids)} with these ids and texts): index it again with `lexsim index {args.path} -o {path}`")
+        raise CommandError(
+            f"{path} indexes another corpus than {args.path} ({saved.get('documents')} documents, not "
+            f"{len(ids)} with these ids and texts): index it again with `lexsim index {args.path} -o {path}`"
+        )
     index.vectorizer.set_params(n_jobs=_jobs_param(args))
     return _Corpus(ids, texts, index.vectorizer, None, source, noun, path), index

@@ -20,16 +20,21 @@ from .arguments import _ANALYSIS_FLAGS, CommandError, _none_or
 #: Words are runs of 3 or more word characters that are not all digits (no "24", "al", "10"), so key
 #: terms read as words; scikit-learn's re understands the same pattern (parity-tested).
 ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
-ANALYST_DEFAULTS: dict[str, Any] = {"strip_accents": "unicode", "stop_words": "english", "sublinear_tf": True,
-                                    "token_pattern": ANALYST_TOKEN_PATTERN}
+ANALYST_DEFAULTS: dict[str, Any] = {
+    "strip_accents": "unicode",
+    "stop_words": "english",
+    "sublinear_tf": True,
+    "token_pattern": ANALYST_TOKEN_PATTERN,
+}
 
 # The analysis options: argparse destination (= the vectorizer parameter) -> the flags named in errors.
 _ANALYSIS = {dest: "/".join(flag for flag, _ in flags) for dest, flags in _ANALYSIS_FLAGS.items()}
 
 #: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes, read from
 #: lexsim's TfidfVectorizer (the same defaults, parity-tested), whose signature is where they are written.
-SKLEARN_DEFAULTS: dict[str, Any] = {name: inspect.signature(TfidfVectorizer.__init__).parameters[name].default
-                                    for name in _ANALYSIS}
+SKLEARN_DEFAULTS: dict[str, Any] = {
+    name: inspect.signature(TfidfVectorizer.__init__).parameters[name].default for name in _ANALYSIS
+}
 
 
 def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:

@@ -117,8 +117,11 @@ def _regional(c: str) -> bool:
 def _extends(c: str) -> bool:
     """``c`` belongs to the character before it on screen: a combining mark, a variation selector,
     a zero-width joiner or an emoji skin-tone modifier."""
-    return (unicodedata.combining(c) != 0 or unicodedata.category(c) in ("Mn", "Me", "Cf")
-            or "\U0001f3fb" <= c <= "\U0001f3ff")
+    return (
+        unicodedata.combining(c) != 0
+        or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        or "\U0001f3fb" <= c <= "\U0001f3ff"
+    )
 
 
 def _clusters(text: str) -> list:
@@ -126,8 +129,9 @@ def _clusters(text: str) -> list:
     and modifiers, an emoji ZWJ sequence, a flag (two regional indicators)."""
     out: list = []
     for c in text:
-        if out and (_extends(c) or out[-1][-1] == "\u200d"
-                    or (_regional(c) and len(out[-1]) == 1 and _regional(out[-1]))):
+        if out and (
+            _extends(c) or out[-1][-1] == "\u200d" or (_regional(c) and len(out[-1]) == 1 and _regional(out[-1]))
+        ):
             out[-1] += c
         else:
             out.append(c)
@@ -177,8 +181,15 @@ def _pad(text: str, width: int, right: bool) -> str:
     return space + text if right else text + space
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = (),
-           flexible: Sequence[int] = (), width: Optional[int] = 100, indent: str = "") -> list[str]:
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Sequence[int] = (),
+    flexible: Sequence[int] = (),
+    width: Optional[int] = 100,
+    indent: str = "",
+) -> list[str]:
     """Aligned columns, two spaces apart, fitting in ``width`` columns by cutting the ``flexible``
     columns (first listed, first cut) with an ellipsis; ``width=None``: nothing is cut."""
     n = len(headers)
@@ -296,8 +307,9 @@ def _word_analyzer(vectorizer: Any) -> Optional[Callable[[str], list]]:
     return build()
 
 
-def _snippet(text: str, terms: set, analyze: Optional[Callable[[str], list]], width: int,
-             marks: tuple[str, str]) -> str:
+def _snippet(
+    text: str, terms: set, analyze: Optional[Callable[[str], list]], width: int, marks: tuple[str, str]
+) -> str:
     """About ``width`` columns of ``text`` around the words whose analysed terms are among the
     query's ``terms``, those words wrapped in ``marks``, whitespace collapsed; the text's start
     when no word matches."""
@@ -349,7 +361,7 @@ def _snippet(text: str, terms: set, analyze: Optional[Callable[[str], list]], wi
         return "".join(out) + tail
     cut = _cut(tail, max(1, budget - used))[:-1]
     if cut and not tail[len(cut)].isspace():  # end at a word: drop the one cut in two
-        cut = cut[:max(0, cut.rfind(" "))]
+        cut = cut[: max(0, cut.rfind(" "))]
     return "".join(out) + cut.rstrip() + "…"
 
 
