@@ -100,5 +100,4 @@ class ArrowDocuments {
   bool binary_ = false;
 };
 
-
 }  // namespace lexsim::bindings

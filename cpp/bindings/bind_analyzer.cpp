@@ -42,7 +42,8 @@ template <class E>
 E enum_from_state(const py::tuple& t, std::size_t i, E last, const char* name) {
   const int v = t[i].cast<int>();
   if (v < 0 || v > static_cast<int>(last))
-    throw py::value_error("AnalyzerOptions state: " + std::string(name) + " = " + std::to_string(v) + " is out of range");
+    throw py::value_error("AnalyzerOptions state: " + std::string(name) + " = " + std::to_string(v) +
+                          " is out of range");
   return static_cast<E>(v);
 }
 

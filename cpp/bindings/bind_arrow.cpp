@@ -21,13 +21,20 @@ struct ValueType {
 
 bool value_type(const char* format, ValueType& out) {
   const std::string_view f(format);
-  if (f == "u") out = {Layout::offsets32, false};
-  else if (f == "U") out = {Layout::offsets64, false};
-  else if (f == "vu") out = {Layout::view, false};
-  else if (f == "z") out = {Layout::offsets32, true};
-  else if (f == "Z") out = {Layout::offsets64, true};
-  else if (f == "vz") out = {Layout::view, true};
-  else return false;
+  if (f == "u")
+    out = {Layout::offsets32, false};
+  else if (f == "U")
+    out = {Layout::offsets64, false};
+  else if (f == "vu")
+    out = {Layout::view, false};
+  else if (f == "z")
+    out = {Layout::offsets32, true};
+  else if (f == "Z")
+    out = {Layout::offsets64, true};
+  else if (f == "vz")
+    out = {Layout::view, true};
+  else
+    return false;
   return true;
 }
 
@@ -51,11 +58,12 @@ int index_width(const char* format, bool& is_signed) {
 // A readable name for the TypeError of an unsupported format.
 std::string type_name(const std::string& f) {
   static const std::pair<const char*, const char*> names[] = {
-      {"n", "null"}, {"b", "bool"}, {"c", "int8"}, {"C", "uint8"}, {"s", "int16"}, {"S", "uint16"},
-      {"i", "int32"}, {"I", "uint32"}, {"l", "int64"}, {"L", "uint64"}, {"e", "float16"}, {"f", "float32"},
-      {"g", "float64"}, {"u", "utf8"}, {"U", "large_utf8"}, {"vu", "utf8_view"}, {"z", "binary"},
-      {"Z", "large_binary"}, {"vz", "binary_view"}, {"tdD", "date32"}, {"tdm", "date64"}, {"+l", "list"},
-      {"+L", "large_list"}, {"+vl", "list_view"}, {"+s", "struct"}, {"+m", "map"}};
+      {"n", "null"},       {"b", "bool"},    {"c", "int8"},         {"C", "uint8"},        {"s", "int16"},
+      {"S", "uint16"},     {"i", "int32"},   {"I", "uint32"},       {"l", "int64"},        {"L", "uint64"},
+      {"e", "float16"},    {"f", "float32"}, {"g", "float64"},      {"u", "utf8"},         {"U", "large_utf8"},
+      {"vu", "utf8_view"}, {"z", "binary"},  {"Z", "large_binary"}, {"vz", "binary_view"}, {"tdD", "date32"},
+      {"tdm", "date64"},   {"+l", "list"},   {"+L", "large_list"},  {"+vl", "list_view"},  {"+s", "struct"},
+      {"+m", "map"}};
   for (const auto& [format, name] : names)
     if (f == format) return name;
   if (f.rfind("w:", 0) == 0) return "fixed_size_binary";
@@ -78,9 +86,7 @@ bool valid(const ArrowArray& a, std::int64_t i) {
   return (static_cast<const std::uint8_t*>(a.buffers[0])[bit >> 3] >> (bit & 7)) & 1;
 }
 
-[[noreturn]] void damaged(const std::string& what) {
-  throw py::value_error("damaged Arrow data: " + what);
-}
+[[noreturn]] void damaged(const std::string& what) { throw py::value_error("damaged Arrow data: " + what); }
 
 [[noreturn]] void null_document(std::size_t doc) {
   throw py::value_error("document " + std::to_string(doc) +
@@ -117,7 +123,8 @@ void read_values(const ArrowArray& a, const ValueType& t, std::size_t first, std
       }
       const char* view = static_cast<const char*>(views) + (a.offset + i) * 16;
       const auto length = load<std::int32_t>(view, 0);
-      if (length < 0) damaged("document " + std::to_string(first + static_cast<std::size_t>(i)) + " has a negative length");
+      if (length < 0)
+        damaged("document " + std::to_string(first + static_cast<std::size_t>(i)) + " has a negative length");
       if (length <= 12) {  // short strings are stored in the view itself
         out.emplace_back(view + 4, static_cast<std::size_t>(length));
         continue;
@@ -125,7 +132,8 @@ void read_values(const ArrowArray& a, const ValueType& t, std::size_t first, std
       const auto buffer = load<std::int32_t>(view + 8, 0);
       const auto offset = load<std::int32_t>(view + 12, 0);
       if (buffer < 0 || buffer >= n_data || offset < 0 ||
-          static_cast<std::int64_t>(offset) + length > load<std::int64_t>(sizes, buffer) || a.buffers[2 + buffer] == nullptr)
+          static_cast<std::int64_t>(offset) + length > load<std::int64_t>(sizes, buffer) ||
+          a.buffers[2 + buffer] == nullptr)
         damaged("document " + std::to_string(first + static_cast<std::size_t>(i)) + " points past its data buffer");
       out.emplace_back(static_cast<const char*>(a.buffers[2 + buffer]) + offset, static_cast<std::size_t>(length));
     }
@@ -138,7 +146,8 @@ void read_values(const ArrowArray& a, const ValueType& t, std::size_t first, std
   if (offsets == nullptr) damaged("a utf8/binary array has no offsets buffer");
   const bool wide = t.layout == Layout::offsets64;
   auto at = [&](std::int64_t i) {
-    return wide ? load<std::int64_t>(offsets, a.offset + i) : static_cast<std::int64_t>(load<std::int32_t>(offsets, a.offset + i));
+    return wide ? load<std::int64_t>(offsets, a.offset + i)
+                : static_cast<std::int64_t>(load<std::int32_t>(offsets, a.offset + i));
   };
   std::int64_t begin = at(0);
   if (begin < 0) damaged("document " + std::to_string(first) + " starts at a negative offset");
@@ -149,8 +158,10 @@ void read_values(const ArrowArray& a, const ValueType& t, std::size_t first, std
     const bool ok = valid(a, i);
     if (nulls != nullptr) nulls->push_back(!ok);
     if (!ok && nulls == nullptr) null_document(first + static_cast<std::size_t>(i));
-    if (ok && end > begin) out.emplace_back(data + begin, static_cast<std::size_t>(end - begin));
-    else out.emplace_back();
+    if (ok && end > begin)
+      out.emplace_back(data + begin, static_cast<std::size_t>(end - begin));
+    else
+      out.emplace_back();
     begin = end;
   }
 }
@@ -253,9 +264,10 @@ void ArrowDocuments::set_type(const ArrowSchema& schema) {
   ValueType t{};
   if (!value_type(values->format, t)) {
     const std::string f = values->format;
-    std::string message = "documents must be Arrow strings or binary (utf8, large_utf8, utf8_view, binary, "
-                          "large_binary, binary_view, or a dictionary of them); got Arrow type " +
-                          (schema.dictionary != nullptr ? "dictionary of " + type_name(f) : type_name(f));
+    std::string message =
+        "documents must be Arrow strings or binary (utf8, large_utf8, utf8_view, binary, "
+        "large_binary, binary_view, or a dictionary of them); got Arrow type " +
+        (schema.dictionary != nullptr ? "dictionary of " + type_name(f) : type_name(f));
     if (f == "+s") message += " (a table or record batch? pass one of its columns)";
     throw py::type_error(message);
   }
@@ -296,7 +308,9 @@ void ArrowDocuments::add_chunk(ArrowArray&& chunk) {
     switch (width) {
       case 1: index = is_signed ? load<std::int8_t>(indices, k) : load<std::uint8_t>(indices, k); break;
       case 2: index = is_signed ? load<std::int16_t>(indices, k) : load<std::uint16_t>(indices, k); break;
-      case 4: index = is_signed ? load<std::int32_t>(indices, k) : static_cast<std::int64_t>(load<std::uint32_t>(indices, k)); break;
+      case 4:
+        index = is_signed ? load<std::int32_t>(indices, k) : static_cast<std::int64_t>(load<std::uint32_t>(indices, k));
+        break;
       default:
         if (is_signed) {
           index = load<std::int64_t>(indices, k);
@@ -319,7 +333,8 @@ py::list ArrowDocuments::to_list(const std::string& errors) const {
   for (std::size_t i = 0; i < views_.size(); ++i) {
     const std::string_view v = views_[i];
     const auto size = static_cast<Py_ssize_t>(v.size());
-    PyObject* o = binary_ ? PyBytes_FromStringAndSize(v.data(), size) : PyUnicode_DecodeUTF8(v.data(), size, errors.c_str());
+    PyObject* o =
+        binary_ ? PyBytes_FromStringAndSize(v.data(), size) : PyUnicode_DecodeUTF8(v.data(), size, errors.c_str());
     if (o == nullptr) {
       py::error_already_set e;
       if (!e.matches(PyExc_UnicodeDecodeError)) throw e;

@@ -52,7 +52,8 @@ void bind_writers(py::module_& m) {
         return py::bytes(detail::encode_options(o));
       },
       py::arg("vectorizer"),
-      "The OPTS section payload of the vectorizer's options with n_jobs=1 (equal bytes: the same analysis and weighting).");
+      "The OPTS section payload of the vectorizer's options with n_jobs=1 (equal bytes: the same analysis and "
+      "weighting).");
 }
 
 }  // namespace
@@ -68,7 +69,8 @@ void bind_model(py::module_& m) {
         const py::buffer_info info = data.request();  // held until return: a bytearray cannot be resized meanwhile
         if (info.ndim != 1 || info.strides[0] != info.itemsize)
           throw py::type_error("deserialize() takes bytes or a contiguous 1-d buffer");
-        const std::string_view view(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        const std::string_view view(static_cast<const char*>(info.ptr),
+                                    static_cast<std::size_t>(info.size * info.itemsize));
         std::optional<Model> model;
         {
           py::gil_scoped_release release;

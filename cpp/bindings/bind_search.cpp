@@ -46,10 +46,12 @@ class PySearchIndex {
 
   // A loaded index.
   explicit PySearchIndex(std::variant<SearchIndex<double>, SearchIndex<float>>&& loaded) {
-    std::visit([&](auto& index) {
-      using I = std::decay_t<decltype(index)>;
-      index_ = std::make_shared<const I>(std::move(index));
-    }, loaded);
+    std::visit(
+        [&](auto& index) {
+          using I = std::decay_t<decltype(index)>;
+          index_ = std::make_shared<const I>(std::move(index));
+        },
+        loaded);
   }
 
   py::tuple search(const py::tuple& queries, std::int64_t k, int n_jobs) const {
@@ -66,40 +68,44 @@ class PySearchIndex {
     const Variant keep = index_;
     const std::string meta = metadata;
     std::string out;
-    std::visit([&](const auto& index) {
-      if (vectorizer.is_none()) {
-        py::gil_scoped_release release;
-        out = serialize(*index, meta);
-      } else if (py::isinstance<TfidfVectorizer>(vectorizer)) {
-        const auto& v = vectorizer.cast<const TfidfVectorizer&>();
-        py::gil_scoped_release release;
-        out = serialize(*index, v, meta);
-      } else {
-        const auto& v = vectorizer.cast<const CountVectorizer&>();
-        py::gil_scoped_release release;
-        out = serialize(*index, v, meta);
-      }
-    }, keep);
+    std::visit(
+        [&](const auto& index) {
+          if (vectorizer.is_none()) {
+            py::gil_scoped_release release;
+            out = serialize(*index, meta);
+          } else if (py::isinstance<TfidfVectorizer>(vectorizer)) {
+            const auto& v = vectorizer.cast<const TfidfVectorizer&>();
+            py::gil_scoped_release release;
+            out = serialize(*index, v, meta);
+          } else {
+            const auto& v = vectorizer.cast<const CountVectorizer&>();
+            py::gil_scoped_release release;
+            out = serialize(*index, v, meta);
+          }
+        },
+        keep);
     return py::bytes(out);
   }
 
   void save_index(const py::bytes& path, const py::object& vectorizer, const py::bytes& metadata) const {
     const Variant keep = index_;
     const std::string p = path, meta = metadata;
-    std::visit([&](const auto& index) {
-      if (vectorizer.is_none()) {
-        py::gil_scoped_release release;
-        save(*index, p, meta);
-      } else if (py::isinstance<TfidfVectorizer>(vectorizer)) {
-        const auto& v = vectorizer.cast<const TfidfVectorizer&>();
-        py::gil_scoped_release release;
-        save(*index, v, p, meta);
-      } else {
-        const auto& v = vectorizer.cast<const CountVectorizer&>();
-        py::gil_scoped_release release;
-        save(*index, v, p, meta);
-      }
-    }, keep);
+    std::visit(
+        [&](const auto& index) {
+          if (vectorizer.is_none()) {
+            py::gil_scoped_release release;
+            save(*index, p, meta);
+          } else if (py::isinstance<TfidfVectorizer>(vectorizer)) {
+            const auto& v = vectorizer.cast<const TfidfVectorizer&>();
+            py::gil_scoped_release release;
+            save(*index, v, p, meta);
+          } else {
+            const auto& v = vectorizer.cast<const CountVectorizer&>();
+            py::gil_scoped_release release;
+            save(*index, v, p, meta);
+          }
+        },
+        keep);
   }
 
   template <class F>
@@ -123,7 +129,8 @@ class PySearchIndex {
 
   template <class T>
   static py::tuple run(const SearchIndex<T>& index, const py::tuple& queries, std::int64_t k, int n_jobs) {
-    if (queries.size() == 5 && py::isinstance<py::array>(queries[0]) && csr_is_float32(queries) != std::is_same_v<T, float>)
+    if (queries.size() == 5 && py::isinstance<py::array>(queries[0]) &&
+        csr_is_float32(queries) != std::is_same_v<T, float>)
       throw py::type_error(std::string("the query matrix must have the index's dtype (") +
                            (std::is_same_v<T, float> ? "float32" : "float64") + ")");
     CsrMatrix<T> out;
@@ -183,41 +190,60 @@ void bind_search(py::module_& m) {
       .def("search", &PySearchIndex::search, py::arg("queries"), py::arg("k"), py::arg("n_jobs"),
            "The k best documents of each query row, as (data, indices, indptr, shape) of a queries x documents "
            "CSR matrix. The queries must have the index's dtype.")
-      .def_property_readonly("n_documents", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_documents(); }); })
-      .def_property_readonly("n_terms", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_terms(); }); })
-      .def_property_readonly("scoring", [](const PySearchIndex& s) {
-        return s.visit([](const auto& i) { return std::string(i.options().scoring == Scoring::bm25 ? "bm25" : "cosine"); });
-      })
-      .def_property_readonly("k1", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().k1; }); })
-      .def_property_readonly("b", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().b; }); })
-      .def_property_readonly("method", [](const PySearchIndex& s) {
-        return s.visit([](const auto& i) { return std::string(method_name(i.options().method)); });
-      }, "The BM25 variant, by its bm25s name (stored for cosine too, and unused there).")
-      .def_property_readonly("delta", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().delta; }); })
-      .def_property_readonly("dtype", [](const PySearchIndex& s) { return std::string(s.is_float32() ? "float32" : "float64"); })
-      .def_property_readonly("average_length", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.average_length(); }); },
-                             "BM25: the mean document length in counted terms (0 for cosine).")
+      .def_property_readonly(
+          "n_documents", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_documents(); }); })
+      .def_property_readonly("n_terms",
+                             [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_terms(); }); })
+      .def_property_readonly("scoring",
+                             [](const PySearchIndex& s) {
+                               return s.visit([](const auto& i) {
+                                 return std::string(i.options().scoring == Scoring::bm25 ? "bm25" : "cosine");
+                               });
+                             })
+      .def_property_readonly(
+          "k1", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().k1; }); })
+      .def_property_readonly(
+          "b", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().b; }); })
+      .def_property_readonly(
+          "method",
+          [](const PySearchIndex& s) {
+            return s.visit([](const auto& i) { return std::string(method_name(i.options().method)); });
+          },
+          "The BM25 variant, by its bm25s name (stored for cosine too, and unused there).")
+      .def_property_readonly(
+          "delta", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().delta; }); })
+      .def_property_readonly("dtype",
+                             [](const PySearchIndex& s) { return std::string(s.is_float32() ? "float32" : "float64"); })
+      .def_property_readonly(
+          "average_length",
+          [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.average_length(); }); },
+          "BM25: the mean document length in counted terms (0 for cosine).")
       .def(
           "idf", [](const PySearchIndex& s) { return move_to_numpy(s.visit([](const auto& i) { return i.idf(); })); },
           "BM25: the method's idf of each term (empty for cosine); a copy.")
       .def(
-          "baseline", [](const PySearchIndex& s) { return move_to_numpy(s.visit([](const auto& i) { return i.baseline(); })); },
+          "baseline",
+          [](const PySearchIndex& s) { return move_to_numpy(s.visit([](const auto& i) { return i.baseline(); })); },
           "bm25l and bm25+: each term's score for a document without it (empty otherwise); a copy.")
       .def("add", &PySearchIndex::add, py::arg("documents"),
            "Append documents, (data, indices, indptr, rows, cols) in the index's dtype, exactly as a build over all "
            "documents would index them.")
-      .def("serialize", &PySearchIndex::serialize_index, py::arg("metadata") = py::bytes(""), py::arg("vectorizer") = py::none(),
+      .def("serialize", &PySearchIndex::serialize_index, py::arg("metadata") = py::bytes(""),
+           py::arg("vectorizer") = py::none(),
            "The index's model bytes, with the C++ vectorizer or without one (None).")
-      .def("save", &PySearchIndex::save_index, py::arg("path"), py::arg("vectorizer"), py::arg("metadata") = py::bytes(""),
+      .def("save", &PySearchIndex::save_index, py::arg("path"), py::arg("vectorizer"),
+           py::arg("metadata") = py::bytes(""),
            "Write the index (with the C++ vectorizer, or None) atomically to path (file-system encoded bytes).")
-      .def_property_readonly("mapped", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.is_mapped(); }); },
-                             "Whether the index reads its arrays from a mapped file.")
+      .def_property_readonly(
+          "mapped", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.is_mapped(); }); },
+          "Whether the index reads its arrays from a mapped file.")
       .def(
           "arrays",
           [](const PySearchIndex& s) {
             return s.visit([](const auto& i) {
               std::vector<std::tuple<std::string, std::uintptr_t, std::size_t>> out;
-              for (const IndexArray& a : i.arrays()) out.emplace_back(a.name, reinterpret_cast<std::uintptr_t>(a.data), a.bytes);
+              for (const IndexArray& a : i.arrays())
+                out.emplace_back(a.name, reinterpret_cast<std::uintptr_t>(a.data), a.bytes);
               return out;
             });
           },
@@ -229,7 +255,8 @@ void bind_search(py::module_& m) {
         const py::buffer_info info = data.request();
         if (info.ndim != 1 || info.strides[0] != info.itemsize)
           throw py::type_error("deserialize_any() takes bytes or a contiguous 1-d buffer");
-        const std::string_view view(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        const std::string_view view(static_cast<const char*>(info.ptr),
+                                    static_cast<std::size_t>(info.size * info.itemsize));
         std::optional<std::variant<Model, IndexModel>> any;
         {
           py::gil_scoped_release release;
@@ -250,7 +277,8 @@ void bind_search(py::module_& m) {
         return to_python(std::move(*any));
       },
       py::arg("path"), py::arg("mmap") = false, py::arg("verify") = false,
-      "(kind, object, vectorizer, metadata) from a model file: kind 'vectorizer' or 'index' (an index mapped with mmap).");
+      "(kind, object, vectorizer, metadata) from a model file: kind 'vectorizer' or 'index' (an index mapped with "
+      "mmap).");
 }
 
 }  // namespace lexsim::bindings

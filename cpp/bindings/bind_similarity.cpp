@@ -81,8 +81,8 @@ void bind_similarity(py::module_& m) {
 
   m.def(
       "group",
-      [](const py::tuple& x, std::optional<double> threshold, std::int64_t n_terms, int n_jobs, const std::string& method,
-         std::int64_t n_neighbors, std::int64_t min_shared, double resolution,
+      [](const py::tuple& x, std::optional<double> threshold, std::int64_t n_terms, int n_jobs,
+         const std::string& method, std::int64_t n_neighbors, std::int64_t min_shared, double resolution,
          std::optional<py::array_t<double, py::array::c_style | py::array::forcecast>> dates, double date_window) {
         GroupOptions opt;
         opt.threshold = threshold;
@@ -114,8 +114,8 @@ void bind_similarity(py::module_& m) {
         });
       },
       py::arg("x"), py::arg("threshold"), py::arg("n_terms"), py::arg("n_jobs"), py::arg("method") = "leiden",
-      py::arg("n_neighbors") = 0, py::arg("min_shared") = 3, py::arg("resolution") = 1.0,
-      py::arg("dates") = py::none(), py::arg("date_window") = 0.0,
+      py::arg("n_neighbors") = 0, py::arg("min_shared") = 3, py::arg("resolution") = 1.0, py::arg("dates") = py::none(),
+      py::arg("date_window") = 0.0,
       "Story groups: (labels, offsets, members, representative, top_terms CSR buffers, stats).");
 
   m.def(

@@ -97,7 +97,8 @@ void bind_tfidf(py::module_& m) {
           "transform_in_place",
           [](const TfidfTransformer& t, const py::tuple& x, IdfPrecision precision) {
             const Values kind = values_of(x);
-            if (kind != Values::float32 && kind != Values::float64) throw py::type_error("X.data must be float32 or float64 to be weighted in place");
+            if (kind != Values::float32 && kind != Values::float64)
+              throw py::type_error("X.data must be float32 or float64 to be weighted in place");
             auto data = x[0].cast<py::array>();
             if (!data.writeable()) throw py::value_error("X.data is read-only: it cannot be weighted in place");
             with_counts(x, [&](const auto& v) {
@@ -108,10 +109,12 @@ void bind_tfidf(py::module_& m) {
               }
             });
           },
-          py::arg("x"), py::arg("precision") = IdfPrecision::output, "Weights written over the values of X (float32 or float64).")
+          py::arg("x"), py::arg("precision") = IdfPrecision::output,
+          "Weights written over the values of X (float32 or float64).")
       .def(
           "set_counts",
-          [](TfidfTransformer& t, std::int64_t n_documents, const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& df) {
+          [](TfidfTransformer& t, std::int64_t n_documents,
+             const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& df) {
             t.set_counts(n_documents, to_vector(df, "document_frequencies"));
           },
           py::arg("n_documents"), py::arg("document_frequencies"))
@@ -144,7 +147,8 @@ void bind_tfidf(py::module_& m) {
               if (v.indptr[r + 1] < v.indptr[r]) return false;
             std::vector<std::int64_t> seen(static_cast<std::size_t>(v.cols), -1);
             for (std::int64_t r = 0; r < v.rows; ++r) {
-              for (auto k = static_cast<std::int64_t>(v.indptr[r]); k < static_cast<std::int64_t>(v.indptr[r + 1]); ++k) {
+              for (auto k = static_cast<std::int64_t>(v.indptr[r]); k < static_cast<std::int64_t>(v.indptr[r + 1]);
+                   ++k) {
                 const auto col = static_cast<std::int64_t>(v.indices[k]);
                 if (col < 0 || col >= v.cols) return false;
                 auto& last = seen[static_cast<std::size_t>(col)];
@@ -156,7 +160,8 @@ void bind_tfidf(py::module_& m) {
           });
         });
       },
-      py::arg("x"), "Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).");
+      py::arg("x"),
+      "Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).");
 
   // The vectorizer's weighting, added here (after bind_vectorizer) where its type is known.
   auto vectorizer = py::reinterpret_borrow<py::class_<TfidfVectorizer>>(m.attr("TfidfVectorizer"));

@@ -25,7 +25,8 @@ struct PythonBatches {
     current.reset();
     py::object got = next();
     if (got.is_none()) return false;
-    if (!PyList_Check(got.ptr())) throw py::type_error("a batch must be a list, got " + std::string(Py_TYPE(got.ptr())->tp_name));
+    if (!PyList_Check(got.ptr()))
+      throw py::type_error("a batch must be a list, got " + std::string(Py_TYPE(got.ptr())->tp_name));
     current = std::make_unique<Batch>(py::reinterpret_borrow<py::list>(got));
     return true;
   }
@@ -108,15 +109,17 @@ py::tuple counts_to_python(const CorpusCounts& counts) {
                         move_to_numpy(std::vector<std::int64_t>(c.total_counts())), c.n_documents());
 }
 
-CorpusCounts counts_from_python(const py::bytes& blob, const std::vector<std::int64_t>& lengths, std::vector<std::int64_t> df,
-                                std::vector<std::int64_t> total, std::int64_t n_documents) {
+CorpusCounts counts_from_python(const py::bytes& blob, const std::vector<std::int64_t>& lengths,
+                                std::vector<std::int64_t> df, std::vector<std::int64_t> total,
+                                std::int64_t n_documents) {
   const std::string_view bytes = blob;
   std::vector<std::string> terms;
   terms.reserve(lengths.size());
   std::size_t at = 0;
   for (std::size_t j = 0; j < lengths.size(); ++j) {
     if (lengths[j] < 0 || static_cast<std::uint64_t>(lengths[j]) > bytes.size() - at)
-      throw py::value_error("corpus counts: term " + std::to_string(j) + " has a length past the end of the terms' bytes");
+      throw py::value_error("corpus counts: term " + std::to_string(j) +
+                            " has a length past the end of the terms' bytes");
     terms.emplace_back(bytes.substr(at, static_cast<std::size_t>(lengths[j])));
     at += static_cast<std::size_t>(lengths[j]);
   }
@@ -143,10 +146,8 @@ py::tuple run_typed(DType dtype, Fn&& fn) {
     return csr_to_python(std::move(m));
   };
   switch (dtype) {
-    case DType::float32:
-      return go(float{});
-    case DType::float64:
-      return go(double{});
+    case DType::float32: return go(float{});
+    case DType::float64: return go(double{});
     case DType::int32:
     case DType::int64:
       if constexpr (!FloatOnly) return dtype == DType::int32 ? go(std::int32_t{}) : go(std::int64_t{});
@@ -158,12 +159,14 @@ py::tuple run_typed(DType dtype, Fn&& fn) {
 // Each entry point once, on any input: the Python methods below differ only in the input kind.
 template <bool FloatOnly, class V>
 py::tuple fit_transform_input(V& v, const PyInput& in, const std::string& dtype) {
-  return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) { return v.template fit_transform_csr<decltype(tag)>(in.input()); });
+  return run_typed<FloatOnly>(parse_dtype(dtype),
+                              [&](auto tag) { return v.template fit_transform_csr<decltype(tag)>(in.input()); });
 }
 
 template <bool FloatOnly, class V>
 py::tuple transform_input(const V& v, const PyInput& in, const std::string& dtype) {
-  return run_typed<FloatOnly>(parse_dtype(dtype), [&](auto tag) { return v.template transform_csr<decltype(tag)>(in.input()); });
+  return run_typed<FloatOnly>(parse_dtype(dtype),
+                              [&](auto tag) { return v.template transform_csr<decltype(tag)>(in.input()); });
 }
 
 template <class V>
@@ -227,9 +230,11 @@ void bind_common(py::class_<V>& cls) {
              std::vector<std::int64_t> total, std::int64_t n_documents) {
             v.set_counts(counts_from_python(blob, lengths, std::move(df), std::move(total), n_documents));
           },
-          py::arg("terms"), py::arg("lengths"), py::arg("document_frequencies"), py::arg("total_counts"), py::arg("n_documents"))
+          py::arg("terms"), py::arg("lengths"), py::arg("document_frequencies"), py::arg("total_counts"),
+          py::arg("n_documents"))
       .def(
-          "fit_batches", [](V& v, py::object next, bool terms) { fit_input(v, PyInput(std::move(next), batches_of(terms))); },
+          "fit_batches",
+          [](V& v, py::object next, bool terms) { fit_input(v, PyInput(std::move(next), batches_of(terms))); },
           py::arg("next"), py::arg("terms") = false)
       .def(
           "partial_fit_batches",
@@ -266,12 +271,15 @@ void bind_common(py::class_<V>& cls) {
           "Raw counts and first positions of the vocabulary's terms in each document: ((counts, indices, "
           "indptr, shape), first, lengths), first aligned with counts; lengths = terms per document.")
       .def_property_readonly("is_fitted", [](const V& v) { return v.is_fitted(); })
-      .def_property("n_jobs", [](const V& v) { return v.n_jobs(); }, [](V& v, int n) { v.set_n_jobs(n); })
+      .def_property(
+          "n_jobs", [](const V& v) { return v.n_jobs(); }, [](V& v, int n) { v.set_n_jobs(n); })
       .def_property_readonly("n_documents", [](const V& v) { return v.n_documents(); })
-      .def("feature_names", [](const V& v) { return v.feature_names(); }, "Terms in column order.")
+      .def(
+          "feature_names", [](const V& v) { return v.feature_names(); }, "Terms in column order.")
       .def("document_frequencies", [](const V& v) { return std::vector<std::int64_t>(v.document_frequencies()); })
       .def_property_readonly(
-          "analyzer", [](const V& v) -> const Analyzer& { return v.analyzer(); }, py::return_value_policy::reference_internal);
+          "analyzer", [](const V& v) -> const Analyzer& { return v.analyzer(); },
+          py::return_value_policy::reference_internal);
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
     if (!has_dtype(arr, want))
       throw py::type_error(who + "." + part + " has dtype " + py::str(arr.dtype()).cast<std::string>() + ", expected " +
                            py::str(want).cast<std::string>());
-    if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style)) throw py::value_error(who + "." + part + " must be a contiguous 1-d array");
+    if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style))
+      throw py::value_error(who + "." + part + " must be a contiguous 1-d array");
   };
   check(data, py::dtype::of<T>(), "data");
   check(indices, py::dtype::of<std::int32_t>(), "indices");
@@ -90,7 +91,8 @@ inline bool csr_is_float32(const py::tuple& m) {
   return m.size() == 5 && py::isinstance<py::array>(m[0]) && has_dtype(m[0].cast<py::array>(), py::dtype::of<float>());
 }
 inline bool csr_has_int32_indptr(const py::tuple& m) {
-  return m.size() == 5 && py::isinstance<py::array>(m[2]) && has_dtype(m[2].cast<py::array>(), py::dtype::of<std::int32_t>());
+  return m.size() == 5 && py::isinstance<py::array>(m[2]) &&
+         has_dtype(m[2].cast<py::array>(), py::dtype::of<std::int32_t>());
 }
 
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
@@ -134,7 +136,9 @@ class DocumentViews {
     const int kind = PyUnicode_KIND(o);
     const void* data = PyUnicode_DATA(o);
     const auto len = PyUnicode_GET_LENGTH(o);
-    arena_.reserve(arena_.size() + static_cast<std::size_t>(len) * (kind == PyUnicode_1BYTE_KIND ? 2 : kind == PyUnicode_2BYTE_KIND ? 3 : 4));
+    arena_.reserve(arena_.size() + static_cast<std::size_t>(len) * (kind == PyUnicode_1BYTE_KIND   ? 2
+                                                                    : kind == PyUnicode_2BYTE_KIND ? 3
+                                                                                                   : 4));
     for (Py_ssize_t j = 0; j < len; ++j) {
       const Py_UCS4 c = PyUnicode_READ(kind, data, j);
       if (c < 0x80) {
@@ -144,7 +148,9 @@ class DocumentViews {
         arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
       } else if (c < 0x10000) {
         if (c >= 0xD800 && c <= 0xDFFF)
-          throw py::value_error("document " + std::to_string(doc) + " is not encodable as UTF-8 (it contains a lone surrogate code point at index " + std::to_string(j) + ")");
+          throw py::value_error("document " + std::to_string(doc) +
+                                " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
+                                std::to_string(j) + ")");
         arena_.push_back(static_cast<char>(0xE0 | (c >> 12)));
         arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
         arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
@@ -171,7 +177,8 @@ class TextBatch {
     } else if (py::isinstance<ArrowDocuments>(docs)) {
       views_ = &docs.cast<const ArrowDocuments&>().views();
     } else {
-      throw py::type_error(std::string("documents must be a list or lexsim._core.ArrowDocuments, got ") + Py_TYPE(docs.ptr())->tp_name);
+      throw py::type_error(std::string("documents must be a list or lexsim._core.ArrowDocuments, got ") +
+                           Py_TYPE(docs.ptr())->tp_name);
     }
   }
   Documents docs() const { return Documents(views_->data(), views_->size()); }
@@ -192,7 +199,8 @@ struct TermBatch {
     text.reserve(docs.size());
     for (std::size_t i = 0; i < docs.size(); ++i) {
       py::handle item = docs[i];
-      if (!PyList_Check(item.ptr())) throw py::type_error("analyzed document " + std::to_string(i) + " must be a list of str");
+      if (!PyList_Check(item.ptr()))
+        throw py::type_error("analyzed document " + std::to_string(i) + " must be a list of str");
       text.emplace_back(py::reinterpret_borrow<py::list>(item));
       lists[i] = text.back().views();
     }

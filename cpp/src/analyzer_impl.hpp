@@ -110,18 +110,18 @@ inline bool parse_token_pattern(const std::string& pattern, TokenRule& rule) {
 // Thread-local working storage, so that analysing a document allocates nothing in steady state.
 struct Scratch {
   detail::CodePoints decoded, a, b;
-  std::vector<std::size_t> byte_begin, byte_end;  // source bytes of each decoded code point
-  std::string text;                  // processed text, UTF-8
-  std::vector<std::uint32_t> cp_byte;  // byte offset of each processed code point (+ end)
+  std::vector<std::size_t> byte_begin, byte_end;                // source bytes of each decoded code point
+  std::string text;                                             // processed text, UTF-8
+  std::vector<std::uint32_t> cp_byte;                           // byte offset of each processed code point (+ end)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> tokens;  // code-point ranges
   std::vector<std::string_view> views;
   std::string join;
   struct Span {
     std::uint32_t begin, end, cps, digits;  // digits: how many of the code points are Nd
   };
-  std::vector<Span> spans;  // tokens of the UTF-8 fast path: byte range and length in code points
-  std::string stems;                   // a document's stems, back to back...
-  std::vector<std::size_t> stem_ends;  // ...the end of each in `stems`...
+  std::vector<Span> spans;                // tokens of the UTF-8 fast path: byte range and length in code points
+  std::string stems;                      // a document's stems, back to back...
+  std::vector<std::size_t> stem_ends;     // ...the end of each in `stems`...
   std::vector<std::string_view> stemmed;  // ...and views of them, made once `stems` stops growing
 };
 
@@ -174,8 +174,7 @@ struct Analyzer::Impl {
       s.cp_byte.clear();
       if (opt.lowercase || opt.casefold) {
         s.text.resize(in.size());
-        for (std::size_t i = 0; i < in.size(); ++i)
-          s.text[i] = detail::kAscii.lower[static_cast<unsigned char>(in[i])];
+        for (std::size_t i = 0; i < in.size(); ++i) s.text[i] = detail::kAscii.lower[static_cast<unsigned char>(in[i])];
       } else {
         s.text.assign(in.data(), in.size());
       }
@@ -223,7 +222,8 @@ struct Analyzer::Impl {
   }
 
   // Word tokens as code-point ranges of the processed text.
-  void find_tokens(const Scratch& s, const detail::CodePoints* cps, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) const {
+  void find_tokens(const Scratch& s, const detail::CodePoints* cps,
+                   std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) const {
     out.clear();
     const std::size_t n = n_cp(s);
     std::size_t i = 0;
@@ -325,7 +325,9 @@ struct Analyzer::Impl {
     });
     bounds.push_back(static_cast<std::uint32_t>(buf.size()));
     const std::size_t len = bounds.size() - 1;
-    auto sub = [&](std::size_t a, std::size_t b) { return std::string_view(buf.data() + bounds[a], bounds[b] - bounds[a]); };
+    auto sub = [&](std::size_t a, std::size_t b) {
+      return std::string_view(buf.data() + bounds[a], bounds[b] - bounds[a]);
+    };
     int min_n = opt.ngram_range.first;
     const int max_n = opt.ngram_range.second;
     if (opt.analyzer == AnalyzerKind::char_) {
@@ -334,7 +336,8 @@ struct Analyzer::Impl {
         min_n = 2;
       }
       for (int n = min_n; n <= max_n && static_cast<std::size_t>(n) <= len; ++n)
-        for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= len; ++i) sink.add(sub(i, i + static_cast<std::size_t>(n)));
+        for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= len; ++i)
+          sink.add(sub(i, i + static_cast<std::size_t>(n)));
       return;
     }
     // char_wb: words are the runs between spaces (str.split()), each padded with one space.
@@ -489,7 +492,8 @@ struct Analyzer::Impl {
     auto emit_spans = [&] {
       for (const auto& sp : s.spans) {
         const std::size_t cps = sp.cps;
-        if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len) && !(rule.no_digits && sp.digits == cps)) {
+        if (cps >= rule.min_len && (rule.max_len == 0 || cps <= rule.max_len) &&
+            !(rule.no_digits && sp.digits == cps)) {
           const std::string_view term(s.text.data() + sp.begin, sp.end - sp.begin);
           if (!have_stop_words || stop_words.find(term) < 0) f(term);
         }
@@ -521,7 +525,8 @@ struct Analyzer::Impl {
       const unsigned char b = p[i];
       if (b < 0x80) {
         const bool w = detail::kAscii.word[b];
-        if (w) mark();
+        if (w)
+          mark();
         else if (in_tok) {  // close before appending the separator
           s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
           in_tok = false;
@@ -546,7 +551,8 @@ struct Analyzer::Impl {
       }
       const char32_t lc = detail::lower_simple(cp);
       const bool w = detail::is_word(lc);
-      if (w) mark();
+      if (w)
+        mark();
       else if (in_tok) {
         s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
         in_tok = false;
@@ -604,6 +610,5 @@ struct Analyzer::Impl {
     analyze(text, sink);
   }
 };
-
 
 }  // namespace lexsim

@@ -35,13 +35,15 @@ CorpusCounts::CorpusCounts(const std::vector<std::string>& terms, std::vector<st
     throw InvalidArgument("corpus counts: " + std::to_string(terms.size()) + " terms, " +
                           std::to_string(document_frequencies.size()) + " document frequencies and " +
                           std::to_string(total_counts.size()) + " total counts (they must be aligned)");
-  if (n_documents < 0) throw InvalidArgument("corpus counts: negative number of documents " + std::to_string(n_documents));
+  if (n_documents < 0)
+    throw InvalidArgument("corpus counts: negative number of documents " + std::to_string(n_documents));
   terms_.reserve(terms.size());
   for (std::size_t i = 0; i < terms.size(); ++i) {
     check_counts(terms[i], document_frequencies[i], total_counts[i]);
     if (document_frequencies[i] > n_documents)
-      throw InvalidArgument("term " + quoted(terms[i]) + ": document frequency " + std::to_string(document_frequencies[i]) +
-                            " is above the number of documents " + std::to_string(n_documents));
+      throw InvalidArgument("term " + quoted(terms[i]) + ": document frequency " +
+                            std::to_string(document_frequencies[i]) + " is above the number of documents " +
+                            std::to_string(n_documents));
     if (terms_.insert(terms[i]) != static_cast<std::int32_t>(i))
       throw InvalidArgument("corpus counts: term " + quoted(terms[i]) + " appears twice");
   }
@@ -52,10 +54,12 @@ CorpusCounts::CorpusCounts(const std::vector<std::string>& terms, std::vector<st
 
 CorpusCounts& CorpusCounts::merge(const CorpusCounts& other) {
   if (&other == this) {  // the loop below would read the tables it grows
-    const CorpusCounts copy = other;  // NOLINT(performance-unnecessary-copy-initialization): other is *this, which merge grows
+    const CorpusCounts copy =
+        other;  // NOLINT(performance-unnecessary-copy-initialization): other is *this, which merge grows
     return merge(copy);
   }
-  if (n_documents_ > kMax - other.n_documents_) throw InvalidArgument("corpus counts: the number of documents overflows int64");
+  if (n_documents_ > kMax - other.n_documents_)
+    throw InvalidArgument("corpus counts: the number of documents overflows int64");
   // Sums of the largest values bound every sum: only when they could overflow is each term checked,
   // before anything changes.
   if (max_of(df_) > kMax - max_of(other.df_) || max_of(total_) > kMax - max_of(other.total_)) {
@@ -107,7 +111,8 @@ std::int32_t CorpusCounts::add(std::string_view term, std::int64_t document_freq
 }
 
 void CorpusCounts::add_documents(std::int64_t n) {
-  if (n < 0) throw InvalidArgument("corpus counts: cannot add a negative number of documents (" + std::to_string(n) + ")");
+  if (n < 0)
+    throw InvalidArgument("corpus counts: cannot add a negative number of documents (" + std::to_string(n) + ")");
   if (n_documents_ > kMax - n) throw InvalidArgument("corpus counts: the number of documents overflows int64");
   n_documents_ += n;
 }
@@ -115,7 +120,8 @@ void CorpusCounts::add_documents(std::int64_t n) {
 CorpusCounts CorpusCounts::canonical() const {
   std::vector<std::int32_t> order(size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return terms_.term(a) < terms_.term(b); });
+  std::sort(order.begin(), order.end(),
+            [&](std::int32_t a, std::int32_t b) { return terms_.term(a) < terms_.term(b); });
   CorpusCounts out;
   out.terms_.reserve(order.size());
   out.df_.reserve(order.size());
@@ -133,7 +139,9 @@ bool CorpusCounts::operator==(const CorpusCounts& other) const {
   if (size() != other.size() || n_documents_ != other.n_documents_) return false;
   for (std::size_t i = 0; i < size(); ++i) {
     const auto j = other.terms_.find(terms_.term(static_cast<std::int32_t>(i)));
-    if (j < 0 || other.df_[static_cast<std::size_t>(j)] != df_[i] || other.total_[static_cast<std::size_t>(j)] != total_[i]) return false;
+    if (j < 0 || other.df_[static_cast<std::size_t>(j)] != df_[i] ||
+        other.total_[static_cast<std::size_t>(j)] != total_[i])
+      return false;
   }
   return true;
 }

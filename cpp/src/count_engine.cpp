@@ -130,19 +130,21 @@ void count_batch(const Source& source, CorpusCounts& counts, bool binary, int n_
   const auto n_doc = static_cast<std::int64_t>(source.size());
   const int workers = detail::resolve_jobs(n_jobs, n_doc / 256 + 1);
   std::vector<FitPart<T>> parts(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    auto& part = parts[static_cast<std::size_t>(w)];
-    if (pieces != nullptr) {
-      count_rows<true>(source, begin, end, binary, /*poll=*/w == 0, stop, part);
-    } else {
-      count_rows<false>(source, begin, end, binary, /*poll=*/w == 0, stop, part);
-    }
-  });
+  detail::parallel_blocks(n_doc, workers,
+                          [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+                            auto& part = parts[static_cast<std::size_t>(w)];
+                            if (pieces != nullptr) {
+                              count_rows<true>(source, begin, end, binary, /*poll=*/w == 0, stop, part);
+                            } else {
+                              count_rows<false>(source, begin, end, binary, /*poll=*/w == 0, stop, part);
+                            }
+                          });
 
   Vocabulary& terms = CountsAccess::terms(counts);
   auto& df = CountsAccess::df(counts);
   auto& total = CountsAccess::total(counts);
-  auto split_tally = [](const std::vector<TermTally>& tally, std::vector<std::int64_t>& d, std::vector<std::int64_t>& t) {
+  auto split_tally = [](const std::vector<TermTally>& tally, std::vector<std::int64_t>& d,
+                        std::vector<std::int64_t>& t) {
     d.resize(tally.size());
     t.resize(tally.size());
     for (std::size_t j = 0; j < tally.size(); ++j) {
@@ -163,7 +165,8 @@ void count_batch(const Source& source, CorpusCounts& counts, bool binary, int n_
       for (std::size_t begin = 0; begin < to_counts.size(); begin += kTermBatch) {
         const std::size_t end = std::min(to_counts.size(), begin + kTermBatch);
         views.clear();
-        for (std::size_t lid = begin; lid < end; ++lid) views.push_back(part.vocab.term(static_cast<std::int32_t>(lid)));
+        for (std::size_t lid = begin; lid < end; ++lid)
+          views.push_back(part.vocab.term(static_cast<std::int32_t>(lid)));
         terms.insert_many(views.data(), views.size(), to_counts.data() + begin);
       }
       df.resize(terms.size(), 0);
@@ -188,42 +191,43 @@ void count_known(const Source& source, const Vocabulary& vocabulary, bool binary
   const int workers = jobs_for(n_jobs, source.size());
   const std::size_t at = out.size();
   out.resize(at + static_cast<std::size_t>(workers));
-  detail::parallel_blocks(n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    CsrMatrix<T>& m = out[at + static_cast<std::size_t>(w)];
-    m.rows = end - begin;
-    m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
-    RowCounter counter;
-    counter.counts.assign(vocabulary.size(), 0);
-    std::vector<std::string_view> terms;
-    std::vector<std::int32_t> ids;
-    std::vector<std::uint64_t> hashes;
-    const bool batch = source.stable_views();
-    for (auto i = begin; i < end; ++i) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      if (batch) {  // the document's terms in batches, each looked up with prefetching
-        auto lookup = [&] {
-          ids.resize(terms.size());
-          vocabulary.find_many(terms.data(), terms.size(), ids.data(), hashes);
-          for (auto id : ids)
-            if (id >= 0) counter.add(id);
-          terms.clear();
-        };
-        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
-          terms.push_back(t);
-          if (terms.size() == kTermBatch) lookup();
-        });
-        lookup();
-      } else {
-        source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
-          const auto id = vocabulary.find(t);
-          if (id >= 0) counter.add(id);
-        });
-      }
-      counter.flush(m, binary);
-    }
-    detail::trim_scratch();
-  });
+  detail::parallel_blocks(n_doc, workers,
+                          [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+                            CsrMatrix<T>& m = out[at + static_cast<std::size_t>(w)];
+                            m.rows = end - begin;
+                            m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
+                            RowCounter counter;
+                            counter.counts.assign(vocabulary.size(), 0);
+                            std::vector<std::string_view> terms;
+                            std::vector<std::int32_t> ids;
+                            std::vector<std::uint64_t> hashes;
+                            const bool batch = source.stable_views();
+                            for (auto i = begin; i < end; ++i) {
+                              if (w == 0) detail::poll_interrupt();
+                              if (stop.requested()) return;
+                              if (batch) {  // the document's terms in batches, each looked up with prefetching
+                                auto lookup = [&] {
+                                  ids.resize(terms.size());
+                                  vocabulary.find_many(terms.data(), terms.size(), ids.data(), hashes);
+                                  for (auto id : ids)
+                                    if (id >= 0) counter.add(id);
+                                  terms.clear();
+                                };
+                                source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+                                  terms.push_back(t);
+                                  if (terms.size() == kTermBatch) lookup();
+                                });
+                                lookup();
+                              } else {
+                                source.terms(static_cast<std::size_t>(i), [&](std::string_view t) {
+                                  const auto id = vocabulary.find(t);
+                                  if (id >= 0) counter.add(id);
+                                });
+                              }
+                              counter.flush(m, binary);
+                            }
+                            detail::trim_scratch();
+                          });
 }
 
 // A row is sorted as 8-byte keys (new id, position in the row), which moves half the bytes of pairs.
@@ -257,11 +261,13 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
 }
 
 // NOLINTBEGIN(bugprone-macro-parentheses): T is a type, which parentheses would not parse as
-#define LEXSIM_ENGINE_INSTANTIATE(T)                                                                              \
-  template void count_batch<T, TextSource>(const TextSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*);   \
-  template void count_batch<T, TermSource>(const TermSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*);   \
-  template void count_known<T, TextSource>(const TextSource&, const Vocabulary&, bool, int, std::vector<CsrMatrix<T>>&); \
-  template void count_known<T, TermSource>(const TermSource&, const Vocabulary&, bool, int, std::vector<CsrMatrix<T>>&); \
+#define LEXSIM_ENGINE_INSTANTIATE(T)                                                                             \
+  template void count_batch<T, TextSource>(const TextSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*); \
+  template void count_batch<T, TermSource>(const TermSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*); \
+  template void count_known<T, TextSource>(const TextSource&, const Vocabulary&, bool, int,                      \
+                                           std::vector<CsrMatrix<T>>&);                                          \
+  template void count_known<T, TermSource>(const TermSource&, const Vocabulary&, bool, int,                      \
+                                           std::vector<CsrMatrix<T>>&);                                          \
   template void renumber_rows<T>(CsrMatrix<T>&, const std::vector<std::int32_t>&);
 // NOLINTEND(bugprone-macro-parentheses)
 LEXSIM_ENGINE_INSTANTIATE(std::int32_t)

@@ -98,12 +98,8 @@ void add_columns(CorpusCounts& counts, const CsrMatrix<T>& m) {
 template <class F>
 void for_each_batch(const Input& input, const Analyzer& analyzer, F&& f) {
   switch (input.kind()) {
-    case Input::Kind::documents:
-      f(TextSource{input.documents(), analyzer});
-      return;
-    case Input::Kind::terms:
-      f(TermSource{input.terms()});
-      return;
+    case Input::Kind::documents: f(TextSource{input.documents(), analyzer}); return;
+    case Input::Kind::terms: f(TermSource{input.terms()}); return;
     case Input::Kind::document_batches: {
       std::size_t first = 0;
       for (;;) {

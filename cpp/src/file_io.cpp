@@ -82,7 +82,8 @@ void write_atomically(const std::string& path, std::string_view bytes) {
   for (int attempt = 0; fd < 0; ++attempt) {
     const auto stamp = static_cast<unsigned long long>(std::chrono::steady_clock::now().time_since_epoch().count());
     tmp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "." + base + ".tmp-" +
-          std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)) + "-" + std::to_string(stamp % 1000000);
+          std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)) + "-" +
+          std::to_string(stamp % 1000000);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EINTR && (errno != EEXIST || attempt >= 100))
       file_error("cannot save the model '" + path + "': cannot create a temporary file in '" + dir + "'", path, errno);
@@ -93,11 +94,13 @@ void write_atomically(const std::string& path, std::string_view bytes) {
     if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) (void)::fchmod(fd, old.st_mode & 07777);
     write_all(fd, bytes, tmp, path);
     while (::fsync(fd) != 0) {
-      if (errno != EINTR) file_error("cannot save the model '" + path + "': fsync of its temporary file failed", path, errno);
+      if (errno != EINTR)
+        file_error("cannot save the model '" + path + "': fsync of its temporary file failed", path, errno);
     }
     const int closed = ::close(fd);
     fd = -1;
-    if (closed != 0 && errno != EINTR) file_error("cannot save the model '" + path + "': closing its temporary file failed", path, errno);
+    if (closed != 0 && errno != EINTR)
+      file_error("cannot save the model '" + path + "': closing its temporary file failed", path, errno);
     if (::rename(tmp.c_str(), path.c_str()) != 0) file_error("cannot save the model '" + path + "'", path, errno);
   } catch (...) {
     if (fd >= 0) ::close(fd);
@@ -170,8 +173,8 @@ MappedFile::~MappedFile() {
 void MappedFile::check_size() const {
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < size_)
-    throw ModelFormatError("the index file '" + path_ + "' was cut to " + std::to_string(st.st_size) + " bytes while mapped (it had " +
-                               std::to_string(size_) + "): load it again",
+    throw ModelFormatError("the index file '" + path_ + "' was cut to " + std::to_string(st.st_size) +
+                               " bytes while mapped (it had " + std::to_string(size_) + "): load it again",
                            static_cast<std::size_t>(st.st_size));
 }
 

@@ -52,18 +52,13 @@ std::uint32_t murmurhash3_32(std::string_view bytes, std::uint32_t seed) noexcep
   }
   std::uint32_t tail = 0;
   switch (n - i) {
-    case 3:
-      tail |= static_cast<std::uint32_t>(p[i + 2]) << 16;
-      [[fallthrough]];
-    case 2:
-      tail |= static_cast<std::uint32_t>(p[i + 1]) << 8;
-      [[fallthrough]];
+    case 3: tail |= static_cast<std::uint32_t>(p[i + 2]) << 16; [[fallthrough]];
+    case 2: tail |= static_cast<std::uint32_t>(p[i + 1]) << 8; [[fallthrough]];
     case 1:
       tail |= static_cast<std::uint32_t>(p[i]);
       h ^= scramble(tail);
       break;
-    default:
-      break;
+    default: break;
   }
   h ^= static_cast<std::uint32_t>(n);  // the length modulo 2^32, as the reference's int length
   return fmix32(h);
@@ -77,7 +72,8 @@ namespace {
 // The column of a signed hash, as scikit-learn's _hashing_fast.transform computes it: |h| mod n,
 // where |-2^31| (which does not fit in an int32) is taken as 2^31, i.e. (2^31 - 1 - (n - 1)) mod n.
 inline std::int32_t column_of(std::int32_t h, std::int64_t n) noexcept {
-  if (h == std::numeric_limits<std::int32_t>::min()) return static_cast<std::int32_t>((std::int64_t{2147483647} - (n - 1)) % n);
+  if (h == std::numeric_limits<std::int32_t>::min())
+    return static_cast<std::int32_t>((std::int64_t{2147483647} - (n - 1)) % n);
   return static_cast<std::int32_t>((h < 0 ? -static_cast<std::int64_t>(h) : static_cast<std::int64_t>(h)) % n);
 }
 
@@ -153,12 +149,14 @@ class RowSums {
 void validate(const HashingOptions& o) {
   if (o.n_features < 1 || o.n_features > std::numeric_limits<std::int32_t>::max())
     throw InvalidArgument("n_features must be in [1, 2147483647]; got " + std::to_string(o.n_features));
-  if (o.n_jobs == 0 || o.n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(o.n_jobs));
+  if (o.n_jobs == 0 || o.n_jobs < -1)
+    throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(o.n_jobs));
 }
 
 }  // namespace
 
-HashingVectorizer::HashingVectorizer(HashingOptions options) : options_(std::move(options)), analyzer_(options_.analysis) {
+HashingVectorizer::HashingVectorizer(HashingOptions options)
+    : options_(std::move(options)), analyzer_(options_.analysis) {
   validate(options_);
 }
 
@@ -174,28 +172,29 @@ CsrMatrix<T> HashingVectorizer::transform_impl(const Source& source) const {
   const bool alternate = options_.alternate_sign;
   const int workers = detail::jobs_for(options_.n_jobs, source.size());
   std::vector<CsrMatrix<T>> blocks(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    CsrMatrix<T>& m = blocks[static_cast<std::size_t>(w)];
-    m.rows = end - begin;
-    m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
-    RowSums row;
-    auto add = [&](std::string_view term) {
-      const std::int32_t h = murmurhash3_32_signed(term, 0);
-      row.add(column_of(h, n), alternate && h < 0);
-    };
-    for (auto i = begin; i < end; ++i) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      source.terms(static_cast<std::size_t>(i), add);
-      const std::size_t row_begin = m.data.size();
-      row.flush(m, options_.binary);
-      // Each row is scaled as it is made, while it is still in cache; rows are independent, so
-      // this equals normalising the stacked matrix.
-      detail::normalize_row_like_sklearn(m.data.data() + row_begin, m.data.data() + m.data.size(), options_.norm);
-    }
-    row.trim();
-    detail::trim_scratch();
-  });
+  detail::parallel_blocks(
+      n_doc, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+        CsrMatrix<T>& m = blocks[static_cast<std::size_t>(w)];
+        m.rows = end - begin;
+        m.indptr.reserve(static_cast<std::size_t>(end - begin) + 1);
+        RowSums row;
+        auto add = [&](std::string_view term) {
+          const std::int32_t h = murmurhash3_32_signed(term, 0);
+          row.add(column_of(h, n), alternate && h < 0);
+        };
+        for (auto i = begin; i < end; ++i) {
+          if (w == 0) detail::poll_interrupt();
+          if (stop.requested()) return;
+          source.terms(static_cast<std::size_t>(i), add);
+          const std::size_t row_begin = m.data.size();
+          row.flush(m, options_.binary);
+          // Each row is scaled as it is made, while it is still in cache; rows are independent, so
+          // this equals normalising the stacked matrix.
+          detail::normalize_row_like_sklearn(m.data.data() + row_begin, m.data.data() + m.data.size(), options_.norm);
+        }
+        row.trim();
+        detail::trim_scratch();
+      });
   std::vector<CsrMatrix<T>*> parts;
   parts.reserve(blocks.size());
   for (auto& b : blocks) parts.push_back(&b);

@@ -1,4 +1,5 @@
-// Search index sections (SIDX, POST, RAWC, BM25) and the index entry points; the format is specified in lexsim/model_io.hpp.
+// Search index sections (SIDX, POST, RAWC, BM25) and the index entry points; the format is specified in
+// lexsim/model_io.hpp.
 #include "lexsim/model_io.hpp"
 
 #include <algorithm>
@@ -86,8 +87,8 @@ std::size_t index_bytes(const SearchState<T>& s) {
   auto postings = [](const PostingArrays<T>& a) {
     return 3 * (16 + kArrayAlignment) + a.start.size() * 8 + a.row.size() * (4 + sizeof(T));
   };
-  return 4 * kSectionHeaderSize + 64 + postings(s.postings) + postings(s.counts) + (s.idf.size() + s.baseline.size()) * 8 +
-         2 * (16 + kArrayAlignment);
+  return 4 * kSectionHeaderSize + 64 + postings(s.postings) + postings(s.counts) +
+         (s.idf.size() + s.baseline.size()) * 8 + 2 * (16 + kArrayAlignment);
 }
 
 // SIDX, BM25, POST and RAWC (the format is in model_io.hpp).
@@ -147,7 +148,7 @@ struct ArrayField {
   std::size_t header;  // offset of its count
   std::size_t at;      // offset of its first element
   std::uint64_t n;
-  std::size_t size;    // of one element
+  std::size_t size;  // of one element
   std::uint32_t crc;
   std::size_t bytes() const noexcept { return static_cast<std::size_t>(n) * size; }
 };
@@ -160,8 +161,9 @@ ArrayField read_array(Reader& r, std::size_t size, const char* what) {
   const std::uint32_t pad = r.u32(what);
   const std::size_t aligned = (kArrayAlignment - (pad_at + 4) % kArrayAlignment) % kArrayAlignment;
   if (pad != aligned)
-    r.error(pad_at, std::string(what) + ": padding of " + std::to_string(pad) + " bytes, but " + std::to_string(aligned) +
-                        " align its elements to " + std::to_string(kArrayAlignment) + " bytes");
+    r.error(pad_at, std::string(what) + ": padding of " + std::to_string(pad) + " bytes, but " +
+                        std::to_string(aligned) + " align its elements to " + std::to_string(kArrayAlignment) +
+                        " bytes");
   const auto zeros = r.take(pad, what);
   for (std::size_t i = 0; i < zeros.size(); ++i)
     if (zeros[i] != '\0') r.error(pad_at + 4 + i, std::string(what) + ": a padding byte is not 0");
@@ -195,8 +197,9 @@ Array<T> array_of(std::string_view data, const ArrayField& f, const std::shared_
 void check_array_crc(std::string_view data, const ArrayField& f, const char* section) {
   const std::uint32_t computed = detail::crc32(data.substr(f.at, f.bytes()));
   if (computed != f.crc)
-    fail(f.header + 8, std::string("section '") + section + "': " + f.what + ": checksum mismatch, the index is damaged (stored CRC-32 " +
-                           hex32(f.crc) + ", computed " + hex32(computed) + ")");
+    fail(f.header + 8, std::string("section '") + section + "': " + f.what +
+                           ": checksum mismatch, the index is damaged (stored CRC-32 " + hex32(f.crc) + ", computed " +
+                           hex32(computed) + ")");
 }
 
 // The model's checksum with the stored CRC-32 of the given arrays standing in for their bytes
@@ -213,7 +216,8 @@ void check_checksum_without(std::string_view data, std::vector<const ArrayField*
   }
   crc = detail::crc32(data.substr(pos, end - pos), crc);
   std::uint32_t stored = 0;
-  for (std::size_t i = 0; i < 4; ++i) stored |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[end + i])) << (8 * i);
+  for (std::size_t i = 0; i < 4; ++i)
+    stored |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[end + i])) << (8 * i);
   if (stored != crc)
     fail(end, "checksum mismatch: the model is damaged (stored CRC-32 " + hex32(stored) + ", computed " + hex32(crc) +
                   " with the arrays' own CRC-32 for their bytes)");
@@ -230,11 +234,12 @@ IndexHeader read_index_header(Reader& r, std::size_t section_at) {
   IndexHeader h;
   h.options.scoring = r.choice("scoring", 2, "0 (cosine), 1 (bm25)") == 1 ? Scoring::bm25 : Scoring::cosine;
   h.options.method = std::array{Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l,
-                                Bm25Method::bm25plus}[r.choice("the BM25 method", 5,
-                                                               "0 (robertson), 1 (lucene), 2 (atire), 3 (bm25l), 4 (bm25+)")];
+                                Bm25Method::bm25plus}[r.choice(
+      "the BM25 method", 5, "0 (robertson), 1 (lucene), 2 (atire), 3 (bm25l), 4 (bm25+)")];
   const std::size_t type_at = r.pos();
   const auto type = r.u8("the value type");
-  if (type != 4 && type != 8) r.error(type_at, "the value type is " + std::to_string(type) + ", not 4 (float32) or 8 (float64)");
+  if (type != 4 && type != 8)
+    r.error(type_at, "the value type is " + std::to_string(type) + ", not 4 (float32) or 8 (float64)");
   h.value_size = type;
   h.options.k1 = r.f64("k1");
   h.options.b = r.f64("b");
@@ -288,12 +293,15 @@ PostingArrays<T> postings_of(std::string_view data, const PostingFields& f, cons
   a.row_at = f.row.at;
   a.value_at = f.value.at;
   const auto& st = a.start;
-  if (st[0] != 0) fail(f.start.at, std::string("section '") + section + "': the first term starts at " + std::to_string(st[0]) + ", not 0");
+  if (st[0] != 0)
+    fail(f.start.at,
+         std::string("section '") + section + "': the first term starts at " + std::to_string(st[0]) + ", not 0");
   for (std::size_t t = 1; t < st.size(); ++t)
     if (st[t] < st[t - 1] || static_cast<std::uint64_t>(st[t]) > f.row.n)
       fail(f.start.at + 8 * t, std::string("section '") + section + "': term " + std::to_string(t) + " starts at " +
                                    std::to_string(st[t]) + ", before term " + std::to_string(t - 1) + " (" +
-                                   std::to_string(st[t - 1]) + ") or past the " + std::to_string(f.row.n) + " documents");
+                                   std::to_string(st[t - 1]) + ") or past the " + std::to_string(f.row.n) +
+                                   " documents");
   if (static_cast<std::uint64_t>(st[st.size() - 1]) != f.row.n)
     fail(f.start.at + 8 * (st.size() - 1), std::string("section '") + section + "': the terms end at " +
                                                std::to_string(st[st.size() - 1]) + ", not at the " +
@@ -343,7 +351,8 @@ IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedF
     base_f = read_array(rb, 8, "the baselines");
     rb.finish();
     if (idf_f->n != static_cast<std::uint64_t>(h.cols))
-      fail(idf_f->header, "section 'BM25': " + std::to_string(idf_f->n) + " idf values for " + std::to_string(h.cols) + " terms");
+      fail(idf_f->header,
+           "section 'BM25': " + std::to_string(idf_f->n) + " idf values for " + std::to_string(h.cols) + " terms");
     const bool shifted = h.options.method == Bm25Method::bm25l || h.options.method == Bm25Method::bm25plus;
     if (base_f->n != (shifted ? static_cast<std::uint64_t>(h.cols) : 0))
       fail(base_f->header, "section 'BM25': " + std::to_string(base_f->n) + " baselines for " + std::to_string(h.cols) +
@@ -378,16 +387,20 @@ IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedF
   std::string metadata;
   if (t.opts) {
     Model m = read_vectorizer(data, t);
-    const auto n = std::visit([](const auto& v) { return static_cast<std::int64_t>(v.vocabulary().size()); }, m.vectorizer);
+    const auto n =
+        std::visit([](const auto& v) { return static_cast<std::int64_t>(v.vocabulary().size()); }, m.vectorizer);
     if (n != h.cols)
-      fail(t.terms->header, "the vectorizer has " + std::to_string(n) + " terms but the index has " + std::to_string(h.cols));
+      fail(t.terms->header,
+           "the vectorizer has " + std::to_string(n) + " terms but the index has " + std::to_string(h.cols));
     vectorizer = std::move(m.vectorizer);
     metadata = std::move(m.metadata);
   } else {
     const std::pair<const std::optional<Section>*, const char*> parts[] = {
         {&t.terms, "TERM"}, {&t.ndoc, "NDOC"}, {&t.docf, "DOCF"}, {&t.idf, "IDFV"}, {&t.tcnt, "TCNT"}};
     for (const auto& [part, tag] : parts)
-      if (*part) fail((*part)->header, std::string("section '") + tag + "' of a vectorizer without its options (section 'OPTS')");
+      if (*part)
+        fail((*part)->header,
+             std::string("section '") + tag + "' of a vectorizer without its options (section 'OPTS')");
     metadata = read_metadata(data, t.meta);
   }
 
@@ -408,7 +421,8 @@ IndexModel read_index(std::string_view data, const std::shared_ptr<const MappedF
     s->file = file;
     if (lazy) {
       s->checked.reset(new std::atomic<std::uint8_t>[static_cast<std::size_t>(h.cols)]);
-      for (std::size_t i = 0; i < static_cast<std::size_t>(h.cols); ++i) s->checked[i].store(0, std::memory_order_relaxed);
+      for (std::size_t i = 0; i < static_cast<std::size_t>(h.cols); ++i)
+        s->checked[i].store(0, std::memory_order_relaxed);
     } else {
       detail::check_all(*s, "");
     }
@@ -424,8 +438,10 @@ bool looks_like_index(std::string_view data) noexcept {
   for (std::size_t pos = kHeaderSize; pos + kSectionHeaderSize <= end;) {
     std::uint32_t tag = 0;
     std::uint64_t length = 0;
-    for (std::size_t i = 0; i < 4; ++i) tag |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[pos + i])) << (8 * i);
-    for (std::size_t i = 0; i < 8; ++i) length |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[pos + 8 + i])) << (8 * i);
+    for (std::size_t i = 0; i < 4; ++i)
+      tag |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[pos + i])) << (8 * i);
+    for (std::size_t i = 0; i < 8; ++i)
+      length |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[pos + 8 + i])) << (8 * i);
     if (tag == kIndex) return true;
     if (length > end - pos - kSectionHeaderSize) return false;
     pos += kSectionHeaderSize + static_cast<std::size_t>(length);
@@ -438,27 +454,33 @@ bool looks_like_index(std::string_view data) noexcept {
 // ------------------------------------------------------------------------------------------------
 // Search indexes
 
-
 namespace {
 
 template <class T>
 std::string with_vectorizer(const SearchIndex<T>& index, const CountVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();
   const auto& s = detail::SearchIndexAccess::state(index);
-  return serialize_index(s, &vocab, static_cast<std::int64_t>(vocab.size()), [&](const std::function<void(Writer&)>& more) {
-    return write_model(Kind::count, v.options(), nullptr, vocab, v.n_documents(), v.document_frequencies(), nullptr, nullptr,
-                       v.has_counts() ? &v.counts() : nullptr, metadata, more);
-  }, metadata);
+  return serialize_index(
+      s, &vocab, static_cast<std::int64_t>(vocab.size()),
+      [&](const std::function<void(Writer&)>& more) {
+        return write_model(Kind::count, v.options(), nullptr, vocab, v.n_documents(), v.document_frequencies(), nullptr,
+                           nullptr, v.has_counts() ? &v.counts() : nullptr, metadata, more);
+      },
+      metadata);
 }
 
 template <class T>
 std::string with_vectorizer(const SearchIndex<T>& index, const TfidfVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();
   const auto& s = detail::SearchIndexAccess::state(index);
-  return serialize_index(s, &vocab, static_cast<std::int64_t>(vocab.size()), [&](const std::function<void(Writer&)>& more) {
-    return write_model(Kind::tfidf, v.tfidf_options(), &v.tfidf_options(), vocab, v.n_documents(), v.document_frequencies(),
-                       &v.idf(), &v.idf_float(), v.has_counts() ? &v.counts() : nullptr, metadata, more);
-  }, metadata);
+  return serialize_index(
+      s, &vocab, static_cast<std::int64_t>(vocab.size()),
+      [&](const std::function<void(Writer&)>& more) {
+        return write_model(Kind::tfidf, v.tfidf_options(), &v.tfidf_options(), vocab, v.n_documents(),
+                           v.document_frequencies(), &v.idf(), &v.idf_float(), v.has_counts() ? &v.counts() : nullptr,
+                           metadata, more);
+      },
+      metadata);
 }
 
 // Loading errors name the file, as load() does.
@@ -490,20 +512,22 @@ void save(const SearchIndex<T>& index, const std::string& path, std::string_view
   write_atomically(path, serialize(index, metadata));
 }
 template <class T>
-void save(const SearchIndex<T>& index, const CountVectorizer& vectorizer, const std::string& path, std::string_view metadata) {
+void save(const SearchIndex<T>& index, const CountVectorizer& vectorizer, const std::string& path,
+          std::string_view metadata) {
   write_atomically(path, serialize(index, vectorizer, metadata));
 }
 template <class T>
-void save(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, const std::string& path, std::string_view metadata) {
+void save(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, const std::string& path,
+          std::string_view metadata) {
   write_atomically(path, serialize(index, vectorizer, metadata));
 }
 
-#define LEXSIM_INDEX_IO_INSTANTIATE(T)                                                                          \
-  template std::string serialize(const SearchIndex<T>&, std::string_view);                                     \
-  template std::string serialize(const SearchIndex<T>&, const CountVectorizer&, std::string_view);             \
-  template std::string serialize(const SearchIndex<T>&, const TfidfVectorizer&, std::string_view);             \
-  template void save(const SearchIndex<T>&, const std::string&, std::string_view);                             \
-  template void save(const SearchIndex<T>&, const CountVectorizer&, const std::string&, std::string_view);     \
+#define LEXSIM_INDEX_IO_INSTANTIATE(T)                                                                     \
+  template std::string serialize(const SearchIndex<T>&, std::string_view);                                 \
+  template std::string serialize(const SearchIndex<T>&, const CountVectorizer&, std::string_view);         \
+  template std::string serialize(const SearchIndex<T>&, const TfidfVectorizer&, std::string_view);         \
+  template void save(const SearchIndex<T>&, const std::string&, std::string_view);                         \
+  template void save(const SearchIndex<T>&, const CountVectorizer&, const std::string&, std::string_view); \
   template void save(const SearchIndex<T>&, const TfidfVectorizer&, const std::string&, std::string_view);
 LEXSIM_INDEX_IO_INSTANTIATE(double)
 LEXSIM_INDEX_IO_INSTANTIATE(float)
@@ -514,8 +538,9 @@ IndexModel deserialize_index(std::string_view bytes) { return read_index(bytes, 
 IndexModel load_index(const std::string& path, const IndexLoadOptions& options) {
   auto any = load_any(path, options);
   if (auto* index = std::get_if<IndexModel>(&any)) return std::move(*index);
-  throw ModelFormatError("cannot load the model '" + path + "': not a search index but a vectorizer model: lexsim::load reads it",
-                         kHeaderSize);
+  throw ModelFormatError(
+      "cannot load the model '" + path + "': not a search index but a vectorizer model: lexsim::load reads it",
+      kHeaderSize);
 }
 
 std::variant<Model, IndexModel> deserialize_any(std::string_view bytes) {
@@ -533,7 +558,8 @@ std::variant<Model, IndexModel> load_any(const std::string& path, const IndexLoa
     });
   }
   if (!little_endian())
-    throw InvalidArgument("cannot map the model '" + path + "': its arrays are little-endian and this machine is not; load it without mmap");
+    throw InvalidArgument("cannot map the model '" + path +
+                          "': its arrays are little-endian and this machine is not; load it without mmap");
   const auto file = detail::MappedFile::open(path);
   const std::string_view data = file->bytes();
   return naming(path, [&]() -> std::variant<Model, IndexModel> {

@@ -192,7 +192,8 @@ Graph aggregate(const Graph& g, const std::vector<std::int32_t>& part, std::int3
   std::vector<std::int32_t> nodes(n);
   {
     std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
-    for (Index v = 0; v < n; ++v) nodes[static_cast<Index>(fill[static_cast<Index>(part[v])]++)] = static_cast<std::int32_t>(v);
+    for (Index v = 0; v < n; ++v)
+      nodes[static_cast<Index>(fill[static_cast<Index>(part[v])]++)] = static_cast<std::int32_t>(v);
   }
   Graph out;
   out.node_weight.assign(m, 0.0);

@@ -232,7 +232,8 @@ inline std::string finish(Writer& w, std::string_view metadata) {
     w.close(at);
   }
   const std::uint64_t total = w.out.size() + kChecksumSize;
-  for (int i = 0; i < 8; ++i) w.out[kMagicSize + 4 + static_cast<std::size_t>(i)] = static_cast<char>((total >> (8 * i)) & 0xFF);
+  for (int i = 0; i < 8; ++i)
+    w.out[kMagicSize + 4 + static_cast<std::size_t>(i)] = static_cast<char>((total >> (8 * i)) & 0xFF);
   w.u32(detail::crc32(w.out));
   return std::move(w.out);
 }
@@ -251,8 +252,8 @@ class Reader {
 
   std::string_view take(std::size_t n, const char* what) {
     if (n > remaining())
-      fail(pos_, where_ + ": " + what + " needs " + std::to_string(n) + " bytes but only " + std::to_string(remaining()) +
-                     " remain");
+      fail(pos_, where_ + ": " + what + " needs " + std::to_string(n) + " bytes but only " +
+                     std::to_string(remaining()) + " remain");
     const auto v = data_.substr(pos_, n);
     pos_ += n;
     return v;
@@ -305,7 +306,8 @@ class Reader {
     return n;
   }
   void finish() {
-    if (pos_ != end_) fail(pos_, where_ + ": " + std::to_string(end_ - pos_) + " unexpected bytes at the end of the section");
+    if (pos_ != end_)
+      fail(pos_, where_ + ": " + std::to_string(end_ - pos_) + " unexpected bytes at the end of the section");
   }
   [[noreturn]] void error(std::size_t at, const std::string& reason) { fail(at, where_ + ": " + reason); }
 
@@ -323,7 +325,7 @@ class Reader {
 };
 
 struct Section {
-  std::size_t header;  // offset of its tag
+  std::size_t header;      // offset of its tag
   std::size_t begin, end;  // its payload
 };
 // Reads the envelope: magic, version, total size. Returns nothing; throws on anything wrong. `size`
@@ -334,30 +336,40 @@ inline void check_envelope(std::string_view head, std::uint64_t size) {
   if (std::memcmp(head.data(), model_magic, n) != 0) {
     std::string what = "not a lexsim model: wrong magic bytes";
     auto starts = [&](std::string_view prefix) { return head.substr(0, prefix.size()) == prefix; };
-    if (starts("\x89PNG")) what += " (this is a PNG image)";
-    else if (starts("\x80") && head.size() > 1 && head[1] >= 2 && head[1] <= 5) what += " (this looks like a Python pickle; lexsim never loads pickles)";
-    else if (starts("PK\x03\x04")) what += " (this is a zip archive)";
-    else if (starts("\x1f\x8b")) what += " (this is gzip-compressed: decompress it first)";
-    else if (starts(std::string_view("LEXSIM\0M", 8))) what += " (a model of a development version of lexsim: fit it again)";
+    if (starts("\x89PNG"))
+      what += " (this is a PNG image)";
+    else if (starts("\x80") && head.size() > 1 && head[1] >= 2 && head[1] <= 5)
+      what += " (this looks like a Python pickle; lexsim never loads pickles)";
+    else if (starts("PK\x03\x04"))
+      what += " (this is a zip archive)";
+    else if (starts("\x1f\x8b"))
+      what += " (this is gzip-compressed: decompress it first)";
+    else if (starts(std::string_view("LEXSIM\0M", 8)))
+      what += " (a model of a development version of lexsim: fit it again)";
     fail(0, what);
   }
-  if (size < kMagicSize) fail(size, "truncated: the input ends inside the magic bytes, after " + std::to_string(size) + " bytes");
+  if (size < kMagicSize)
+    fail(size, "truncated: the input ends inside the magic bytes, after " + std::to_string(size) + " bytes");
   if (size < kMagicSize + 4) fail(size, "truncated: the input ends inside the format version");
   std::uint32_t version = 0;
-  for (std::size_t i = 0; i < 4; ++i) version |= static_cast<std::uint32_t>(static_cast<unsigned char>(head[kMagicSize + i])) << (8 * i);
+  for (std::size_t i = 0; i < 4; ++i)
+    version |= static_cast<std::uint32_t>(static_cast<unsigned char>(head[kMagicSize + i])) << (8 * i);
   if (version == 0) fail(kMagicSize, "invalid model format version 0");
   if (version > model_format_version)
     fail(kMagicSize, "model format version " + std::to_string(version) + " is newer than this lexsim reads (" +
                          std::to_string(model_format_version) + "): upgrade lexsim to load it");
   if (size < kHeaderSize) fail(size, "truncated: the input ends inside the header");
   std::uint64_t total = 0;
-  for (std::size_t i = 0; i < 8; ++i) total |= static_cast<std::uint64_t>(static_cast<unsigned char>(head[kMagicSize + 4 + i])) << (8 * i);
-  if (total < kHeaderSize + kChecksumSize) fail(kMagicSize + 4, "corrupted: the header gives an impossible size of " + std::to_string(total) + " bytes");
+  for (std::size_t i = 0; i < 8; ++i)
+    total |= static_cast<std::uint64_t>(static_cast<unsigned char>(head[kMagicSize + 4 + i])) << (8 * i);
+  if (total < kHeaderSize + kChecksumSize)
+    fail(kMagicSize + 4, "corrupted: the header gives an impossible size of " + std::to_string(total) + " bytes");
   if (total > size)
     fail(size, "truncated: the header gives a size of " + std::to_string(total) + " bytes, but the input ends after " +
                    std::to_string(size));
   if (total < size)
-    fail(total, std::to_string(size - total) + " unexpected bytes after the end of the model (its header gives a size of " +
+    fail(total, std::to_string(size - total) +
+                    " unexpected bytes after the end of the model (its header gives a size of " +
                     std::to_string(total) + " bytes)");
 }
 
@@ -367,10 +379,12 @@ inline std::string read_file(const std::string& path) { return detail::read_file
 inline void check_checksum(std::string_view data) {
   const std::size_t end = data.size() - kChecksumSize;
   std::uint32_t stored = 0;
-  for (std::size_t i = 0; i < 4; ++i) stored |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[end + i])) << (8 * i);
+  for (std::size_t i = 0; i < 4; ++i)
+    stored |= static_cast<std::uint32_t>(static_cast<unsigned char>(data[end + i])) << (8 * i);
   const std::uint32_t computed = detail::crc32(data.substr(0, end));
   if (stored != computed)
-    fail(end, "checksum mismatch: the model is damaged (stored CRC-32 " + hex32(stored) + ", computed " + hex32(computed) + ")");
+    fail(end, "checksum mismatch: the model is damaged (stored CRC-32 " + hex32(stored) + ", computed " +
+                  hex32(computed) + ")");
 }
 
 // The sections of a model: a vectorizer's, and a search index's (lexsim/model_io.hpp).
@@ -413,17 +427,21 @@ inline Sections read_table(std::string_view data) {
                         " remain before the checksum");
     const Section s{pos, h.pos(), h.pos() + static_cast<std::size_t>(length)};
     if (auto* known = slot(tag)) {
-      if (*known) fail(pos, name + " appears twice (at byte offsets " + std::to_string((*known)->header) + " and " + std::to_string(pos) + ")");
+      if (*known)
+        fail(pos, name + " appears twice (at byte offsets " + std::to_string((*known)->header) + " and " +
+                      std::to_string(pos) + ")");
       *known = s;
     } else if (flags & kRequired) {
       fail(pos, name + " is required but unknown to this lexsim (written by a newer version?)");
     }  // an unknown optional section is skipped
     pos = s.end;
   }
-  const std::pair<const std::optional<Section>*, const char*> index_parts[] = {{&t.post, "POST"}, {&t.rawc, "RAWC"}, {&t.bm25, "BM25"}};
+  const std::pair<const std::optional<Section>*, const char*> index_parts[] = {
+      {&t.post, "POST"}, {&t.rawc, "RAWC"}, {&t.bm25, "BM25"}};
   for (const auto& [part, tag] : index_parts)
     if (*part && !t.sidx)
-      fail((*part)->header, std::string("section '") + tag + "' belongs to a search index, but the section 'SIDX' is missing");
+      fail((*part)->header,
+           std::string("section '") + tag + "' belongs to a search index, but the section 'SIDX' is missing");
   return t;
 }
 

@@ -1,4 +1,5 @@
-// Vectorizer models (OPTS, TERM, NDOC, DOCF, IDFV, TCNT, META): the format is specified in lexsim/model_io.hpp (and README.md, "Model files").
+// Vectorizer models (OPTS, TERM, NDOC, DOCF, IDFV, TCNT, META): the format is specified in lexsim/model_io.hpp (and
+// README.md, "Model files").
 #include "lexsim/model_io.hpp"
 
 #include <algorithm>
@@ -105,7 +106,6 @@ void write_options(Writer& w, Kind kind, const CountOptions& o, const TfidfOptio
   }
 }
 
-
 struct Options {
   Kind kind;
   TfidfOptions o;  // the count part for a CountVectorizer, everything for a TfidfVectorizer
@@ -118,16 +118,16 @@ Options read_options(Reader& r) {
   if (static_cast<std::uint8_t>(out.kind) == 0) r.error(r.pos() - 1, "the vectorizer class is 0, not 1 or 2");
   TfidfOptions& o = out.o;
   AnalyzerOptions& a = o.analysis;
-  a.analyzer = std::array{AnalyzerKind::word, AnalyzerKind::char_, AnalyzerKind::char_wb}[r.choice(
-      "analyzer", 3, "0 (word), 1 (char), 2 (char_wb)")];
-  a.decode_error = std::array{DecodeError::strict, DecodeError::replace, DecodeError::ignore}[r.choice(
-      "decode_error", 3, "0 (strict), 1 (replace), 2 (ignore)")];
-  a.normalization = std::array{Normalization::none, Normalization::nfc, Normalization::nfkc}[r.choice(
-      "normalization", 3, "0 (none), 1 (NFC), 2 (NFKC)")];
+  a.analyzer = std::array{AnalyzerKind::word, AnalyzerKind::char_,
+                          AnalyzerKind::char_wb}[r.choice("analyzer", 3, "0 (word), 1 (char), 2 (char_wb)")];
+  a.decode_error = std::array{DecodeError::strict, DecodeError::replace,
+                              DecodeError::ignore}[r.choice("decode_error", 3, "0 (strict), 1 (replace), 2 (ignore)")];
+  a.normalization = std::array{Normalization::none, Normalization::nfc,
+                               Normalization::nfkc}[r.choice("normalization", 3, "0 (none), 1 (NFC), 2 (NFKC)")];
   a.casefold = r.boolean("casefold");
   a.lowercase = r.boolean("lowercase");
-  a.strip_accents = std::array{StripAccents::none, StripAccents::ascii, StripAccents::unicode}[r.choice(
-      "strip_accents", 3, "0 (none), 1 (ascii), 2 (unicode)")];
+  a.strip_accents = std::array{StripAccents::none, StripAccents::ascii,
+                               StripAccents::unicode}[r.choice("strip_accents", 3, "0 (none), 1 (ascii), 2 (unicode)")];
   a.token_pattern = r.str("token_pattern");
   if (r.boolean("the stop-word flag")) {
     const auto n = r.count("the number of stop words", 4);
@@ -174,7 +174,8 @@ std::vector<std::string> read_terms(Reader& r) {
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t len = 0;
-    for (std::size_t k = 0; k < 4; ++k) len |= static_cast<std::uint32_t>(static_cast<unsigned char>(lengths[4 * i + k])) << (8 * k);
+    for (std::size_t k = 0; k < 4; ++k)
+      len |= static_cast<std::uint32_t>(static_cast<unsigned char>(lengths[4 * i + k])) << (8 * k);
     total += len;
   }
   if (total != r.remaining())
@@ -186,7 +187,8 @@ std::vector<std::string> read_terms(Reader& r) {
   seen.reserve(static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t len = 0;
-    for (std::size_t k = 0; k < 4; ++k) len |= static_cast<std::uint32_t>(static_cast<unsigned char>(lengths[4 * i + k])) << (8 * k);
+    for (std::size_t k = 0; k < 4; ++k)
+      len |= static_cast<std::uint32_t>(static_cast<unsigned char>(lengths[4 * i + k])) << (8 * k);
     const std::size_t term_at = r.pos();
     const auto term = r.take(len, "a term");
     const auto bad = invalid_utf8_at(term);
@@ -208,8 +210,8 @@ std::string write_model(Kind kind, const CountOptions& o, const TfidfOptions* t,
   std::size_t term_bytes = 0;
   for (std::size_t i = 0; i < vocab.size(); ++i) term_bytes += vocab.term(static_cast<std::int32_t>(i)).size();
   Writer w;
-  w.out.reserve(kHeaderSize + 6 * kSectionHeaderSize + 1024 + term_bytes + vocab.size() * (4 + 8 + 12) + metadata.size() +
-                kChecksumSize);
+  w.out.reserve(kHeaderSize + 6 * kSectionHeaderSize + 1024 + term_bytes + vocab.size() * (4 + 8 + 12) +
+                metadata.size() + kChecksumSize);
   start(w);
 
   auto at = w.open(kOptions, kRequired);
@@ -267,24 +269,27 @@ std::string write_model(Kind kind, const CountOptions& o, const TfidfOptions* t,
   return finish(w, metadata);
 }
 
-
 Model read_model(std::string_view data) {
   check_envelope(data, data.size());
   check_checksum(data);
   const Sections t = read_table(data);
   if (t.sidx)
-    fail(t.sidx->header, "this is a search index (section 'SIDX'), not a vectorizer model: load it with "
-                         "lexsim::load_index (in Python: lexsim.load or SearchIndex.load)");
+    fail(t.sidx->header,
+         "this is a search index (section 'SIDX'), not a vectorizer model: load it with "
+         "lexsim::load_index (in Python: lexsim.load or SearchIndex.load)");
   return read_vectorizer(data, t);
 }
 
 Model read_vectorizer(std::string_view data, const Sections& t) {
-  const auto &opts = t.opts, &terms = t.terms, &ndoc = t.ndoc, &docf = t.docf, &idf = t.idf, &meta = t.meta, &tcnt = t.tcnt;
+  const auto &opts = t.opts, &terms = t.terms, &ndoc = t.ndoc, &docf = t.docf, &idf = t.idf, &meta = t.meta,
+             &tcnt = t.tcnt;
   auto need = [&](const std::optional<Section>& s, const char* tag) -> const Section& {
     if (!s) fail(kHeaderSize, std::string("the required section '") + tag + "' is missing");
     return *s;
   };
-  auto reader = [&](const Section& s, const char* tag) { return Reader(data, s.begin, s.end, std::string("section '") + tag + "'"); };
+  auto reader = [&](const Section& s, const char* tag) {
+    return Reader(data, s.begin, s.end, std::string("section '") + tag + "'");
+  };
 
   Reader ro = reader(need(opts, "OPTS"), "OPTS");
   Options options = read_options(ro);
@@ -294,7 +299,8 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
 
   Reader rn = reader(need(ndoc, "NDOC"), "NDOC");
   const std::int64_t n_documents = rn.i64("the number of documents");
-  if (n_documents < 0) rn.error(ndoc->begin, "the number of documents is negative (" + std::to_string(n_documents) + ")");
+  if (n_documents < 0)
+    rn.error(ndoc->begin, "the number of documents is negative (" + std::to_string(n_documents) + ")");
   rn.finish();
 
   Reader rd = reader(need(docf, "DOCF"), "DOCF");
@@ -326,7 +332,9 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
     for (auto& t : ctotal) t = rc.i64("a total count");
     const std::size_t terms_at = rc.pos();
     std::vector<std::string> counted = read_terms(rc);
-    if (counted.size() != n) rc.error(terms_at, std::to_string(counted.size()) + " counted terms, but " + std::to_string(n) + " counts (at byte " + std::to_string(n_at) + ")");
+    if (counted.size() != n)
+      rc.error(terms_at, std::to_string(counted.size()) + " counted terms, but " + std::to_string(n) +
+                             " counts (at byte " + std::to_string(n_at) + ")");
     try {
       counts.emplace(counted, std::move(cdf), std::move(ctotal), n_counted_docs);
     } catch (const InvalidArgument& e) {
@@ -338,7 +346,8 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
     // DOCF may be empty (unknown); the counts then only have to agree with the rest.
     if (!fresh.is_fitted() || fresh.feature_names() != names || fresh.n_documents() != n_documents ||
         (!want_df.empty() && fresh.document_frequencies() != want_df))
-      fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
+      fail(tcnt->begin,
+           "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
   };
 
   // Options the vectorizer refuses (a bad token pattern, an unknown stemmer, min_df > 1.0...) make
@@ -374,8 +383,8 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
   const auto n_idf = ri.count("the number of idf values", 12);
   const std::size_t expected = options.o.use_idf ? n_terms : 0;
   if (n_idf != expected)
-    ri.error(n_idf_at, std::to_string(n_idf) + " idf values for " + std::to_string(n_terms) + " terms with use_idf=" +
-                           (options.o.use_idf ? "true" : "false"));
+    ri.error(n_idf_at, std::to_string(n_idf) + " idf values for " + std::to_string(n_terms) +
+                           " terms with use_idf=" + (options.o.use_idf ? "true" : "false"));
   std::vector<double> idf64(static_cast<std::size_t>(n_idf));
   std::vector<float> idf32(static_cast<std::size_t>(n_idf));
   for (std::size_t j = 0; j < idf64.size(); ++j) {
@@ -396,10 +405,11 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
       tv.set_counts(std::move(*counts));
       if (!tv.is_fitted() || tv.feature_names() != term_list || tv.n_documents() != n_documents ||
           (!df.empty() && tv.document_frequencies() != df))
-        fail(tcnt->begin, "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
-      const bool computed = !options.o.use_idf ||
-                            (std::memcmp(tv.idf().data(), idf64.data(), idf64.size() * sizeof(double)) == 0 &&
-                             std::memcmp(tv.idf_float().data(), idf32.data(), idf32.size() * sizeof(float)) == 0);
+        fail(tcnt->begin,
+             "section 'TCNT': the counts do not give the model's vocabulary, document count and frequencies");
+      const bool computed =
+          !options.o.use_idf || (std::memcmp(tv.idf().data(), idf64.data(), idf64.size() * sizeof(double)) == 0 &&
+                                 std::memcmp(tv.idf_float().data(), idf32.data(), idf32.size() * sizeof(float)) == 0);
       if (computed) return tv;
       tv.set_idf(idf64);  // an idf set by hand after the fit wins, as it did in the saved vectorizer
     } else {
@@ -411,7 +421,10 @@ Model read_vectorizer(std::string_view data, const Sections& t) {
       auto same = [&] { return std::memcmp(tv.idf_float().data(), idf32.data(), idf32.size() * sizeof(float)) == 0; };
       if (!same()) {
         tv.set_idf(idf64);
-        if (!same()) fail(n_idf_at + 8 + 8 * idf64.size(), "section 'IDFV': the float32 idf is neither computed from the document frequencies nor the float64 idf rounded");
+        if (!same())
+          fail(n_idf_at + 8 + 8 * idf64.size(),
+               "section 'IDFV': the float32 idf is neither computed from the document frequencies nor the float64 idf "
+               "rounded");
       }
     }
     return tv;
@@ -426,7 +439,6 @@ using namespace detail::codec;  // NOLINT(google-build-using-namespace): the for
 using detail::write_atomically;
 }  // namespace
 
-
 // ------------------------------------------------------------------------------------------------
 // Public API
 
@@ -437,8 +449,8 @@ std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) noexcept {
   std::size_t n = bytes.size();
   const auto& t = kCrcTables;
   for (; n >= 8; n -= 8, p += 8) {
-    crc ^= static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 | static_cast<std::uint32_t>(p[2]) << 16 |
-           static_cast<std::uint32_t>(p[3]) << 24;
+    crc ^= static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+           static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
     crc = t[7][crc & 0xFF] ^ t[6][(crc >> 8) & 0xFF] ^ t[5][(crc >> 16) & 0xFF] ^ t[4][crc >> 24] ^ t[3][p[4]] ^
           t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
   }
@@ -474,14 +486,15 @@ std::string encode_options(const TfidfOptions& o) {
 
 std::string serialize(const CountVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();  // throws NotFittedError before fit
-  return write_model(Kind::count, v.options(), nullptr, vocab, v.n_documents(), v.document_frequencies(), nullptr, nullptr,
-                     v.has_counts() ? &v.counts() : nullptr, metadata);
+  return write_model(Kind::count, v.options(), nullptr, vocab, v.n_documents(), v.document_frequencies(), nullptr,
+                     nullptr, v.has_counts() ? &v.counts() : nullptr, metadata);
 }
 
 std::string serialize(const TfidfVectorizer& v, std::string_view metadata) {
   const Vocabulary& vocab = v.vocabulary();
-  return write_model(Kind::tfidf, v.tfidf_options(), &v.tfidf_options(), vocab, v.n_documents(), v.document_frequencies(),
-                     &v.idf(), &v.idf_float(), v.has_counts() ? &v.counts() : nullptr, metadata);
+  return write_model(Kind::tfidf, v.tfidf_options(), &v.tfidf_options(), vocab, v.n_documents(),
+                     v.document_frequencies(), &v.idf(), &v.idf_float(), v.has_counts() ? &v.counts() : nullptr,
+                     metadata);
 }
 
 void save(const CountVectorizer& v, const std::string& path, std::string_view metadata) {

@@ -70,18 +70,19 @@ template <class EachDoc>
 TermOccurrences collect(const Vocabulary& vocabulary, std::int64_t n_docs, int n_jobs, EachDoc&& each_doc) {
   const int workers = detail::resolve_jobs(n_jobs, n_docs);
   std::vector<Block> blocks(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(n_docs, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    Block& out = blocks[static_cast<std::size_t>(w)];
-    RowBuilder row(vocabulary.size());
-    for (std::int64_t d = begin; d < end; ++d) {
-      if (w == 0 && (d & 255) == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      each_doc(d, [&](std::string_view term) { row.add(vocabulary.find(term)); });
-      row.finish(out);
-    }
-    if (w != 0) return;
-    detail::trim_scratch();
-  });
+  detail::parallel_blocks(n_docs, workers,
+                          [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+                            Block& out = blocks[static_cast<std::size_t>(w)];
+                            RowBuilder row(vocabulary.size());
+                            for (std::int64_t d = begin; d < end; ++d) {
+                              if (w == 0 && (d & 255) == 0) detail::poll_interrupt();
+                              if (stop.requested()) return;
+                              each_doc(d, [&](std::string_view term) { row.add(vocabulary.find(term)); });
+                              row.finish(out);
+                            }
+                            if (w != 0) return;
+                            detail::trim_scratch();
+                          });
   TermOccurrences r;
   r.counts.rows = n_docs;
   r.counts.cols = static_cast<std::int64_t>(vocabulary.size());
@@ -100,9 +101,8 @@ TermOccurrences collect(const Vocabulary& vocabulary, std::int64_t n_docs, int n
 TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary, const Documents& docs,
                                  int n_jobs) {
   const Analyzer::Impl& impl = analyzer.impl();
-  return collect(vocabulary, static_cast<std::int64_t>(docs.size()), n_jobs, [&](std::int64_t d, auto&& add) {
-    impl.each_term(docs[static_cast<std::size_t>(d)], add);
-  });
+  return collect(vocabulary, static_cast<std::int64_t>(docs.size()), n_jobs,
+                 [&](std::int64_t d, auto&& add) { impl.each_term(docs[static_cast<std::size_t>(d)], add); });
 }
 
 TermOccurrences term_occurrences(const Vocabulary& vocabulary, const TermLists& docs, int n_jobs) {

@@ -16,7 +16,8 @@ std::string describe_df(const char* name, const DocFrequency& d) {
   // A count prints as an integer only when it is one that long long holds: casting NaN, inf or
   // -1e300 to an integer is undefined behaviour, and those are exactly the values reported here.
   const bool integral = !d.is_proportion && std::abs(d.value) < 1e18 && d.value == std::trunc(d.value);
-  return std::string(name) + "=" + (integral ? std::to_string(static_cast<long long>(d.value)) : std::to_string(d.value));
+  return std::string(name) + "=" +
+         (integral ? std::to_string(static_cast<long long>(d.value)) : std::to_string(d.value));
 }
 
 // ---- comparing options for merge: the first option that differs, with both values
@@ -24,11 +25,14 @@ std::string describe_df(const char* name, const DocFrequency& d) {
 std::string show(bool b) { return b ? "true" : "false"; }
 std::string show(const std::string& s) { return "'" + s + "'"; }
 std::string show(const DocFrequency& d) {
-  return d.is_proportion ? std::to_string(d.value) + " (a proportion)" : std::to_string(static_cast<long long>(d.value)) + " (documents)";
+  return d.is_proportion ? std::to_string(d.value) + " (a proportion)"
+                         : std::to_string(static_cast<long long>(d.value)) + " (documents)";
 }
 std::string show(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "none"; }
 std::string show(const std::optional<std::string>& v) { return v ? show(*v) : "none"; }
-std::string show(const std::pair<int, int>& r) { return "(" + std::to_string(r.first) + ", " + std::to_string(r.second) + ")"; }
+std::string show(const std::pair<int, int>& r) {
+  return "(" + std::to_string(r.first) + ", " + std::to_string(r.second) + ")";
+}
 std::string show(const std::optional<std::vector<std::string>>& v) {
   return v ? std::to_string(v->size()) + " terms" : "none";
 }
@@ -37,7 +41,9 @@ std::string show_enum(E e) {
   return std::string(to_string(e));
 }
 
-bool same(const DocFrequency& a, const DocFrequency& b) { return a.value == b.value && a.is_proportion == b.is_proportion; }
+bool same(const DocFrequency& a, const DocFrequency& b) {
+  return a.value == b.value && a.is_proportion == b.is_proportion;
+}
 template <class V>
 bool same(const V& a, const V& b) {
   return a == b;
@@ -60,8 +66,10 @@ struct OptionDiff {
 void validate(const CountOptions& o) {
   auto check = [](const char* name, const DocFrequency& d) {
     if (d.is_proportion ? !(d.value >= 0.0 && d.value <= 1.0) : !(d.value >= 1.0)) {
-      throw InvalidArgument("The '" + std::string(name) + "' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf); got " +
-                            describe_df(name, d));
+      throw InvalidArgument(
+          "The '" + std::string(name) +
+          "' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf); got " +
+          describe_df(name, d));
     }
   };
   check("min_df", o.min_df);
@@ -71,7 +79,8 @@ void validate(const CountOptions& o) {
                           std::to_string(*o.max_features));
   }
   if (o.vocabulary && o.vocabulary->empty()) throw InvalidArgument("empty vocabulary passed to fit");
-  if (o.n_jobs == 0 || o.n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(o.n_jobs));
+  if (o.n_jobs == 0 || o.n_jobs < -1)
+    throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(o.n_jobs));
 }
 
 std::string count_options_diff(const CountOptions& a, const CountOptions& b) {
@@ -90,7 +99,8 @@ std::string count_options_diff(const CountOptions& a, const CountOptions& b) {
   d.check("min_df", a.min_df, b.min_df);
   d.check("max_df", a.max_df, b.max_df);
   d.check("max_features", a.max_features, b.max_features);
-  if (d.message.empty() && a.vocabulary != b.vocabulary) d.message = "vocabulary (" + show(a.vocabulary) + " vs " + show(b.vocabulary) + ")";
+  if (d.message.empty() && a.vocabulary != b.vocabulary)
+    d.message = "vocabulary (" + show(a.vocabulary) + " vs " + show(b.vocabulary) + ")";
   d.check("binary", a.binary, b.binary);
   return d.message;
 }

@@ -38,9 +38,9 @@ void check_threshold(double threshold) {
 // bounds the cosine by that prefix's norm, < t). So only suffix columns are indexed and probed.
 template <class T>
 struct PrefixIndex {
-  std::vector<double> prefix_norm;       // per row: the norm of its prefix (with slack)
-  std::vector<std::uint8_t> suffix_at;   // per stored value: 1 when it is in its row's suffix
-  detail::Postings<T> suffix;            // per column: the rows holding it in their suffix
+  std::vector<double> prefix_norm;      // per row: the norm of its prefix (with slack)
+  std::vector<std::uint8_t> suffix_at;  // per stored value: 1 when it is in its row's suffix
+  detail::Postings<T> suffix;           // per column: the rows holding it in their suffix
 };
 
 template <class T, class IndPtr, class Ind>
@@ -266,7 +266,8 @@ detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptio
     for (std::size_t r = 0; r < n; ++r) {
       const auto b = static_cast<std::size_t>(X.indptr[r]), e = static_cast<std::size_t>(X.indptr[r + 1]);
       tmp.clear();
-      for (std::size_t p = b; p < e; ++p) tmp.emplace_back(static_cast<std::int32_t>(X.indices[p]), static_cast<double>(values[p]));
+      for (std::size_t p = b; p < e; ++p)
+        tmp.emplace_back(static_cast<std::int32_t>(X.indices[p]), static_cast<double>(values[p]));
       std::sort(tmp.begin(), tmp.end());
       for (std::size_t p = b; p < e; ++p) {
         row_cols[p] = tmp[p - b].first;
@@ -379,7 +380,9 @@ detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptio
       }
       const std::size_t top = std::min(kk, best.size());
       std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(top), best.end(),
-                        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+                        [](const auto& a, const auto& b) {
+                          return a.first > b.first || (a.first == b.first && a.second < b.second);
+                        });
       std::int32_t kept = 0;
       for (std::size_t h = 0; h < top; ++h) {
         const auto j = static_cast<std::size_t>(best[h].second);
@@ -426,7 +429,9 @@ detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptio
   g.node_weight.assign(n, 0.0);
   for (std::size_t r = 0; r < n; ++r) {
     const auto b = adjacency.begin() + degree[r], e = adjacency.begin() + degree[r + 1];
-    std::sort(b, e, [](const auto& x, const auto& y) { return x.first < y.first || (x.first == y.first && x.second > y.second); });
+    std::sort(b, e, [](const auto& x, const auto& y) {
+      return x.first < y.first || (x.first == y.first && x.second > y.second);
+    });
     std::int32_t last = -1;
     for (auto it = b; it != e; ++it) {
       if (it->first == last) continue;
@@ -446,15 +451,16 @@ std::vector<std::int32_t> leiden_groups(const CsrView<T, IndPtr, Ind>& X, const 
   if (options.n_neighbors < 0)
     throw InvalidArgument("n_neighbors must be >= 0 (0: derived from the number of documents); got " +
                           std::to_string(options.n_neighbors));
-  if (options.min_shared < 1) throw InvalidArgument("min_shared must be >= 1; got " + std::to_string(options.min_shared));
+  if (options.min_shared < 1)
+    throw InvalidArgument("min_shared must be >= 1; got " + std::to_string(options.min_shared));
   if (!(options.resolution > 0.0) || !std::isfinite(options.resolution))
     throw InvalidArgument("resolution must be a positive number; got " + std::to_string(options.resolution));
   if (options.threshold) check_threshold(*options.threshold);
   if (std::isnan(options.date_window) || options.date_window < 0.0)
     throw InvalidArgument("date_window must be >= 0 (0: dates unused); got " + std::to_string(options.date_window));
   if (options.date_window > 0.0 && static_cast<std::int64_t>(options.dates.size()) != X.rows)
-    throw InvalidArgument("dates must have one value per row: got " + std::to_string(options.dates.size()) +
-                          " for " + std::to_string(X.rows) + " rows");
+    throw InvalidArgument("dates must have one value per row: got " + std::to_string(options.dates.size()) + " for " +
+                          std::to_string(X.rows) + " rows");
   n_neighbors = options.n_neighbors > 0 ? options.n_neighbors : derived_neighbors(X.rows);
   const detail::Graph graph = neighbour_graph(X, options, n_neighbors);
   n_links = static_cast<std::int64_t>(graph.targets.size() / 2);
@@ -475,14 +481,9 @@ Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
   // Any labelling of the rows; renumbered below by size.
   std::vector<std::int32_t> part;
   switch (options.method) {
-    case GroupMethod::single:
-      part = single_linkage(X, options, n_links);
-      break;
-    case GroupMethod::leiden:
-      part = leiden_groups(X, options, n_neighbors, n_links, quality);
-      break;
-    default:
-      throw InvalidArgument("unknown grouping method " + std::to_string(static_cast<int>(options.method)));
+    case GroupMethod::single: part = single_linkage(X, options, n_links); break;
+    case GroupMethod::leiden: part = leiden_groups(X, options, n_neighbors, n_links, quality); break;
+    default: throw InvalidArgument("unknown grouping method " + std::to_string(static_cast<int>(options.method)));
   }
   // Name each part by its lowest row, then order parts by decreasing size (ties: lowest row).
   std::vector<std::int32_t> first(n, -1);
@@ -572,8 +573,9 @@ Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
       if (w != 0.0) heavy.emplace_back(w, c);
     }
     const auto keep = std::min(heavy.size(), static_cast<std::size_t>(options.n_terms));
-    std::partial_sort(heavy.begin(), heavy.begin() + static_cast<std::ptrdiff_t>(keep), heavy.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    std::partial_sort(
+        heavy.begin(), heavy.begin() + static_cast<std::ptrdiff_t>(keep), heavy.end(),
+        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     heavy.resize(keep);
     std::sort(heavy.begin(), heavy.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [w, c] : heavy) {
@@ -585,7 +587,7 @@ Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
   return g;
 }
 
-#define LEXSIM_PAIRS_INSTANTIATE(T, IP, I)                                                         \
+#define LEXSIM_PAIRS_INSTANTIATE(T, IP, I)                                                  \
   template Pairs<T> similar_pairs<T, IP, I>(const CsrView<T, IP, I>&, const PairsOptions&); \
   template Groups<T> group<T, IP, I>(const CsrView<T, IP, I>&, const GroupOptions&);
 LEXSIM_PAIRS_INSTANTIATE(double, std::int64_t, std::int32_t)

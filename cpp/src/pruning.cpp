@@ -22,9 +22,7 @@ std::string df_text(const char* name, const DocFrequency& d) {
   return std::string(name) + "=" + number_text(d.value, d.is_proportion);
 }
 
-std::string documents_text(std::int64_t n) {
-  return std::to_string(n) + (n == 1 ? " document" : " documents");
-}
+std::string documents_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " document" : " documents"); }
 
 }  // namespace
 
@@ -68,8 +66,9 @@ std::vector<std::int32_t> select_terms(const CorpusCounts& counts, const CountOp
     by_count.resize(static_cast<std::size_t>(*o.max_features));
     std::vector<char> chosen(n_seen, 0);
     for (auto j : by_count) chosen[static_cast<std::size_t>(j)] = 1;
-    kept.erase(std::remove_if(kept.begin(), kept.end(), [&](std::int32_t j) { return !chosen[static_cast<std::size_t>(j)]; }),
-               kept.end());
+    kept.erase(
+        std::remove_if(kept.begin(), kept.end(), [&](std::int32_t j) { return !chosen[static_cast<std::size_t>(j)]; }),
+        kept.end());
   }
   if (kept.empty()) {
     why = low > n_doc ? min_df + " keeps no terms: " + corpus

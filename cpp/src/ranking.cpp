@@ -50,8 +50,8 @@ CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts, cons
   for (std::size_t i = 0; i < parts.size(); ++i) {
     detail::check_view(parts[i], "part");
     if (parts[i].rows != rows)
-      throw InvalidArgument("part " + std::to_string(i) + " has " + std::to_string(parts[i].rows) + " rows; part 0 has " +
-                            std::to_string(rows));
+      throw InvalidArgument("part " + std::to_string(i) + " has " + std::to_string(parts[i].rows) +
+                            " rows; part 0 has " + std::to_string(rows));
     if (offsets[i] < 0 || offsets[i] + parts[i].cols > n_cols)
       throw InvalidArgument("part " + std::to_string(i) + " at offset " + std::to_string(offsets[i]) +
                             " does not fit in " + std::to_string(n_cols) + " columns");
@@ -83,8 +83,8 @@ CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts, cons
   return out;
 }
 
-#define LEXSIM_RANKING_INSTANTIATE(T, IP, I)                                                                     \
-  template std::vector<std::int64_t> ranked_order(const CsrView<T, IP, I>&);                                      \
+#define LEXSIM_RANKING_INSTANTIATE(T, IP, I)                                                                 \
+  template std::vector<std::int64_t> ranked_order(const CsrView<T, IP, I>&);                                 \
   template CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IP, I>>&, const std::vector<std::int64_t>&, \
                                     std::int64_t, std::int64_t);
 LEXSIM_RANKING_INSTANTIATE(double, std::int64_t, std::int32_t)

@@ -47,7 +47,8 @@ CsrMatrix<T> stack_rows(std::vector<CsrMatrix<T>*> parts, std::int64_t cols, int
     for (auto w = static_cast<std::size_t>(begin); w < static_cast<std::size_t>(end); ++w) {
       CsrMatrix<T>& p = *parts[w];
       for (std::int64_t r = 0; r < p.rows; ++r)
-        m.indptr[row_at[w] + static_cast<std::size_t>(r)] = static_cast<std::int64_t>(nz_at[w]) + p.indptr[static_cast<std::size_t>(r)];
+        m.indptr[row_at[w] + static_cast<std::size_t>(r)] =
+            static_cast<std::int64_t>(nz_at[w]) + p.indptr[static_cast<std::size_t>(r)];
       std::copy(p.indices.begin(), p.indices.end(), m.indices.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
       std::copy(p.data.begin(), p.data.end(), m.data.begin() + static_cast<std::ptrdiff_t>(nz_at[w]));
       p = CsrMatrix<T>{};  // release each block as soon as it is copied

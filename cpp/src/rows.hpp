@@ -20,15 +20,18 @@ inline void check_view(const CsrView<T, IndPtr, Ind>& m, const char* name) {
   if (m.rows > 0 && m.indptr == nullptr) throw InvalidArgument(std::string(name) + " has no indptr");
   if (m.rows > 0 && m.indptr[0] != 0) throw InvalidArgument(std::string(name) + ".indptr[0] must be 0");
   for (std::int64_t r = 0; r < m.rows; ++r) {
-    if (m.indptr[r + 1] < m.indptr[r]) throw InvalidArgument(std::string(name) + ".indptr is not non-decreasing at row " + std::to_string(r));
+    if (m.indptr[r + 1] < m.indptr[r])
+      throw InvalidArgument(std::string(name) + ".indptr is not non-decreasing at row " + std::to_string(r));
   }
   const auto nnz = m.rows > 0 ? static_cast<std::int64_t>(m.indptr[m.rows]) : 0;
   for (std::int64_t k = 0; k < nnz; ++k) {
     if (m.indices[k] < 0 || static_cast<std::int64_t>(m.indices[k]) >= m.cols)
-      throw InvalidArgument(std::string(name) + " has column index " + std::to_string(static_cast<long long>(m.indices[k])) +
-                            " out of range at position " + std::to_string(k));
+      throw InvalidArgument(std::string(name) + " has column index " +
+                            std::to_string(static_cast<long long>(m.indices[k])) + " out of range at position " +
+                            std::to_string(k));
     if (!std::isfinite(static_cast<double>(m.data[k])))
-      throw InvalidArgument(std::string(name) + " contains a non-finite value (NaN or inf) at position " + std::to_string(k));
+      throw InvalidArgument(std::string(name) + " contains a non-finite value (NaN or inf) at position " +
+                            std::to_string(k));
   }
 }
 
@@ -61,8 +64,7 @@ template <class T, class IndPtr, class Ind>
 inline std::vector<T> unit_rows(const CsrView<T, IndPtr, Ind>& m) {
   const auto nnz = m.rows > 0 ? static_cast<std::size_t>(m.indptr[m.rows]) : 0;
   std::vector<T> out(m.data, m.data + nnz);
-  for (std::int64_t r = 0; r < m.rows; ++r)
-    normalize_row(out.data() + m.indptr[r], out.data() + m.indptr[r + 1]);
+  for (std::int64_t r = 0; r < m.rows; ++r) normalize_row(out.data() + m.indptr[r], out.data() + m.indptr[r + 1]);
   return out;
 }
 

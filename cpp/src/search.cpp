@@ -35,22 +35,22 @@ std::string at(std::int64_t row, std::int64_t col) {
 constexpr Bm25Method kMethods[] = {Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l,
                                    Bm25Method::bm25plus};
 
-bool known(Bm25Method m) {
-  return std::find(std::begin(kMethods), std::end(kMethods), m) != std::end(kMethods);
-}
+bool known(Bm25Method m) { return std::find(std::begin(kMethods), std::end(kMethods), m) != std::end(kMethods); }
 
 bool has_baseline(Bm25Method m) { return m == Bm25Method::bm25l || m == Bm25Method::bm25plus; }
 
 void check_options(const SearchOptions& o) {
   if (o.scoring != Scoring::cosine && o.scoring != Scoring::bm25)
-    throw InvalidArgument("unknown scoring " + std::to_string(static_cast<int>(o.scoring)) + " (expected cosine or bm25)");
+    throw InvalidArgument("unknown scoring " + std::to_string(static_cast<int>(o.scoring)) +
+                          " (expected cosine or bm25)");
   if (!known(o.method))
     throw InvalidArgument("unknown BM25 method " + std::to_string(static_cast<int>(o.method)) +
                           " (expected robertson, lucene, atire, bm25l or bm25+)");
   if (!(std::isfinite(o.k1) && o.k1 >= 0.0)) throw InvalidArgument("k1 must be finite and >= 0; got " + show(o.k1));
   if (!(o.b >= 0.0 && o.b <= 1.0)) throw InvalidArgument("b must be in [0, 1]; got " + show(o.b));
   if (o.scoring == Scoring::bm25 && o.method == Bm25Method::bm25l && o.k1 == 0.0)
-    throw InvalidArgument("bm25l needs k1 > 0: with k1 = 0 a term scores the same in every document, holding it or not");
+    throw InvalidArgument(
+        "bm25l needs k1 > 0: with k1 = 0 a term scores the same in every document, holding it or not");
   if (!(std::isfinite(o.delta) && o.delta >= 0.0))
     throw InvalidArgument("delta must be finite and >= 0; got " + show(o.delta));
 }
@@ -92,11 +92,13 @@ template <class T, class IndPtr, class Ind>
 CsrMatrix<T> canonical_copy(const CsrView<T, IndPtr, Ind>& m, const char* name, Values rule) {
   const std::string who(name);
   if (m.rows < 0 || m.cols < 0)
-    throw InvalidArgument(who + " has a negative shape (" + std::to_string(m.rows) + ", " + std::to_string(m.cols) + ")");
+    throw InvalidArgument(who + " has a negative shape (" + std::to_string(m.rows) + ", " + std::to_string(m.cols) +
+                          ")");
   if (m.cols > std::numeric_limits<std::int32_t>::max())
     throw InvalidArgument(who + " has " + std::to_string(m.cols) + " columns; at most 2^31-1 are supported");
   if (m.rows > 0 && m.indptr == nullptr) throw InvalidArgument(who + " has no indptr");
-  if (m.rows > 0 && m.indptr[0] != 0) throw InvalidArgument(who + ".indptr[0] must be 0; got " + std::to_string(static_cast<long long>(m.indptr[0])));
+  if (m.rows > 0 && m.indptr[0] != 0)
+    throw InvalidArgument(who + ".indptr[0] must be 0; got " + std::to_string(static_cast<long long>(m.indptr[0])));
   CsrMatrix<T> out;
   out.rows = m.rows;
   out.cols = m.cols;
@@ -114,11 +116,12 @@ CsrMatrix<T> canonical_copy(const CsrView<T, IndPtr, Ind>& m, const char* name, 
     for (std::int64_t p = b; p < e; ++p) {
       const auto c = static_cast<std::int64_t>(m.indices[p]);
       if (c < 0 || c >= m.cols)
-        throw InvalidArgument(who + " has column index " + std::to_string(c) + " out of range [0, " + std::to_string(m.cols) +
-                              ") in row " + std::to_string(r));
+        throw InvalidArgument(who + " has column index " + std::to_string(c) + " out of range [0, " +
+                              std::to_string(m.cols) + ") in row " + std::to_string(r));
       const T v = m.data[p];
       if (!std::isfinite(static_cast<double>(v)))
-        throw InvalidArgument(who + " contains a non-finite value (" + show(static_cast<double>(v)) + ") at " + at(r, c));
+        throw InvalidArgument(who + " contains a non-finite value (" + show(static_cast<double>(v)) + ") at " +
+                              at(r, c));
       if (rule == Values::counts && (v < T(0) || std::floor(v) != v))
         throw InvalidArgument("BM25 needs raw term counts (non-negative integers); " + who + " holds " +
                               show(static_cast<double>(v)) + " at " + at(r, c));
@@ -162,8 +165,7 @@ PostingArrays<T> append_postings(const PostingArrays<T>& old, std::int64_t cols,
   std::vector<std::int64_t> added(n_cols + 1, 0);
   for (const auto c : m.indices) ++added[static_cast<std::size_t>(c) + 1];
   std::vector<std::int64_t> start(n_cols + 1, 0);
-  for (std::size_t t = 0; t < n_cols; ++t)
-    start[t + 1] = start[t] + (old.end(t) - old.begin(t)) + added[t + 1];
+  for (std::size_t t = 0; t < n_cols; ++t) start[t + 1] = start[t] + (old.end(t) - old.begin(t)) + added[t + 1];
   const auto nnz = static_cast<std::size_t>(start[n_cols]);
   std::vector<std::int32_t> row(nnz);
   std::vector<T> value(nnz);
@@ -211,7 +213,8 @@ void bm25_weights(SearchState<T>& s) {
   if (!dense) {
     held.reserve(nnz);
     for (std::size_t t = 0; t < cols; ++t)
-      for (auto p = static_cast<std::size_t>(c.begin(t)); p < static_cast<std::size_t>(c.end(t)); ++p) held.push_back(c.row[p]);
+      for (auto p = static_cast<std::size_t>(c.begin(t)); p < static_cast<std::size_t>(c.end(t)); ++p)
+        held.push_back(c.row[p]);
     std::sort(held.begin(), held.end());
     held.erase(std::unique(held.begin(), held.end()), held.end());
   }
@@ -299,15 +302,17 @@ void check_term(const SearchState<T>& s, std::size_t term, bool counts_too, cons
     for (std::size_t p = b; p < e; ++p) {
       const std::int32_t r = a.row[p];
       if (r < 0 || r >= s.rows || (p > b && r <= a.row[p - 1]))
-        throw ModelFormatError(where + "section '" + section + "': " + term_at(term) + " lists document " + std::to_string(r) +
+        throw ModelFormatError(where + "section '" + section + "': " + term_at(term) + " lists document " +
+                                   std::to_string(r) +
                                    (r < 0 || r >= s.rows ? " of " + std::to_string(s.rows) : " out of order") +
                                    " (byte offset " + std::to_string(a.row_at + 4 * p) + ")",
                                a.row_at + 4 * p);
       const double v = static_cast<double>(a.value[p]);
       if (!std::isfinite(v) || (counts && (v <= 0.0 || std::floor(v) != v)))
         throw ModelFormatError(where + "section '" + section + "': " + term_at(term) + " holds " +
-                                   (counts ? "the count " : "the weight ") + show(v) + " for document " + std::to_string(r) +
-                                   " (byte offset " + std::to_string(a.value_at + sizeof(T) * p) + ")",
+                                   (counts ? "the count " : "the weight ") + show(v) + " for document " +
+                                   std::to_string(r) + " (byte offset " + std::to_string(a.value_at + sizeof(T) * p) +
+                                   ")",
                                a.value_at + sizeof(T) * p);
     }
   };
@@ -317,13 +322,14 @@ void check_term(const SearchState<T>& s, std::size_t term, bool counts_too, cons
   // Every weight is one of a count's: the term's weighted documents are among its counted ones.
   auto c = static_cast<std::size_t>(s.counts.begin(term));
   const auto c_end = static_cast<std::size_t>(s.counts.end(term));
-  for (auto p = static_cast<std::size_t>(s.postings.begin(term)); p < static_cast<std::size_t>(s.postings.end(term)); ++p) {
+  for (auto p = static_cast<std::size_t>(s.postings.begin(term)); p < static_cast<std::size_t>(s.postings.end(term));
+       ++p) {
     while (c < c_end && s.counts.row[c] < s.postings.row[p]) ++c;
     if (c == c_end || s.counts.row[c] != s.postings.row[p])
-      throw ModelFormatError(where + "section 'POST': " + term_at(term) + " weighs document " +
-                                 std::to_string(s.postings.row[p]) + ", which section 'RAWC' does not count (byte offset " +
-                                 std::to_string(s.postings.row_at + 4 * p) + ")",
-                             s.postings.row_at + 4 * p);
+      throw ModelFormatError(
+          where + "section 'POST': " + term_at(term) + " weighs document " + std::to_string(s.postings.row[p]) +
+              ", which section 'RAWC' does not count (byte offset " + std::to_string(s.postings.row_at + 4 * p) + ")",
+          s.postings.row_at + 4 * p);
   }
 }
 
@@ -389,7 +395,8 @@ const char* method_name(Bm25Method method) noexcept {
 Bm25Method parse_bm25_method(const std::string& name) {
   for (const auto m : kMethods)
     if (name == method_name(m)) return m;
-  throw InvalidArgument("unknown BM25 method '" + name + "'; expected 'robertson', 'lucene', 'atire', 'bm25l' or 'bm25+'");
+  throw InvalidArgument("unknown BM25 method '" + name +
+                        "'; expected 'robertson', 'lucene', 'atire', 'bm25l' or 'bm25+'");
 }
 
 template <class T>
@@ -397,7 +404,8 @@ template <class IndPtr, class Ind>
 SearchIndex<T>::SearchIndex(const CsrView<T, IndPtr, Ind>& documents, const SearchOptions& options) {
   check_options(options);
   if (documents.rows > std::numeric_limits<std::int32_t>::max())
-    throw InvalidArgument("the document matrix has " + std::to_string(documents.rows) + " rows; at most 2^31-1 are supported");
+    throw InvalidArgument("the document matrix has " + std::to_string(documents.rows) +
+                          " rows; at most 2^31-1 are supported");
   const bool bm25 = options.scoring == Scoring::bm25;
   const CsrMatrix<T> m = canonical_copy(documents, "the document matrix", bm25 ? Values::counts : Values::any);
   SearchState<T> empty;
@@ -571,9 +579,9 @@ std::vector<Hit<T>> ranked(const CsrMatrix<T>& results, std::int64_t row) {
 template class SearchIndex<double>;
 template class SearchIndex<float>;
 
-#define LEXSIM_SEARCH_INSTANTIATE(T, IP, I)                                                      \
-  template SearchIndex<T>::SearchIndex(const CsrView<T, IP, I>&, const SearchOptions&);         \
-  template SearchIndex<T>& SearchIndex<T>::add<IP, I>(const CsrView<T, IP, I>&);                \
+#define LEXSIM_SEARCH_INSTANTIATE(T, IP, I)                                             \
+  template SearchIndex<T>::SearchIndex(const CsrView<T, IP, I>&, const SearchOptions&); \
+  template SearchIndex<T>& SearchIndex<T>::add<IP, I>(const CsrView<T, IP, I>&);        \
   template CsrMatrix<T> SearchIndex<T>::search<IP, I>(const CsrView<T, IP, I>&, std::int64_t, int) const;
 LEXSIM_SEARCH_INSTANTIATE(double, std::int64_t, std::int32_t)
 LEXSIM_SEARCH_INSTANTIATE(float, std::int64_t, std::int32_t)

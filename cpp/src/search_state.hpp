@@ -99,9 +99,7 @@ struct SearchState {
   std::shared_ptr<const MappedFile> file;
   std::unique_ptr<std::atomic<std::uint8_t>[]> checked;
 
-  PostingsView<T> view() const noexcept {
-    return {postings.start.data(), postings.row.data(), postings.value.data()};
-  }
+  PostingsView<T> view() const noexcept { return {postings.start.data(), postings.row.data(), postings.value.data()}; }
 };
 
 /// The checks of a loaded index's arrays (ModelFormatError naming the byte offset, messages

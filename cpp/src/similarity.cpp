@@ -26,7 +26,6 @@ using detail::PostingsView;
 using detail::transpose;
 using detail::unit_rows;
 
-
 // One scored candidate. `better` is the ranking everywhere: higher score, ties to the lower index.
 template <class T>
 struct Hit {
@@ -66,7 +65,7 @@ struct Accumulator {
   std::vector<T> acc;
   std::vector<std::int64_t> stamp;  // the last row of A that touched each row of B
   std::vector<std::int32_t> touched;
-  bool dense = false;               // true: read acc over [lo, rows); false: only at `touched`
+  bool dense = false;  // true: read acc over [lo, rows); false: only at `touched`
 };
 
 // Adds row i of A times B^T into s.acc for the rows of B at or after lo. When the products reach a
@@ -181,8 +180,8 @@ constexpr std::size_t kSymmetricBudget = std::size_t{1} << 30;
 // so work is handed out in small chunks; which thread scores a pair does not change the result,
 // because the final selection per row is over a fixed set of candidates.
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& values, const PostingsView<T>& post,
-                             std::size_t k, std::optional<double> threshold, int workers) {
+CsrMatrix<T> top_k_symmetric(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& values,
+                             const PostingsView<T>& post, std::size_t k, std::optional<double> threshold, int workers) {
   const auto rows = static_cast<std::size_t>(A.rows);
   const auto n = static_cast<std::int32_t>(A.rows);
   const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
@@ -253,8 +252,8 @@ constexpr std::int64_t kDenseFloor = 1 << 16;
 // in the order the dense path adds them, stably sorted by row and summed run by run, so each sum
 // is the same floating-point number the dense path computes. For few products over a huge B.
 template <class T, class IndPtr, class Ind, class Visit>
-void sparse_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, std::int64_t i, const PostingsView<T>& post,
-                std::vector<Hit<T>>& products, Visit&& visit) {
+void sparse_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, std::int64_t i,
+                const PostingsView<T>& post, std::vector<Hit<T>>& products, Visit&& visit) {
   products.clear();
   for (auto p = static_cast<std::size_t>(A.indptr[i]); p < static_cast<std::size_t>(A.indptr[i + 1]); ++p) {
     const auto c = static_cast<std::size_t>(A.indices[p]);
@@ -264,7 +263,8 @@ void sparse_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values
       products.push_back(Hit<T>{av * post.value[qq], post.row[qq]});
     }
   }
-  std::stable_sort(products.begin(), products.end(), [](const Hit<T>& x, const Hit<T>& y) { return x.index < y.index; });
+  std::stable_sort(products.begin(), products.end(),
+                   [](const Hit<T>& x, const Hit<T>& y) { return x.index < y.index; });
   for (std::size_t a = 0; a < products.size();) {
     const std::int32_t j = products[a].index;
     T x = T(0);
@@ -274,8 +274,9 @@ void sparse_row(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values
 }
 
 template <class T, class IndPtr, class Ind>
-CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values, const PostingsView<T>& post,
-                             std::int64_t b_rows, std::size_t k, std::optional<double> threshold, int workers, bool self) {
+CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector<T>& a_values,
+                             const PostingsView<T>& post, std::int64_t b_rows, std::size_t k,
+                             std::optional<double> threshold, int workers, bool self) {
   // Only rows of B below `span` hold a column of A (posting lists are increasing), and `work`
   // products are added in all. The dense accumulator (12 bytes per row of B and thread) is sized to
   // the span, and not used at all when the span is far larger than the work: a few queries against
@@ -291,37 +292,40 @@ CsrMatrix<T> top_k_one_sided(const CsrView<T, IndPtr, Ind>& A, const std::vector
     work += static_cast<std::size_t>(e - b);
   }
   span = std::min(span, b_rows);
-  const bool dense = span <= std::max<std::int64_t>(kDenseFloor, 4 * static_cast<std::int64_t>(std::min<std::size_t>(work, INT32_MAX)));
+  const bool dense = span <= std::max<std::int64_t>(
+                                 kDenseFloor, 4 * static_cast<std::int64_t>(std::min<std::size_t>(work, INT32_MAX)));
   const auto n_b = static_cast<std::int32_t>(span);
   const T floor0 = threshold ? static_cast<T>(*threshold) : -std::numeric_limits<T>::infinity();
   std::vector<Block<T>> blocks(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(A.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    Block<T>& out = blocks[static_cast<std::size_t>(w)];
-    std::optional<Accumulator<T>> scratch;
-    std::vector<Hit<T>> products;
-    if (dense) scratch.emplace(static_cast<std::size_t>(n_b));
-    std::vector<Hit<T>> heap(k);
-    for (std::int64_t i = begin; i < end; ++i) {
-      if (w == 0) detail::poll_interrupt();  // the calling thread's check (worker 0 runs on it)
-      if (stop.requested()) return;
-      std::int32_t size = 0;
-      T floor = floor0;
-      auto take = [&](std::int32_t j, T x) {
-        if (self && j == i) return;
-        if (threshold && !(static_cast<double>(x) > *threshold)) return;
-        offer(heap.data(), size, floor, k, Hit<T>{x, j});
-      };
-      if (dense) {
-        accumulate_row(A, a_values, i, post, 0, n_b, *scratch);
-        drain_row(*scratch, 0, n_b, [&](std::int32_t, T x) { return x >= floor; }, take);
-      } else {
-        sparse_row(A, a_values, i, post, products, [&](std::int32_t j, T x) {
-          if (x >= floor) take(j, x);
-        });
-      }
-      out.append(heap.data(), static_cast<std::size_t>(size));
-    }
-  });
+  detail::parallel_blocks(A.rows, workers,
+                          [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+                            Block<T>& out = blocks[static_cast<std::size_t>(w)];
+                            std::optional<Accumulator<T>> scratch;
+                            std::vector<Hit<T>> products;
+                            if (dense) scratch.emplace(static_cast<std::size_t>(n_b));
+                            std::vector<Hit<T>> heap(k);
+                            for (std::int64_t i = begin; i < end; ++i) {
+                              if (w == 0) detail::poll_interrupt();  // the calling thread's check (worker 0 runs on it)
+                              if (stop.requested()) return;
+                              std::int32_t size = 0;
+                              T floor = floor0;
+                              auto take = [&](std::int32_t j, T x) {
+                                if (self && j == i) return;
+                                if (threshold && !(static_cast<double>(x) > *threshold)) return;
+                                offer(heap.data(), size, floor, k, Hit<T>{x, j});
+                              };
+                              if (dense) {
+                                accumulate_row(A, a_values, i, post, 0, n_b, *scratch);
+                                drain_row(
+                                    *scratch, 0, n_b, [&](std::int32_t, T x) { return x >= floor; }, take);
+                              } else {
+                                sparse_row(A, a_values, i, post, products, [&](std::int32_t j, T x) {
+                                  if (x >= floor) take(j, x);
+                                });
+                              }
+                              out.append(heap.data(), static_cast<std::size_t>(size));
+                            }
+                          });
   return concatenate(A.rows, b_rows, blocks);
 }
 
@@ -388,9 +392,9 @@ CsrMatrix<T> top_k_prepared(const CsrView<T, IndPtr, Ind>& A, const TopKOptions&
   return top_k_one_sided(A, row_values(A, options.normalize), post, b_rows, k, options.threshold, workers, false);
 }
 
-#define LEXSIM_TOPK_PREPARED_INSTANTIATE(T, IP, I)                                                                  \
+#define LEXSIM_TOPK_PREPARED_INSTANTIATE(T, IP, I)                                                                     \
   template CsrMatrix<T> top_k_prepared<T, IP, I>(const CsrView<T, IP, I>&, const TopKOptions&, const PostingsView<T>&, \
-                                                  std::int64_t, std::int64_t);
+                                                 std::int64_t, std::int64_t);
 LEXSIM_TOPK_PREPARED_INSTANTIATE(double, std::int64_t, std::int32_t)
 LEXSIM_TOPK_PREPARED_INSTANTIATE(float, std::int64_t, std::int32_t)
 LEXSIM_TOPK_PREPARED_INSTANTIATE(double, std::int32_t, std::int32_t)
@@ -435,8 +439,8 @@ std::int64_t TopKIndex<T>::cols() const noexcept {
 
 template class TopKIndex<double>;
 template class TopKIndex<float>;
-#define LEXSIM_TOPK_INDEX_INSTANTIATE(T, IP, I)                                        \
-  template TopKIndex<T>::TopKIndex(const CsrView<T, IP, I>&, bool);                   \
+#define LEXSIM_TOPK_INDEX_INSTANTIATE(T, IP, I)                     \
+  template TopKIndex<T>::TopKIndex(const CsrView<T, IP, I>&, bool); \
   template CsrMatrix<T> TopKIndex<T>::top_k<IP, I>(const CsrView<T, IP, I>&, const TopKOptions&) const;
 LEXSIM_TOPK_INDEX_INSTANTIATE(double, std::int64_t, std::int32_t)
 LEXSIM_TOPK_INDEX_INSTANTIATE(float, std::int64_t, std::int32_t)

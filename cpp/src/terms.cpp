@@ -24,27 +24,30 @@ CsrMatrix<T> top_terms(const CsrView<T, IndPtr, Ind>& X, std::int64_t n, int n_j
   };
   const int workers = detail::resolve_jobs(n_jobs, X.rows);
   std::vector<Block> blocks(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(X.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    Block& out = blocks[static_cast<std::size_t>(w)];
-    std::vector<std::pair<T, std::int32_t>> row;
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (w == 0 && (r & 1023) == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      row.clear();
-      for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p)
-        if (X.data[p] != T(0)) row.emplace_back(X.data[p], static_cast<std::int32_t>(X.indices[p]));
-      const auto keep = std::min(row.size(), static_cast<std::size_t>(n));
-      std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(),
-                        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-      row.resize(keep);
-      std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-      out.row_nnz.push_back(static_cast<std::int64_t>(keep));
-      for (const auto& [v, c] : row) {
-        out.indices.push_back(c);
-        out.data.push_back(v);
-      }
-    }
-  });
+  detail::parallel_blocks(
+      X.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+        Block& out = blocks[static_cast<std::size_t>(w)];
+        std::vector<std::pair<T, std::int32_t>> row;
+        for (std::int64_t r = begin; r < end; ++r) {
+          if (w == 0 && (r & 1023) == 0) detail::poll_interrupt();
+          if (stop.requested()) return;
+          row.clear();
+          for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p)
+            if (X.data[p] != T(0)) row.emplace_back(X.data[p], static_cast<std::int32_t>(X.indices[p]));
+          const auto keep = std::min(row.size(), static_cast<std::size_t>(n));
+          std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(),
+                            [](const auto& a, const auto& b) {
+                              return a.first > b.first || (a.first == b.first && a.second < b.second);
+                            });
+          row.resize(keep);
+          std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+          out.row_nnz.push_back(static_cast<std::int64_t>(keep));
+          for (const auto& [v, c] : row) {
+            out.indices.push_back(c);
+            out.data.push_back(v);
+          }
+        }
+      });
   CsrMatrix<T> result;
   result.rows = X.rows;
   result.cols = X.cols;
@@ -61,8 +64,8 @@ std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t
   detail::check_view(X, "X");
   for (const auto r : {i, j})
     if (r < 0 || r >= X.rows)
-      throw InvalidArgument("row " + std::to_string(r) + " is out of range for a matrix with " + std::to_string(X.rows) +
-                            " rows");
+      throw InvalidArgument("row " + std::to_string(r) + " is out of range for a matrix with " +
+                            std::to_string(X.rows) + " rows");
   const std::vector<T> ui = detail::unit_row(X, i), uj = detail::unit_row(X, j);
   std::vector<Contribution> out;
   // Both rows are sorted by column: merge them.
@@ -91,8 +94,8 @@ std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t
   return out;
 }
 
-#define LEXSIM_TERMS_INSTANTIATE(T, IP, I)                                                        \
-  template CsrMatrix<T> top_terms<T, IP, I>(const CsrView<T, IP, I>&, std::int64_t, int);        \
+#define LEXSIM_TERMS_INSTANTIATE(T, IP, I)                                                \
+  template CsrMatrix<T> top_terms<T, IP, I>(const CsrView<T, IP, I>&, std::int64_t, int); \
   template std::vector<Contribution> explain<T, IP, I>(const CsrView<T, IP, I>&, std::int64_t, std::int64_t);
 LEXSIM_TERMS_INSTANTIATE(double, std::int64_t, std::int32_t)
 LEXSIM_TERMS_INSTANTIATE(float, std::int64_t, std::int32_t)

@@ -62,11 +62,13 @@ template <class T, class IP, class Ind>
   const auto col = static_cast<std::int64_t>(c.indices[k]);
   const std::string where = "counts: row " + std::to_string(r);
   if (col < 0 || col >= c.cols)
-    throw InvalidArgument(where + " has the column index " + std::to_string(col) + " (stored value " + std::to_string(k) +
-                          "), outside [0, " + std::to_string(c.cols) + ")");
+    throw InvalidArgument(where + " has the column index " + std::to_string(col) + " (stored value " +
+                          std::to_string(k) + "), outside [0, " + std::to_string(c.cols) + ")");
   const T v = c.data[k];
   if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(v)) throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) + ": counts must be finite");
+    if (!std::isfinite(v))
+      throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) +
+                            ": counts must be finite");
   }
   throw InvalidArgument(where + ", column " + std::to_string(col) + " holds " + value_text(v) +
                         ": sublinear_tf takes the logarithm of the counts, which must not be negative");
@@ -96,8 +98,9 @@ void check_row(const CsrView<T, IP, Ind>& c, std::int64_t r, bool sublinear, std
   for (std::int64_t k = b; k < e; ++k) {
     auto& last = seen[static_cast<std::size_t>(c.indices[k])];
     if (last == r)
-      throw InvalidArgument("counts: row " + std::to_string(r) + " stores column " + std::to_string(c.indices[k]) +
-                            " twice; a column must be stored once per row (sum duplicates first: scipy's sum_duplicates())");
+      throw InvalidArgument(
+          "counts: row " + std::to_string(r) + " stores column " + std::to_string(c.indices[k]) +
+          " twice; a column must be stored once per row (sum duplicates first: scipy's sum_duplicates())");
     last = r;
   }
 }
@@ -107,12 +110,14 @@ void check_row(const CsrView<T, IP, Ind>& c, std::int64_t r, bool sublinear, std
 TfidfTransformer::TfidfTransformer(TfidfWeighting weighting, int n_jobs) : weighting_(weighting) { set_n_jobs(n_jobs); }
 
 void TfidfTransformer::set_n_jobs(int n_jobs) {
-  if (n_jobs == 0 || n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
+  if (n_jobs == 0 || n_jobs < -1)
+    throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
   n_jobs_ = n_jobs;
 }
 
 void TfidfTransformer::check_fitted() const {
-  if (!is_fitted()) throw NotFittedError("This TfidfTransformer is not fitted: call fit (or set_counts, or set_idf) first");
+  if (!is_fitted())
+    throw NotFittedError("This TfidfTransformer is not fitted: call fit (or set_counts, or set_idf) first");
 }
 
 std::int64_t TfidfTransformer::n_features() const {
@@ -121,12 +126,14 @@ std::int64_t TfidfTransformer::n_features() const {
 }
 
 std::int64_t TfidfTransformer::n_documents() const {
-  if (!has_counts_) throw NotFittedError("This TfidfTransformer has no counts: it is not fitted, or was only given an idf");
+  if (!has_counts_)
+    throw NotFittedError("This TfidfTransformer has no counts: it is not fitted, or was only given an idf");
   return n_documents_;
 }
 
 const std::vector<std::int64_t>& TfidfTransformer::document_frequencies() const {
-  if (!has_counts_) throw NotFittedError("This TfidfTransformer has no counts: it is not fitted, or was only given an idf");
+  if (!has_counts_)
+    throw NotFittedError("This TfidfTransformer has no counts: it is not fitted, or was only given an idf");
   return df_;
 }
 
@@ -143,7 +150,8 @@ void TfidfTransformer::clear() noexcept {
 
 void TfidfTransformer::check_not_set_by_hand(const char* what) const {
   if (idf_set_by_hand_)
-    throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
+    throw InvalidArgument(std::string(what) +
+                          " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
                           "fit again, or set the idf afterwards");
 }
 
@@ -166,17 +174,19 @@ void TfidfTransformer::set_counts(std::int64_t n_documents, std::vector<std::int
   for (std::size_t j = 0; j < document_frequencies.size(); ++j) {
     const auto d = document_frequencies[j];
     if (d < 0 || d > n_documents)
-      throw InvalidArgument("document_frequencies[" + std::to_string(j) + "] is " + std::to_string(d) + ", outside [0, n_documents = " +
-                            std::to_string(n_documents) + "]");
+      throw InvalidArgument("document_frequencies[" + std::to_string(j) + "] is " + std::to_string(d) +
+                            ", outside [0, n_documents = " + std::to_string(n_documents) + "]");
   }
   commit_counts(n_documents, std::move(document_frequencies));
 }
 
 void TfidfTransformer::set_idf(std::vector<double> idf) {
   if (is_fitted() && static_cast<std::int64_t>(idf.size()) != n_features_)
-    throw InvalidArgument("idf has " + std::to_string(idf.size()) + " values but the transformer has " + columns_text(n_features_));
+    throw InvalidArgument("idf has " + std::to_string(idf.size()) + " values but the transformer has " +
+                          columns_text(n_features_));
   for (std::size_t j = 0; j < idf.size(); ++j)
-    if (!std::isfinite(idf[j])) throw InvalidArgument("idf[" + std::to_string(j) + "] is " + value_text(idf[j]) + ": the idf must be finite");
+    if (!std::isfinite(idf[j]))
+      throw InvalidArgument("idf[" + std::to_string(j) + "] is " + value_text(idf[j]) + ": the idf must be finite");
   std::vector<float> f(idf.begin(), idf.end());
   n_features_ = static_cast<std::int64_t>(idf.size());
   idf_ = std::move(idf);
@@ -188,28 +198,31 @@ void TfidfTransformer::set_idf(std::vector<double> idf) {
 template <class T, class IP, class Ind>
 void TfidfTransformer::check(const CsrView<T, IP, Ind>& c, bool against_fit) const {
   if (c.rows < 0 || c.cols < 0)
-    throw InvalidArgument("counts: the shape (" + std::to_string(c.rows) + ", " + std::to_string(c.cols) + ") is negative");
+    throw InvalidArgument("counts: the shape (" + std::to_string(c.rows) + ", " + std::to_string(c.cols) +
+                          ") is negative");
   if (against_fit && is_fitted() && c.cols != n_features_)
-    throw InvalidArgument("counts: " + columns_text(c.cols) + ", but the transformer was fitted on " + columns_text(n_features_));
+    throw InvalidArgument("counts: " + columns_text(c.cols) + ", but the transformer was fitted on " +
+                          columns_text(n_features_));
   // Row pointers first, on one thread: the workers then read only within the values.
   if (c.rows > 0 && c.indptr[0] < 0) throw InvalidArgument("counts: indptr[0] is negative");
   for (std::int64_t r = 0; r < c.rows; ++r)
     if (c.indptr[r + 1] < c.indptr[r])
-      throw InvalidArgument("counts: indptr decreases at row " + std::to_string(r) + " (" + std::to_string(c.indptr[r]) + " then " +
-                            std::to_string(c.indptr[r + 1]) + ")");
+      throw InvalidArgument("counts: indptr decreases at row " + std::to_string(r) + " (" +
+                            std::to_string(c.indptr[r]) + " then " + std::to_string(c.indptr[r + 1]) + ")");
 }
 
 template <class T, class IP, class Ind>
 void TfidfTransformer::check_rows(const CsrView<T, IP, Ind>& c) const {
   const int workers = detail::jobs_for(n_jobs_, static_cast<std::size_t>(c.rows));
-  detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    std::vector<std::int64_t> seen;
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      check_row(c, r, weighting_.sublinear_tf, seen);
-    }
-  });
+  detail::parallel_blocks(c.rows, workers,
+                          [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+                            std::vector<std::int64_t> seen;
+                            for (std::int64_t r = begin; r < end; ++r) {
+                              if (w == 0) detail::poll_interrupt();
+                              if (stop.requested()) return;
+                              check_row(c, r, weighting_.sublinear_tf, seen);
+                            }
+                          });
 }
 
 template <class T, class IP, class Ind>
@@ -221,18 +234,19 @@ std::vector<std::int64_t> TfidfTransformer::count_columns(const CsrView<T, IP, I
   // Each worker counts into its own array: worth it only when the arrays are small beside the work.
   if (static_cast<std::int64_t>(cols) * workers > nnz) workers = 1;
   std::vector<std::vector<std::int64_t>> parts(static_cast<std::size_t>(workers));
-  detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    auto& df = parts[static_cast<std::size_t>(w)];
-    df.assign(cols, 0);
-    std::vector<std::int64_t> seen;
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      check_row(c, r, false, seen);
-      for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
-        ++df[static_cast<std::size_t>(c.indices[k])];
-    }
-  });
+  detail::parallel_blocks(
+      c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+        auto& df = parts[static_cast<std::size_t>(w)];
+        df.assign(cols, 0);
+        std::vector<std::int64_t> seen;
+        for (std::int64_t r = begin; r < end; ++r) {
+          if (w == 0) detail::poll_interrupt();
+          if (stop.requested()) return;
+          check_row(c, r, false, seen);
+          for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
+            ++df[static_cast<std::size_t>(c.indices[k])];
+        }
+      });
   std::vector<std::int64_t> df = std::move(parts[0]);
   for (std::size_t w = 1; w < parts.size(); ++w)
     for (std::size_t j = 0; j < cols; ++j) df[j] += parts[w][j];
@@ -251,8 +265,8 @@ TfidfTransformer& TfidfTransformer::partial_fit(const CsrView<T, IP, Ind>& count
   check_not_set_by_hand("partial_fit");
   if (!has_counts_) return fit(counts);
   if (counts.cols != n_features_)
-    throw InvalidArgument("partial_fit: the counts have " + columns_text(counts.cols) + ", but the transformer was fitted on " +
-                          columns_text(n_features_));
+    throw InvalidArgument("partial_fit: the counts have " + columns_text(counts.cols) +
+                          ", but the transformer was fitted on " + columns_text(n_features_));
   auto df = count_columns(counts);
   if (counts.rows > std::numeric_limits<std::int64_t>::max() - n_documents_)
     throw InvalidArgument("partial_fit: the number of documents would overflow");
@@ -271,16 +285,19 @@ TfidfTransformer& TfidfTransformer::merge(const TfidfTransformer& other) {
   note("smooth_idf", show(weighting_.smooth_idf), show(other.weighting_.smooth_idf));
   note("sublinear_tf", show(weighting_.sublinear_tf), show(other.weighting_.sublinear_tf));
   if (!differ.empty()) throw InvalidArgument("cannot merge transformers with different weighting: " + differ);
-  if (!other.has_counts_) throw NotFittedError("cannot merge a transformer that has no counts (not fitted, or only given an idf)");
+  if (!other.has_counts_)
+    throw NotFittedError("cannot merge a transformer that has no counts (not fitted, or only given an idf)");
   if (other.idf_set_by_hand_)
-    throw InvalidArgument("cannot merge a transformer whose idf was set by hand (set_idf): its counts do not give its idf");
+    throw InvalidArgument(
+        "cannot merge a transformer whose idf was set by hand (set_idf): its counts do not give its idf");
   check_not_set_by_hand("merge");
   if (!has_counts_) {
     commit_counts(other.n_documents_, std::vector<std::int64_t>(other.df_));
     return *this;
   }
   if (other.n_features_ != n_features_)
-    throw InvalidArgument("cannot merge transformers fitted on " + columns_text(n_features_) + " and on " + columns_text(other.n_features_));
+    throw InvalidArgument("cannot merge transformers fitted on " + columns_text(n_features_) + " and on " +
+                          columns_text(other.n_features_));
   if (other.n_documents_ > std::numeric_limits<std::int64_t>::max() - n_documents_)
     throw InvalidArgument("merge: the number of documents would overflow");
   std::vector<std::int64_t> df(df_);
@@ -297,34 +314,36 @@ void TfidfTransformer::weigh(const CsrView<T, IP, Ind>& c, Out* out, IdfPrecisio
   // out[k - base] receives the weight of stored value k.
   const std::int64_t base = c.rows > 0 ? static_cast<std::int64_t>(c.indptr[0]) : 0;
   const bool sublinear = weighting_.sublinear_tf, use_idf = idf_set_;
-  const bool float_idf = precision == IdfPrecision::float32 || (precision == IdfPrecision::output && std::is_same_v<Out, float>);
+  const bool float_idf =
+      precision == IdfPrecision::float32 || (precision == IdfPrecision::output && std::is_same_v<Out, float>);
   const double* idf = idf_.data();
   const float* idf_f = idf_float_.data();
   const Norm norm = weighting_.norm;
   const int workers = detail::jobs_for(n_jobs_, static_cast<std::size_t>(c.rows));
-  detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      const auto b = static_cast<std::int64_t>(c.indptr[r]), e = static_cast<std::int64_t>(c.indptr[r + 1]);
-      for (std::int64_t k = b; k < e; ++k) {
-        // The steps and their arithmetic are scikit-learn's: 1 + ln(tf) in the output type, then
-        // the product with the idf in the idf's type (numpy promotes float * double to double).
-        Out v = static_cast<Out>(c.data[k]);
-        if (sublinear && v > Out(0)) v = static_cast<Out>(std::log(v) + Out(1));
-        if (use_idf) {
-          const auto j = static_cast<std::size_t>(c.indices[k]);
-          if constexpr (std::is_same_v<Out, float>) {
-            v = float_idf ? v * idf_f[j] : static_cast<float>(static_cast<double>(v) * idf[j]);
-          } else {
-            v = float_idf ? v * static_cast<double>(idf_f[j]) : v * idf[j];
+  detail::parallel_blocks(
+      c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+        for (std::int64_t r = begin; r < end; ++r) {
+          if (w == 0) detail::poll_interrupt();
+          if (stop.requested()) return;
+          const auto b = static_cast<std::int64_t>(c.indptr[r]), e = static_cast<std::int64_t>(c.indptr[r + 1]);
+          for (std::int64_t k = b; k < e; ++k) {
+            // The steps and their arithmetic are scikit-learn's: 1 + ln(tf) in the output type, then
+            // the product with the idf in the idf's type (numpy promotes float * double to double).
+            Out v = static_cast<Out>(c.data[k]);
+            if (sublinear && v > Out(0)) v = static_cast<Out>(std::log(v) + Out(1));
+            if (use_idf) {
+              const auto j = static_cast<std::size_t>(c.indices[k]);
+              if constexpr (std::is_same_v<Out, float>) {
+                v = float_idf ? v * idf_f[j] : static_cast<float>(static_cast<double>(v) * idf[j]);
+              } else {
+                v = float_idf ? v * static_cast<double>(idf_f[j]) : v * idf[j];
+              }
+            }
+            out[k - base] = v;
           }
+          detail::normalize_row_like_sklearn(out + (b - base), out + (e - base), norm);
         }
-        out[k - base] = v;
-      }
-      detail::normalize_row_like_sklearn(out + (b - base), out + (e - base), norm);
-    }
-  });
+      });
 }
 
 template <class Out, class T, class IP, class Ind>
@@ -341,17 +360,18 @@ CsrMatrix<Out> TfidfTransformer::transform(const CsrView<T, IP, Ind>& c, IdfPrec
   m.indices.resize(static_cast<std::size_t>(nnz));
   m.data.resize(static_cast<std::size_t>(nnz));
   const int workers = detail::jobs_for(n_jobs_, static_cast<std::size_t>(c.rows));
-  detail::parallel_blocks(c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
-    std::vector<std::int64_t> seen;
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (w == 0) detail::poll_interrupt();
-      if (stop.requested()) return;
-      check_row(c, r, weighting_.sublinear_tf, seen);
-      m.indptr[static_cast<std::size_t>(r) + 1] = static_cast<std::int64_t>(c.indptr[r + 1]) - base;
-      for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
-        m.indices[static_cast<std::size_t>(k - base)] = static_cast<std::int32_t>(c.indices[k]);
-    }
-  });
+  detail::parallel_blocks(
+      c.rows, workers, [&](int w, std::int64_t begin, std::int64_t end, const detail::StopToken& stop) {
+        std::vector<std::int64_t> seen;
+        for (std::int64_t r = begin; r < end; ++r) {
+          if (w == 0) detail::poll_interrupt();
+          if (stop.requested()) return;
+          check_row(c, r, weighting_.sublinear_tf, seen);
+          m.indptr[static_cast<std::size_t>(r) + 1] = static_cast<std::int64_t>(c.indptr[r + 1]) - base;
+          for (auto k = static_cast<std::int64_t>(c.indptr[r]); k < static_cast<std::int64_t>(c.indptr[r + 1]); ++k)
+            m.indices[static_cast<std::size_t>(k - base)] = static_cast<std::int32_t>(c.indices[k]);
+        }
+      });
   m.indptr[0] = 0;
   weigh(c, m.data.data(), precision);
   return m;
@@ -370,42 +390,49 @@ void TfidfTransformer::transform_in_place(const CsrView<T, IP, Ind>& c, T* value
 template <class T>
 void TfidfTransformer::transform_in_place(CsrMatrix<T>& counts, IdfPrecision precision) const {
   if (counts.rows < 0 || counts.indptr.size() != static_cast<std::size_t>(counts.rows) + 1 ||
-      counts.indices.size() != counts.data.size() || static_cast<std::int64_t>(counts.data.size()) < counts.indptr.back())
+      counts.indices.size() != counts.data.size() ||
+      static_cast<std::int64_t>(counts.data.size()) < counts.indptr.back())
     throw InvalidArgument("counts: the CsrMatrix's arrays do not match its shape");
   transform_in_place(view(counts), counts.data.data(), precision);
 }
 
-#define LEXSIM_TFIDF_FIT(T, IP)                                                                           \
+#define LEXSIM_TFIDF_FIT(T, IP)                                                                               \
   template TfidfTransformer& TfidfTransformer::fit<T, IP, std::int32_t>(const CsrView<T, IP, std::int32_t>&); \
   template TfidfTransformer& TfidfTransformer::partial_fit<T, IP, std::int32_t>(const CsrView<T, IP, std::int32_t>&);
-#define LEXSIM_TFIDF_TRANSFORM(Out, T, IP)                                                                 \
+#define LEXSIM_TFIDF_TRANSFORM(Out, T, IP)                                                                           \
   template CsrMatrix<Out> TfidfTransformer::transform<Out, T, IP, std::int32_t>(const CsrView<T, IP, std::int32_t>&, \
-                                                                                 IdfPrecision) const;
-#define LEXSIM_TFIDF_ALL(IP)                    \
-  LEXSIM_TFIDF_FIT(std::int32_t, IP)            \
-  LEXSIM_TFIDF_FIT(std::int64_t, IP)            \
-  LEXSIM_TFIDF_FIT(float, IP)                   \
-  LEXSIM_TFIDF_FIT(double, IP)                  \
-  LEXSIM_TFIDF_TRANSFORM(double, std::int32_t, IP) \
-  LEXSIM_TFIDF_TRANSFORM(double, std::int64_t, IP) \
-  LEXSIM_TFIDF_TRANSFORM(double, double, IP)    \
-  LEXSIM_TFIDF_TRANSFORM(double, float, IP)     \
-  LEXSIM_TFIDF_TRANSFORM(float, float, IP)      \
-  template void TfidfTransformer::transform_in_place<float, IP, std::int32_t>(const CsrView<float, IP, std::int32_t>&, float*, IdfPrecision) const; \
-  template void TfidfTransformer::transform_in_place<double, IP, std::int32_t>(const CsrView<double, IP, std::int32_t>&, double*, IdfPrecision) const;
+                                                                                IdfPrecision) const;
+#define LEXSIM_TFIDF_ALL(IP)                                                                                           \
+  LEXSIM_TFIDF_FIT(std::int32_t, IP)                                                                                   \
+  LEXSIM_TFIDF_FIT(std::int64_t, IP)                                                                                   \
+  LEXSIM_TFIDF_FIT(float, IP)                                                                                          \
+  LEXSIM_TFIDF_FIT(double, IP)                                                                                         \
+  LEXSIM_TFIDF_TRANSFORM(double, std::int32_t, IP)                                                                     \
+  LEXSIM_TFIDF_TRANSFORM(double, std::int64_t, IP)                                                                     \
+  LEXSIM_TFIDF_TRANSFORM(double, double, IP)                                                                           \
+  LEXSIM_TFIDF_TRANSFORM(double, float, IP)                                                                            \
+  LEXSIM_TFIDF_TRANSFORM(float, float, IP)                                                                             \
+  template void TfidfTransformer::transform_in_place<float, IP, std::int32_t>(const CsrView<float, IP, std::int32_t>&, \
+                                                                              float*, IdfPrecision) const;             \
+  template void TfidfTransformer::transform_in_place<double, IP, std::int32_t>(                                        \
+      const CsrView<double, IP, std::int32_t>&, double*, IdfPrecision) const;
 LEXSIM_TFIDF_ALL(std::int32_t)
 LEXSIM_TFIDF_ALL(std::int64_t)
 template void TfidfTransformer::transform_in_place<float>(CsrMatrix<float>&, IdfPrecision) const;
 template void TfidfTransformer::transform_in_place<double>(CsrMatrix<double>&, IdfPrecision) const;
 // The vectorizer weighs its own counts (CsrMatrix: int64 row pointers), checked or not.
-template void TfidfTransformer::check<float, std::int64_t, std::int32_t>(const CsrView<float, std::int64_t, std::int32_t>&, bool) const;
-template void TfidfTransformer::check<double, std::int64_t, std::int32_t>(const CsrView<double, std::int64_t, std::int32_t>&, bool) const;
-template void TfidfTransformer::check_rows<float, std::int64_t, std::int32_t>(const CsrView<float, std::int64_t, std::int32_t>&) const;
-template void TfidfTransformer::check_rows<double, std::int64_t, std::int32_t>(const CsrView<double, std::int64_t, std::int32_t>&) const;
-template void TfidfTransformer::weigh<float, float, std::int64_t, std::int32_t>(const CsrView<float, std::int64_t, std::int32_t>&, float*,
-                                                                                IdfPrecision) const;
-template void TfidfTransformer::weigh<double, double, std::int64_t, std::int32_t>(const CsrView<double, std::int64_t, std::int32_t>&,
-                                                                                  double*, IdfPrecision) const;
+template void TfidfTransformer::check<float, std::int64_t, std::int32_t>(
+    const CsrView<float, std::int64_t, std::int32_t>&, bool) const;
+template void TfidfTransformer::check<double, std::int64_t, std::int32_t>(
+    const CsrView<double, std::int64_t, std::int32_t>&, bool) const;
+template void TfidfTransformer::check_rows<float, std::int64_t, std::int32_t>(
+    const CsrView<float, std::int64_t, std::int32_t>&) const;
+template void TfidfTransformer::check_rows<double, std::int64_t, std::int32_t>(
+    const CsrView<double, std::int64_t, std::int32_t>&) const;
+template void TfidfTransformer::weigh<float, float, std::int64_t, std::int32_t>(
+    const CsrView<float, std::int64_t, std::int32_t>&, float*, IdfPrecision) const;
+template void TfidfTransformer::weigh<double, double, std::int64_t, std::int32_t>(
+    const CsrView<double, std::int64_t, std::int32_t>&, double*, IdfPrecision) const;
 #undef LEXSIM_TFIDF_ALL
 #undef LEXSIM_TFIDF_TRANSFORM
 #undef LEXSIM_TFIDF_FIT

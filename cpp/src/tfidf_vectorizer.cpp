@@ -42,7 +42,8 @@ void TfidfVectorizer::check_idf_not_set(const char* what) const {
   // Without counts, the counter says so (the first reason). With an idf set by hand, the counter
   // has counts exactly when they are known (it was fitted, or restored without them).
   if (idf_set_by_hand() && counter_.has_counts())
-    throw InvalidArgument(std::string(what) + " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
+    throw InvalidArgument(std::string(what) +
+                          " would replace the idf that was set by hand (set_idf) with the idf of the counts; "
                           "fit again, or set the idf afterwards");
 }
 
@@ -75,8 +76,8 @@ void TfidfVectorizer::set_idf(std::vector<double> idf) {
   transformer_.set_idf(std::move(idf));
 }
 
-void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents, std::vector<double> idf,
-                                std::vector<std::int64_t> document_frequencies) {
+void TfidfVectorizer::set_state(const std::vector<std::string>& terms, std::int64_t n_documents,
+                                std::vector<double> idf, std::vector<std::int64_t> document_frequencies) {
   counter_.set_vocabulary(terms, n_documents, std::move(document_frequencies));
   awaiting_fit_ = false;
   transformer_.clear();
@@ -124,7 +125,9 @@ TfidfVectorizer& TfidfVectorizer::merge(const TfidfVectorizer& other) {
   if (!diff.empty()) throw InvalidArgument("cannot merge vectorizers with different options: " + diff);
   counter_.check_mergeable(other.counter_);
   check_idf_not_set("merge");
-  if (other.idf_set_by_hand()) throw InvalidArgument("cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
+  if (other.idf_set_by_hand())
+    throw InvalidArgument(
+        "cannot merge a vectorizer whose idf was set by hand (set_idf): its counts do not give its idf");
   counter_.merge(other.counter_);
   fit_idf();
   return *this;
@@ -159,9 +162,9 @@ CsrMatrix<T> TfidfVectorizer::transform_csr(const Input& input) const {
   return X;
 }
 
-#define LEXSIM_TFIDF_INSTANTIATE(T)                                             \
-  template CsrMatrix<T> TfidfVectorizer::fit_transform_csr<T>(const Input&);    \
-  template CsrMatrix<T> TfidfVectorizer::transform_csr<T>(const Input&) const;  \
+#define LEXSIM_TFIDF_INSTANTIATE(T)                                            \
+  template CsrMatrix<T> TfidfVectorizer::fit_transform_csr<T>(const Input&);   \
+  template CsrMatrix<T> TfidfVectorizer::transform_csr<T>(const Input&) const; \
   template void TfidfVectorizer::weight<T>(CsrMatrix<T>&) const;               \
   template void TfidfVectorizer::weigh_own<T>(CsrMatrix<T>&) const;
 LEXSIM_TFIDF_INSTANTIATE(float)

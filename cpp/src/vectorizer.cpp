@@ -52,7 +52,8 @@ CorpusCounts CountVectorizer::fixed_vocabulary_counts() const {
 }
 
 void CountVectorizer::set_n_jobs(int n_jobs) {
-  if (n_jobs == 0 || n_jobs < -1) throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
+  if (n_jobs == 0 || n_jobs < -1)
+    throw InvalidArgument("n_jobs must be a positive integer or -1; got " + std::to_string(n_jobs));
   options_.n_jobs = n_jobs;
 }
 
@@ -84,8 +85,8 @@ void CountVectorizer::set_vocabulary(const std::vector<std::string>& terms, std:
                                      std::vector<std::int64_t> document_frequencies) {
   if (terms.empty()) throw InvalidArgument("empty vocabulary");
   if (!document_frequencies.empty() && document_frequencies.size() != terms.size())
-    throw InvalidArgument("document_frequencies has " + std::to_string(document_frequencies.size()) +
-                          " entries for " + std::to_string(terms.size()) + " terms");
+    throw InvalidArgument("document_frequencies has " + std::to_string(document_frequencies.size()) + " entries for " +
+                          std::to_string(terms.size()) + " terms");
   vocabulary_ = Vocabulary::from_terms(terms);
   n_documents_ = n_documents;
   df_ = std::move(document_frequencies);
@@ -167,8 +168,9 @@ template <class T>
 CsrMatrix<T> CountVectorizer::transform_csr(const Input& input) const {
   check_fitted();
   std::vector<CsrMatrix<T>> blocks;
-  for_each_batch(input, analyzer_,
-                 [&](const auto& source) { count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks); });
+  for_each_batch(input, analyzer_, [&](const auto& source) {
+    count_known<T>(source, vocabulary_, options_.binary, options_.n_jobs, blocks);
+  });
   return stack_all(blocks, static_cast<std::int64_t>(vocabulary_.size()), options_.n_jobs);
 }
 
@@ -203,7 +205,8 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Input& input, bool keep_rows) {
   if (keep_rows) {
     // Renumber every block's columns in place (rows only shrink) and sort its rows, then stack.
     std::vector<std::int32_t> new_id(counts.size(), -1);
-    for (std::size_t k = 0; k < kept.size(); ++k) new_id[static_cast<std::size_t>(kept[k])] = static_cast<std::int32_t>(k);
+    for (std::size_t k = 0; k < kept.size(); ++k)
+      new_id[static_cast<std::size_t>(kept[k])] = static_cast<std::int32_t>(k);
     const auto n_pieces = static_cast<std::int64_t>(pieces.size());
     detail::parallel_blocks(n_pieces, detail::resolve_jobs(options_.n_jobs, n_pieces),
                             [&](int, std::int64_t begin, std::int64_t end, const detail::StopToken&) {
@@ -228,7 +231,8 @@ CsrMatrix<T> CountVectorizer::fit_impl(const Input& input, bool keep_rows) {
 
 CountVectorizer& CountVectorizer::partial_fit(const Input& input) {
   if (counts_unknown_)
-    throw InvalidArgument("partial_fit needs the counts of the earlier fit, and this vectorizer was restored without them; fit it again");
+    throw InvalidArgument(
+        "partial_fit needs the counts of the earlier fit, and this vectorizer was restored without them; fit it again");
   CorpusCounts more = options_.vocabulary ? fixed_vocabulary_counts() : CorpusCounts();
   for_each_batch(input, analyzer_, [&](const auto& source) {
     if (options_.vocabulary) {
@@ -275,7 +279,9 @@ void CountVectorizer::set_counts(CorpusCounts counts) {
     for (std::size_t j = 0; j < counts.size(); ++j) {
       const auto t = counts.terms().term(static_cast<std::int32_t>(j));
       const auto col = vocabulary_.find(t);
-      if (col < 0) throw InvalidArgument("the counts hold the term '" + std::string(t) + "', which is not in the fixed vocabulary");
+      if (col < 0)
+        throw InvalidArgument("the counts hold the term '" + std::string(t) +
+                              "', which is not in the fixed vocabulary");
       CountsAccess::df(aligned)[static_cast<std::size_t>(col)] = counts.document_frequencies()[j];
       CountsAccess::total(aligned)[static_cast<std::size_t>(col)] = counts.total_counts()[j];
     }
@@ -284,8 +290,8 @@ void CountVectorizer::set_counts(CorpusCounts counts) {
   }
   for (const auto d : counts.document_frequencies())
     if (d > counts.n_documents())
-      throw InvalidArgument("the counts have a document frequency of " + std::to_string(d) + " above their number of documents " +
-                            std::to_string(counts.n_documents()));
+      throw InvalidArgument("the counts have a document frequency of " + std::to_string(d) +
+                            " above their number of documents " + std::to_string(counts.n_documents()));
   adopt(std::move(counts));
 }
 
@@ -307,8 +313,8 @@ CsrMatrix<T> CountVectorizer::fit_transform_csr(const Input& input) {
   return fit_impl<T>(input, /*keep_rows=*/true);
 }
 
-#define LEXSIM_COUNT_INSTANTIATE(T)                                                \
-  template CsrMatrix<T> CountVectorizer::fit_transform_csr<T>(const Input&);       \
+#define LEXSIM_COUNT_INSTANTIATE(T)                                          \
+  template CsrMatrix<T> CountVectorizer::fit_transform_csr<T>(const Input&); \
   template CsrMatrix<T> CountVectorizer::transform_csr<T>(const Input&) const;
 LEXSIM_COUNT_INSTANTIATE(std::int32_t)
 LEXSIM_COUNT_INSTANTIATE(std::int64_t)

@@ -80,7 +80,8 @@ void Vocabulary::reserve(std::size_t n_terms) {
   if (want > slots_.size()) rehash(want);
 }
 
-std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t head, std::uint64_t h, std::size_t& slot) const noexcept {
+std::int32_t Vocabulary::probe(std::string_view t, std::uint64_t head, std::uint64_t h,
+                               std::size_t& slot) const noexcept {
   const std::size_t mask = slots_.size() - 1;
   const std::uint32_t meta = slot_meta(h, t.size());
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {
@@ -109,7 +110,9 @@ std::int32_t Vocabulary::find(std::string_view t) const noexcept {
   return probe(t, detail::term_head(t), detail::hash_bytes(t), slot);
 }
 
-std::int32_t Vocabulary::insert(std::string_view t) { return insert_hashed(t, detail::term_head(t), detail::hash_bytes(t)); }
+std::int32_t Vocabulary::insert(std::string_view t) {
+  return insert_hashed(t, detail::term_head(t), detail::hash_bytes(t));
+}
 
 void Vocabulary::insert_many(const std::string_view* terms, std::size_t n, std::int32_t* ids) {
   batch_hash_.resize(n);

@@ -27,9 +27,9 @@ int main() {
     const std::vector<std::string> docs{"The cat sat on the mat.", "The dog sat on the log.",
                                         "Cats and dogs are friends.", "Erdoğan met Çavuşoğlu in Ankara."};
 
-    lexsim::TfidfVectorizer vec;            // defaults equal scikit-learn's TfidfVectorizer()
-    auto X = vec.fit_transform(docs);       // docs: std::vector<std::string>; X: Eigen row-major sparse
-    auto terms = vec.feature_names();       // std::vector<std::string>, in column order
+    lexsim::TfidfVectorizer vec;       // defaults equal scikit-learn's TfidfVectorizer()
+    auto X = vec.fit_transform(docs);  // docs: std::vector<std::string>; X: Eigen row-major sparse
+    auto terms = vec.feature_names();  // std::vector<std::string>, in column order
 
     std::cout << "lexsim " << lexsim::version << " (Unicode " << lexsim::unicode_version() << ")\n";
     std::cout << "X: " << X.rows() << " x " << X.cols() << ", " << X.nonZeros() << " non-zeros\n";
@@ -72,7 +72,8 @@ int main() {
     hashing_options.norm = lexsim::Norm::none;
     const auto H = lexsim::HashingVectorizer(hashing_options).transform(docs);
     expect(H.rows() == 4 && H.cols() == 16 && H.nonZeros() == 14, "hashed X is 4 x 16 with 14 stored values");
-    expect(H.coeff(0, 4) == 1.0 && H.coeff(0, 11) == -1.0 && H.coeff(0, 14) == -2.0, "hashed row 0 equals scikit-learn's");
+    expect(H.coeff(0, 4) == 1.0 && H.coeff(0, 11) == -1.0 && H.coeff(0, 14) == -2.0,
+           "hashed row 0 equals scikit-learn's");
     expect(lexsim::murmurhash3_32_signed("çavuşoğlu") == -885277671, "murmurhash3_32(\"çavuşoğlu\") = -885277671");
 
     // The options example of the README's C++ quick start.
@@ -92,12 +93,12 @@ int main() {
     // The BM25 example of the README's Search section. "sat" is in 2 of the 4 documents (lucene's
     // idf ln 2 still ranks them; robertson's would be 0); "cat" only in document 0, "log" only in 1.
     const std::vector<std::string> queries{"cat log", "sat"};
-    lexsim::CountVectorizer counter;                       // BM25 indexes raw term counts
+    lexsim::CountVectorizer counter;  // BM25 indexes raw term counts
     lexsim::SearchOptions search_options;
-    search_options.scoring = lexsim::Scoring::bm25;        // method lucene, k1 = 1.2, b = 0.75 unless set
+    search_options.scoring = lexsim::Scoring::bm25;  // method lucene, k1 = 1.2, b = 0.75 unless set
     const lexsim::SearchIndex index(counter.fit_transform(docs), search_options);  // SearchIndex<double>
-    const auto Q = counter.transform(queries);             // one row per query
-    const auto results = index.search(lexsim::view(Q), /*k=*/10, /*n_jobs=*/2);  // queries x documents
+    const auto Q = counter.transform(queries);                                     // one row per query
+    const auto results = index.search(lexsim::view(Q), /*k=*/10, /*n_jobs=*/2);    // queries x documents
     std::vector<long> found;
     for (const lexsim::Hit<double>& hit : lexsim::ranked(results, 0)) found.push_back(static_cast<long>(hit.doc));
     std::sort(found.begin(), found.end());

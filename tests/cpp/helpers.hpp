@@ -24,7 +24,8 @@ inline lexsim::SparseMatrix<double> from_dense(const Dense& d, int cols) {
   std::vector<Eigen::Triplet<double>> t;
   for (std::size_t r = 0; r < d.size(); ++r)
     for (int c = 0; c < cols; ++c)
-      if (d[r][static_cast<std::size_t>(c)] != 0.0) t.emplace_back(static_cast<int>(r), c, d[r][static_cast<std::size_t>(c)]);
+      if (d[r][static_cast<std::size_t>(c)] != 0.0)
+        t.emplace_back(static_cast<int>(r), c, d[r][static_cast<std::size_t>(c)]);
   m.setFromTriplets(t.begin(), t.end());
   m.makeCompressed();
   return m;
@@ -35,8 +36,7 @@ inline std::vector<std::string> read_news_seeds() {
   namespace fs = std::filesystem;
   const fs::path dir = corpora_dir() / "news-seeds";
   if (!fs::is_directory(dir)) {
-    FAIL("corpus directory " << dir.string()
-                             << " is missing: set LEXSIM_CORPORA to the shared corpora folder");
+    FAIL("corpus directory " << dir.string() << " is missing: set LEXSIM_CORPORA to the shared corpora folder");
   }
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))

@@ -33,8 +33,7 @@ TEST_CASE("default analyzer matches scikit-learn on a simple sentence") {
 TEST_CASE("default word tokens: runs of two or more word characters, lowercased") {
   lexsim::Analyzer a;
   // CountVectorizer().build_analyzer()(...)
-  CHECK(a.analyze("It's 2024: x_y, A1 b-c  I/O e.g. 3.14") ==
-        Terms{"it", "2024", "x_y", "a1", "14"});
+  CHECK(a.analyze("It's 2024: x_y, A1 b-c  I/O e.g. 3.14") == Terms{"it", "2024", "x_y", "a1", "14"});
   CHECK(a.analyze("").empty());
   CHECK(a.analyze("a b c ! ?").empty());
   CHECK(a.analyze("Erdoğan met Çavuşoğlu") == Terms{"erdoğan", "met", "çavuşoğlu"});
@@ -128,9 +127,9 @@ TEST_CASE("char n-grams collapse only runs of two or more spaces") {
   const std::string text = "Ab  c\td\n e\nf";
   SECTION("char (1, 2)") {
     // CountVectorizer(analyzer="char", ngram_range=(1, 2)).build_analyzer()(text)
-    CHECK(make(lexsim::AnalyzerKind::char_, {1, 2}).analyze(text) ==
-          Terms{"a", "b", " ", "c", "\t", "d", " ", "e", "\n", "f", "ab", "b ", " c", "c\t", "\td", "d ", " e", "e\n",
-                "\nf"});
+    CHECK(make(lexsim::AnalyzerKind::char_, {1, 2}).analyze(text) == Terms{"a", "b", " ", "c", "\t", "d", " ", "e",
+                                                                           "\n", "f", "ab", "b ", " c", "c\t", "\td",
+                                                                           "d ", " e", "e\n", "\nf"});
   }
   SECTION("char (3, 3)") {
     CHECK(make(lexsim::AnalyzerKind::char_, {3, 3}).analyze(text) ==
@@ -138,9 +137,9 @@ TEST_CASE("char n-grams collapse only runs of two or more spaces") {
   }
   SECTION("char_wb (2, 3)") {
     // CountVectorizer(analyzer="char_wb", ngram_range=(2, 3)).build_analyzer()(text)
-    CHECK(make(lexsim::AnalyzerKind::char_wb, {2, 3}).analyze(text) ==
-          Terms{" a", "ab", "b ", " ab", "ab ", " c", "c ", " c ", " d", "d ", " d ", " e", "e ", " e ", " f", "f ",
-                " f "});
+    CHECK(make(lexsim::AnalyzerKind::char_wb, {2, 3}).analyze(text) == Terms{" a", "ab", "b ", " ab", "ab ", " c", "c ",
+                                                                             " c ", " d", "d ", " d ", " e", "e ",
+                                                                             " e ", " f", "f ", " f "});
   }
   SECTION("char_wb (1, 1)") {
     CHECK(make(lexsim::AnalyzerKind::char_wb, {1, 1}).analyze(text) ==
@@ -166,9 +165,7 @@ TEST_CASE("supported token patterns") {
     // CountVectorizer(token_pattern=r"\b\w+\b").build_analyzer()(text)
     CHECK(with_pattern(R"(\b\w+\b)").analyze(text) == Terms{"a", "bb", "ccc", "dddd", "x_1", "é9", "naïve"});
   }
-  SECTION("\\w{3,}") {
-    CHECK(with_pattern(R"(\w{3,})").analyze(text) == Terms{"ccc", "dddd", "x_1", "naïve"});
-  }
+  SECTION("\\w{3,}") { CHECK(with_pattern(R"(\w{3,})").analyze(text) == Terms{"ccc", "dddd", "x_1", "naïve"}); }
   SECTION("(?u)\\b\\w\\w\\w+\\b") {
     CHECK(with_pattern(R"((?u)\b\w\w\w+\b)").analyze(text) == Terms{"ccc", "dddd", "x_1", "naïve"});
   }

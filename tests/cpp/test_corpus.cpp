@@ -45,8 +45,8 @@ TEST_CASE("news-seeds: each article's nearest neighbour is in its own story", "[
   k1.k = 1;
   const auto S = lexsim::top_k(X, k1);
   const int expected_nn[5] = {3, 4, 3, 2, 1};
-  const double expected_cos[5] = {0.21239894994796105, 0.27390454414419485, 0.23111665641982032,
-                                  0.23111665641982032, 0.27390454414419485};
+  const double expected_cos[5] = {0.21239894994796105, 0.27390454414419485, 0.23111665641982032, 0.23111665641982032,
+                                  0.27390454414419485};
   for (int i = 0; i < 5; ++i) {
     INFO("article " << i);
     REQUIRE(S.outerIndexPtr()[i + 1] - S.outerIndexPtr()[i] == 1);

@@ -48,7 +48,8 @@ double reference_modularity(const Graph& g, const std::vector<std::int32_t>& c, 
       if (c[i] != c[j]) continue;
       double a = 0;
       for (auto e = g.offsets[i]; e < g.offsets[i + 1]; ++e)
-        if (static_cast<std::size_t>(g.targets[static_cast<std::size_t>(e)]) == j) a += g.weights[static_cast<std::size_t>(e)];
+        if (static_cast<std::size_t>(g.targets[static_cast<std::size_t>(e)]) == j)
+          a += g.weights[static_cast<std::size_t>(e)];
       q += a - gamma * g.node_weight[i] * g.node_weight[j] / two_m;
     }
   return q / two_m;

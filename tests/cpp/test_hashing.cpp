@@ -83,7 +83,8 @@ TEST_CASE("murmurhash3_32 equals sklearn.utils.murmurhash3_32") {
     CHECK(lexsim::murmurhash3_32_signed(key, 0) == c.seed0);
     CHECK(lexsim::murmurhash3_32_signed(key, 1) == c.seed1);
     CHECK(lexsim::murmurhash3_32_signed(key, 0xFFFFFFFFu) == c.seed_max);
-    CHECK(static_cast<std::int64_t>(lexsim::murmurhash3_32(key)) == (c.seed0 < 0 ? c.seed0 + (std::int64_t{1} << 32) : c.seed0));
+    CHECK(static_cast<std::int64_t>(lexsim::murmurhash3_32(key)) ==
+          (c.seed0 < 0 ? c.seed0 + (std::int64_t{1} << 32) : c.seed0));
   }
 }
 
@@ -119,14 +120,24 @@ TEST_CASE("HashingVectorizer equals scikit-learn's on the small corpus") {
       {&expected::n16_binary_l1, [](O& o) { o.n_features = 16, o.binary = true, o.norm = Norm::l1; }},
       {&expected::n1_none, [](O& o) { o.n_features = 1, o.norm = Norm::none; }},
       {&expected::n1_no_alternate_l2, [](O& o) { o.n_features = 1, o.alternate_sign = false; }},
-      {&expected::ngram_1_2, [](O& o) { o.analysis.ngram_range = {1, 2}, o.n_features = 1 << 10; }},
+      {&expected::ngram_1_2,
+       [](O& o) {
+         o.analysis.ngram_range = {1, 2}, o.n_features = 1 << 10;
+       }},
       {&expected::char_wb_2_4,
-       [](O& o) { o.analysis.analyzer = AnalyzerKind::char_wb, o.analysis.ngram_range = {2, 4}, o.n_features = 1 << 12; }},
+       [](O& o) {
+         o.analysis.analyzer = AnalyzerKind::char_wb, o.analysis.ngram_range = {2, 4}, o.n_features = 1 << 12;
+       }},
       {&expected::char_1_3_none,
-       [](O& o) { o.analysis.analyzer = AnalyzerKind::char_, o.analysis.ngram_range = {1, 3}, o.n_features = 1 << 8, o.norm = Norm::none; }},
+       [](O& o) {
+         o.analysis.analyzer = AnalyzerKind::char_, o.analysis.ngram_range = {1, 3}, o.n_features = 1 << 8,
+         o.norm = Norm::none;
+       }},
       {&expected::stop_english, [](O& o) { o.analysis.stop_words = lexsim::english_stop_words(); }},
       {&expected::strip_unicode_no_lowercase,
-       [](O& o) { o.analysis.strip_accents = lexsim::StripAccents::unicode, o.analysis.lowercase = false, o.n_features = 1 << 9; }},
+       [](O& o) {
+         o.analysis.strip_accents = lexsim::StripAccents::unicode, o.analysis.lowercase = false, o.n_features = 1 << 9;
+       }},
   };
   int zeros = 0;
   for (std::size_t c = 0; c < cases.size(); ++c) {

@@ -40,7 +40,9 @@ const Docs& unseen() {
   return docs;
 }
 
-Docs slice(const Docs& d, std::size_t b, std::size_t e) { return Docs(d.begin() + static_cast<std::ptrdiff_t>(b), d.begin() + static_cast<std::ptrdiff_t>(e)); }
+Docs slice(const Docs& d, std::size_t b, std::size_t e) {
+  return Docs(d.begin() + static_cast<std::ptrdiff_t>(b), d.begin() + static_cast<std::ptrdiff_t>(e));
+}
 
 // Ways of splitting n documents: 2 halves; 3 uneven parts; 7 parts, three of them empty.
 std::vector<Ranges> partitionings(std::size_t n) {
@@ -59,39 +61,48 @@ struct Config {
 std::vector<Config> configs() {
   return {
       {"defaults", [](lexsim::TfidfOptions&) {}},
-      {"min_df=3, max_df=200 (ints)", [](lexsim::TfidfOptions& o) {
+      {"min_df=3, max_df=200 (ints)",
+       [](lexsim::TfidfOptions& o) {
          o.min_df = lexsim::DocFrequency::count(3);
          o.max_df = lexsim::DocFrequency::count(200);
        }},
-      {"min_df=0.002, max_df=0.3 (proportions)", [](lexsim::TfidfOptions& o) {
+      {"min_df=0.002, max_df=0.3 (proportions)",
+       [](lexsim::TfidfOptions& o) {
          o.min_df = lexsim::DocFrequency::proportion(0.002);
          o.max_df = lexsim::DocFrequency::proportion(0.3);
        }},
       {"max_features=300 (ties at the cut)", [](lexsim::TfidfOptions& o) { o.max_features = 300; }},
-      {"ngram_range=(1, 2), min_df=2", [](lexsim::TfidfOptions& o) {
+      {"ngram_range=(1, 2), min_df=2",
+       [](lexsim::TfidfOptions& o) {
          o.analysis.ngram_range = {1, 2};
          o.min_df = lexsim::DocFrequency::count(2);
        }},
-      {"char_wb (2, 3)", [](lexsim::TfidfOptions& o) {
+      {"char_wb (2, 3)",
+       [](lexsim::TfidfOptions& o) {
          o.analysis.analyzer = lexsim::AnalyzerKind::char_wb;
          o.analysis.ngram_range = {2, 3};
        }},
-      {"binary, max_features=500", [](lexsim::TfidfOptions& o) {
+      {"binary, max_features=500",
+       [](lexsim::TfidfOptions& o) {
          o.binary = true;
          o.max_features = 500;
        }},
-      {"sublinear_tf, norm=l1", [](lexsim::TfidfOptions& o) {
+      {"sublinear_tf, norm=l1",
+       [](lexsim::TfidfOptions& o) {
          o.sublinear_tf = true;
          o.norm = lexsim::Norm::l1;
        }},
       {"use_idf=false", [](lexsim::TfidfOptions& o) { o.use_idf = false; }},
       {"smooth_idf=false", [](lexsim::TfidfOptions& o) { o.smooth_idf = false; }},
-      {"english stop words, accents stripped", [](lexsim::TfidfOptions& o) {
+      {"english stop words, accents stripped",
+       [](lexsim::TfidfOptions& o) {
          o.analysis.stop_words = lexsim::english_stop_words();
          o.analysis.strip_accents = lexsim::StripAccents::unicode;
        }},
-      {"fixed vocabulary", [](lexsim::TfidfOptions& o) {
-         o.vocabulary = std::vector<std::string>{"the", "film", "zebra", "putin", "erdoğan", "syria", "of", "and", "never seen"};
+      {"fixed vocabulary",
+       [](lexsim::TfidfOptions& o) {
+         o.vocabulary =
+             std::vector<std::string>{"the", "film", "zebra", "putin", "erdoğan", "syria", "of", "and", "never seen"};
        }},
   };
 }
@@ -212,10 +223,12 @@ void check_config(const Config& c) {
     if (o1.max_features) {  // the cut falls among terms of equal total count, broken by code point
       const auto& counts = whole.counts();
       std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
-      for (const auto& t : whole.feature_names()) lowest = std::min(lowest, counts.total_counts()[static_cast<std::size_t>(counts.terms().find(t))]);
+      for (const auto& t : whole.feature_names())
+        lowest = std::min(lowest, counts.total_counts()[static_cast<std::size_t>(counts.terms().find(t))]);
       const auto tied = std::count(counts.total_counts().begin(), counts.total_counts().end(), lowest);
       std::size_t tied_kept = 0;
-      for (const auto& t : whole.feature_names()) tied_kept += counts.total_counts()[static_cast<std::size_t>(counts.terms().find(t))] == lowest;
+      for (const auto& t : whole.feature_names())
+        tied_kept += counts.total_counts()[static_cast<std::size_t>(counts.terms().find(t))] == lowest;
       REQUIRE(static_cast<std::size_t>(tied) > tied_kept);
     }
     for (const auto& ranges : partitionings(docs.size())) {
@@ -231,7 +244,8 @@ void check_config(const Config& c) {
         if (ranges[0].second - ranges[0].first > 100) {
           lexsim::TfidfVectorizer then(o);
           then.fit(slice(docs, ranges[0].first, ranges[0].second));
-          for (std::size_t p = 1; p < ranges.size(); ++p) then.partial_fit(slice(docs, ranges[p].first, ranges[p].second));
+          for (std::size_t p = 1; p < ranges.size(); ++p)
+            then.partial_fit(slice(docs, ranges[p].first, ranges[p].second));
           require_same_fit(then, whole);
         }
 
@@ -270,12 +284,12 @@ void check_config(const Config& c) {
 }  // namespace
 
 // One test case per configuration, so that ctest runs them in parallel.
-#define LEXSIM_INCREMENTAL_CASE(i)                                                              \
-  TEST_CASE("incremental fits equal one fit: configuration " #i, "[corpora]") {  \
-    const auto all = configs();                                                                 \
-    REQUIRE(all.size() == 12);                                                                  \
-    INFO(all[i].name);                                                                          \
-    check_config(all[i]);                                                                       \
+#define LEXSIM_INCREMENTAL_CASE(i)                                              \
+  TEST_CASE("incremental fits equal one fit: configuration " #i, "[corpora]") { \
+    const auto all = configs();                                                 \
+    REQUIRE(all.size() == 12);                                                  \
+    INFO(all[i].name);                                                          \
+    check_config(all[i]);                                                       \
   }
 LEXSIM_INCREMENTAL_CASE(0)
 LEXSIM_INCREMENTAL_CASE(1)
@@ -315,7 +329,8 @@ TEST_CASE("CountVectorizer: partial_fit and merge equal fit", "[corpora]") {
   for (const auto& d : docs) owned.push_back(an.analyze(d));
   lexsim::TermLists lists;
   for (const auto& t : owned) lists.emplace_back(t.begin(), t.end());
-  lexsim::TermLists first(lists.begin(), lists.begin() + static_cast<std::ptrdiff_t>(n / 2)), second(lists.begin() + static_cast<std::ptrdiff_t>(n / 2), lists.end());
+  lexsim::TermLists first(lists.begin(), lists.begin() + static_cast<std::ptrdiff_t>(n / 2)),
+      second(lists.begin() + static_cast<std::ptrdiff_t>(n / 2), lists.end());
   lexsim::CountVectorizer t(o);
   t.partial_fit_terms(first).partial_fit_terms(second);
   CHECK(t.counts() == whole.counts());
@@ -357,15 +372,16 @@ TEST_CASE("CorpusCounts: construction, merge, canonical form and equality") {
 
   CHECK_THROWS_AS(lexsim::CorpusCounts({"a", "a"}, {1, 1}, {1, 1}, 1), lexsim::InvalidArgument);
   CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {1, 1}, {1}, 1), lexsim::InvalidArgument);
-  CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {2}, {1}, 2), lexsim::InvalidArgument);   // df > total
-  CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {2}, {2}, 1), lexsim::InvalidArgument);   // df > documents
+  CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {2}, {1}, 2), lexsim::InvalidArgument);  // df > total
+  CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {2}, {2}, 1), lexsim::InvalidArgument);  // df > documents
   CHECK_THROWS_AS(lexsim::CorpusCounts({"a"}, {-1}, {1}, 1), lexsim::InvalidArgument);
   CHECK_THROWS_WITH(lexsim::CorpusCounts({"x"}, {3}, {2}, 5), Catch::Contains("'x'") && Catch::Contains("3"));
 
   const auto big = std::numeric_limits<std::int64_t>::max() - 1;
   lexsim::CorpusCounts huge({"a", "z"}, {1, 1}, {big, 1}, 1);
   lexsim::CorpusCounts before = huge;
-  CHECK_THROWS_WITH(huge.merge(lexsim::CorpusCounts({"z", "a"}, {1, 1}, {1, 2}, 1)), Catch::Contains("'a'") && Catch::Contains("overflow"));
+  CHECK_THROWS_WITH(huge.merge(lexsim::CorpusCounts({"z", "a"}, {1, 1}, {1, 2}, 1)),
+                    Catch::Contains("'a'") && Catch::Contains("overflow"));
   CHECK(huge == before);  // nothing changed
 }
 
@@ -378,7 +394,8 @@ TEST_CASE("partial_fit with nothing left after pruning keeps the counts and is n
   CHECK(v.has_counts());
   CHECK(v.counts().n_documents() == 2);
   CHECK_THROWS_AS(v.transform_csr<double>(std::vector<std::string>{"alpha"}), lexsim::NotFittedError);
-  CHECK_THROWS_WITH(v.feature_names(), Catch::Contains("After pruning, no terms remain") && Catch::Contains("2 documents"));
+  CHECK_THROWS_WITH(v.feature_names(),
+                    Catch::Contains("After pruning, no terms remain") && Catch::Contains("2 documents"));
   v.partial_fit(std::vector<std::string>{"alpha delta"});
   REQUIRE(v.is_fitted());
   CHECK(v.feature_names() == std::vector<std::string>{"alpha"});
@@ -484,9 +501,9 @@ TEST_CASE("batches: errors name the document in the whole input and change nothi
   CHECK(v.feature_names() == std::vector<std::string>{"kept", "terms"});
   int calls = 0;
   CHECK_THROWS_AS(v.fit_transform_batches<double>([&](lexsim::Documents&) -> bool {
-                    if (++calls == 2) throw std::runtime_error("the source failed");
-                    return true;
-                  }),
+    if (++calls == 2) throw std::runtime_error("the source failed");
+    return true;
+  }),
                   std::runtime_error);
   CHECK(v.feature_names() == std::vector<std::string>{"kept", "terms"});
   CHECK(v.counts().n_documents() == 1);
@@ -506,7 +523,7 @@ TEST_CASE("an idf set by hand is not silently replaced by partial_fit or merge")
   w.fit(std::vector<std::string>{"delta"});
   CHECK_THROWS_WITH(v.merge(w), Catch::Contains("set by hand"));
   CHECK_THROWS_WITH(w.merge(v), Catch::Contains("set by hand"));
-  CHECK(v.idf() == idf);  // unchanged by the refusals
+  CHECK(v.idf() == idf);                          // unchanged by the refusals
   v.fit(std::vector<std::string>{"alpha beta"});  // a fit computes the idf again
   CHECK_FALSE(v.idf_set_by_hand());
   CHECK_NOTHROW(v.partial_fit(std::vector<std::string>{"alpha"}));

@@ -31,7 +31,8 @@ namespace {
 
 std::uint64_t get_le(const std::string& s, std::size_t at, int n) {
   std::uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)))) << (8 * i);
+  for (int i = 0; i < n; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)))) << (8 * i);
   return v;
 }
 void set_le(std::string& s, std::size_t at, std::uint64_t v, int n) {
@@ -56,7 +57,8 @@ std::vector<Sec> sections_of(const std::string& m) {
   std::size_t pos = 20;
   while (pos < m.size() - 4) {
     const auto len = static_cast<std::size_t>(get_le(m, pos + 8, 8));
-    out.push_back({m.substr(pos, 4), static_cast<std::uint32_t>(get_le(m, pos + 4, 4)), pos + 16, m.substr(pos + 16, len)});
+    out.push_back(
+        {m.substr(pos, 4), static_cast<std::uint32_t>(get_le(m, pos + 4, 4)), pos + 16, m.substr(pos + 16, len)});
     pos += 16 + len;
   }
   REQUIRE(pos == m.size() - 4);
@@ -149,19 +151,23 @@ SparseMatrix<T> sparse(const Dense& d, int cols) {
   std::vector<Eigen::Triplet<T>> t;
   for (std::size_t r = 0; r < d.size(); ++r)
     for (int c = 0; c < cols; ++c)
-      if (d[r][static_cast<std::size_t>(c)] != 0.0) t.emplace_back(static_cast<int>(r), c, static_cast<T>(d[r][static_cast<std::size_t>(c)]));
+      if (d[r][static_cast<std::size_t>(c)] != 0.0)
+        t.emplace_back(static_cast<int>(r), c, static_cast<T>(d[r][static_cast<std::size_t>(c)]));
   m.setFromTriplets(t.begin(), t.end());
   m.makeCompressed();
   return m;
 }
 
-Dense rows_of(const Dense& d, std::size_t begin, std::size_t end) { return Dense(d.begin() + static_cast<long>(begin), d.begin() + static_cast<long>(end)); }
+Dense rows_of(const Dense& d, std::size_t begin, std::size_t end) {
+  return Dense(d.begin() + static_cast<long>(begin), d.begin() + static_cast<long>(end));
+}
 
 std::vector<SearchOptions> every_scoring() {
   std::vector<SearchOptions> out;
   SearchOptions cosine;
   out.push_back(cosine);
-  for (const auto m : {Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l, Bm25Method::bm25plus}) {
+  for (const auto m :
+       {Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l, Bm25Method::bm25plus}) {
     SearchOptions o;
     o.scoring = Scoring::bm25;
     o.method = m;
@@ -220,7 +226,9 @@ std::pair<std::uintptr_t, std::uintptr_t> mapping_of(const std::string& path) {
   std::string line;
   const std::string canonical = fs::canonical(path).string();
   while (std::getline(maps, line)) {
-    if (line.size() < canonical.size() || line.compare(line.size() - canonical.size(), canonical.size(), canonical) != 0) continue;
+    if (line.size() < canonical.size() ||
+        line.compare(line.size() - canonical.size(), canonical.size(), canonical) != 0)
+      continue;
     std::uintptr_t lo = 0, hi = 0;
     char dash = 0;
     std::istringstream in(line);
@@ -238,7 +246,8 @@ TEST_CASE("index io: crc32_combine equals the CRC-32 of the concatenation", "[in
   std::mt19937 rng(5);
   std::string bytes(3000, '\0');
   for (auto& c : bytes) c = static_cast<char>(rng());
-  for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1234}, std::size_t{2999}, std::size_t{3000}}) {
+  for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1234},
+                                std::size_t{2999}, std::size_t{3000}}) {
     const std::string_view a = std::string_view(bytes).substr(0, cut), b = std::string_view(bytes).substr(cut);
     CHECK(detail::crc32_combine(detail::crc32(a), detail::crc32(b), b.size()) == reference::crc32(bytes));
     CHECK(detail::crc32(b, detail::crc32(a)) == reference::crc32(bytes));  // slicing by 8 at any offset
@@ -254,7 +263,8 @@ TEST_CASE("index io: add() grows an index exactly as a build over all documents"
     INFO((o.scoring == Scoring::cosine ? "cosine" : method_name(o.method)));
     const SearchIndex<double> fresh(sparse<double>(all, cols), o);
     const SearchIndex<float> fresh32(sparse<float>(all, cols), o);
-    for (const auto& cuts : std::vector<std::vector<std::size_t>>{{0, 61}, {1, 61}, {30, 61}, {10, 10, 40, 61}, {60, 61}, {61, 61}}) {
+    for (const auto& cuts :
+         std::vector<std::vector<std::size_t>>{{0, 61}, {1, 61}, {30, 61}, {10, 10, 40, 61}, {60, 61}, {61, 61}}) {
       INFO("parts ending at " << cuts.front() << " ... " << cuts.back());
       SearchIndex<double> grown(sparse<double>(rows_of(all, 0, cuts[0]), cols), o);
       SearchIndex<float> grown32(sparse<float>(rows_of(all, 0, cuts[0]), cols), o);
@@ -283,8 +293,10 @@ TEST_CASE("index io: add() leaves copies and a failed add as they were", "[index
   const std::string after = serialize(index);
   Dense bad = rows_of(d, 0, 2);
   bad[1][2] = 1.5;  // not a count
-  CHECK_THROWS_WITH(index.add(sparse<double>(bad, 5)), Catch::Contains("raw term counts") && Catch::Contains("row 1, column 2"));
-  CHECK_THROWS_WITH(index.add(sparse<double>(rows_of(d, 0, 2), 4)), Catch::Contains("4 columns but the index has 5 terms"));
+  CHECK_THROWS_WITH(index.add(sparse<double>(bad, 5)),
+                    Catch::Contains("raw term counts") && Catch::Contains("row 1, column 2"));
+  CHECK_THROWS_WITH(index.add(sparse<double>(rows_of(d, 0, 2), 4)),
+                    Catch::Contains("4 columns but the index has 5 terms"));
   CHECK(serialize(index) == after);
 }
 
@@ -383,13 +395,15 @@ TEST_CASE("index io: a mapped index reads its arrays in place", "[index_io]") {
       CHECK(at + a.bytes <= hi);
       CHECK(at % 64 == 0);
     }
-    require_same_matrix(mapped.search(view(sparse<double>(q, cols)), 9, 2), index.search(view(sparse<double>(q, cols)), 9, 1));
+    require_same_matrix(mapped.search(view(sparse<double>(q, cols)), 9, 2),
+                        index.search(view(sparse<double>(q, cols)), 9, 1));
     require_same_index(mapped, index, sparse<double>(q, cols));
 
     // A save over the mapped file replaces it by rename: the mapping still reads the old one.
     const SearchIndex<double> other(sparse<double>(rows_of(d, 0, 10), cols), o);
     save(other, path);
-    require_same_matrix(mapped.search(view(sparse<double>(q, cols)), 9, 1), index.search(view(sparse<double>(q, cols)), 9, 1));
+    require_same_matrix(mapped.search(view(sparse<double>(q, cols)), 9, 1),
+                        index.search(view(sparse<double>(q, cols)), 9, 1));
 
     // add() copies into memory: the result is the index of all documents, no longer mapped.
     SearchIndex<double> grown = mapped;
@@ -600,6 +614,7 @@ TEST_CASE("index io: crafted index files with valid checksums are still checked"
     // for the missing section, never accepted
     set_le(rebuilt, 12, rebuilt.size(), 8);
     set_le(rebuilt, rebuilt.size() - 4, reference::crc32(std::string_view(rebuilt).substr(0, rebuilt.size() - 4)), 4);
-    CHECK_THAT(error_of([&] { deserialize_index(rebuilt); }), Catch::Contains("'RAWC' is missing") || Catch::Contains("padding"));
+    CHECK_THAT(error_of([&] { deserialize_index(rebuilt); }),
+               Catch::Contains("'RAWC' is missing") || Catch::Contains("padding"));
   }
 }

@@ -30,7 +30,8 @@ namespace {
 
 std::uint64_t get_le(const std::string& s, std::size_t at, int n) {
   std::uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)))) << (8 * i);
+  for (int i = 0; i < n; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)))) << (8 * i);
   return v;
 }
 void put_le(std::string& s, std::uint64_t v, int n) {
@@ -123,7 +124,8 @@ void require_same(const CsrMatrix<T>& a, const CsrMatrix<T>& b) {
   REQUIRE(a.indptr == b.indptr);
   REQUIRE(a.indices == b.indices);
   REQUIRE(a.data.size() == b.data.size());
-  REQUIRE((a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(T)) == 0));  // bit for bit
+  REQUIRE(
+      (a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(T)) == 0));  // bit for bit
 }
 
 std::vector<TfidfOptions> option_sets() {
@@ -266,7 +268,8 @@ TEST_CASE("model io: a loaded CountVectorizer transforms bit for bit like the sa
   fixed.vocabulary = std::vector<std::string>{"putin", "assad"};
   CountVectorizer unfit(fixed);
   Model m = deserialize(serialize(unfit));
-  require_same(std::get<CountVectorizer>(m.vectorizer).transform_csr<std::int64_t>(docs), unfit.transform_csr<std::int64_t>(docs));
+  require_same(std::get<CountVectorizer>(m.vectorizer).transform_csr<std::int64_t>(docs),
+               unfit.transform_csr<std::int64_t>(docs));
 }
 
 TEST_CASE("model io: pre-analysed terms and a hand-set idf survive", "[model_io]") {
@@ -318,33 +321,33 @@ TEST_CASE("model io: the bytes are the documented layout", "[model_io]") {
   CHECK(tc.substr(88 + 16) == "assaderdoğanmetputin");
 
   const std::string& opts = section(p, "OPTS").payload;
-  CHECK(opts[0] == 2);  // TfidfVectorizer
+  CHECK(opts[0] == 2);                                         // TfidfVectorizer
   CHECK(opts.substr(1, 6) == std::string("\0\0\0\0\1\0", 6));  // word, strict, none, casefold 0, lowercase 1, none
   const std::string pattern = R"((?u)\b\w\w+\b)";
   CHECK(get_le(opts, 7, 4) == pattern.size());
   CHECK(opts.substr(11, pattern.size()) == pattern);
   std::size_t at = 11 + pattern.size();
-  CHECK(opts[at] == 1);                   // stop words follow
-  CHECK(get_le(opts, at + 1, 8) == 1);    // one of them
+  CHECK(opts[at] == 1);                 // stop words follow
+  CHECK(get_le(opts, at + 1, 8) == 1);  // one of them
   CHECK(get_le(opts, at + 9, 4) == 3);
   CHECK(opts.substr(at + 13, 3) == "the");
   at += 16;
-  CHECK(get_le(opts, at, 4) == 1);        // ngram_range (1, 1)
+  CHECK(get_le(opts, at, 4) == 1);  // ngram_range (1, 1)
   CHECK(get_le(opts, at + 4, 4) == 1);
-  CHECK(opts[at + 8] == 0);               // no stemmer
+  CHECK(opts[at + 8] == 0);  // no stemmer
   at += 9;
   double d;
   const std::uint64_t min_bits = get_le(opts, at, 8);
   std::memcpy(&d, &min_bits, 8);
   CHECK(d == 1.0);
-  CHECK(opts[at + 8] == 0);               // min_df = 1 document
+  CHECK(opts[at + 8] == 0);  // min_df = 1 document
   const std::uint64_t max_bits = get_le(opts, at + 9, 8);
   std::memcpy(&d, &max_bits, 8);
   CHECK(d == 1.0);
-  CHECK(opts[at + 17] == 1);              // max_df = 100 %
+  CHECK(opts[at + 17] == 1);  // max_df = 100 %
   at += 18;
-  CHECK(opts.substr(at, 3) == std::string("\0\0\0", 3));  // no max_features, no fixed vocabulary, not binary
-  CHECK(get_le(opts, at + 3, 4) == 1);    // n_jobs
+  CHECK(opts.substr(at, 3) == std::string("\0\0\0", 3));     // no max_features, no fixed vocabulary, not binary
+  CHECK(get_le(opts, at + 3, 4) == 1);                       // n_jobs
   CHECK(opts.substr(at + 7) == std::string("\2\1\1\0", 4));  // l2, use_idf, smooth_idf, no sublinear_tf
   CHECK(opts == detail::encode_options(v.tfidf_options()));
 
@@ -387,7 +390,8 @@ TEST_CASE("model io: truncation at every byte offset is refused", "[model_io]") 
   CHECK_THAT(error_of(m.substr(0, 5)), Catch::Contains("inside the magic"));
   CHECK_THAT(error_of(m.substr(0, 10)), Catch::Contains("inside the format version"));
   CHECK_THAT(error_of(m.substr(0, 15)), Catch::Contains("inside the header"));
-  CHECK_THAT(error_of(m.substr(0, m.size() - 1)), Catch::Contains("truncated") && Catch::Contains("byte offset " + std::to_string(m.size() - 1)));
+  CHECK_THAT(error_of(m.substr(0, m.size() - 1)),
+             Catch::Contains("truncated") && Catch::Contains("byte offset " + std::to_string(m.size() - 1)));
   CHECK_THAT(error_of(m + "x"), Catch::Contains("1 unexpected bytes after the end"));
 }
 
@@ -414,12 +418,14 @@ TEST_CASE("model io: empty, foreign and future inputs", "[model_io]") {
   CountVectorizer v;
   v.fit(std::vector<std::string>{"one two", "two three"});
   const std::string good = serialize(v);
-  CHECK_THAT(error_of(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)), Catch::Contains("wrong magic") && Catch::Contains("PNG"));
+  CHECK_THAT(error_of(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)),
+             Catch::Contains("wrong magic") && Catch::Contains("PNG"));
   CHECK_THAT(error_of(std::string("\x80\x04\x95\x10\0\0\0\0\0\0\0", 11)), Catch::Contains("pickle"));
   CHECK_THAT(error_of(std::string("PK\x03\x04\x14\0\0\0", 8)), Catch::Contains("zip"));
   CHECK_THAT(error_of(std::string("\x1f\x8b\x08\0", 4)), Catch::Contains("gzip"));
   CHECK_THAT(error_of(std::string("LEXSIM\0M\1\0\0\0", 12)), Catch::Contains("development version"));
-  CHECK_THAT(error_of("{\"vocabulary\": []}"), Catch::Contains("not a lexsim model") && Catch::Contains("byte offset 0"));
+  CHECK_THAT(error_of("{\"vocabulary\": []}"),
+             Catch::Contains("not a lexsim model") && Catch::Contains("byte offset 0"));
   CHECK_THAT(error_of(std::string(1000, '\0')), Catch::Contains("wrong magic"));
 
   Parsed p = parse(good);
@@ -447,7 +453,8 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
   };
   auto without = [&](const std::string& tag) {
     Parsed p = good;
-    p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [&](const Sec& s) { return s.tag == tag; }), p.sections.end());
+    p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [&](const Sec& s) { return s.tag == tag; }),
+                     p.sections.end());
     return error_of(build(p.sections));
   };
   const std::uint64_t huge = std::uint64_t(1) << 60;
@@ -457,34 +464,56 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     std::string m = build(p.sections);
     set_le(m, 20 + 8, huge, 8);  // OPTS claims 2^60 bytes
     set_le(m, m.size() - 4, reference::crc32(m.substr(0, m.size() - 4)), 4);
-    CHECK_THAT(error_of(m), Catch::Contains("section 'OPTS' claims 1152921504606846976 bytes") && Catch::Contains("byte offset 28"));
-    CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 0, huge, 8); }), Catch::Contains("the number of terms is 1152921504606846976"));
-    CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 8, 0xFFFFFFFFu, 4); }), Catch::Contains("term lengths add up to"));
-    CHECK_THAT(edited("DOCF", [&](std::string& s) { set_le(s, 0, huge, 8); }), Catch::Contains("the number of document frequencies is"));
-    CHECK_THAT(edited("IDFV", [&](std::string& s) { set_le(s, 0, huge, 8); }), Catch::Contains("the number of idf values is"));
-    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, stop_count_at, huge, 8); }), Catch::Contains("the number of stop words is"));
-    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, 7, 0xFFFFFFF0u, 4); }), Catch::Contains("token_pattern needs 4294967280 bytes"));
+    CHECK_THAT(error_of(m),
+               Catch::Contains("section 'OPTS' claims 1152921504606846976 bytes") && Catch::Contains("byte offset 28"));
+    CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 0, huge, 8); }),
+               Catch::Contains("the number of terms is 1152921504606846976"));
+    CHECK_THAT(edited("TERM", [&](std::string& s) { set_le(s, 8, 0xFFFFFFFFu, 4); }),
+               Catch::Contains("term lengths add up to"));
+    CHECK_THAT(edited("DOCF", [&](std::string& s) { set_le(s, 0, huge, 8); }),
+               Catch::Contains("the number of document frequencies is"));
+    CHECK_THAT(edited("IDFV", [&](std::string& s) { set_le(s, 0, huge, 8); }),
+               Catch::Contains("the number of idf values is"));
+    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, stop_count_at, huge, 8); }),
+               Catch::Contains("the number of stop words is"));
+    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, 7, 0xFFFFFFF0u, 4); }),
+               Catch::Contains("token_pattern needs 4294967280 bytes"));
   }
   SECTION("inconsistent terms") {
     CHECK_THAT(edited("TERM", [](std::string& s) { s.replace(s.size() - 5, 5, "assad"); }),
                Catch::Contains("repeats term 0"));
-    CHECK_THAT(edited("TERM", [](std::string& s) { s[s.size() - 1] = '\xC3'; }), Catch::Contains("term 3 is not valid UTF-8"));
+    CHECK_THAT(edited("TERM", [](std::string& s) { s[s.size() - 1] = '\xC3'; }),
+               Catch::Contains("term 3 is not valid UTF-8"));
     CHECK_THAT(edited("TERM", [](std::string& s) { s[s.size() - 1] = '\xED'; }), Catch::Contains("not valid UTF-8"));
-    CHECK_THAT(edited("TERM", [](std::string& s) { s = std::string(8, '\0'); }), Catch::Contains("the model has no terms"));
+    CHECK_THAT(edited("TERM", [](std::string& s) { s = std::string(8, '\0'); }),
+               Catch::Contains("the model has no terms"));
     CHECK_THAT(edited("TERM", [](std::string& s) { s += "x"; }), Catch::Contains("add up to"));
   }
   SECTION("idf") {
-    CHECK_THAT(edited("IDFV", [](std::string& s) { set_le(s, 0, 3, 8); s.erase(8 + 3 * 8, 8); s.erase(s.size() - 4); }),
+    CHECK_THAT(edited("IDFV",
+                      [](std::string& s) {
+                        set_le(s, 0, 3, 8);
+                        s.erase(8 + 3 * 8, 8);
+                        s.erase(s.size() - 4);
+                      }),
                Catch::Contains("3 idf values for 4 terms"));
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::uint64_t bits;
     std::memcpy(&bits, &nan, 8);
     CHECK_THAT(edited("IDFV", [&](std::string& s) { set_le(s, 16, bits, 8); }), Catch::Contains("idf[1] is NaN"));
-    CHECK_THAT(edited("IDFV", [&](std::string& s) { set_le(s, 8 + 32 + 8, 0x7FC00000u, 4); }), Catch::Contains("float32 idf[2] is NaN"));
+    CHECK_THAT(edited("IDFV", [&](std::string& s) { set_le(s, 8 + 32 + 8, 0x7FC00000u, 4); }),
+               Catch::Contains("float32 idf[2] is NaN"));
     CHECK_THAT(edited("IDFV", [&](std::string& s) { s[8 + 32 + 4] ^= 1; }), Catch::Contains("float32 idf is neither"));
-    CHECK_THAT(edited("IDFV", [&](std::string& s) { const double inf = INFINITY; std::uint64_t b; std::memcpy(&b, &inf, 8); set_le(s, 8, b, 8); }),
+    CHECK_THAT(edited("IDFV",
+                      [&](std::string& s) {
+                        const double inf = INFINITY;
+                        std::uint64_t b;
+                        std::memcpy(&b, &inf, 8);
+                        set_le(s, 8, b, 8);
+                      }),
                Catch::Contains("invalid model: idf[0] is not finite"));
-    CHECK_THAT(edited("IDFV", [](std::string& s) { s += std::string(4, '\0'); }), Catch::Contains("4 unexpected bytes at the end of the section"));
+    CHECK_THAT(edited("IDFV", [](std::string& s) { s += std::string(4, '\0'); }),
+               Catch::Contains("4 unexpected bytes at the end of the section"));
   }
   SECTION("options: enums, booleans, values the vectorizer refuses") {
     CHECK_THAT(edited("OPTS", [](std::string& s) { s[0] = 3; }), Catch::Contains("the vectorizer class is 3"));
@@ -496,32 +525,39 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     CHECK_THAT(edited("OPTS", [](std::string& s) { s[6] = 3; }), Catch::Contains("strip_accents is 3"));
     CHECK_THAT(edited("OPTS", [](std::string& s) { s[s.size() - 4] = 3; }), Catch::Contains("norm is 3"));
     CHECK_THAT(edited("OPTS", [](std::string& s) { s[s.size() - 1] = 5; }), Catch::Contains("sublinear_tf is 5"));
-    CHECK_THAT(edited("OPTS", [](std::string& s) { s[11] = '\xFF'; }), Catch::Contains("token_pattern is not valid UTF-8"));
+    CHECK_THAT(edited("OPTS", [](std::string& s) { s[11] = '\xFF'; }),
+               Catch::Contains("token_pattern is not valid UTF-8"));
     CHECK_THAT(edited("OPTS", [](std::string& s) { s.replace(11, 4, "[a-z"); }),
                Catch::Contains("invalid model: token_pattern"));
-    CHECK_THAT(edited("OPTS", [](std::string& s) { s.push_back('\0'); }), Catch::Contains("1 unexpected bytes at the end of the section"));
-    CHECK_THAT(edited("OPTS", [](std::string& s) { s.pop_back(); }), Catch::Contains("sublinear_tf needs 1 bytes but only 0 remain"));
+    CHECK_THAT(edited("OPTS", [](std::string& s) { s.push_back('\0'); }),
+               Catch::Contains("1 unexpected bytes at the end of the section"));
+    CHECK_THAT(edited("OPTS", [](std::string& s) { s.pop_back(); }),
+               Catch::Contains("sublinear_tf needs 1 bytes but only 0 remain"));
     const std::size_t ngram_at = stop_count_at + 8 + 4 + 3;
-    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, ngram_at, 0, 4); }), Catch::Contains("invalid model") && Catch::Contains("ngram_range"));
+    CHECK_THAT(edited("OPTS", [&](std::string& s) { set_le(s, ngram_at, 0, 4); }),
+               Catch::Contains("invalid model") && Catch::Contains("ngram_range"));
     const std::size_t min_df_at = ngram_at + 9;
-    CHECK_THAT(edited("OPTS", [&](std::string& s) {
-                 const double x = 2.5;
-                 std::uint64_t b;
-                 std::memcpy(&b, &x, 8);
-                 set_le(s, min_df_at, b, 8);
-               }),
+    CHECK_THAT(edited("OPTS",
+                      [&](std::string& s) {
+                        const double x = 2.5;
+                        std::uint64_t b;
+                        std::memcpy(&b, &x, 8);
+                        set_le(s, min_df_at, b, 8);
+                      }),
                Catch::Contains("min_df is the document count 2.5"));
-    CHECK_THAT(edited("OPTS", [&](std::string& s) {
-                 const double x = 1.5;
-                 std::uint64_t b;
-                 std::memcpy(&b, &x, 8);
-                 set_le(s, min_df_at, b, 8);
-                 s[min_df_at + 8] = 1;
-               }),
+    CHECK_THAT(edited("OPTS",
+                      [&](std::string& s) {
+                        const double x = 1.5;
+                        std::uint64_t b;
+                        std::memcpy(&b, &x, 8);
+                        set_le(s, min_df_at, b, 8);
+                        s[min_df_at + 8] = 1;
+                      }),
                Catch::Contains("invalid model: The 'min_df' parameter"));
     // A stemmer this lexsim does not have.
-    CHECK_THAT(edited("OPTS", [&](std::string& s) { s.replace(ngram_at + 8, 1, std::string("\1\7\0\0\0klingon", 12)); }),
-               Catch::Contains("invalid model: unknown stemmer 'klingon'"));
+    CHECK_THAT(
+        edited("OPTS", [&](std::string& s) { s.replace(ngram_at + 8, 1, std::string("\1\7\0\0\0klingon", 12)); }),
+        Catch::Contains("invalid model: unknown stemmer 'klingon'"));
   }
   SECTION("sections: missing, repeated, unknown, misplaced, flags") {
     for (const char* tag : {"OPTS", "TERM", "NDOC", "DOCF", "IDFV"})
@@ -539,15 +575,17 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     {
       Model m = deserialize(build(p.sections));  // unknown optional sections are skipped
       CHECK(m.metadata == "meta");
-      require_same(std::get<TfidfVectorizer>(m.vectorizer).transform_csr<double>(std::vector<std::string>{"Putin met Assad"}),
-                   v.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}));
+      require_same(
+          std::get<TfidfVectorizer>(m.vectorizer).transform_csr<double>(std::vector<std::string>{"Putin met Assad"}),
+          v.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}));
     }
     p = good;
     p.sections[2].flags = 3;
     CHECK_THAT(error_of(build(p.sections)), Catch::Contains("flags 0x00000003 that this lexsim does not know"));
     p = good;
     p.sections.insert(p.sections.begin(), Sec{std::string("\0\1\2\3", 4), 1, ""});
-    CHECK_THAT(error_of(build(p.sections)), Catch::Contains("section with the bytes 00 01 02 03 is required but unknown"));
+    CHECK_THAT(error_of(build(p.sections)),
+               Catch::Contains("section with the bytes 00 01 02 03 is required but unknown"));
     p = good;
     section(p, "OPTS").payload[0] = 1;  // a CountVectorizer: its options end before the tf-idf ones
     section(p, "OPTS").payload.resize(section(p, "OPTS").payload.size() - 4);
@@ -562,11 +600,19 @@ TEST_CASE("model io: crafted models with a valid checksum are still checked", "[
     CHECK_THAT(error_of(m), Catch::Contains("impossible size"));
   }
   SECTION("counts and metadata") {
-    CHECK_THAT(edited("NDOC", [](std::string& s) { set_le(s, 0, static_cast<std::uint64_t>(-5), 8); }), Catch::Contains("number of documents is negative"));
+    CHECK_THAT(edited("NDOC", [](std::string& s) { set_le(s, 0, static_cast<std::uint64_t>(-5), 8); }),
+               Catch::Contains("number of documents is negative"));
     CHECK_THAT(edited("NDOC", [](std::string& s) { s += "x"; }), Catch::Contains("unexpected bytes"));
-    CHECK_THAT(edited("DOCF", [](std::string& s) { set_le(s, 8, static_cast<std::uint64_t>(-1), 8); }), Catch::Contains("document frequency of term 0 is negative"));
-    CHECK_THAT(edited("DOCF", [](std::string& s) { set_le(s, 0, 3, 8); s.resize(8 + 24); }), Catch::Contains("3 document frequencies for 4 terms"));
-    CHECK_THAT(edited("META", [](std::string& s) { s = "ok \xC0\x80"; }), Catch::Contains("metadata is not valid UTF-8"));
+    CHECK_THAT(edited("DOCF", [](std::string& s) { set_le(s, 8, static_cast<std::uint64_t>(-1), 8); }),
+               Catch::Contains("document frequency of term 0 is negative"));
+    CHECK_THAT(edited("DOCF",
+                      [](std::string& s) {
+                        set_le(s, 0, 3, 8);
+                        s.resize(8 + 24);
+                      }),
+               Catch::Contains("3 document frequencies for 4 terms"));
+    CHECK_THAT(edited("META", [](std::string& s) { s = "ok \xC0\x80"; }),
+               Catch::Contains("metadata is not valid UTF-8"));
   }
 }
 
@@ -595,14 +641,17 @@ TEST_CASE("model io: a loaded model goes on with partial_fit and merge exactly",
     second.fit(b);
     Model n = deserialize(serialize(first));
     std::get<TfidfVectorizer>(n.vectorizer).merge(second);
-    require_same(std::get<TfidfVectorizer>(n.vectorizer).transform_csr<double>(docs), whole.transform_csr<double>(docs));
+    require_same(std::get<TfidfVectorizer>(n.vectorizer).transform_csr<double>(docs),
+                 whole.transform_csr<double>(docs));
 
-    CountVectorizer count_a(static_cast<const CountOptions&>(options)), count_whole(static_cast<const CountOptions&>(options));
+    CountVectorizer count_a(static_cast<const CountOptions&>(options)),
+        count_whole(static_cast<const CountOptions&>(options));
     count_a.fit(a);
     count_whole.fit(docs);
     Model c = deserialize(serialize(count_a));
     std::get<CountVectorizer>(c.vectorizer).partial_fit(b);
-    require_same(std::get<CountVectorizer>(c.vectorizer).transform_csr<std::int64_t>(docs), count_whole.transform_csr<std::int64_t>(docs));
+    require_same(std::get<CountVectorizer>(c.vectorizer).transform_csr<std::int64_t>(docs),
+                 count_whole.transform_csr<std::int64_t>(docs));
   }
 }
 
@@ -630,11 +679,13 @@ TEST_CASE("model io: counts that do not give the stored vocabulary are refused",
   CHECK_THAT(error_of(build(p.sections)), Catch::Contains("bytes cannot hold that many"));
   // Without the section the model still loads and transforms; it just cannot continue a fit.
   p = parse(serialize(v));
-  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }), p.sections.end());
+  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }),
+                   p.sections.end());
   Model m = deserialize(build(p.sections));
   auto& w = std::get<TfidfVectorizer>(m.vectorizer);
   CHECK_FALSE(w.has_counts());
-  require_same(w.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}), v.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}));
+  require_same(w.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}),
+               v.transform_csr<double>(std::vector<std::string>{"Putin met Assad"}));
   CHECK_THROWS_AS(w.partial_fit(std::vector<std::string>{"more"}), InvalidArgument);
 }
 
@@ -647,7 +698,8 @@ TEST_CASE("model io: what no loader would accept cannot be saved", "[model_io]")
   // Unknown document frequencies (a vocabulary restored without them) are allowed.
   Parsed p = parse(serialize(v));
   section(p, "DOCF").payload = std::string(8, '\0');
-  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }), p.sections.end());
+  p.sections.erase(std::remove_if(p.sections.begin(), p.sections.end(), [](const Sec& s) { return s.tag == "TCNT"; }),
+                   p.sections.end());
   REQUIRE(std::get<CountVectorizer>(deserialize(build(p.sections)).vectorizer).document_frequencies().empty());
   CountOptions o;
   o.vocabulary = std::vector<std::string>{"ok", "not \xFF utf-8"};

@@ -42,7 +42,8 @@ Hits rank(const std::vector<double>& scores, long k) {
   Hits h;
   for (std::size_t d = 0; d < scores.size(); ++d)
     if (scores[d] != 0.0) h.push_back({static_cast<std::int64_t>(d), scores[d]});
-  std::sort(h.begin(), h.end(), [](const auto& x, const auto& y) { return x.score > y.score || (x.score == y.score && x.doc < y.doc); });
+  std::sort(h.begin(), h.end(),
+            [](const auto& x, const auto& y) { return x.score > y.score || (x.score == y.score && x.doc < y.doc); });
   if (static_cast<long>(h.size()) > k) h.resize(static_cast<std::size_t>(k));
   return h;
 }
@@ -230,7 +231,8 @@ TEST_CASE("every BM25 method equals its formula over random counts") {
   for (const M method : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus}) {
     for (int round = 0; round < 3; ++round, ++trial) {
       const int rows = 25 + 11 * trial, cols = 5 + trial % 4;
-      const double k1 = round == 0 ? (method == M::bm25l ? 0.1 : 0.0) : 0.4 + 0.5 * round, b = round / 2.0, delta = 0.25 * round + 0.5;
+      const double k1 = round == 0 ? (method == M::bm25l ? 0.1 : 0.0) : 0.4 + 0.5 * round, b = round / 2.0,
+                   delta = 0.25 * round + 0.5;
       const long k = 2 + trial % 7;
       INFO(lexsim::method_name(method) << " k1 " << k1 << " b " << b << " delta " << delta << " k " << k);
       const Dense counts = random_counts(rng, rows, cols, 0.3);
@@ -255,7 +257,8 @@ TEST_CASE("BM25 method names and the default") {
   for (const M m : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus})
     CHECK(lexsim::parse_bm25_method(lexsim::method_name(m)) == m);
   CHECK(std::string(lexsim::method_name(M::bm25plus)) == "bm25+");
-  CHECK_THROWS_WITH(lexsim::parse_bm25_method("okapi"), Catch::Matchers::Contains("unknown BM25 method 'okapi'") && Catch::Matchers::Contains("bm25+"));
+  CHECK_THROWS_WITH(lexsim::parse_bm25_method("okapi"),
+                    Catch::Matchers::Contains("unknown BM25 method 'okapi'") && Catch::Matchers::Contains("bm25+"));
   // lucene's idf is positive for a term in every document: a query for it still ranks.
   const lexsim::SearchIndex lucene(from_dense({{1, 1}, {2, 0}, {1, 0}}, 2), bm25(1.2, 0.75, M::lucene));
   CHECK(lucene.idf()[0] == Approx(std::log(1.0 + 0.5 / 3.5)));

@@ -46,7 +46,7 @@ Dense random_dense(std::mt19937& rng, int rows, int cols, double density, bool n
   Dense d(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
   for (std::size_t r = 0; r < d.size(); ++r) {
     const double roll = u(rng);
-    if (roll < 0.05) continue;  // zero row
+    if (roll < 0.05) continue;   // zero row
     if (roll < 0.15 && r > 0) {  // repeat an earlier row
       d[r] = d[std::uniform_int_distribution<std::size_t>(0, r - 1)(rng)];
       continue;
@@ -236,7 +236,8 @@ TEST_CASE("top_k against a large, mostly empty B scores bit for bit as against t
     for (const long k : {1L, 3L, 100L}) {
       INFO("trial " << trial << " k " << k);
       const Mat compact = lexsim::top_k(from_dense(a, cols), from_dense(b, cols), opts(k, std::nullopt, 1 + trial % 2));
-      const Mat wide = lexsim::top_k(from_dense(a, cols), from_dense(spread, cols), opts(k, std::nullopt, 2 - trial % 2));
+      const Mat wide =
+          lexsim::top_k(from_dense(a, cols), from_dense(spread, cols), opts(k, std::nullopt, 2 - trial % 2));
       REQUIRE(wide.cols() == rows_b * stride);
       REQUIRE(wide.nonZeros() == compact.nonZeros());
       for (Eigen::Index p = 0; p < compact.nonZeros(); ++p) {

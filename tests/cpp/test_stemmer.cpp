@@ -23,9 +23,10 @@ lexsim::Analyzer english() { return lexsim::Analyzer(stemming("english")); }
 // Documents with many inflected forms, so stems merge columns; some non-ASCII text and some
 // stop words too, so every path of the analysis is taken.
 std::vector<std::string> inflected_corpus(std::size_t n) {
-  const std::vector<std::string> words{"running", "runs", "connection", "connections", "connected", "generously",
-                                       "generous", "talks", "talked", "talking", "meetings", "the", "and",
-                                       "Erdoğan", "Türkiye'de", "çocuklar", "Straße", "naïve", "cafés"};
+  const std::vector<std::string> words{"running",    "runs",     "connection", "connections", "connected",
+                                       "generously", "generous", "talks",      "talked",      "talking",
+                                       "meetings",   "the",      "and",        "Erdoğan",     "Türkiye'de",
+                                       "çocuklar",   "Straße",   "naïve",      "cafés"};
   std::vector<std::string> docs;
   docs.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -164,7 +165,8 @@ TEST_CASE("a stemmer with a character analyzer is an InvalidArgument") {
     auto o = stemming("english");
     o.analyzer = kind;
     o.ngram_range = {2, 3};
-    CHECK_THROWS_WITH(lexsim::Analyzer(o), Catch::Contains("stemmer='english'") && Catch::Contains("word analyzer only"));
+    CHECK_THROWS_WITH(lexsim::Analyzer(o),
+                      Catch::Contains("stemmer='english'") && Catch::Contains("word analyzer only"));
   }
 }
 
@@ -253,9 +255,9 @@ TEST_CASE("stems do not depend on what the thread stemmed before (past the memo'
   std::reverse(fresh.begin(), fresh.end());
   CHECK(first == second);
   CHECK(first == fresh);
-  CHECK(first[0] == "connect");      // "connections"
-  CHECK(first[1] == "connectb");     // "connectbing"
-  std::string long_word;  // longer than the words whose stems a thread remembers
+  CHECK(first[0] == "connect");   // "connections"
+  CHECK(first[1] == "connectb");  // "connectbing"
+  std::string long_word;          // longer than the words whose stems a thread remembers
   for (int i = 0; i < 50; ++i) long_word += "ba";
   CHECK(a.analyze(long_word + "ing") == Terms{long_word});
 }

@@ -79,7 +79,8 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 
 template <class T>
 bool same_matrix(const CsrMatrix<T>& a, const CsrMatrix<T>& b) {
-  return a.rows == b.rows && a.cols == b.cols && a.indptr == b.indptr && a.indices == b.indices && same_bits(a.data, b.data);
+  return a.rows == b.rows && a.cols == b.cols && a.indptr == b.indptr && a.indices == b.indices &&
+         same_bits(a.data, b.data);
 }
 
 TfidfWeighting weighting(lexsim::Norm norm, bool use_idf, bool smooth_idf, bool sublinear_tf) {
@@ -188,11 +189,13 @@ TEST_CASE("TfidfTransformer: integer and float counts, float idf, idf precision"
     const auto tf = none.transform<float>(lexsim::view(Xf));
     auto by_hand = tf;
     for (std::size_t k = 0; k < by_hand.data.size(); ++k)
-      by_hand.data[k] = static_cast<float>(static_cast<double>(tf.data[k]) * t.idf()[static_cast<std::size_t>(tf.indices[k])]);
+      by_hand.data[k] =
+          static_cast<float>(static_cast<double>(tf.data[k]) * t.idf()[static_cast<std::size_t>(tf.indices[k])]);
     if (w.norm == lexsim::Norm::none) {  // (with a norm, both are normalised alike)
       CHECK(same_bits(g.data, by_hand.data));
       auto h = tf;
-      for (std::size_t k = 0; k < h.data.size(); ++k) h.data[k] *= t.idf_float()[static_cast<std::size_t>(tf.indices[k])];
+      for (std::size_t k = 0; k < h.data.size(); ++k)
+        h.data[k] *= t.idf_float()[static_cast<std::size_t>(tf.indices[k])];
       CHECK(same_bits(f.data, h.data));
     }
   }
@@ -200,7 +203,8 @@ TEST_CASE("TfidfTransformer: integer and float counts, float idf, idf precision"
 
 TEST_CASE("TfidfTransformer: partial_fit and merge equal one fit on everything, bit for bit") {
   const auto X = random_counts(700, 50, 0.1, 11);
-  const std::vector<std::vector<std::int64_t>> splits{{0, 350, 700}, {0, 10, 500, 700}, {0, 0, 1, 140, 140, 350, 697, 700}};
+  const std::vector<std::vector<std::int64_t>> splits{
+      {0, 350, 700}, {0, 10, 500, 700}, {0, 0, 1, 140, 140, 350, 697, 700}};
   for (const auto& w : all_weightings()) {
     TfidfTransformer whole(w);
     whole.fit(lexsim::view(X));
@@ -254,7 +258,7 @@ TEST_CASE("TfidfTransformer: explicit zeros, empty columns, no smoothing") {
   TfidfTransformer t(weighting(lexsim::Norm::none, true, false, true));
   t.fit(lexsim::view(X));
   CHECK(t.document_frequencies() == std::vector<std::int64_t>{2, 1, 0});  // a stored zero counts, as in scikit-learn
-  CHECK(std::isinf(t.idf()[2]));                                            // ln(2 / 0) + 1, as scikit-learn's
+  CHECK(std::isinf(t.idf()[2]));                                          // ln(2 / 0) + 1, as scikit-learn's
   const auto W = t.transform<double>(lexsim::view(X));
   CHECK(W.data[1] == 0.0);  // sublinear tf keeps a stored zero at zero
   CHECK(W.data[0] == Approx((1 + std::log(2.0)) * (std::log(2.0 / 2.0) + 1)).epsilon(1e-15));
@@ -301,7 +305,8 @@ TEST_CASE("TfidfTransformer: bad input is refused, naming the row and column, an
 
   // Shapes that disagree with the fit.
   const auto wide = csr<double>({{1, 0, 2, 1}});
-  CHECK_THROWS_WITH(t.partial_fit(lexsim::view(wide)), Catch::Contains("4 columns, but the transformer was fitted on 3"));
+  CHECK_THROWS_WITH(t.partial_fit(lexsim::view(wide)),
+                    Catch::Contains("4 columns, but the transformer was fitted on 3"));
   CHECK_THROWS_WITH(t.transform<double>(lexsim::view(wide)), Catch::Contains("fitted on 3 columns"));
   TfidfTransformer other;
   other.fit(lexsim::view(wide));
@@ -316,7 +321,8 @@ TEST_CASE("TfidfTransformer: bad input is refused, naming the row and column, an
   CHECK_NOTHROW(t.transform<double>(lexsim::view(signed_counts)));
   TfidfTransformer sublinear(weighting(lexsim::Norm::l2, true, true, true));
   sublinear.fit(lexsim::view(signed_counts));  // fitting reads only where values are
-  CHECK_THROWS_WITH(sublinear.transform<double>(lexsim::view(signed_counts)), Catch::Contains("row 0, column 2 holds -2"));
+  CHECK_THROWS_WITH(sublinear.transform<double>(lexsim::view(signed_counts)),
+                    Catch::Contains("row 0, column 2 holds -2"));
   auto in_place = signed_counts;
   CHECK_THROWS_AS(sublinear.transform_in_place(in_place), lexsim::InvalidArgument);
   CHECK(same_bits(in_place.data, signed_counts.data));  // every row is checked before any changes
@@ -352,7 +358,8 @@ TEST_CASE("TfidfTransformer: columns in any order within a row; the result keeps
     for (std::int64_t r = 0; r < got.rows; ++r) {
       const auto b0 = got.indptr[static_cast<std::size_t>(r)], e0 = got.indptr[static_cast<std::size_t>(r) + 1];
       for (auto k = b0; k < e0; ++k)  // the same value at the mirrored place (l2 sums in another order: 1e-15)
-        CHECK(got.data[static_cast<std::size_t>(k)] == Approx(want.data[static_cast<std::size_t>(e0 - 1 - (k - b0))]).margin(1e-15));
+        CHECK(got.data[static_cast<std::size_t>(k)] ==
+              Approx(want.data[static_cast<std::size_t>(e0 - 1 - (k - b0))]).margin(1e-15));
     }
   }
 }

@@ -108,8 +108,8 @@ TEST_CASE("thread counts in the environment: positive integers, the first level 
 TEST_CASE("cgroup v2: cpu.max of the cgroup and its ancestors, rounded up", "[threads]") {
   TempDir d;
   const std::string mnt = (d.path / "sys/fs/cgroup").string();
-  const std::string mountinfo = d.write("mountinfo", mount_line(30, "/", "/proc", "proc", "rw") +
-                                                         mount_line(31, "/", mnt, "cgroup2", "rw,nsdelegate"));
+  const std::string mountinfo = d.write(
+      "mountinfo", mount_line(30, "/", "/proc", "proc", "rw") + mount_line(31, "/", mnt, "cgroup2", "rw,nsdelegate"));
   const std::string cgroup = d.write("cgroup", "0::/user.slice/job\n");
   SECTION("no files, no quota") { CHECK(lexsim::detail::cgroup_cpu_quota(mountinfo, cgroup) == 0); }
   SECTION("max is no quota") {

@@ -124,10 +124,11 @@ TEST_CASE("decode_error strict throws UnicodeError at the first invalid byte") {
     return 0;
   };
   // UnicodeDecodeError.start for each input
-  CHECK(offset_of("ab\xff" "cd") == 2);
+  CHECK(offset_of("ab\xff"
+                  "cd") == 2);
   CHECK(offset_of("\x80z") == 0);
   CHECK(offset_of("é\xe0\x80") == 2);
-  CHECK(offset_of("x\xf0\x9f\x98") == 1);  // truncated at the end
+  CHECK(offset_of("x\xf0\x9f\x98") == 1);    // truncated at the end
   CHECK(offset_of("ok \xed\xa0\x80") == 3);  // a surrogate
   CHECK_THROWS_AS(a.preprocess("ab\xff"), lexsim::UnicodeError);
   CHECK_THROWS_AS(a.tokens_with_offsets("ab\xff"), lexsim::UnicodeError);
@@ -139,24 +140,34 @@ TEST_CASE("decode_error replace gives one U+FFFD per maximal invalid subsequence
   const auto a = decoding(lexsim::DecodeError::replace);
   const std::string R = "\xef\xbf\xbd";  // U+FFFD in UTF-8
   // (b"a" + bad + b"b").decode("utf-8", "replace")
-  CHECK(a.preprocess("ab\xff" "cd") == "ab" + R + "cd");
-  CHECK(a.preprocess("a\xe0\x80" "b") == "a" + R + R + "b");      // E0 needs A0..BF next
-  CHECK(a.preprocess("a\xe1\x80" "b") == "a" + R + "b");          // truncated 3-byte sequence
-  CHECK(a.preprocess("a\xf0\x9f\x98" "b") == "a" + R + "b");      // truncated 4-byte sequence
-  CHECK(a.preprocess("a\xed\xa0\x80" "b") == "a" + R + R + R + "b");  // surrogate D800
-  CHECK(a.preprocess("a\xc0\xaf" "b") == "a" + R + R + "b");      // overlong '/'
-  CHECK(a.preprocess("x\xf0\x9f\x98") == "x" + R);               // truncated at the end
+  CHECK(a.preprocess("ab\xff"
+                     "cd") == "ab" + R + "cd");
+  CHECK(a.preprocess("a\xe0\x80"
+                     "b") == "a" + R + R + "b");  // E0 needs A0..BF next
+  CHECK(a.preprocess("a\xe1\x80"
+                     "b") == "a" + R + "b");  // truncated 3-byte sequence
+  CHECK(a.preprocess("a\xf0\x9f\x98"
+                     "b") == "a" + R + "b");  // truncated 4-byte sequence
+  CHECK(a.preprocess("a\xed\xa0\x80"
+                     "b") == "a" + R + R + R + "b");  // surrogate D800
+  CHECK(a.preprocess("a\xc0\xaf"
+                     "b") == "a" + R + R + "b");    // overlong '/'
+  CHECK(a.preprocess("x\xf0\x9f\x98") == "x" + R);  // truncated at the end
   CHECK(a.preprocess("\xe1\x80\xe1\x80\x80") == R + "\xe1\x80\x80");
-  CHECK(a.preprocess("\xf4\x90\x80\x80") == R + R + R + R);      // above U+10FFFF
+  CHECK(a.preprocess("\xf4\x90\x80\x80") == R + R + R + R);  // above U+10FFFF
   // U+FFFD is not a word character.
-  CHECK(a.analyze("ab\xff" "cd") == Terms{"ab", "cd"});
+  CHECK(a.analyze("ab\xff"
+                  "cd") == Terms{"ab", "cd"});
 }
 
 TEST_CASE("decode_error ignore drops invalid bytes") {
   const auto a = decoding(lexsim::DecodeError::ignore);
   // b"ab\xffcd".decode("utf-8", "ignore") == "abcd"
-  CHECK(a.analyze("ab\xff" "cd") == Terms{"abcd"});
-  CHECK(a.preprocess("a\xed\xa0\x80" "b\xc0\xaf" "É") == "abé");
+  CHECK(a.analyze("ab\xff"
+                  "cd") == Terms{"abcd"});
+  CHECK(a.preprocess("a\xed\xa0\x80"
+                     "b\xc0\xaf"
+                     "É") == "abé");
   CHECK(a.preprocess("\xf4\x90\x80\x80") == "");
 }
 

@@ -208,16 +208,15 @@ TEST_CASE("TfidfVectorizer defaults equal scikit-learn's") {
   SECTION("idf_") {
     const auto& idf = v.idf();
     REQUIRE(idf.size() == expected::tfidf_idf.size());
-    for (std::size_t j = 0; j < idf.size(); ++j) CHECK(idf[j] == Approx(expected::tfidf_idf[j]).epsilon(0).margin(1e-12));
+    for (std::size_t j = 0; j < idf.size(); ++j)
+      CHECK(idf[j] == Approx(expected::tfidf_idf[j]).epsilon(0).margin(1e-12));
   }
   SECTION("fit then transform equals fit_transform") {
     lexsim::TfidfVectorizer w;
     w.fit(kCorpus);
     check_eigen(w.transform(kCorpus), expected::tfidf_defaults);
   }
-  SECTION("transform of new documents") {
-    check_eigen(v.transform(kNewDocs), expected::tfidf_transform_new);
-  }
+  SECTION("transform of new documents") { check_eigen(v.transform(kNewDocs), expected::tfidf_transform_new); }
   SECTION("CSR output and string_view documents") {
     std::vector<std::string_view> views(kCorpus.begin(), kCorpus.end());
     lexsim::TfidfVectorizer w;
@@ -363,7 +362,8 @@ TEST_CASE("a vocabulary of stop words only is empty") {
   lexsim::TfidfOptions o;
   o.analysis.stop_words = lexsim::english_stop_words();
   lexsim::TfidfVectorizer v(o);
-  CHECK_THROWS_AS(v.fit_transform(std::vector<std::string>{"the and of", "It is what it is."}), lexsim::InvalidArgument);
+  CHECK_THROWS_AS(v.fit_transform(std::vector<std::string>{"the and of", "It is what it is."}),
+                  lexsim::InvalidArgument);
   CHECK_THROWS_AS(lexsim::CountVectorizer().fit(std::vector<std::string>{"a", "!"}), lexsim::InvalidArgument);
 }
 
@@ -389,15 +389,17 @@ TEST_CASE("max_df below min_df throws") {
   t.max_df = lexsim::DocFrequency::proportion(0.4);
   CHECK_THROWS_AS(lexsim::TfidfVectorizer(t).fit(kCorpus), lexsim::InvalidArgument);
   // The messages keep scikit-learn's words and name the values and the document count.
-  CHECK_THROWS_WITH(v.fit(kCorpus), "max_df=2 keeps no terms: it allows at most 2 documents, min_df=3 asks for at "
-                                    "least 3; the corpus has 6 documents (max_df corresponds to < documents than min_df)");
+  CHECK_THROWS_WITH(v.fit(kCorpus),
+                    "max_df=2 keeps no terms: it allows at most 2 documents, min_df=3 asks for at "
+                    "least 3; the corpus has 6 documents (max_df corresponds to < documents than min_df)");
   CHECK_THROWS_WITH(lexsim::TfidfVectorizer(t).fit(kCorpus),
                     Catch::StartsWith("max_df=0.4 keeps no terms: it allows at most 2.4 documents, min_df=0.6 asks "
                                       "for at least 3.6; the corpus has 6 documents"));
   lexsim::TfidfOptions many;
   many.min_df = lexsim::DocFrequency::count(10);  // more than there are documents
-  CHECK_THROWS_WITH(lexsim::TfidfVectorizer(many).fit(kCorpus),
-                    "min_df=10 keeps no terms: the corpus has 6 documents (max_df corresponds to < documents than min_df)");
+  CHECK_THROWS_WITH(
+      lexsim::TfidfVectorizer(many).fit(kCorpus),
+      "min_df=10 keeps no terms: the corpus has 6 documents (max_df corresponds to < documents than min_df)");
 }
 
 TEST_CASE("pruning every term throws") {
@@ -406,8 +408,9 @@ TEST_CASE("pruning every term throws") {
   o.min_df = lexsim::DocFrequency::count(5);
   lexsim::TfidfVectorizer v(o);
   CHECK_THROWS_AS(v.fit(kCorpus), lexsim::InvalidArgument);
-  CHECK_THROWS_WITH(v.fit(kCorpus), "min_df=5 and max_df=1.0 keep no terms: none is in 5 to 6 of the corpus's 6 "
-                                    "documents (After pruning, no terms remain. Try a lower min_df or a higher max_df.)");
+  CHECK_THROWS_WITH(v.fit(kCorpus),
+                    "min_df=5 and max_df=1.0 keep no terms: none is in 5 to 6 of the corpus's 6 "
+                    "documents (After pruning, no terms remain. Try a lower min_df or a higher max_df.)");
   CHECK_FALSE(v.is_fitted());
   o.min_df = lexsim::DocFrequency::count(7);
   o.max_df = lexsim::DocFrequency::count(100);

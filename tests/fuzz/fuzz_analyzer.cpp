@@ -29,9 +29,9 @@ bool throws_unicode(F&& f, bool expected, const fuzz::RefDecoded& dec, std::stri
     f();
   } catch (const lexsim::UnicodeError& e) {
     FUZZ_CHECK(expected, std::string(what) + " threw UnicodeError for valid input " + show(text) + ": " + e.what());
-    FUZZ_CHECK(e.byte_offset() == *dec.first_error,
-               std::string(what) + ": offset " + std::to_string(e.byte_offset()) + ", reference " +
-                   std::to_string(*dec.first_error) + " in " + show(text));
+    FUZZ_CHECK(e.byte_offset() == *dec.first_error, std::string(what) + ": offset " + std::to_string(e.byte_offset()) +
+                                                        ", reference " + std::to_string(*dec.first_error) + " in " +
+                                                        show(text));
     FUZZ_CHECK(e.document() == 0, std::string(what) + ": document index for a single text");
     return true;
   }
@@ -47,9 +47,10 @@ bool throws_unicode(F&& f, bool expected, const fuzz::RefDecoded& dec, std::stri
 void check_huge(const lexsim::Analyzer& a, const fuzz::Pattern& pattern, std::string_view text, bool invalid,
                 const fuzz::RefDecoded& dec) {
   const auto& o = a.options();
-  const bool ascii = std::all_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
-  if (ascii || o.analyzer != lexsim::AnalyzerKind::word || o.ngram_range != std::pair<int, int>{1, 1} || !pattern.bounded ||
-      o.stemmer || !o.lowercase || o.casefold || o.strip_accents != lexsim::StripAccents::none ||
+  const bool ascii =
+      std::all_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  if (ascii || o.analyzer != lexsim::AnalyzerKind::word || o.ngram_range != std::pair<int, int>{1, 1} ||
+      !pattern.bounded || o.stemmer || !o.lowercase || o.casefold || o.strip_accents != lexsim::StripAccents::none ||
       o.normalization != lexsim::Normalization::none)
     return;
   const std::string unit = std::string(text) + " ";
@@ -79,7 +80,8 @@ void check_huge(const lexsim::Analyzer& a, const fuzz::Pattern& pattern, std::st
   FUZZ_CHECK(cmp.first_bad == SIZE_MAX && cmp.k == one.size() * copies,
              "the text repeated " + std::to_string(copies) + " times gives " + std::to_string(cmp.k) + " terms, not " +
                  std::to_string(one.size()) + " x " + std::to_string(copies) + "; first difference at term " +
-                 std::to_string(cmp.first_bad) + ": " + show(cmp.bad) + "\nterms of one copy " + show(one) + "\nof " + show(text));
+                 std::to_string(cmp.first_bad) + ": " + show(cmp.bad) + "\nterms of one copy " + show(one) + "\nof " +
+                 show(text));
 }
 
 std::vector<std::string> first_words(std::string_view text) {
@@ -135,10 +137,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::u32string decoded;
   for (const auto& ch : dec.chars) decoded.push_back(ch.cp);
-  const bool identity = !o.lowercase && !o.casefold && o.strip_accents == StripAccents::none &&
-                        o.normalization == Normalization::none;
+  const bool identity =
+      !o.lowercase && !o.casefold && o.strip_accents == StripAccents::none && o.normalization == Normalization::none;
   if (identity) FUZZ_CHECK(pre == fuzz::encode(decoded), "preprocess " + show(pre) + " of " + show(text));
-  const bool ascii = std::all_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  const bool ascii =
+      std::all_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
   if (ascii && o.strip_accents == StripAccents::none && o.normalization == Normalization::none) {
     std::string expect(text);
     if (o.lowercase || o.casefold)

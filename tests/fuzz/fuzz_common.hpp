@@ -24,8 +24,8 @@ namespace fuzz {
   std::fprintf(stderr, "\n%s:%d: invariant violated: %s\n%s\n", file, line, what, detail.c_str());
   std::abort();  // libFuzzer saves the input as a crash artifact
 }
-#define FUZZ_CHECK(cond, detail)                                   \
-  do {                                                            \
+#define FUZZ_CHECK(cond, detail)                                    \
+  do {                                                              \
     if (!(cond)) ::fuzz::fail(__FILE__, __LINE__, #cond, (detail)); \
   } while (0)
 
@@ -64,7 +64,8 @@ class Reader {
     return b;
   }
   std::string_view rest() const {
-    return pos_ < size_ ? std::string_view(reinterpret_cast<const char*>(data_ + pos_), size_ - pos_) : std::string_view();
+    return pos_ < size_ ? std::string_view(reinterpret_cast<const char*>(data_ + pos_), size_ - pos_)
+                        : std::string_view();
   }
 
  private:
@@ -117,7 +118,8 @@ inline RefDecoded ref_decode(std::string_view s, lexsim::DecodeError mode) {
     const Utf8Row* full = nullptr;
     for (const auto& row : utf8_rows()) {
       std::size_t k = 0;
-      while (k < static_cast<std::size_t>(row.n) && i + k < s.size() && p[i + k] >= row.lo[k] && p[i + k] <= row.hi[k]) ++k;
+      while (k < static_cast<std::size_t>(row.n) && i + k < s.size() && p[i + k] >= row.lo[k] && p[i + k] <= row.hi[k])
+        ++k;
       if (k == static_cast<std::size_t>(row.n)) full = &row;
       if (k > matched) matched = k;
     }
@@ -171,11 +173,15 @@ inline std::string encode(const std::u32string& cps) {
 inline bool ref_is_word(char32_t c) {
   if (c == U'_') return true;
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-      return true;
-    default:
-      return false;
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
   }
 }
 inline bool ref_is_space(char32_t c) {
@@ -202,10 +208,10 @@ struct Pattern {
 };
 inline const std::vector<Pattern>& patterns() {
   static const std::vector<Pattern> p = {
-      {R"((?u)\b\w\w+\b)", 2, 0, true},  {R"(\b\w+\b)", 1, 0, true},      {R"(\w{3,})", 3, 0, false},
-      {R"((?u)\b\w\w\w+\b)", 3, 0, true}, {R"(\w{2})", 2, 2, false},       {R"(\w\w)", 2, 2, false},
-      {R"(\b\w{2,4}\b)", 2, 4, true},    {R"(\w{3,5})", 3, 5, false},      {R"((\w+))", 1, 0, false},
-      {R"(\b(\w\w+)\b)", 2, 0, true},    {R"(\w)", 1, 1, false},           {R"((?u)\w{1,3})", 1, 3, false},
+      {R"((?u)\b\w\w+\b)", 2, 0, true},   {R"(\b\w+\b)", 1, 0, true},  {R"(\w{3,})", 3, 0, false},
+      {R"((?u)\b\w\w\w+\b)", 3, 0, true}, {R"(\w{2})", 2, 2, false},   {R"(\w\w)", 2, 2, false},
+      {R"(\b\w{2,4}\b)", 2, 4, true},     {R"(\w{3,5})", 3, 5, false}, {R"((\w+))", 1, 0, false},
+      {R"(\b(\w\w+)\b)", 2, 0, true},     {R"(\w)", 1, 1, false},      {R"((?u)\w{1,3})", 1, 3, false},
   };
   return p;
 }
@@ -315,14 +321,16 @@ inline std::u32string ref_collapse_spaces(const std::u32string& t) {
 }
 
 /// scikit-learn's _char_ngrams and _char_wb_ngrams over preprocessed text.
-inline std::vector<std::string> ref_char_ngrams(const std::u32string& pre, lexsim::AnalyzerKind kind, std::pair<int, int> range) {
+inline std::vector<std::string> ref_char_ngrams(const std::u32string& pre, lexsim::AnalyzerKind kind,
+                                                std::pair<int, int> range) {
   const std::u32string t = ref_collapse_spaces(pre);
   std::vector<std::string> out;
   const auto [lo, hi] = range;
   if (kind == lexsim::AnalyzerKind::char_) {
     const auto len = static_cast<int>(t.size());
     for (int n = lo; n <= std::min(hi, len); ++n)
-      for (int i = 0; i + n <= len; ++i) out.push_back(encode(t.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n))));
+      for (int i = 0; i + n <= len; ++i)
+        out.push_back(encode(t.substr(static_cast<std::size_t>(i), static_cast<std::size_t>(n))));
     // scikit-learn lists the unigrams first and then n = 2.. (the loop above does the same, n in order)
     return out;
   }

@@ -63,7 +63,8 @@ void check_matrix(const lexsim::CsrMatrix<double>& m, std::size_t cols) {
 
 bool same(const lexsim::CsrMatrix<double>& a, const lexsim::CsrMatrix<double>& b) {
   // Values compared as bits: an idf saved without smoothing may be inf, and inf/inf is NaN.
-  if (a.rows != b.rows || a.cols != b.cols || a.indptr != b.indptr || a.indices != b.indices || a.data.size() != b.data.size())
+  if (a.rows != b.rows || a.cols != b.cols || a.indptr != b.indptr || a.indices != b.indices ||
+      a.data.size() != b.data.size())
     return false;
   return a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(double)) == 0;
 }
@@ -75,7 +76,8 @@ lexsim::CsrMatrix<double> transform(const V& v) {
 
 std::uint64_t get_le(const std::string& s, std::size_t at, int bytes) {
   std::uint64_t v = 0;
-  for (int k = 0; k < bytes; ++k) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[at + static_cast<std::size_t>(k)])) << (8 * k);
+  for (int k = 0; k < bytes; ++k)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[at + static_cast<std::size_t>(k)])) << (8 * k);
   return v;
 }
 
@@ -123,7 +125,8 @@ void check_index(const lexsim::SearchIndex<T>& index, std::vector<lexsim::CsrMat
   auto check = [&](const lexsim::CsrMatrix<T>& r, std::int64_t k) {
     FUZZ_CHECK(r.cols == n_docs && r.indptr.back() == r.nnz(), "search result shape");
     for (std::int64_t q = 0; q < r.rows; ++q) {
-      FUZZ_CHECK(r.indptr[static_cast<std::size_t>(q) + 1] - r.indptr[static_cast<std::size_t>(q)] <= k, "more than k hits");
+      FUZZ_CHECK(r.indptr[static_cast<std::size_t>(q) + 1] - r.indptr[static_cast<std::size_t>(q)] <= k,
+                 "more than k hits");
       for (auto p = r.indptr[static_cast<std::size_t>(q)]; p < r.indptr[static_cast<std::size_t>(q) + 1]; ++p) {
         const auto d = r.indices[static_cast<std::size_t>(p)];
         FUZZ_CHECK(d >= 0 && d < n_docs, "a hit out of range");
@@ -157,13 +160,15 @@ void check_loaded_index(const lexsim::IndexModel& m, const std::string& bytes) {
   std::vector<lexsim::CsrMatrix<T>> read_whole;
   check_index(index, &read_whole);
   if (m.vectorizer) {
-    const auto n = std::visit([](const auto& v) { return static_cast<std::int64_t>(v.feature_names().size()); }, *m.vectorizer);
+    const auto n =
+        std::visit([](const auto& v) { return static_cast<std::int64_t>(v.feature_names().size()); }, *m.vectorizer);
     FUZZ_CHECK(n == index.n_terms(), "a vectorizer with another number of terms than its index");
   }
   // What was loaded can be saved, and saving is a fixed point of loading.
   const std::string again = lexsim::serialize(index, m.metadata);
   const lexsim::IndexModel reloaded = lexsim::deserialize_index(again);
-  FUZZ_CHECK(lexsim::serialize(std::get<lexsim::SearchIndex<T>>(reloaded.index), m.metadata) == again, "serialize(deserialize_index(b)) != b");
+  FUZZ_CHECK(lexsim::serialize(std::get<lexsim::SearchIndex<T>>(reloaded.index), m.metadata) == again,
+             "serialize(deserialize_index(b)) != b");
 
   // Mapped from a file, with the postings checked lazily: a search refuses damage or answers the same.
   char path[] = "/tmp/lexsim-fuzz-index-XXXXXX";
@@ -281,7 +286,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const V& w = std::get<V>(reloaded.vectorizer);
         FUZZ_CHECK(reloaded.metadata == model->metadata, "metadata changed on a round trip");
         FUZZ_CHECK(w.feature_names() == terms, "terms changed on a round trip");
-        FUZZ_CHECK(lexsim::serialize(w, reloaded.metadata) == again, "serialize(deserialize(b)) != b for b = serialize(...)");
+        FUZZ_CHECK(lexsim::serialize(w, reloaded.metadata) == again,
+                   "serialize(deserialize(b)) != b for b = serialize(...)");
         FUZZ_CHECK(same(transform(w), m), "the reloaded model transforms differently");
       },
       model->vectorizer);

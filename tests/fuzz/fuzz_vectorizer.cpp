@@ -99,7 +99,8 @@ Expected reference(const Setup& s, const std::vector<std::string>& docs) {
     }
     if (o.max_features && static_cast<std::int64_t>(kept.size()) > *o.max_features) {
       std::vector<std::pair<std::string, double>> by_count = kept;
-      std::stable_sort(by_count.begin(), by_count.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+      std::stable_sort(by_count.begin(), by_count.end(),
+                       [](const auto& x, const auto& y) { return x.second > y.second; });
       by_count.resize(static_cast<std::size_t>(*o.max_features));
       std::set<std::string> chosen;
       for (const auto& p : by_count) chosen.insert(p.first);
@@ -137,7 +138,10 @@ void reference_weights(const Setup& s, std::size_t n_docs, Expected& e) {
   for (auto& row : e.rows) {
     for (auto& [j, v] : row) {
       if (o.sublinear_tf) v = std::log(v) + 1.0;
-      if (o.use_idf) v *= std::log((static_cast<double>(n_docs) + sm) / (static_cast<double>(e.df[static_cast<std::size_t>(j)]) + sm)) + 1.0;
+      if (o.use_idf)
+        v *= std::log((static_cast<double>(n_docs) + sm) /
+                      (static_cast<double>(e.df[static_cast<std::size_t>(j)]) + sm)) +
+             1.0;
     }
     double norm = 0;
     for (const auto& [j, v] : row) norm += o.norm == lexsim::Norm::l2 ? v * v : std::abs(v);
@@ -230,15 +234,18 @@ void check_well_formed(const lexsim::CsrMatrix<double>& m, std::size_t n_docs, s
       const auto j = m.indices[static_cast<std::size_t>(k)];
       const double v = m.data[static_cast<std::size_t>(k)];
       FUZZ_CHECK(j >= 0 && static_cast<std::size_t>(j) < n_cols, "column out of range in row " + std::to_string(r));
-      FUZZ_CHECK(k == b || m.indices[static_cast<std::size_t>(k) - 1] < j, "columns not sorted in row " + std::to_string(r));
+      FUZZ_CHECK(k == b || m.indices[static_cast<std::size_t>(k) - 1] < j,
+                 "columns not sorted in row " + std::to_string(r));
       FUZZ_CHECK(std::isfinite(v) && v > 0, "value " + std::to_string(v) + " in row " + std::to_string(r));
       sq += v * v;
       ab += std::abs(v);
     }
     if (s.tfidf && e > b) {
       const double tol = s.use_float ? 1e-5 : 1e-12;
-      if (s.options.norm == lexsim::Norm::l2) FUZZ_CHECK(std::abs(sq - 1.0) < tol, "row " + std::to_string(r) + " has L2 norm^2 " + std::to_string(sq));
-      if (s.options.norm == lexsim::Norm::l1) FUZZ_CHECK(std::abs(ab - 1.0) < tol, "row " + std::to_string(r) + " has L1 norm " + std::to_string(ab));
+      if (s.options.norm == lexsim::Norm::l2)
+        FUZZ_CHECK(std::abs(sq - 1.0) < tol, "row " + std::to_string(r) + " has L2 norm^2 " + std::to_string(sq));
+      if (s.options.norm == lexsim::Norm::l1)
+        FUZZ_CHECK(std::abs(ab - 1.0) < tol, "row " + std::to_string(r) + " has L1 norm " + std::to_string(ab));
     }
   }
 }
@@ -265,7 +272,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     i = j + 1;
   }
   if (docs.size() > 2000) return 0;  // keeps each run fast; long inputs add nothing here
-  if (b[4] & 4) {  // past 256 documents the fit and transform really split over two threads
+  if (b[4] & 4) {                    // past 256 documents the fit and transform really split over two threads
     const std::size_t n = docs.size();
     for (std::size_t k = 0; docs.size() < 300; ++k) docs.push_back(docs[k % n]);
   }
@@ -309,25 +316,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(one.error == two.error && one.error_document == two.error_document,
              "n_jobs=1: " + one.error + "\nn_jobs=2: " + two.error + what);
   FUZZ_CHECK(same(one.fit, two.fit) && same(one.again, two.again), "n_jobs=1 and n_jobs=2 matrices differ" + what);
-  FUZZ_CHECK(one.vocabulary == two.vocabulary && one.df == two.df && one.idf == two.idf, "fitted state differs by n_jobs" + what);
+  FUZZ_CHECK(one.vocabulary == two.vocabulary && one.df == two.df && one.idf == two.idf,
+             "fitted state differs by n_jobs" + what);
 
   switch (expect.kind) {
     case Expected::unicode:
       FUZZ_CHECK(one.error.rfind("UnicodeError", 0) == 0 && one.error_document == expect.bad_document,
-                 "expected UnicodeError in document " + std::to_string(expect.bad_document) + ", got " + one.error + " (document " +
-                     std::to_string(one.error_document) + ")" + what);
+                 "expected UnicodeError in document " + std::to_string(expect.bad_document) + ", got " + one.error +
+                     " (document " + std::to_string(one.error_document) + ")" + what);
       return 0;
     case Expected::empty_vocabulary:
     case Expected::bad_bounds:
     case Expected::pruned_empty:
-      FUZZ_CHECK(one.error.rfind("InvalidArgument", 0) == 0, "expected InvalidArgument (case " + std::to_string(expect.kind) +
-                                                                "), got '" + one.error + "'" + what);
+      FUZZ_CHECK(one.error.rfind("InvalidArgument", 0) == 0,
+                 "expected InvalidArgument (case " + std::to_string(expect.kind) + "), got '" + one.error + "'" + what);
       return 0;
-    case Expected::ok:
-      break;
+    case Expected::ok: break;
   }
   FUZZ_CHECK(one.error.empty(), "unexpected error " + one.error + what);
-  FUZZ_CHECK(one.vocabulary == expect.vocabulary, "vocabulary " + show(one.vocabulary) + "\nreference " + show(expect.vocabulary) + what);
+  FUZZ_CHECK(one.vocabulary == expect.vocabulary,
+             "vocabulary " + show(one.vocabulary) + "\nreference " + show(expect.vocabulary) + what);
   FUZZ_CHECK(one.df == expect.df, "document frequencies differ from the reference" + what);
   for (const auto& t : one.vocabulary)
     FUZZ_CHECK(fuzz::valid_utf8(t) && (s.fixed_vocabulary || !t.empty()), "feature name " + show(t) + what);
@@ -340,9 +348,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(one.idf.size() == expect.vocabulary.size(), "idf size");
       const double sm = s.options.smooth_idf ? 1.0 : 0.0;
       for (std::size_t j = 0; j < one.idf.size(); ++j) {
-        const double want = std::log((static_cast<double>(docs.size()) + sm) / (static_cast<double>(expect.df[j]) + sm)) + 1.0;
+        const double want =
+            std::log((static_cast<double>(docs.size()) + sm) / (static_cast<double>(expect.df[j]) + sm)) + 1.0;
         // A fixed-vocabulary term no document holds has df 0: inf without smoothing, as scikit-learn.
-        FUZZ_CHECK(one.idf[j] == want || std::abs(one.idf[j] - want) <= 1e-12 * std::abs(want), "idf[" + std::to_string(j) + "]" + what);
+        FUZZ_CHECK(one.idf[j] == want || std::abs(one.idf[j] - want) <= 1e-12 * std::abs(want),
+                   "idf[" + std::to_string(j) + "]" + what);
       }
     } else {
       FUZZ_CHECK(one.idf.empty(), "idf without use_idf");
@@ -352,14 +362,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t r = 0; r < docs.size(); ++r) {
     const auto& row = expect.rows[r];
     const auto b0 = static_cast<std::size_t>(one.fit.indptr[r]), e0 = static_cast<std::size_t>(one.fit.indptr[r + 1]);
-    FUZZ_CHECK(e0 - b0 == row.size(), "row " + std::to_string(r) + " has " + std::to_string(e0 - b0) + " values, reference " +
-                                          std::to_string(row.size()) + what);
+    FUZZ_CHECK(e0 - b0 == row.size(), "row " + std::to_string(r) + " has " + std::to_string(e0 - b0) +
+                                          " values, reference " + std::to_string(row.size()) + what);
     std::size_t k = b0;
     for (const auto& [j, v] : row) {
       const double got = one.fit.data[k];
       FUZZ_CHECK(one.fit.indices[k] == j && std::abs(got - v) <= tol * std::max(1.0, std::abs(v)),
-                 "row " + std::to_string(r) + " column " + std::to_string(j) + ": " + std::to_string(got) + " vs reference " +
-                     std::to_string(v) + what);
+                 "row " + std::to_string(r) + " column " + std::to_string(j) + ": " + std::to_string(got) +
+                     " vs reference " + std::to_string(v) + what);
       ++k;
     }
   }

@@ -70,10 +70,10 @@ LEXSIM_API const std::vector<std::string>& english_stop_words();
 
 /// A token with its position in the original text, for highlighting.
 struct Token {
-  std::string text;           ///< the term after preprocessing (lowercase, accents..., stemming)
-  std::size_t byte_begin;     ///< offsets into the original UTF-8 input, [begin, end)
+  std::string text;        ///< the term after preprocessing (lowercase, accents..., stemming)
+  std::size_t byte_begin;  ///< offsets into the original UTF-8 input, [begin, end)
   std::size_t byte_end;
-  std::size_t char_begin;     ///< code-point offsets into the decoded input, [begin, end)
+  std::size_t char_begin;  ///< code-point offsets into the decoded input, [begin, end)
   std::size_t char_end;
 };
 

@@ -39,7 +39,8 @@ struct HashingOptions {
   /// A term whose signed hash is negative counts -1, which keeps inner products unbiased when
   /// terms collide; without it every term counts +1.
   bool alternate_sign = true;
-  /// Worker threads (1 = the calling thread only, -1 = the usable CPUs, see lexsim/threads.hpp); results do not depend on it.
+  /// Worker threads (1 = the calling thread only, -1 = the usable CPUs, see lexsim/threads.hpp); results do not depend
+  /// on it.
   int n_jobs = 1;
 };
 

@@ -171,19 +171,21 @@ struct IndexLoadOptions {
 template <class T>
 LEXSIM_API std::string serialize(const SearchIndex<T>& index, std::string_view metadata = {});
 template <class T>
-LEXSIM_API std::string serialize(const SearchIndex<T>& index, const CountVectorizer& vectorizer, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const SearchIndex<T>& index, const CountVectorizer& vectorizer,
+                                 std::string_view metadata = {});
 template <class T>
-LEXSIM_API std::string serialize(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, std::string_view metadata = {});
+LEXSIM_API std::string serialize(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer,
+                                 std::string_view metadata = {});
 
 /// serialize(), written to `path` atomically (as save() of a vectorizer).
 template <class T>
 LEXSIM_API void save(const SearchIndex<T>& index, const std::string& path, std::string_view metadata = {});
 template <class T>
 LEXSIM_API void save(const SearchIndex<T>& index, const CountVectorizer& vectorizer, const std::string& path,
-          std::string_view metadata = {});
+                     std::string_view metadata = {});
 template <class T>
 LEXSIM_API void save(const SearchIndex<T>& index, const TfidfVectorizer& vectorizer, const std::string& path,
-          std::string_view metadata = {});
+                     std::string_view metadata = {});
 
 /// The search index in `bytes` (read and checked whole). ModelFormatError for anything that is
 /// not a complete, intact, consistent index (a vectorizer's model included).

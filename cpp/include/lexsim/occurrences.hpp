@@ -28,8 +28,8 @@ struct TermOccurrences {
 };
 
 /// Analyses every document once (n_jobs threads; the result does not depend on it).
-LEXSIM_API TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary, const Documents& docs,
-                                 int n_jobs = 1);
+LEXSIM_API TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary,
+                                            const Documents& docs, int n_jobs = 1);
 /// The same for documents already analysed into terms.
 LEXSIM_API TermOccurrences term_occurrences(const Vocabulary& vocabulary, const TermLists& docs, int n_jobs = 1);
 

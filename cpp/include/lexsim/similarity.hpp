@@ -29,7 +29,7 @@ struct TopKOptions {
 /// Result: rows(A) x rows(B), column indices sorted within each row.
 template <class T, class IndPtr, class Ind>
 LEXSIM_API CsrMatrix<T> top_k(const CsrView<T, IndPtr, Ind>& A, const CsrView<T, IndPtr, Ind>* B,
-                   const TopKOptions& options = {});
+                              const TopKOptions& options = {});
 
 /// The rows of B prepared once (L2-normalised unless normalize is false, and transposed) for many
 /// top_k calls against them, e.g. a search index scoring query after query. Immutable and safe
@@ -56,7 +56,7 @@ class LEXSIM_API TopKIndex {
 /// Convenience overloads on Eigen matrices.
 LEXSIM_API SparseMatrix<double> top_k(const SparseMatrix<double>& A, const TopKOptions& options = {});
 LEXSIM_API SparseMatrix<double> top_k(const SparseMatrix<double>& A, const SparseMatrix<double>& B,
-                           const TopKOptions& options = {});
+                                      const TopKOptions& options = {});
 
 struct PairsOptions {
   /// Keep pairs whose cosine similarity is at least this; in (0, 1].
@@ -157,8 +157,8 @@ LEXSIM_API std::vector<std::int64_t> ranked_order(const CsrView<T, IndPtr, Ind>&
 /// offsets[i] + part.cols of the whole): per row, the k best of all candidates by the rule above,
 /// exactly what one top_k over the whole of B keeps. Result: rows x n_cols, columns sorted in each row.
 template <class T, class IndPtr, class Ind>
-LEXSIM_API CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts, const std::vector<std::int64_t>& offsets,
-                         std::int64_t k, std::int64_t n_cols);
+LEXSIM_API CsrMatrix<T> merge_top_k(const std::vector<CsrView<T, IndPtr, Ind>>& parts,
+                                    const std::vector<std::int64_t>& offsets, std::int64_t k, std::int64_t n_cols);
 
 /// One shared column's part of the cosine similarity of two rows.
 struct Contribution {

@@ -115,7 +115,8 @@ class LEXSIM_API TfidfTransformer {
   CsrMatrix<Out> transform(const CsrView<T, IP, Ind>& counts, IdfPrecision precision = IdfPrecision::output) const;
   /// The same, written over the values of `counts` (`values` is counts' data, made writable).
   template <class T, class IP, class Ind>
-  void transform_in_place(const CsrView<T, IP, Ind>& counts, T* values, IdfPrecision precision = IdfPrecision::output) const;
+  void transform_in_place(const CsrView<T, IP, Ind>& counts, T* values,
+                          IdfPrecision precision = IdfPrecision::output) const;
   template <class T>
   void transform_in_place(CsrMatrix<T>& counts, IdfPrecision precision = IdfPrecision::output) const;
 

@@ -56,11 +56,15 @@ class Input {
  public:
   enum class Kind { documents, terms, document_batches, term_batches };
   Input(Documents docs) noexcept : kind_(Kind::documents), docs_(docs) {}  // NOLINT(google-explicit-constructor)
-  Input(const std::vector<std::string>& docs) noexcept : Input(Documents(docs)) {}  // NOLINT(google-explicit-constructor)
-  Input(const std::vector<std::string_view>& docs) noexcept : Input(Documents(docs)) {}  // NOLINT(google-explicit-constructor)
+  Input(const std::vector<std::string>& docs) noexcept
+      : Input(Documents(docs)) {}  // NOLINT(google-explicit-constructor)
+  Input(const std::vector<std::string_view>& docs) noexcept
+      : Input(Documents(docs)) {}                                                 // NOLINT(google-explicit-constructor)
   Input(const TermLists& terms) noexcept : kind_(Kind::terms), terms_(&terms) {}  // NOLINT(google-explicit-constructor)
-  Input(const DocumentBatches& next) noexcept : kind_(Kind::document_batches), doc_batches_(&next) {}  // NOLINT(google-explicit-constructor)
-  Input(const TermBatches& next) noexcept : kind_(Kind::term_batches), term_batches_(&next) {}  // NOLINT(google-explicit-constructor)
+  Input(const DocumentBatches& next) noexcept
+      : kind_(Kind::document_batches), doc_batches_(&next) {}  // NOLINT(google-explicit-constructor)
+  Input(const TermBatches& next) noexcept
+      : kind_(Kind::term_batches), term_batches_(&next) {}  // NOLINT(google-explicit-constructor)
 
   Kind kind() const noexcept { return kind_; }
   /// The one of these that kind() names.
@@ -157,17 +161,29 @@ class LEXSIM_API CountVectorizer {
   CountVectorizer& partial_fit_batches(const DocumentBatches& next) { return partial_fit(next); }
   CountVectorizer& partial_fit_batches_terms(const TermBatches& next) { return partial_fit(next); }
   template <class T>
-  CsrMatrix<T> fit_transform_terms(const TermLists& docs) { return fit_transform_csr<T>(docs); }
+  CsrMatrix<T> fit_transform_terms(const TermLists& docs) {
+    return fit_transform_csr<T>(docs);
+  }
   template <class T>
-  CsrMatrix<T> transform_terms(const TermLists& docs) const { return transform_csr<T>(docs); }
+  CsrMatrix<T> transform_terms(const TermLists& docs) const {
+    return transform_csr<T>(docs);
+  }
   template <class T>
-  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) { return fit_transform_csr<T>(next); }
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) {
+    return fit_transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) { return fit_transform_csr<T>(next); }
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) {
+    return fit_transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> transform_batches(const DocumentBatches& next) const { return transform_csr<T>(next); }
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const {
+    return transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const { return transform_csr<T>(next); }
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const {
+    return transform_csr<T>(next);
+  }
 
  private:
   template <class T>
@@ -261,17 +277,29 @@ class LEXSIM_API TfidfVectorizer {
   TfidfVectorizer& partial_fit_batches(const DocumentBatches& next) { return partial_fit(next); }
   TfidfVectorizer& partial_fit_batches_terms(const TermBatches& next) { return partial_fit(next); }
   template <class T>
-  CsrMatrix<T> fit_transform_terms(const TermLists& docs) { return fit_transform_csr<T>(docs); }
+  CsrMatrix<T> fit_transform_terms(const TermLists& docs) {
+    return fit_transform_csr<T>(docs);
+  }
   template <class T>
-  CsrMatrix<T> transform_terms(const TermLists& docs) const { return transform_csr<T>(docs); }
+  CsrMatrix<T> transform_terms(const TermLists& docs) const {
+    return transform_csr<T>(docs);
+  }
   template <class T>
-  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) { return fit_transform_csr<T>(next); }
+  CsrMatrix<T> fit_transform_batches(const DocumentBatches& next) {
+    return fit_transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) { return fit_transform_csr<T>(next); }
+  CsrMatrix<T> fit_transform_batches_terms(const TermBatches& next) {
+    return fit_transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> transform_batches(const DocumentBatches& next) const { return transform_csr<T>(next); }
+  CsrMatrix<T> transform_batches(const DocumentBatches& next) const {
+    return transform_csr<T>(next);
+  }
   template <class T>
-  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const { return transform_csr<T>(next); }
+  CsrMatrix<T> transform_batches_terms(const TermBatches& next) const {
+    return transform_csr<T>(next);
+  }
 
  private:
   void check_fitted() const;

@@ -30,7 +30,8 @@ class LEXSIM_API Vocabulary {
   void insert_many(const std::string_view* terms, std::size_t n, std::int32_t* ids);
   /// find() for many terms at once, prefetching their slots first. `hashes` is caller scratch space
   /// (this function is const and safe to call from many threads).
-  void find_many(const std::string_view* terms, std::size_t n, std::int32_t* ids, std::vector<std::uint64_t>& hashes) const;
+  void find_many(const std::string_view* terms, std::size_t n, std::int32_t* ids,
+                 std::vector<std::uint64_t>& hashes) const;
   std::string_view term(std::int32_t id) const noexcept {
     const Entry& e = entries_[static_cast<std::size_t>(id)];
     return {arena_.data() + e.offset, e.length};
@@ -78,6 +79,6 @@ inline std::uint64_t term_head(std::string_view s) noexcept {
 }
 /// Hash of a term (consistent with term_head for short terms).
 std::uint64_t hash_bytes(std::string_view s) noexcept;
-}
+}  // namespace detail
 
 }  // namespace lexsim

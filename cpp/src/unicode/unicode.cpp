@@ -70,7 +70,8 @@ void canonical_order(CodePoints& t) {
     if (j - i > 1) {
       std::vector<std::pair<char32_t, std::uint32_t>> run;
       for (std::size_t k = i; k < j; ++k) run.emplace_back(t.cp[k], t.origin[k]);
-      std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return ccc(a.first) < ccc(b.first); });
+      std::stable_sort(run.begin(), run.end(),
+                       [](const auto& a, const auto& b) { return ccc(a.first) < ccc(b.first); });
       for (std::size_t k = i; k < j; ++k) {
         t.cp[k] = run[k - i].first;
         t.origin[k] = run[k - i].second;
@@ -250,13 +251,9 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
       continue;
     }
     switch (mode) {
-      case DecodeError::strict:
-        throw_invalid(i, why);
-      case DecodeError::replace:
-        emit(0xFFFD, i, len);
-        break;
-      case DecodeError::ignore:
-        break;
+      case DecodeError::strict: throw_invalid(i, why);
+      case DecodeError::replace: emit(0xFFFD, i, len); break;
+      case DecodeError::ignore: break;
     }
     i += len;  // the maximal subpart: lead byte plus the valid continuation bytes seen
   }
@@ -272,10 +269,8 @@ bool is_word(char32_t c) noexcept {
     case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-      return true;
-    default:
-      return false;
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
   }
 }
 
@@ -287,10 +282,15 @@ bool is_decimal(char32_t c) noexcept {
 bool is_space(char32_t c) noexcept {
   if (c < 128) return kAscii.space[c];
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return c >= 0x2000 && c <= 0x200A;
   }
 }
 
@@ -374,8 +374,8 @@ void normalize(const CodePoints& in, Normalization form, CodePoints& out) {
   // Full decomposition per character, canonical ordering, then canonical composition of each
   // segment that starts at a starter no composition can reach back over.
   CodePoints dec;
-  const auto opts = static_cast<utf8proc_option_t>(
-      UTF8PROC_DECOMPOSE | (form == Normalization::nfkc ? UTF8PROC_COMPAT : 0));
+  const auto opts =
+      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | (form == Normalization::nfkc ? UTF8PROC_COMPAT : 0));
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in.cp[i] < 128) {
       dec.push(in.cp[i], in.origin[i]);
