@@ -178,7 +178,8 @@ lint-deps: deps
 lint: lint-deps
 	$(RUFF) check $(PY_LINT_PATHS)
 	$(RUFF) format --check $(PY_LINT_PATHS)
-	$(CLANG_FORMAT) --dry-run -Werror $(CXX_FORMAT_FILES)
+	@echo "clang-format: $(words $(CXX_FORMAT_FILES)) files"
+	@$(CLANG_FORMAT) --dry-run -Werror $(CXX_FORMAT_FILES)
 	$(CMAKE) -S . -B build/lint -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_CXX_COMPILER=clang++ \
 	  -DLEXSIM_BUILD_TESTS=OFF -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja >/dev/null
 	@echo "clang-tidy: $(words $(CXX_TIDY_FILES)) files"

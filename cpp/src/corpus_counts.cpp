@@ -54,8 +54,9 @@ CorpusCounts::CorpusCounts(const std::vector<std::string>& terms, std::vector<st
 
 CorpusCounts& CorpusCounts::merge(const CorpusCounts& other) {
   if (&other == this) {  // the loop below would read the tables it grows
-    const CorpusCounts copy =
-        other;  // NOLINT(performance-unnecessary-copy-initialization): other is *this, which merge grows
+    // other is *this, which merge grows: the copy is needed.
+    // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
+    const CorpusCounts copy = other;
     return merge(copy);
   }
   if (n_documents_ > kMax - other.n_documents_)

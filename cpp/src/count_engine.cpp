@@ -260,7 +260,6 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
   m.data.resize(w);
 }
 
-// NOLINTBEGIN(bugprone-macro-parentheses): T is a type, which parentheses would not parse as
 #define LEXSIM_ENGINE_INSTANTIATE(T)                                                                             \
   template void count_batch<T, TextSource>(const TextSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*); \
   template void count_batch<T, TermSource>(const TermSource&, CorpusCounts&, bool, int, std::vector<Piece<T>>*); \
@@ -269,7 +268,6 @@ void renumber_rows(CsrMatrix<T>& m, const std::vector<std::int32_t>& map) {
   template void count_known<T, TermSource>(const TermSource&, const Vocabulary&, bool, int,                      \
                                            std::vector<CsrMatrix<T>>&);                                          \
   template void renumber_rows<T>(CsrMatrix<T>&, const std::vector<std::int32_t>&);
-// NOLINTEND(bugprone-macro-parentheses)
 LEXSIM_ENGINE_INSTANTIATE(std::int32_t)
 LEXSIM_ENGINE_INSTANTIATE(std::int64_t)
 LEXSIM_ENGINE_INSTANTIATE(float)
