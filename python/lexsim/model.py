@@ -309,7 +309,7 @@ def _from_loaded(loaded: tuple) -> Any:
             "the search index was saved without its vectorizer (from C++): lexsim.SearchIndex needs the "
             "vectorizer that turns queries into rows; save it with one (lexsim::save(index, vectorizer, path))"
         )
-        error.byte_offset = None
+        setattr(error, "byte_offset", None)  # noqa: B010 (the stubs do not declare the attribute the core sets)
         raise error
     vectorizer = _from_native(native_vectorizer, metadata)
     n_jobs, info = _index_python_part(metadata)
@@ -325,7 +325,7 @@ def _load_any(path: PathLike, *, mmap: bool = False, verify: bool = False) -> An
 # ------------------------------------------------------------------------------------------ loading
 def _invalid(reason: str) -> ModelFormatError:
     error = ModelFormatError(f"invalid model metadata (section 'META'): {reason}")
-    error.byte_offset = None  # set by the C++ core for the errors it raises
+    setattr(error, "byte_offset", None)  # noqa: B010 (set by the C++ core for the errors it raises; the stubs do not declare it)
     return error
 
 

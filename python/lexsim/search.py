@@ -553,7 +553,7 @@ class SearchIndex:
                 f"cannot load the model {os.fsdecode(path)!r} as a SearchIndex: it holds a {type(loaded).__name__}; "
                 "lexsim.load reads it"
             )
-            error.byte_offset = None
+            setattr(error, "byte_offset", None)  # noqa: B010 (the stubs do not declare the attribute the core sets)
             raise error
         return loaded
 
