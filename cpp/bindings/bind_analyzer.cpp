@@ -1,7 +1,7 @@
 // Analyzer, its options, and the Unicode helpers the Python parity tests use.
 #include <pybind11/stl.h>
 
-#include "buffers.hpp"
+#include "module.hpp"
 #include "enum_names.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/errors.hpp"

@@ -2,6 +2,7 @@
 // ArrowDocuments, and its binding. No Arrow library is linked or imported: the producer's own
 // export functions and release callbacks do all the memory management.
 #include "arrow_input.hpp"
+#include "module.hpp"
 
 #include <algorithm>
 #include <cstring>

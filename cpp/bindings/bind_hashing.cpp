@@ -2,7 +2,10 @@
 // capsule-owned arrays; the Python layer assembles the scipy matrix.
 #include <pybind11/stl.h>
 
-#include "buffers.hpp"
+#include "gil.hpp"
+#include "module.hpp"
+#include "numpy_out.hpp"
+#include "text_in.hpp"
 #include "lexsim/hashing.hpp"
 
 namespace lexsim::bindings {

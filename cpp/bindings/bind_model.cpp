@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "buffers.hpp"
+#include "module.hpp"
 #include "lexsim/model_io.hpp"
 
 namespace lexsim::bindings {

@@ -13,7 +13,10 @@
 #include <variant>
 #include <vector>
 
-#include "buffers.hpp"
+#include "csr_in.hpp"
+#include "gil.hpp"
+#include "module.hpp"
+#include "numpy_out.hpp"
 #include "lexsim/model_io.hpp"
 #include "lexsim/search.hpp"
 

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "buffers.hpp"
+#include "csr_in.hpp"
+#include "gil.hpp"
+#include "module.hpp"
+#include "numpy_out.hpp"
 #include "lexsim/similarity.hpp"
 
 namespace lexsim::bindings {

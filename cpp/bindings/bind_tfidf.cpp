@@ -7,7 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "buffers.hpp"
+#include "csr_in.hpp"
+#include "gil.hpp"
+#include "module.hpp"
+#include "numpy_out.hpp"
 #include "enum_names.hpp"
 #include "lexsim/tfidf.hpp"
 #include "lexsim/vectorizer.hpp"

@@ -1,5 +1,5 @@
 // Thread counts (lexsim/threads.hpp) for Python, and the two C functions threadpoolctl calls.
-#include "buffers.hpp"
+#include "module.hpp"
 #include "lexsim/threads.hpp"
 
 // threadpoolctl finds lexsim among the loaded shared objects by these symbols and limits its threads

@@ -5,7 +5,10 @@
 #include <memory>
 #include <optional>
 
-#include "buffers.hpp"
+#include "gil.hpp"
+#include "module.hpp"
+#include "numpy_out.hpp"
+#include "text_in.hpp"
 #include "enum_names.hpp"
 #include "lexsim/occurrences.hpp"
 #include "lexsim/vectorizer.hpp"

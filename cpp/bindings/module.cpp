@@ -1,7 +1,7 @@
 // lexsim._core: the compiled part of the lexsim Python package. Private: use the lexsim package.
 #include <pybind11/pybind11.h>
 
-#include "buffers.hpp"
+#include "module.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/model_io.hpp"
 #include "lexsim/version.hpp"

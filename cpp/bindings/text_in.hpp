@@ -1,11 +1,10 @@
 #pragma once
-// The one place where C++ buffers become numpy arrays: vectors are moved into a heap object
-// owned by a capsule, so numpy reads the very memory C++ wrote (no copy).
+// Text in: Python lists of str/bytes (or of lists of terms) and Arrow string arrays, viewed as
+// UTF-8 without per-document copies where possible.
 
-#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
-#include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,87 +12,12 @@
 #include <vector>
 
 #include "arrow_input.hpp"
-#include "lexsim/errors.hpp"
-#include "lexsim/interrupt.hpp"
 #include "lexsim/sparse.hpp"
+#include "lexsim/vectorizer.hpp"
 
 namespace lexsim::bindings {
 
 namespace py = pybind11;
-
-template <class T>
-py::array_t<T> move_to_numpy(std::vector<T>&& v) {
-  auto* owner = new std::vector<T>(std::move(v));
-  py::capsule capsule(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  const auto n = static_cast<py::ssize_t>(owner->size());
-  return py::array_t<T>({n}, {static_cast<py::ssize_t>(sizeof(T))}, owner->data(), capsule);
-}
-
-/// (data, indices, indptr, shape) for scipy: index arrays are int32 when every index fits, as scipy
-/// would choose itself (so it does not copy), int64 otherwise.
-template <class T>
-py::tuple csr_to_python(CsrMatrix<T>&& m) {
-  const std::int64_t rows = m.rows, cols = m.cols;
-  py::object data = move_to_numpy(std::move(m.data));
-  const bool small = m.nnz() <= INT32_MAX && rows <= INT32_MAX && cols <= INT32_MAX;
-  py::object indices, indptr;
-  if (small) {
-    std::vector<std::int32_t> ip(m.indptr.begin(), m.indptr.end());  // rows + 1 values
-    m.indptr = {};
-    indptr = move_to_numpy(std::move(ip));
-    indices = move_to_numpy(std::move(m.indices));
-  } else {
-    std::vector<std::int64_t> ix(m.indices.begin(), m.indices.end());
-    m.indices = {};
-    indices = move_to_numpy(std::move(ix));
-    indptr = move_to_numpy(std::move(m.indptr));
-  }
-  return py::make_tuple(data, indices, indptr, py::make_tuple(rows, cols));
-}
-
-/// A CSR matrix the Python layer hands in as (data, indices, indptr, rows, cols), viewed in place:
-/// data of type T, indices int32, indptr of type IP, each a contiguous 1-d array (the Python layer
-/// converts; a wrong dtype here is a TypeError, an inconsistent shape a ValueError).
-/// Whether an array holds `want` values. Not dtype identity: an array that was pickled (by Dask,
-/// multiprocessing...) carries an equal dtype object that is not numpy's cached one.
-inline bool has_dtype(const py::array& arr, const py::dtype& want) {
-  return py::detail::npy_api::get().PyArray_EquivTypes_(arr.dtype().ptr(), want.ptr());
-}
-
-template <class T, class IP>
-CsrView<T, IP, std::int32_t> csr_view(const py::tuple& m, const char* name) {
-  const std::string who(name);
-  if (m.size() != 5) throw py::type_error(who + " must be a (data, indices, indptr, rows, cols) tuple");
-  const auto data = m[0].cast<py::array>(), indices = m[1].cast<py::array>(), indptr = m[2].cast<py::array>();
-  const auto rows = m[3].cast<std::int64_t>(), cols = m[4].cast<std::int64_t>();
-  auto check = [&](const py::array& arr, const py::dtype& want, const char* part) {
-    if (!has_dtype(arr, want))
-      throw py::type_error(who + "." + part + " has dtype " + py::str(arr.dtype()).cast<std::string>() + ", expected " +
-                           py::str(want).cast<std::string>());
-    if (arr.ndim() != 1 || !(arr.flags() & py::array::c_style))
-      throw py::value_error(who + "." + part + " must be a contiguous 1-d array");
-  };
-  check(data, py::dtype::of<T>(), "data");
-  check(indices, py::dtype::of<std::int32_t>(), "indices");
-  check(indptr, py::dtype::of<IP>(), "indptr");
-  if (rows < 0 || cols < 0) throw py::value_error(who + " has a negative shape");
-  if (indptr.size() != rows + 1) throw py::value_error(who + ".indptr must have rows + 1 entries");
-  if (indices.size() != data.size()) throw py::value_error(who + ".indices and .data must have the same length");
-  if (static_cast<std::int64_t>(data.size()) < static_cast<std::int64_t>(static_cast<const IP*>(indptr.data())[rows]))
-    throw py::value_error(who + ".indptr[-1] exceeds the number of stored values");
-  return {rows, cols, static_cast<const IP*>(indptr.data()), static_cast<const std::int32_t*>(indices.data()),
-          static_cast<const T*>(data.data())};
-}
-
-/// The types of a (data, indices, indptr, rows, cols) tuple: float32 data? int32 indptr? (false
-/// for what is not such a tuple: csr_view then says what is wrong)
-inline bool csr_is_float32(const py::tuple& m) {
-  return m.size() == 5 && py::isinstance<py::array>(m[0]) && has_dtype(m[0].cast<py::array>(), py::dtype::of<float>());
-}
-inline bool csr_has_int32_indptr(const py::tuple& m) {
-  return m.size() == 5 && py::isinstance<py::array>(m[2]) &&
-         has_dtype(m[2].cast<py::array>(), py::dtype::of<std::int32_t>());
-}
 
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
 /// viewed in place; other str are encoded into one arena owned by this object (not cached inside
@@ -206,31 +130,5 @@ struct TermBatch {
     }
   }
 };
-
-/// Runs fn() without the GIL while Ctrl-C stays responsive: the core polls an interrupt check that
-/// briefly takes the GIL to run Python's signal handlers; a KeyboardInterrupt propagates as such.
-template <class Fn>
-auto without_gil(Fn&& fn) -> decltype(fn()) {
-  try {
-    py::gil_scoped_release release;
-    InterruptGuard guard([] {
-      py::gil_scoped_acquire acquire;
-      return PyErr_CheckSignals() != 0;
-    });
-    return fn();
-  } catch (const Cancelled&) {
-    throw py::error_already_set();
-  }
-}
-
-void bind_analyzer(py::module_& m);
-void bind_vectorizer(py::module_& m);
-void bind_tfidf(py::module_& m);
-void bind_hashing(py::module_& m);
-void bind_model(py::module_& m);
-void bind_similarity(py::module_& m);
-void bind_search(py::module_& m);
-void bind_threads(py::module_& m);
-void bind_arrow(py::module_& m);
 
 }  // namespace lexsim::bindings
