@@ -12,6 +12,7 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from . import _arrow, _core
+from ._ranking import ranked_order
 from ._sparse import as_core_csr
 
 __all__ = ["SearchIndex", "SearchHits"]
@@ -684,17 +685,23 @@ class SearchIndex:
         pd = _pandas() if as_frame else None
         if queries:
             Q = as_core_csr(self._vectorizer.transform(queries), "the query matrix", np.dtype(self._index.dtype))
-            data, indices, indptr, _ = self._index.search(Q, k, self._n_jobs)
+            data, indices, indptr, shape = self._index.search(Q, k, self._n_jobs)
         else:
-            data, indices, indptr = (
+            data, indices, indptr, shape = (
                 np.zeros(0, np.dtype(self._index.dtype)),
                 np.zeros(0, np.int32),
                 np.zeros(1, np.int64),
+                (0, 0),
             )
         analysed = [self._query_terms(q) for q in queries]
-        # Rank within each row: score descending, then document ascending.
         rows = np.repeat(np.arange(len(queries), dtype=np.int64), np.diff(indptr))
-        order = np.lexsort((indices, -data, rows))
+        # Each query's hits by the core's rule: score descending, then document ascending. The core
+        # ranks finite scores; BM25 weights overflow to inf with a k1 near the float limit (1e308),
+        # and those results keep their old ranking, the same rule by np.lexsort (NaN last).
+        if np.isfinite(data).all():
+            order = ranked_order(data, indices, indptr, int(shape[1]))
+        else:
+            order = np.lexsort((indices, -data, rows))
         docs, scores = indices[order].astype(np.int64), data[order].astype(np.float64)
         if pd is not None:
             # rows is sorted, so ordering leaves it as it is: position minus the row's start is the rank

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, _ranking
 from ._lazy import scipy_sparse as sp
 from ._sparse import PreparedMatrix, as_core_csr, csr_from_buffers
 
@@ -358,30 +358,14 @@ class StoryGroups:
         return pd.DataFrame(columns).set_index("label")
 
 
-def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
-    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column).
-
-    The order comes from the core (``ranked_order``), which holds the one tie rule."""
-    data, indices, indptr, shape = parts
-    # Column indices always fit int32 (the core's index type); large results come with int64 ones.
-    core_indices = np.ascontiguousarray(indices, dtype=np.int32)
-    order = _core.ranked_order((data, core_indices, indptr, int(shape[0]), int(shape[1])))
-    cols, vals = indices[order], data[order]
-    bounds = indptr.tolist()
-    out = []
-    for r in range(len(bounds) - 1):
-        b, e = bounds[r], bounds[r + 1]
-        out.append([(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])])
-    return out
-
-
 def ranked_rows(X: Any, names: Optional[Sequence[Any]] = None) -> list:
     """Per row of a sparse result (``top_k``'s, a TF-IDF matrix...), its stored ``(column, value)``
     pairs in rank order: largest value first, ties to the lower column (the rule ``top_k`` keeps).
     With ``names``, columns are given as ``names[column]``."""
     m = as_core_csr(X, "X")
-    ranked = _ranked_rows((m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object))
-    return ranked
+    return _ranking.ranked_rows(
+        (m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object)
+    )
 
 
 GROUP_METHODS = ("leiden", "single")
@@ -599,7 +583,7 @@ def group(
     labels, offsets, members, representative, terms, stats = _core.group(
         a, t, n_terms, jobs, method, k, m, float(resolution), days, window
     )
-    ranked = _ranked_rows(terms, names)
+    ranked = _ranking.ranked_rows(terms, names)
     groups = [
         Group(
             label=g,
@@ -667,7 +651,7 @@ def top_terms(
     a = as_core_csr(X, "X")
     names = _feature_names(vectorizer, a[4])
     doc_ids = _ids(ids, a[3])
-    ranked = _ranked_rows(_core.top_terms(a, n, jobs), names)
+    ranked = _ranking.ranked_rows(_core.top_terms(a, n, jobs), names)
     if as_frame:
         pd = _pandas()
         if doc_ids is None:
