@@ -40,7 +40,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError('lexsim.dask needs dask: pip install "lexsim[dask]"') from e
 
-from . import _arrow, _core
+from . import _arrow, _core, _similarity_args
 from . import similarity as _similarity
 from . import vectorizers as _vectorizers
 from ._sparse import as_core_csr, as_output
@@ -282,10 +282,10 @@ def top_k(
     dask.array.Array of shape (n_a, n_b)
         CSR blocks with A's row chunks (``csr_array`` blocks when A's or B's are sparse arrays).
     """
-    k = _similarity._positive_int(k, "k")
+    k = _similarity_args._positive_int(k, "k")
     if threshold is not None:
-        threshold = _similarity._threshold(threshold, low=-1.0, low_inclusive=True)
-    _similarity._jobs(n_jobs)
+        threshold = _similarity_args._threshold(threshold, low=-1.0, low_inclusive=True)
+    _similarity_args._jobs(n_jobs)
     self_join = B is None or B is A
     for name, M in (("A", A), ("B", None if self_join else B)):
         if M is None:

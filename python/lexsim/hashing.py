@@ -12,12 +12,12 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _core
+from ._analysis import _BaseVectorizer
 from ._base import HAVE_SKLEARN, TransformerMixin
 from ._input import Document, _is_nan
 from ._lazy import scipy_sparse as sp
 from ._params import _DEFAULT_TOKEN_PATTERN, CHOICES, _check_choice, _is_int
 from ._sparse import csr_from_buffers
-from .vectorizers import _BaseVectorizer
 
 __all__ = ["HashingVectorizer"]
 

@@ -560,7 +560,7 @@ def key_terms(
         raise ValueError(f"ids has {len(ids)} entries for {n_rows} {'groups' if groups is not None else 'documents'}")
     if not as_frame:
         return ranked
-    from .similarity import _pandas
+    from ._similarity_args import _pandas
 
     unit = "group" if groups is not None else "doc"
     records = []

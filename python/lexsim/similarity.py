@@ -3,99 +3,20 @@ terms and why two documents match."""
 
 from __future__ import annotations
 
-import math
 import numbers
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, _ranking
+from ._grouping import GROUP_METHODS, _days, describe_grouping
 from ._lazy import scipy_sparse as sp
+from ._similarity_args import _feature_names, _ids, _jobs, _pandas, _positive_int, _threshold
 from ._sparse import PreparedMatrix, as_core_csr, csr_from_buffers
 
 Term = Union[str, int]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
-
-
-def _threshold(value: Any, *, low: float, low_inclusive: bool) -> float:
-    """A cosine threshold: a real number in [low, 1] (or (low, 1]), never NaN."""
-    if not (isinstance(value, numbers.Real) and not isinstance(value, bool)):
-        raise TypeError(f"threshold must be a number, got {type(value).__name__}")
-    value = float(value)
-    if math.isnan(value):
-        raise ValueError("threshold must not be NaN")
-    ok = (low <= value if low_inclusive else low < value) and value <= 1.0
-    if not ok:
-        interval = f"[{low:g}, 1]" if low_inclusive else f"({low:g}, 1]"
-        extra = "" if low_inclusive else " (a threshold <= 0 would pair every two documents)"
-        raise ValueError(f"threshold must be in {interval}{extra}, got {value!r}")
-    return value
-
-
-def _jobs(n_jobs: Any) -> int:
-    if n_jobs is None:
-        return 1
-    if not (
-        isinstance(n_jobs, numbers.Integral)
-        and not isinstance(n_jobs, bool)
-        and (int(n_jobs) >= 1 or int(n_jobs) == -1)
-    ):
-        raise ValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
-    return int(n_jobs)
-
-
-def _feature_names(vectorizer: Any, n_features: int) -> Optional[np.ndarray]:
-    """Column names from a fitted vectorizer (anything with get_feature_names_out) or a sequence;
-    None keeps column indices."""
-    if vectorizer is None:
-        return None
-    if hasattr(vectorizer, "get_feature_names_out"):
-        names = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
-    elif (
-        isinstance(vectorizer, (str, bytes))
-        or not isinstance(vectorizer, Sequence)
-        and not isinstance(vectorizer, np.ndarray)
-    ):
-        raise TypeError(
-            "vectorizer must be a fitted vectorizer (with get_feature_names_out), a sequence of "
-            f"feature names or None, got {type(vectorizer).__name__}"
-        )
-    else:
-        names = np.asarray(list(vectorizer), dtype=object)
-    if len(names) != n_features:
-        raise ValueError(f"the vectorizer has {len(names)} features but X has {n_features} columns")
-    return names
-
-
-def _ids(ids: Any, n_rows: int) -> Optional[list]:
-    """``ids`` as a list of one id per row, or None; for the ``id`` columns of the frames."""
-    if ids is None:
-        return None
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__len__") or not hasattr(ids, "__iter__"):
-        raise TypeError(f"ids must be a sequence of document ids, got {type(ids).__name__}")
-    out = list(ids)
-    if len(out) != n_rows:
-        raise ValueError(f"ids has {len(out)} entries but X has {n_rows} rows")
-    return out
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("as_frame=True and to_frame() need pandas: pip install pandas") from e
-    return pandas
-
 
 __all__ = [
     "Explanation",
@@ -358,131 +279,14 @@ class StoryGroups:
         return pd.DataFrame(columns).set_index("label")
 
 
-def _ranked_rows(parts: Any, names: Optional[np.ndarray]) -> list:
-    """CSR buffers from the core -> per row, [(term, value)] largest first (ties: lower column).
-
-    The order comes from the core (``ranked_order``), which holds the one tie rule."""
-    data, indices, indptr, shape = parts
-    # Column indices always fit int32 (the core's index type); large results come with int64 ones.
-    core_indices = np.ascontiguousarray(indices, dtype=np.int32)
-    order = _core.ranked_order((data, core_indices, indptr, int(shape[0]), int(shape[1])))
-    cols, vals = indices[order], data[order]
-    bounds = indptr.tolist()
-    out = []
-    for r in range(len(bounds) - 1):
-        b, e = bounds[r], bounds[r + 1]
-        out.append([(names[c] if names is not None else int(c), float(v)) for c, v in zip(cols[b:e], vals[b:e])])
-    return out
-
-
 def ranked_rows(X: Any, names: Optional[Sequence[Any]] = None) -> list:
     """Per row of a sparse result (``top_k``'s, a TF-IDF matrix...), its stored ``(column, value)``
     pairs in rank order: largest value first, ties to the lower column (the rule ``top_k`` keeps).
     With ``names``, columns are given as ``names[column]``."""
     m = as_core_csr(X, "X")
-    ranked = _ranked_rows((m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object))
-    return ranked
-
-
-GROUP_METHODS = ("leiden", "single")
-
-
-def describe_grouping(method: str, params: dict) -> str:
-    """One sentence saying how :func:`group` formed its groups, for reports."""
-    if method == "single":
-        return f"single linkage: documents linked by a chain of pairs with cosine >= {params['threshold']:g}"
-    k = params["n_neighbors"]
-    how = (
-        f"k = {k}, from {params['n_documents']} documents as clamp(round(log2 n), 1, 10)"
-        if params.get("n_neighbors_derived")
-        else f"k = {k}"
+    return _ranking.ranked_rows(
+        (m[0], m[1], m[2], (m[3], m[4])), None if names is None else np.asarray(names, dtype=object)
     )
-    parts = [
-        f"Leiden communities (modularity {params['modularity']:.3f}, resolution {params['resolution']:g}) "
-        f"of the {k}-nearest-neighbour graph ({how}); a link needs >= {params['min_shared']} shared terms"
-    ]
-    if params.get("threshold") is not None:
-        parts.append(f" and cosine >= {params['threshold']:g}")
-    if params.get("date_window"):
-        parts.append(f"; documents more than {params['date_window']:g} days apart are not linked")
-    return "".join(parts)
-
-
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]|$)")
-
-
-def _parse_date(text: str, i: int) -> Any:
-    """A date or date-time string -> datetime64 (year-month-day first; pandas parses the rest)."""
-    import datetime as _dt
-
-    m = _YMD.match(text)
-    if m:
-        try:
-            day = np.datetime64(_dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            raise ValueError(f"dates[{i}] = {text!r} is not a valid date") from None
-        if m.end() == len(text):
-            return day
-    try:
-        import pandas as pd
-
-        stamp = pd.Timestamp(text)
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
-        return stamp.to_datetime64()
-    except ImportError:
-        pass
-    except (ValueError, TypeError):
-        if m:  # a date with a time that could not be read: the day is what grouping needs
-            return day
-        raise ValueError(f"dates[{i}] = {text!r} is not a date (expected e.g. 2024-07-24)") from None
-    try:
-        return np.datetime64(text.replace(" ", "T", 1) if m else text)
-    except ValueError:
-        if m:
-            return day
-        raise ValueError(f"dates[{i}] = {text!r} is not a date (expected e.g. 2024-07-24)") from None
-
-
-def _days(dates: Any, n: int) -> np.ndarray:
-    """Dates (datetime64, datetime/date, ISO strings, or numbers of days) -> float days, NaN = unknown."""
-    import datetime as _dt
-
-    if isinstance(dates, (str, bytes)):
-        raise TypeError("dates must be a sequence with one date per document, not a single string")
-    arr = np.asarray(dates)
-    if arr.ndim != 1 or len(arr) != n:
-        raise ValueError(f"dates must have one value per document: got shape {arr.shape} for {n} documents")
-    if arr.dtype.kind == "M":
-        secs = arr.astype("datetime64[s]")
-        out = secs.astype("int64").astype(np.float64) / 86400.0
-        out[np.isnat(secs)] = np.nan
-        return out
-    if arr.dtype.kind in "biuf":
-        return arr.astype(np.float64)
-    out = np.empty(n, dtype=np.float64)
-    for i, d in enumerate(arr.tolist()):
-        if d is None or (isinstance(d, float) and np.isnan(d)) or (isinstance(d, str) and not d.strip()):
-            out[i] = np.nan
-            continue
-        if isinstance(d, (int, float)) and not isinstance(d, bool):
-            out[i] = float(d)
-            continue
-        if hasattr(d, "to_datetime64"):  # pandas Timestamp / NaT
-            d = d.to_datetime64()
-        elif isinstance(d, _dt.datetime):
-            d = np.datetime64(
-                d.replace(tzinfo=None) if d.tzinfo is None else d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-            )
-        elif isinstance(d, _dt.date):
-            d = np.datetime64(d)
-        elif isinstance(d, str):
-            d = _parse_date(d.strip(), i)
-        else:
-            raise TypeError(f"dates[{i}] = {d!r} is not a date")
-        d = np.datetime64(d, "s")
-        out[i] = np.nan if np.isnat(d) else float(d.astype("int64")) / 86400.0
-    return out
 
 
 def group(
@@ -599,7 +403,7 @@ def group(
     labels, offsets, members, representative, terms, stats = _core.group(
         a, t, n_terms, jobs, method, k, m, float(resolution), days, window
     )
-    ranked = _ranked_rows(terms, names)
+    ranked = _ranking.ranked_rows(terms, names)
     groups = [
         Group(
             label=g,
@@ -667,7 +471,7 @@ def top_terms(
     a = as_core_csr(X, "X")
     names = _feature_names(vectorizer, a[4])
     doc_ids = _ids(ids, a[3])
-    ranked = _ranked_rows(_core.top_terms(a, n, jobs), names)
+    ranked = _ranking.ranked_rows(_core.top_terms(a, n, jobs), names)
     if as_frame:
         pd = _pandas()
         if doc_ids is None:

@@ -216,6 +216,21 @@ def test_pairs_in_every_format_equal_similar_pairs(capsys, api, kind: str) -> No
     assert table[-1].startswith(f"{len(expected)} pair")
 
 
+def test_pairs_with_tied_scores_keep_the_order_of_similar_pairs(capsys, tmp_path) -> None:
+    # Four copies of one article: its six pairs score the same, bit for bit; a near copy of another
+    # scores less. Ties come in similar_pairs' (row, col) order.
+    story, other = "Grain corridor talks resume in Istanbul", "Putin met Erdogan in Sochi on Monday"
+    texts = [story, other, story, story, other.replace("Monday", "Friday"), story]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)), "utf-8")
+    data = json.loads(run_ok(capsys, "pairs", path, "--threshold", 0.3, "--format", "json"))
+    copies = [("d0", "d2"), ("d0", "d3"), ("d0", "d5"), ("d2", "d3"), ("d2", "d5"), ("d3", "d5")]
+    assert [(d["id1"], d["id2"]) for d in data] == copies + [("d1", "d4")]
+    assert len({d["score"] for d in data[:6]}) == 1 and data[6]["score"] < data[0]["score"]
+    csv_rows = list(csv.reader(io.StringIO(run_ok(capsys, "pairs", path, "--threshold", 0.3, "--format", "csv"))))
+    assert [tuple(r[:2]) for r in csv_rows[1:]] == copies + [("d1", "d4")]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_groups_in_every_format_equal_group(capsys, api, kind: str) -> None:
     a = api[kind]

@@ -323,6 +323,7 @@ def test_a_file_that_is_not_parquet_and_a_missing_pyarrow(tmp_path, monkeypatch)
 @pytest.mark.parametrize("rows", [1, 3, 8192])
 def test_iter_corpus_streams_a_parquet_file_batch_by_batch(tmp_path, monkeypatch, rows: int) -> None:
     pa = pytest.importorskip("pyarrow")
+    import lexsim._corpus_parquet
     import lexsim.corpus
 
     monkeypatch.setattr(lexsim.corpus, "_PARQUET_ROWS", rows)
@@ -339,9 +340,9 @@ def test_iter_corpus_streams_a_parquet_file_batch_by_batch(tmp_path, monkeypatch
     # documents come batch by batch: the first before a second batch is converted
     _parquet(path, text=texts)
     batches = []
-    convert = lexsim.corpus._parquet_texts
+    convert = lexsim._corpus_parquet._parquet_texts
     monkeypatch.setattr(
-        lexsim.corpus, "_parquet_texts", lambda column, *a: batches.append(len(column)) or convert(column, *a)
+        lexsim._corpus_parquet, "_parquet_texts", lambda column, *a: batches.append(len(column)) or convert(column, *a)
     )
     stream = iter_corpus(path)
     assert next(stream) == texts[0] and batches == [min(rows, len(texts))]

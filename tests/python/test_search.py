@@ -149,6 +149,35 @@ def test_ties_go_to_the_lower_document():
             assert [d for d, _ in cut[start:]] == tied[:2]
 
 
+def test_ties_in_batches_and_frames_are_ranked_as_single_searches():
+    """Every output ranks a query's hits by the core's rule (score down, then document up)."""
+    pytest.importorskip("pandas")
+    base = random_counts((7, 10), 0.25, 21, duplicates=False).toarray()
+    C = sp.csr_matrix(np.vstack([base, base, base]))  # document i repeats as i + 7 and i + 14
+    queries = [str(i) for i in range(7)]
+    for scoring in ("cosine", "bm25"):
+        index = lexsim.SearchIndex(RowVectorizer(base), C, scoring=scoring)
+        singles = [index.search(q, k=100) for q in queries]
+        assert sum(h[0][1] == h[1][1] for h in singles if len(h) > 1) >= 3  # tied best hits
+        assert index.search_batch(queries, k=100) == singles
+        frame = index.search_batch(queries, k=100, as_frame=True)
+        want = [(q, r, d, s) for q, hits in enumerate(singles) for r, (d, s) in enumerate(hits, 1)]
+        assert list(zip(*(frame[c].tolist() for c in ("query", "rank", "doc", "score")))) == want
+
+
+def test_scores_that_overflow_to_inf_rank_first_in_document_order():
+    """k1 = 1e308 is finite, so accepted; atire's weights of repeated terms overflow to inf."""
+    pytest.importorskip("pandas")
+    docs = ["a a a b", "a b b b c c c c c c", "a", "b c", "a a a a a a a a a a a a b"]
+    counts = lexsim.CountVectorizer(token_pattern=r"\w+").fit(docs)
+    index = lexsim.SearchIndex(counts, documents=docs, scoring="bm25", method="atire", k1=1e308)
+    hits = index.search("a b c", k=5)
+    assert [d for d, _ in hits] == [0, 1, 3, 2] and hits[0][1] == hits[1][1] == np.inf
+    assert np.isfinite([s for _, s in hits[2:]]).all() and hits[2][1] > hits[3][1]
+    frame = index.search("a b c", k=5, as_frame=True)
+    assert frame["doc"].tolist() == [0, 1, 3, 2] and frame["rank"].tolist() == [1, 2, 3, 4]
+
+
 def test_results_do_not_depend_on_n_jobs():
     docs = read_sentences()[:8000]
     queries = queries_for(docs, 300, seed=8)

@@ -137,13 +137,16 @@ def _cmd_similar(args: argparse.Namespace, progress: _Progress) -> int:
 
 
 def _cmd_pairs(args: argparse.Namespace, progress: _Progress) -> int:
+    from .._ranking import ranked_order
     from ..similarity import similar_pairs
 
     c = _load(args, progress)
     with progress.step("finding pairs"):
         rows, cols, scores = similar_pairs(c.X, args.threshold, n_jobs=_jobs_param(args))
-    # Best first for people and tools alike; similar_pairs gives (row, col) order, kept for ties.
-    order = np.lexsort((cols, rows, -scores))
+    # Best first for people and tools alike, ties in similar_pairs' (row, col) order: the pairs as
+    # one row whose p-th column is the p-th pair, ranked by the core's rule (ties: lower column).
+    n = len(scores)
+    order = ranked_order(scores, np.arange(n, dtype=np.int32), np.array([0, n], dtype=np.int64), n)
     pairs = [(c.ids[int(rows[o])], c.ids[int(cols[o])], float(scores[o])) for o in order]
     if args.format == "json":
         _print_json([{"id1": a, "id2": b, "score": s} for a, b, s in pairs])
