@@ -14,6 +14,7 @@
 #include "arrow_input.hpp"
 #include "lexsim/sparse.hpp"
 #include "lexsim/vectorizer.hpp"
+#include "unicode/utf8.hpp"  // the core's UTF-8 (header-only, no utf8proc)
 
 namespace lexsim::bindings {
 
@@ -65,25 +66,12 @@ class DocumentViews {
                                                                                                    : 4));
     for (Py_ssize_t j = 0; j < len; ++j) {
       const Py_UCS4 c = PyUnicode_READ(kind, data, j);
-      if (c < 0x80) {
-        arena_.push_back(static_cast<char>(c));
-      } else if (c < 0x800) {
-        arena_.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else if (c < 0x10000) {
-        if (c >= 0xD800 && c <= 0xDFFF)
-          throw py::value_error("document " + std::to_string(doc) +
-                                " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
-                                std::to_string(j) + ")");
-        arena_.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else {
-        arena_.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      }
+      if (detail::is_surrogate(c))
+        throw py::value_error("document " + std::to_string(doc) +
+                              " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
+                              std::to_string(j) + ")");
+      char buf[4];
+      arena_.append(buf, detail::encode_utf8(c, buf));
     }
   }
   std::string arena_;

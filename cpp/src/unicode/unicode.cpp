@@ -151,39 +151,6 @@ std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::ui
 }
 #endif
 
-std::size_t first_non_ascii(std::string_view in) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  const std::size_t n = in.size();
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w & 0x8080808080808080ULL) break;
-  }
-  for (; i < n; ++i) {
-    if (p[i] & 0x80) return i;
-  }
-  return n;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
                  std::vector<std::size_t>& byte_end) {
   out.clear();
@@ -208,54 +175,17 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
       ++i;
       continue;
     }
-    // Number of continuation bytes and the allowed range of the first one (Unicode Table 3-7).
-    int need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    char32_t c = 0;
-    if (b >= 0xC2 && b <= 0xDF) {
-      need = 1;
-      c = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      need = 2;
-      c = b & 0x0F;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      need = 3;
-      c = b & 0x07;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    std::size_t len = 1;  // bytes of the (maybe partial) sequence consumed so far
-    bool ok = need > 0;
-    const char* why = b >= 0x80 && b <= 0xBF ? "unexpected continuation byte" : "invalid start byte";
-    for (int k = 0; ok && k < need; ++k) {
-      if (i + len >= n) {
-        ok = false;
-        why = "unexpected end of data";
-        break;
+    const Utf8Sequence q = decode_sequence(p + i, n - i);
+    if (q.fault == Utf8Fault::none) {
+      emit(q.cp, i, q.length);
+    } else {
+      switch (mode) {
+        case DecodeError::strict: throw_invalid(i, utf8_fault_reason(q.fault));
+        case DecodeError::replace: emit(0xFFFD, i, q.length); break;
+        case DecodeError::ignore: break;
       }
-      const unsigned char cb = p[i + len];
-      const unsigned char klo = k == 0 ? lo : 0x80, khi = k == 0 ? hi : 0xBF;
-      if (cb < klo || cb > khi) {
-        ok = false;
-        why = "invalid continuation byte";
-        break;
-      }
-      c = (c << 6) | (cb & 0x3F);
-      ++len;
     }
-    if (ok) {
-      emit(c, i, len);
-      i += len;
-      continue;
-    }
-    switch (mode) {
-      case DecodeError::strict: throw_invalid(i, why);
-      case DecodeError::replace: emit(0xFFFD, i, len); break;
-      case DecodeError::ignore: break;
-    }
-    i += len;  // the maximal subpart: lead byte plus the valid continuation bytes seen
+    i += q.length;  // a fault skips the maximal subpart: lead byte plus the valid continuation bytes
   }
 }
 
