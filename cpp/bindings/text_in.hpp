@@ -26,18 +26,22 @@ template <class Name>
 void append_str_utf8(PyObject* o, std::string& out, Name&& name) {
   const int kind = PyUnicode_KIND(o);
   const void* data = PyUnicode_DATA(o);
-  const auto len = PyUnicode_GET_LENGTH(o);
-  out.reserve(out.size() + static_cast<std::size_t>(len) * (kind == PyUnicode_1BYTE_KIND   ? 2
-                                                            : kind == PyUnicode_2BYTE_KIND ? 3
-                                                                                           : 4));
-  for (Py_ssize_t j = 0; j < len; ++j) {
-    const Py_UCS4 c = PyUnicode_READ(kind, data, j);
-    if (detail::is_surrogate(c))
+  const auto len = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+  // Room for the longest form (a code point of a 1-byte-kind str takes at most 2 bytes, of a
+  // 2-byte kind 3), written through a pointer and cut to size after.
+  const std::size_t at = out.size();
+  out.resize(at + len * (kind == PyUnicode_1BYTE_KIND ? 2 : kind == PyUnicode_2BYTE_KIND ? 3 : 4));
+  char* w = out.data() + at;
+  for (std::size_t j = 0; j < len; ++j) {
+    const Py_UCS4 c = PyUnicode_READ(kind, data, static_cast<Py_ssize_t>(j));
+    if (detail::is_surrogate(c)) {
+      out.resize(at);
       throw py::value_error(name() + " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
                             std::to_string(j) + ")");
-    char buf[4];
-    out.append(buf, detail::encode_utf8(c, buf));
+    }
+    w += detail::encode_utf8(c, w);
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 /// The UTF-8 of one str or bytes: an ASCII str or a bytes object viewed in place, another str

@@ -142,6 +142,10 @@ inline std::size_t encode_utf8(char32_t c, char* out) noexcept {
 }
 
 inline void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {  // the common case, without append's length bookkeeping
+    out.push_back(static_cast<char>(c));
+    return;
+  }
   char buf[4];
   out.append(buf, encode_utf8(c, buf));
 }
