@@ -114,6 +114,7 @@ bool utf8_lowercase_words(std::string_view text, const TokenRule& rule, Scratch&
   s.spans.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  const BmpProps* const bmp = bmp_props();
   auto emit_spans = [&] {
     for (const auto& sp : s.spans) {
       const std::size_t cps = sp.cps;
@@ -173,8 +174,17 @@ bool utf8_lowercase_words(std::string_view text, const TokenRule& rule, Scratch&
       append_utf8(s.text, 0x307);
       continue;
     }
-    const char32_t lc = lower_simple(cp);
-    const bool w = is_word(lc);
+    char32_t lc;
+    bool w, digit;
+    if (cp < 0x10000 && !(bmp[cp].flags & kBmpLowerOutside)) {  // one load answers the three questions
+      lc = bmp[cp].lower;
+      w = (bmp[cp].flags & kBmpLowerWord) != 0;
+      digit = (bmp[cp].flags & kBmpLowerDecimal) != 0;
+    } else {
+      lc = lower_simple(cp);
+      w = is_word(lc);
+      digit = w && is_decimal(lc);
+    }
     if (w)
       mark();
     else if (in_tok) {
@@ -182,7 +192,7 @@ bool utf8_lowercase_words(std::string_view text, const TokenRule& rule, Scratch&
       in_tok = false;
     }
     append_utf8(s.text, lc);
-    if (w) step(true, is_decimal(lc));
+    if (w) step(true, digit);
   }
   if (in_tok) s.spans.push_back({tok_begin, static_cast<std::uint32_t>(s.text.size()), tok_cps, tok_digits});
   emit_spans();

@@ -189,8 +189,9 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
   }
 }
 
-bool is_word(char32_t c) noexcept {
-  if (c < 128) return kAscii.word[c];
+namespace {
+
+bool is_word_slow(char32_t c) noexcept {
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -204,13 +205,11 @@ bool is_word(char32_t c) noexcept {
   }
 }
 
-bool is_decimal(char32_t c) noexcept {
-  if (c < 128) return c >= '0' && c <= '9';
+bool is_decimal_slow(char32_t c) noexcept {
   return utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND;
 }
 
-bool is_space(char32_t c) noexcept {
-  if (c < 128) return kAscii.space[c];
+bool is_space_slow(char32_t c) noexcept {
   switch (c) {
     case 0x85:
     case 0xA0:
@@ -224,9 +223,62 @@ bool is_space(char32_t c) noexcept {
   }
 }
 
+char32_t lower_slow(char32_t c) noexcept {
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
+
+struct BmpTable {
+  BmpProps entries[0x10000];
+  BmpTable() noexcept {
+    for (char32_t c = 0; c < 0x10000; ++c) {
+      // ASCII through kAscii, the rest through utf8proc: the same answers as the functions below.
+      const bool ascii = c < 128;
+      const char32_t lc = ascii ? static_cast<char32_t>(kAscii.lower[c]) : lower_slow(c);
+      auto word = [](char32_t x) { return x < 128 ? kAscii.word[x] : is_word_slow(x); };
+      auto decimal = [](char32_t x) { return x < 128 ? (x >= '0' && x <= '9') : is_decimal_slow(x); };
+      std::uint8_t f = 0;
+      if (word(c)) f |= kBmpWord;
+      if (decimal(c)) f |= kBmpDecimal;
+      if (ascii ? kAscii.space[c] : is_space_slow(c)) f |= kBmpSpace;
+      if (word(lc)) f |= kBmpLowerWord;
+      if (decimal(lc)) f |= kBmpLowerDecimal;
+      if (lc >= 0x10000) f |= kBmpLowerOutside;
+      entries[c] = {static_cast<char16_t>(lc < 0x10000 ? lc : c), f, 0};
+    }
+  }
+};
+
+}  // namespace
+
+const BmpProps* bmp_props() noexcept {
+  static const BmpTable table;
+  return table.entries;
+}
+
+bool is_word(char32_t c) noexcept {
+  if (c < 128) return kAscii.word[c];
+  if (c < 0x10000) return (bmp_props()[c].flags & kBmpWord) != 0;
+  return is_word_slow(c);
+}
+
+bool is_decimal(char32_t c) noexcept {
+  if (c < 128) return c >= '0' && c <= '9';
+  if (c < 0x10000) return (bmp_props()[c].flags & kBmpDecimal) != 0;
+  return is_decimal_slow(c);
+}
+
+bool is_space(char32_t c) noexcept {
+  if (c < 128) return kAscii.space[c];
+  return is_space_slow(c);  // eleven code points: a switch is as fast as the table
+}
+
 char32_t lower_simple(char32_t c) noexcept {
   if (c < 128) return static_cast<char32_t>(kAscii.lower[c]);
-  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+  if (c < 0x10000) {
+    const BmpProps& e = bmp_props()[c];
+    if (!(e.flags & kBmpLowerOutside)) return e.lower;
+  }
+  return lower_slow(c);
 }
 
 void lower(const CodePoints& in, CodePoints& out) {
@@ -253,7 +305,7 @@ void lower(const CodePoints& in, CodePoints& out) {
       }
       out.push(final_sigma ? 0x3C2 : 0x3C3, o);
     } else {
-      out.push(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))), o);
+      out.push(lower_simple(c), o);
     }
   }
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Internal Unicode layer: the one place that decides what a word character, a space and
 // "lowercase" are (and, in utf8.hpp, what well-formed UTF-8 is). Python's definitions are the
-// reference (see tests/python/test_unicode_tables.py).
+// reference (see tests/python/test_unicode.py, which compares every code point).
 // utf8proc is used only here and never leaks into public headers.
 
 #include <cstddef>
@@ -35,6 +35,25 @@ struct CodePoints {
 /// invalid bytes it stands for). Throws UnicodeError (strict).
 void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
                  std::vector<std::size_t>& byte_end);
+
+/// What the analysis asks of a code point of the Basic Multilingual Plane, and of its simple
+/// lowercase, answered by one load: a 256 KiB table built from utf8proc on first use (the functions
+/// below ask utf8proc's two-level tables, several loads and an out-of-line call per question).
+struct BmpProps {
+  char16_t lower;       ///< lower_simple(c), when not kBmpLowerOutside
+  std::uint8_t flags;   ///< kBmp* bits
+  std::uint8_t unused;  ///< keeps an entry at 4 bytes
+};
+enum : std::uint8_t {
+  kBmpWord = 1,           ///< is_word(c)
+  kBmpDecimal = 2,        ///< is_decimal(c)
+  kBmpSpace = 4,          ///< is_space(c)
+  kBmpLowerWord = 8,      ///< is_word(lower_simple(c))
+  kBmpLowerDecimal = 16,  ///< is_decimal(lower_simple(c))
+  kBmpLowerOutside = 32,  ///< lower_simple(c) is not in the BMP (no such code point in Unicode 15; checked)
+};
+/// The 65,536 entries; thread-safe, built once.
+const BmpProps* bmp_props() noexcept;
 
 /// Python str.isalnum() or '_' (what re's \w matches in a str pattern).
 bool is_word(char32_t c) noexcept;
