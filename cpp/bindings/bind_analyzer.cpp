@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "module.hpp"
+#include "text_in.hpp"
 #include "enum_names.hpp"
 #include "lexsim/analyzer.hpp"
 #include "lexsim/errors.hpp"
@@ -9,22 +10,7 @@
 namespace lexsim::bindings {
 namespace {
 
-std::string_view text_view(const py::handle& obj, std::string& hold) {
-  if (PyUnicode_Check(obj.ptr())) {
-    Py_ssize_t n = 0;
-    const char* p = PyUnicode_AsUTF8AndSize(obj.ptr(), &n);
-    if (p == nullptr) {
-      PyErr_Clear();
-      throw py::value_error("text is not encodable as UTF-8 (it contains a lone surrogate code point)");
-    }
-    return {p, static_cast<std::size_t>(n)};
-  }
-  if (PyBytes_Check(obj.ptr())) {
-    hold.assign(PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr())));
-    return hold;
-  }
-  throw py::type_error(std::string("expected str or bytes, got ") + Py_TYPE(obj.ptr())->tp_name);
-}
+std::string_view text_view(const py::handle& obj, std::string& hold) { return text_utf8(obj, hold, "text"); }
 
 // Pickled state of AnalyzerOptions (and so of an Analyzer): a version, then every field, enums as
 // ints. Analyzers must pickle because the callables build_analyzer() and friends return hold them,

@@ -14,10 +14,50 @@
 #include "arrow_input.hpp"
 #include "lexsim/sparse.hpp"
 #include "lexsim/vectorizer.hpp"
+#include "unicode/utf8.hpp"  // the core's UTF-8 (header-only, no utf8proc)
 
 namespace lexsim::bindings {
 
 namespace py = pybind11;
+
+/// Appends the UTF-8 form of a str to out, encoded by the core's utf8.hpp. A lone surrogate has no
+/// UTF-8 form: ValueError naming it by name() ("document 3") and its index.
+template <class Name>
+void append_str_utf8(PyObject* o, std::string& out, Name&& name) {
+  const int kind = PyUnicode_KIND(o);
+  const void* data = PyUnicode_DATA(o);
+  const auto len = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+  // Room for the longest form (a code point of a 1-byte-kind str takes at most 2 bytes, of a
+  // 2-byte kind 3), written through a pointer and cut to size after.
+  const std::size_t at = out.size();
+  out.resize(at + len * (kind == PyUnicode_1BYTE_KIND ? 2 : kind == PyUnicode_2BYTE_KIND ? 3 : 4));
+  char* w = out.data() + at;
+  for (std::size_t j = 0; j < len; ++j) {
+    const Py_UCS4 c = PyUnicode_READ(kind, data, static_cast<Py_ssize_t>(j));
+    if (detail::is_surrogate(c)) {
+      out.resize(at);
+      throw py::value_error(name() + " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
+                            std::to_string(j) + ")");
+    }
+    w += detail::encode_utf8(c, w);
+  }
+  out.resize(static_cast<std::size_t>(w - out.data()));
+}
+
+/// The UTF-8 of one str or bytes: an ASCII str or a bytes object viewed in place, another str
+/// encoded into `hold`. `name` names it in errors ("text").
+inline std::string_view text_utf8(const py::handle& obj, std::string& hold, const char* name) {
+  PyObject* o = obj.ptr();
+  if (PyUnicode_Check(o)) {
+    if (PyUnicode_IS_ASCII(o))
+      return {static_cast<const char*>(PyUnicode_DATA(o)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(o))};
+    hold.clear();
+    append_str_utf8(o, hold, [name] { return std::string(name); });
+    return hold;
+  }
+  if (PyBytes_Check(o)) return {PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o))};
+  throw py::type_error(std::string("expected str or bytes, got ") + Py_TYPE(o)->tp_name);
+}
 
 /// The UTF-8 text of a list of str/bytes, without copying where possible: ASCII str and bytes are
 /// viewed in place; other str are encoded into one arena owned by this object (not cached inside
@@ -57,34 +97,7 @@ class DocumentViews {
 
  private:
   void encode(PyObject* o, std::size_t doc) {
-    const int kind = PyUnicode_KIND(o);
-    const void* data = PyUnicode_DATA(o);
-    const auto len = PyUnicode_GET_LENGTH(o);
-    arena_.reserve(arena_.size() + static_cast<std::size_t>(len) * (kind == PyUnicode_1BYTE_KIND   ? 2
-                                                                    : kind == PyUnicode_2BYTE_KIND ? 3
-                                                                                                   : 4));
-    for (Py_ssize_t j = 0; j < len; ++j) {
-      const Py_UCS4 c = PyUnicode_READ(kind, data, j);
-      if (c < 0x80) {
-        arena_.push_back(static_cast<char>(c));
-      } else if (c < 0x800) {
-        arena_.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else if (c < 0x10000) {
-        if (c >= 0xD800 && c <= 0xDFFF)
-          throw py::value_error("document " + std::to_string(doc) +
-                                " is not encodable as UTF-8 (it contains a lone surrogate code point at index " +
-                                std::to_string(j) + ")");
-        arena_.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else {
-        arena_.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        arena_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      }
-    }
+    append_str_utf8(o, arena_, [doc] { return "document " + std::to_string(doc); });
   }
   std::string arena_;
   std::vector<std::string_view> views_;

@@ -5,18 +5,18 @@
 
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
-#include "analyzer_impl.hpp"
+#include "analysis/pipeline.hpp"
 #include "parallel.hpp"
 #include "row_blocks.hpp"
 
 namespace lexsim::detail {
 
-bool TextSource::stable_views() const { return analyzer.impl().stable_views(); }
+bool TextSource::stable_views() const { return detail::pipeline_of(analyzer).stable_views(); }
 
 template <class F>
 void TextSource::terms(std::size_t i, F&& f) const {
   try {
-    analyzer.impl().each_term(docs[i], f);
+    detail::pipeline_of(analyzer).each_term(docs[i], f);
   } catch (const UnicodeError& e) {
     throw UnicodeError("document " + std::to_string(first + i) + ": " + e.what(), first + i, e.byte_offset());
   }

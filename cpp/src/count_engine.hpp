@@ -36,7 +36,7 @@ struct TextSource {
     for (auto i = begin; i < end; ++i) n += docs[static_cast<std::size_t>(i)].size();
     return n;
   }
-  // Defined in count_engine.cpp, the one place that instantiates it (it needs the analyzer's impl).
+  // Defined in count_engine.cpp, the one place that instantiates it (it needs the analysis pipeline's templates).
   template <class F>
   void terms(std::size_t i, F&& f) const;
 };

@@ -8,7 +8,7 @@
 
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
-#include "analyzer_impl.hpp"
+#include "analysis/pipeline.hpp"
 #include "parallel.hpp"
 #include "row_blocks.hpp"
 
@@ -213,7 +213,7 @@ struct HashTextSource {
   template <class F>
   void terms(std::size_t i, F&& f) const {
     try {
-      analyzer.impl().each_term(docs[i], f);
+      detail::pipeline_of(analyzer).each_term(docs[i], f);
     } catch (const UnicodeError& e) {
       throw UnicodeError("document " + std::to_string(i) + ": " + e.what(), i, e.byte_offset());
     }

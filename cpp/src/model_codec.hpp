@@ -20,6 +20,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/model_io.hpp"
 #include "file_io.hpp"
+#include "unicode/utf8.hpp"
 
 namespace lexsim::detail::codec {
 
@@ -126,41 +127,7 @@ inline std::string tag_name(std::uint32_t tag) {
   throw ModelFormatError(reason + " (byte offset " + std::to_string(offset) + ")", offset);
 }
 
-// Offset of the first byte that is not part of well-formed UTF-8 (no overlong forms, no
-// surrogates, nothing above U+10FFFF), or npos.
-inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (n - i < len) return i;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
+// invalid_utf8_at (unicode/utf8.hpp) is the check of every string a file holds.
 
 // ------------------------------------------------------------------------------------------------
 // Writing

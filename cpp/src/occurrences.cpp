@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lexsim/interrupt.hpp"
-#include "analyzer_impl.hpp"
+#include "analysis/pipeline.hpp"
 #include "parallel.hpp"
 
 namespace lexsim {
@@ -100,9 +100,9 @@ TermOccurrences collect(const Vocabulary& vocabulary, std::int64_t n_docs, int n
 
 TermOccurrences term_occurrences(const Analyzer& analyzer, const Vocabulary& vocabulary, const Documents& docs,
                                  int n_jobs) {
-  const Analyzer::Impl& impl = analyzer.impl();
+  const detail::Pipeline& pipeline = detail::pipeline_of(analyzer);
   return collect(vocabulary, static_cast<std::int64_t>(docs.size()), n_jobs,
-                 [&](std::int64_t d, auto&& add) { impl.each_term(docs[static_cast<std::size_t>(d)], add); });
+                 [&](std::int64_t d, auto&& add) { pipeline.each_term(docs[static_cast<std::size_t>(d)], add); });
 }
 
 TermOccurrences term_occurrences(const Vocabulary& vocabulary, const TermLists& docs, int n_jobs) {

@@ -250,3 +250,37 @@ TEST_CASE("the lookahead (?!\\d+\\b) drops all-digit runs, as Python's re does")
   CHECK(tokens[0].byte_begin == 8);
   CHECK(with_pattern(pattern).tokenize("١٢٣ abc١٢٣") == Terms{"abc١٢٣"});
 }
+
+TEST_CASE("analyzer: the fused one-pass scanners give what the stages give one after the other") {
+  // analyze() takes the fused path for these options (ASCII, or UTF-8 under lowercase alone);
+  // tokenize(preprocess()) runs the general stages. With stop words the fused path filters inline.
+  std::string big;  // over 1 MiB: the UTF-8 scanner streams its tokens out
+  while (big.size() < (std::size_t{1} << 20) + 100) big += "Çavuşoğlu met Erdoğan in Ankara 2024 ";
+  const std::vector<std::string> texts = {
+      "",
+      "The quick brown fox, 42 times: don't_stop",
+      "İstanbul ve İzmir'de Çavuşoğlu; Türkiye/Turkey",
+      "ΟΔΥΣΣΕΥΣ ὈΔΥΣΣΕΎΣ σοφός",  // capital sigma: the fused path declines, the general one decides
+      "\xd9\xa1\xd9\xa2 digits and caf\xc3\xa9 ",
+      "bad \xff byte",  // invalid: the fused path declines, decode_error decides
+      big,
+  };
+  for (const auto decode : {lexsim::DecodeError::replace, lexsim::DecodeError::ignore}) {
+    for (const bool with_stop_words : {false, true}) {
+      lexsim::AnalyzerOptions o;
+      o.decode_error = decode;
+      if (with_stop_words) o.stop_words = std::vector<std::string>{"the", "met", "in", "ve", "σοφός"};
+      const lexsim::Analyzer a(o);
+      for (const auto& text : texts) {
+        std::vector<std::string> want;
+        for (auto& t : a.tokenize(a.preprocess(text))) {
+          const bool stop =
+              o.stop_words && std::find(o.stop_words->begin(), o.stop_words->end(), t) != o.stop_words->end();
+          if (!stop) want.push_back(std::move(t));
+        }
+        INFO("text of " << text.size() << " bytes: " << text.substr(0, 60));
+        CHECK(a.analyze(text) == want);
+      }
+    }
+  }
+}

@@ -226,6 +226,13 @@ def test_lone_surrogates_are_refused_with_the_document_named() -> None:
     (the documented difference from scikit-learn, which tokenizes around it)."""
     with pytest.raises(ValueError, match=r"document 1 .*lone surrogate"):
         lexsim.TfidfVectorizer().fit(["fine text", "bad \ud800 text"])
+    # One text at a time (build_analyzer and friends): the same encoder, naming where the surrogate is.
+    analyze = lexsim.CountVectorizer().build_analyzer()
+    assert analyze("Çavuşoğlu ok") == ["çavuşoğlu", "ok"]
+    with pytest.raises(ValueError, match=r"text .*lone surrogate code point at index 6"):
+        analyze("Ça va \udc80 non")
+    with pytest.raises(ValueError, match=r"document 0 .*lone surrogate code point at index 0"):
+        lexsim.CountVectorizer().fit(["\ud83d and an emoji's other half missing"])
 
 
 def test_nul_and_control_characters_tokenize_as_scikit_learn_does() -> None:

@@ -17,6 +17,11 @@
 
 namespace lexsim {
 
+namespace detail {
+class Pipeline;
+struct AnalyzerAccess;
+}  // namespace detail
+
 /// What to do with bytes that are not valid UTF-8 (mirrors Python's bytes.decode errors=).
 enum class DecodeError {
   strict,   ///< throw lexsim::UnicodeError naming the byte offset
@@ -117,12 +122,11 @@ class LEXSIM_API Analyzer {
   /// True if the pattern can be handled natively (see README for the supported forms).
   static bool supports_token_pattern(const std::string& pattern);
 
-  struct Impl;
-  /// The implementation (an opaque type outside lexsim's sources).
-  const Impl& impl() const noexcept { return *impl_; }
+  // The library's counting loops call the pipeline's templates directly (no virtual call per term).
+  friend struct detail::AnalyzerAccess;
 
  private:
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<detail::Pipeline> pipeline_;  // the stages of cpp/src/analysis/, opaque here
 };
 
 }  // namespace lexsim

@@ -151,39 +151,6 @@ std::uint64_t word_mask64(const unsigned char* p, char* out, bool lower, std::ui
 }
 #endif
 
-std::size_t first_non_ascii(std::string_view in) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  const std::size_t n = in.size();
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w & 0x8080808080808080ULL) break;
-  }
-  for (; i < n; ++i) {
-    if (p[i] & 0x80) return i;
-  }
-  return n;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
                  std::vector<std::size_t>& byte_end) {
   out.clear();
@@ -208,59 +175,23 @@ void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::ve
       ++i;
       continue;
     }
-    // Number of continuation bytes and the allowed range of the first one (Unicode Table 3-7).
-    int need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    char32_t c = 0;
-    if (b >= 0xC2 && b <= 0xDF) {
-      need = 1;
-      c = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      need = 2;
-      c = b & 0x0F;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      need = 3;
-      c = b & 0x07;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    std::size_t len = 1;  // bytes of the (maybe partial) sequence consumed so far
-    bool ok = need > 0;
-    const char* why = b >= 0x80 && b <= 0xBF ? "unexpected continuation byte" : "invalid start byte";
-    for (int k = 0; ok && k < need; ++k) {
-      if (i + len >= n) {
-        ok = false;
-        why = "unexpected end of data";
-        break;
+    const Utf8Sequence q = decode_sequence(p + i, n - i);
+    if (q.fault == Utf8Fault::none) {
+      emit(q.cp, i, q.length);
+    } else {
+      switch (mode) {
+        case DecodeError::strict: throw_invalid(i, utf8_fault_reason(q.fault));
+        case DecodeError::replace: emit(0xFFFD, i, q.length); break;
+        case DecodeError::ignore: break;
       }
-      const unsigned char cb = p[i + len];
-      const unsigned char klo = k == 0 ? lo : 0x80, khi = k == 0 ? hi : 0xBF;
-      if (cb < klo || cb > khi) {
-        ok = false;
-        why = "invalid continuation byte";
-        break;
-      }
-      c = (c << 6) | (cb & 0x3F);
-      ++len;
     }
-    if (ok) {
-      emit(c, i, len);
-      i += len;
-      continue;
-    }
-    switch (mode) {
-      case DecodeError::strict: throw_invalid(i, why);
-      case DecodeError::replace: emit(0xFFFD, i, len); break;
-      case DecodeError::ignore: break;
-    }
-    i += len;  // the maximal subpart: lead byte plus the valid continuation bytes seen
+    i += q.length;  // a fault skips the maximal subpart: lead byte plus the valid continuation bytes
   }
 }
 
-bool is_word(char32_t c) noexcept {
-  if (c < 128) return kAscii.word[c];
+namespace {
+
+bool is_word_slow(char32_t c) noexcept {
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -274,13 +205,11 @@ bool is_word(char32_t c) noexcept {
   }
 }
 
-bool is_decimal(char32_t c) noexcept {
-  if (c < 128) return c >= '0' && c <= '9';
+bool is_decimal_slow(char32_t c) noexcept {
   return utf8proc_category(static_cast<utf8proc_int32_t>(c)) == UTF8PROC_CATEGORY_ND;
 }
 
-bool is_space(char32_t c) noexcept {
-  if (c < 128) return kAscii.space[c];
+bool is_space_slow(char32_t c) noexcept {
   switch (c) {
     case 0x85:
     case 0xA0:
@@ -294,9 +223,62 @@ bool is_space(char32_t c) noexcept {
   }
 }
 
+char32_t lower_slow(char32_t c) noexcept {
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
+
+struct BmpTable {
+  BmpProps entries[0x10000];
+  BmpTable() noexcept {
+    for (char32_t c = 0; c < 0x10000; ++c) {
+      // ASCII through kAscii, the rest through utf8proc: the same answers as the functions below.
+      const bool ascii = c < 128;
+      const char32_t lc = ascii ? static_cast<char32_t>(kAscii.lower[c]) : lower_slow(c);
+      auto word = [](char32_t x) { return x < 128 ? kAscii.word[x] : is_word_slow(x); };
+      auto decimal = [](char32_t x) { return x < 128 ? (x >= '0' && x <= '9') : is_decimal_slow(x); };
+      std::uint8_t f = 0;
+      if (word(c)) f |= kBmpWord;
+      if (decimal(c)) f |= kBmpDecimal;
+      if (ascii ? kAscii.space[c] : is_space_slow(c)) f |= kBmpSpace;
+      if (word(lc)) f |= kBmpLowerWord;
+      if (decimal(lc)) f |= kBmpLowerDecimal;
+      if (lc >= 0x10000) f |= kBmpLowerOutside;
+      entries[c] = {static_cast<char16_t>(lc < 0x10000 ? lc : c), f, 0};
+    }
+  }
+};
+
+}  // namespace
+
+const BmpProps* bmp_props() noexcept {
+  static const BmpTable table;
+  return table.entries;
+}
+
+bool is_word(char32_t c) noexcept {
+  if (c < 128) return kAscii.word[c];
+  if (c < 0x10000) return (bmp_props()[c].flags & kBmpWord) != 0;
+  return is_word_slow(c);
+}
+
+bool is_decimal(char32_t c) noexcept {
+  if (c < 128) return c >= '0' && c <= '9';
+  if (c < 0x10000) return (bmp_props()[c].flags & kBmpDecimal) != 0;
+  return is_decimal_slow(c);
+}
+
+bool is_space(char32_t c) noexcept {
+  if (c < 128) return kAscii.space[c];
+  return is_space_slow(c);  // eleven code points: a switch is as fast as the table
+}
+
 char32_t lower_simple(char32_t c) noexcept {
   if (c < 128) return static_cast<char32_t>(kAscii.lower[c]);
-  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+  if (c < 0x10000) {
+    const BmpProps& e = bmp_props()[c];
+    if (!(e.flags & kBmpLowerOutside)) return e.lower;
+  }
+  return lower_slow(c);
 }
 
 void lower(const CodePoints& in, CodePoints& out) {
@@ -323,7 +305,7 @@ void lower(const CodePoints& in, CodePoints& out) {
       }
       out.push(final_sigma ? 0x3C2 : 0x3C3, o);
     } else {
-      out.push(static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))), o);
+      out.push(lower_simple(c), o);
     }
   }
 }

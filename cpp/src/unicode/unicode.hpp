@@ -1,6 +1,7 @@
 #pragma once
 // Internal Unicode layer: the one place that decides what a word character, a space and
-// "lowercase" are. Python's definitions are the reference (see tests/python/test_unicode_tables.py).
+// "lowercase" are (and, in utf8.hpp, what well-formed UTF-8 is). Python's definitions are the
+// reference (see tests/python/test_unicode.py, which compares every code point).
 // utf8proc is used only here and never leaks into public headers.
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "lexsim/analyzer.hpp"
+#include "unicode/utf8.hpp"
 
 namespace lexsim::detail {
 
@@ -34,10 +36,24 @@ struct CodePoints {
 void decode_utf8(std::string_view in, DecodeError mode, CodePoints& out, std::vector<std::size_t>& byte_begin,
                  std::vector<std::size_t>& byte_end);
 
-/// Offset of the first byte that is not 7-bit ASCII, or in.size().
-std::size_t first_non_ascii(std::string_view in) noexcept;
-
-void append_utf8(std::string& out, char32_t c);
+/// What the analysis asks of a code point of the Basic Multilingual Plane, and of its simple
+/// lowercase, answered by one load: a 256 KiB table built from utf8proc on first use (the functions
+/// below ask utf8proc's two-level tables, several loads and an out-of-line call per question).
+struct BmpProps {
+  char16_t lower;       ///< lower_simple(c), when not kBmpLowerOutside
+  std::uint8_t flags;   ///< kBmp* bits
+  std::uint8_t unused;  ///< keeps an entry at 4 bytes
+};
+enum : std::uint8_t {
+  kBmpWord = 1,           ///< is_word(c)
+  kBmpDecimal = 2,        ///< is_decimal(c)
+  kBmpSpace = 4,          ///< is_space(c)
+  kBmpLowerWord = 8,      ///< is_word(lower_simple(c))
+  kBmpLowerDecimal = 16,  ///< is_decimal(lower_simple(c))
+  kBmpLowerOutside = 32,  ///< lower_simple(c) is not in the BMP (no such code point in Unicode 15; checked)
+};
+/// The 65,536 entries; thread-safe, built once.
+const BmpProps* bmp_props() noexcept;
 
 /// Python str.isalnum() or '_' (what re's \w matches in a str pattern).
 bool is_word(char32_t c) noexcept;
@@ -49,37 +65,6 @@ bool is_space(char32_t c) noexcept;
 /// Simple (one code point) lowercase mapping; the full mapping differs only for U+0130 and, by
 /// context, U+03A3, which callers handle.
 char32_t lower_simple(char32_t c) noexcept;
-
-/// Decodes one well-formed UTF-8 sequence at p[0..n) (n >= 1, p[0] >= 0x80): its length, or 0 when
-/// it is not well formed.
-inline std::size_t decode_one(const unsigned char* p, std::size_t n, char32_t& cp) noexcept {
-  const unsigned char b = p[0];
-  std::size_t need;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) {
-    need = 1;
-    cp = b & 0x1F;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    need = 2;
-    cp = b & 0x0F;
-    if (b == 0xE0) lo = 0xA0;
-    if (b == 0xED) hi = 0x9F;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    need = 3;
-    cp = b & 0x07;
-    if (b == 0xF0) lo = 0x90;
-    if (b == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (n < need + 1) return 0;
-  for (std::size_t k = 1; k <= need; ++k) {
-    const unsigned char c = p[k];
-    if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return need + 1;
-}
 
 /// Python str.lower() over a whole text (context-dependent final sigma included).
 void lower(const CodePoints& in, CodePoints& out);
