@@ -128,7 +128,7 @@ def one_of(allow_callable: bool = False) -> Check:
     """One of the entry's choices (or a callable, when allowed)."""
 
     def check(p: Param, value: Any, est: Any) -> None:
-        _check_choice(p.name, value, allow_callable=allow_callable)
+        _check_choice(p.name, value, tuple(p.choices or ()), allow_callable=allow_callable)
 
     return check
 
@@ -538,8 +538,14 @@ CHOICES: dict[str, dict[Any, Any]] = {p.name: p.choices for p in SCHEMA.values()
 OTHER_DEFAULTS: dict[tuple[str, str], Any] = {("CountVectorizer", "dtype"): np.int64}
 
 
+# Each stage's entries in table order (validation runs at every fit and transform).
+_BY_STAGE: dict[str, tuple[Param, ...]] = {
+    stage: tuple(p for p in SCHEMA.values() if p.stage == stage) for stage in STAGES
+}
+
+
 def validate(est: Any, *names: str, stage: Optional[str] = None) -> None:
     """Check the estimator's parameters: those named, or those of ``stage`` in table order (the
     first bad one raises)."""
-    for p in [SCHEMA[n] for n in names] if names else [p for p in SCHEMA.values() if p.stage == stage]:
+    for p in tuple(SCHEMA[n] for n in names) if names else _BY_STAGE[stage or ""]:
         p.validate(est)
