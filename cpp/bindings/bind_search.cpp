@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "csr_in.hpp"
+#include "enum_names.hpp"
 #include "gil.hpp"
 #include "module.hpp"
 #include "numpy_out.hpp"
@@ -29,13 +30,9 @@ class PySearchIndex {
   PySearchIndex(const py::tuple& documents, const std::string& scoring, double k1, double b, const std::string& method,
                 double delta) {
     SearchOptions o;
-    if (scoring == "cosine") {
-      o.scoring = Scoring::cosine;
-    } else if (scoring == "bm25") {
-      o.scoring = Scoring::bm25;
-    } else {
-      throw py::value_error("unknown scoring '" + scoring + "'; expected 'cosine' or 'bm25'");
-    }
+    const auto parsed = from_string<Scoring>(scoring);
+    if (!parsed) throw py::value_error("unknown scoring '" + scoring + "'; expected " + enum_choices<Scoring>());
+    o.scoring = *parsed;
     o.method = parse_bm25_method(method);
     o.k1 = k1;
     o.b = b;
@@ -197,12 +194,11 @@ void bind_search(py::module_& m) {
           "n_documents", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_documents(); }); })
       .def_property_readonly("n_terms",
                              [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.n_terms(); }); })
-      .def_property_readonly("scoring",
-                             [](const PySearchIndex& s) {
-                               return s.visit([](const auto& i) {
-                                 return std::string(i.options().scoring == Scoring::bm25 ? "bm25" : "cosine");
-                               });
-                             })
+      .def_property_readonly(
+          "scoring",
+          [](const PySearchIndex& s) {
+            return s.visit([](const auto& i) { return std::string(to_string(i.options().scoring)); });
+          })
       .def_property_readonly(
           "k1", [](const PySearchIndex& s) { return s.visit([](const auto& i) { return i.options().k1; }); })
       .def_property_readonly(
@@ -210,7 +206,7 @@ void bind_search(py::module_& m) {
       .def_property_readonly(
           "method",
           [](const PySearchIndex& s) {
-            return s.visit([](const auto& i) { return std::string(method_name(i.options().method)); });
+            return s.visit([](const auto& i) { return std::string(to_string(i.options().method)); });
           },
           "The BM25 variant, by its bm25s name (stored for cosine too, and unused there).")
       .def_property_readonly(
@@ -282,6 +278,9 @@ void bind_search(py::module_& m) {
       py::arg("path"), py::arg("mmap") = false, py::arg("verify") = false,
       "(kind, object, vectorizer, metadata) from a model file: kind 'vectorizer' or 'index' (an index mapped with "
       "mmap).");
+  m.def("scoring_names", &enum_names<Scoring>, "The scorings' names, in the index file's code order.");
+  m.def("bm25_method_names", &enum_names<Bm25Method>,
+        "bm25s's names of the BM25 methods, in the index file's code order.");
 }
 
 }  // namespace lexsim::bindings

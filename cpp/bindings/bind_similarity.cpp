@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "csr_in.hpp"
+#include "enum_names.hpp"
 #include "gil.hpp"
 #include "module.hpp"
 #include "numpy_out.hpp"
@@ -91,12 +92,9 @@ void bind_similarity(py::module_& m) {
         opt.threshold = threshold;
         opt.n_terms = n_terms;
         opt.n_jobs = n_jobs;
-        if (method == "leiden")
-          opt.method = GroupMethod::leiden;
-        else if (method == "single")
-          opt.method = GroupMethod::single;
-        else
-          throw InvalidArgument("method must be 'leiden' or 'single'; got '" + method + "'");
+        const auto parsed = from_string<GroupMethod>(method);
+        if (!parsed) throw InvalidArgument("method must be " + enum_choices<GroupMethod>() + "; got '" + method + "'");
+        opt.method = *parsed;
         opt.n_neighbors = n_neighbors;
         opt.min_shared = min_shared;
         opt.resolution = resolution;
@@ -182,6 +180,7 @@ void bind_similarity(py::module_& m) {
       },
       py::arg("x"), py::arg("i"), py::arg("j"),
       "Shared columns of rows i and j with their contributions to the cosine, largest first.");
+  m.def("group_method_names", &enum_names<GroupMethod>, "The story-group methods' names.");
 }
 
 }  // namespace lexsim::bindings

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "lexsim/enums.hpp"
 #include "lexsim/errors.hpp"
 #include "model_codec.hpp"
 #include "search_state.hpp"
@@ -70,16 +71,27 @@ void put_array(Writer& w, const Array<T>& a) {
   w.bytes(bytes);
 }
 
-std::uint8_t scoring_code(Scoring s) { return s == Scoring::bm25 ? 1 : 0; }
+// Scoring and the BM25 method are stored as their position in lexsim/enums.hpp's tables.
+std::uint8_t scoring_code(Scoring s) { return static_cast<std::uint8_t>(enum_position(s).value_or(0)); }
 std::uint8_t method_code(Bm25Method m) {
-  switch (m) {
-    case Bm25Method::robertson: return 0;
-    case Bm25Method::lucene: return 1;
-    case Bm25Method::atire: return 2;
-    case Bm25Method::bm25l: return 3;
-    case Bm25Method::bm25plus: return 4;
-  }
+  if (const auto code = enum_position(m)) return static_cast<std::uint8_t>(*code);
   throw InvalidArgument("unknown BM25 method");
+}
+
+// The codes a reader accepts, for its message: "0 (cosine), 1 (bm25)".
+template <class E>
+std::string codes() {
+  std::string out;
+  for (std::size_t i = 0; i < EnumNames<E>::entries.size(); ++i)
+    out.append(i > 0 ? ", " : "").append(std::to_string(i) + " (").append(EnumNames<E>::entries[i].second).append(")");
+  return out;
+}
+
+// The value stored as an enum byte (its position in the table), or the reader's error.
+template <class E>
+E read_code(Reader& r, const char* what) {
+  constexpr auto& entries = EnumNames<E>::entries;
+  return entries[r.choice(what, static_cast<std::uint8_t>(entries.size()), codes<E>().c_str())].first;
 }
 
 template <class T>
@@ -232,10 +244,8 @@ struct IndexHeader {
 
 IndexHeader read_index_header(Reader& r, std::size_t section_at) {
   IndexHeader h;
-  h.options.scoring = r.choice("scoring", 2, "0 (cosine), 1 (bm25)") == 1 ? Scoring::bm25 : Scoring::cosine;
-  h.options.method = std::array{Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l,
-                                Bm25Method::bm25plus}[r.choice(
-      "the BM25 method", 5, "0 (robertson), 1 (lucene), 2 (atire), 3 (bm25l), 4 (bm25+)")];
+  h.options.scoring = read_code<Scoring>(r, "scoring");
+  h.options.method = read_code<Bm25Method>(r, "the BM25 method");
   const std::size_t type_at = r.pos();
   const auto type = r.u8("the value type");
   if (type != 4 && type != 8)

@@ -1,5 +1,5 @@
-// The one tie rule for ranked results (best score first, ties to the lower column), for every
-// caller that orders or merges rows of a result: Python's reports, Dask's blockwise top_k.
+// Ranked rows and merged top-k parts, for every caller that orders or merges rows of a result:
+// Python's reports, Dask's blockwise top_k. The tie rule itself is ranking.hpp's.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -9,6 +9,7 @@
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/similarity.hpp"
+#include "ranking.hpp"
 #include "rows.hpp"
 
 namespace lexsim {
@@ -16,7 +17,7 @@ namespace {
 
 template <class T>
 bool better(const std::pair<T, std::int64_t>& a, const std::pair<T, std::int64_t>& b) {
-  return a.first > b.first || (a.first == b.first && a.second < b.second);
+  return detail::ranks_before(a.first, a.second, b.first, b.second);
 }
 
 }  // namespace
@@ -31,7 +32,7 @@ std::vector<std::int64_t> ranked_order(const CsrView<T, IndPtr, Ind>& X) {
     const auto b = static_cast<std::int64_t>(X.indptr[r]), e = static_cast<std::int64_t>(X.indptr[r + 1]);
     for (std::int64_t p = b; p < e; ++p) order[static_cast<std::size_t>(p)] = p;
     std::sort(order.begin() + b, order.begin() + e, [&](std::int64_t x, std::int64_t y) {
-      return X.data[x] > X.data[y] || (X.data[x] == X.data[y] && X.indices[x] < X.indices[y]);
+      return detail::ranks_before(X.data[x], X.indices[x], X.data[y], X.indices[y]);
     });
   }
   return order;

@@ -7,10 +7,12 @@
 #include <sstream>
 #include <string>
 
+#include "lexsim/enums.hpp"
 #include "lexsim/errors.hpp"
 #include "lexsim/interrupt.hpp"
 #include "lexsim/similarity.hpp"
 #include "prepared.hpp"
+#include "ranking.hpp"
 #include "rows.hpp"
 #include "search_state.hpp"
 
@@ -32,20 +34,15 @@ std::string at(std::int64_t row, std::int64_t col) {
   return "row " + std::to_string(row) + ", column " + std::to_string(col);
 }
 
-constexpr Bm25Method kMethods[] = {Bm25Method::robertson, Bm25Method::lucene, Bm25Method::atire, Bm25Method::bm25l,
-                                   Bm25Method::bm25plus};
-
-bool known(Bm25Method m) { return std::find(std::begin(kMethods), std::end(kMethods), m) != std::end(kMethods); }
-
 bool has_baseline(Bm25Method m) { return m == Bm25Method::bm25l || m == Bm25Method::bm25plus; }
 
 void check_options(const SearchOptions& o) {
-  if (o.scoring != Scoring::cosine && o.scoring != Scoring::bm25)
-    throw InvalidArgument("unknown scoring " + std::to_string(static_cast<int>(o.scoring)) +
-                          " (expected cosine or bm25)");
-  if (!known(o.method))
-    throw InvalidArgument("unknown BM25 method " + std::to_string(static_cast<int>(o.method)) +
-                          " (expected robertson, lucene, atire, bm25l or bm25+)");
+  if (!enum_position(o.scoring))
+    throw InvalidArgument("unknown scoring " + std::to_string(static_cast<int>(o.scoring)) + " (expected " +
+                          enum_choices<Scoring>("") + ")");
+  if (!enum_position(o.method))
+    throw InvalidArgument("unknown BM25 method " + std::to_string(static_cast<int>(o.method)) + " (expected " +
+                          enum_choices<Bm25Method>("") + ")");
   if (!(std::isfinite(o.k1) && o.k1 >= 0.0)) throw InvalidArgument("k1 must be finite and >= 0; got " + show(o.k1));
   if (!(o.b >= 0.0 && o.b <= 1.0)) throw InvalidArgument("b must be in [0, 1]; got " + show(o.b));
   if (o.scoring == Scoring::bm25 && o.method == Bm25Method::bm25l && o.k1 == 0.0)
@@ -382,21 +379,13 @@ void check_everything(const SearchState<T>& s) {
 }  // namespace
 
 const char* method_name(Bm25Method method) noexcept {
-  switch (method) {
-    case Bm25Method::robertson: return "robertson";
-    case Bm25Method::lucene: return "lucene";
-    case Bm25Method::atire: return "atire";
-    case Bm25Method::bm25l: return "bm25l";
-    case Bm25Method::bm25plus: return "bm25+";
-  }
-  return "unknown";
+  const std::string_view name = to_string(method);
+  return name.empty() ? "unknown" : name.data();  // the table's names are literals: NUL-terminated
 }
 
 Bm25Method parse_bm25_method(const std::string& name) {
-  for (const auto m : kMethods)
-    if (name == method_name(m)) return m;
-  throw InvalidArgument("unknown BM25 method '" + name +
-                        "'; expected 'robertson', 'lucene', 'atire', 'bm25l' or 'bm25+'");
+  if (const auto method = from_string<Bm25Method>(name)) return *method;
+  throw InvalidArgument("unknown BM25 method '" + name + "'; expected " + enum_choices<Bm25Method>());
 }
 
 template <class T>
@@ -570,9 +559,8 @@ std::vector<Hit<T>> ranked(const CsrMatrix<T>& results, std::int64_t row) {
   const auto r = static_cast<std::size_t>(row);
   for (auto p = static_cast<std::size_t>(results.indptr[r]); p < static_cast<std::size_t>(results.indptr[r + 1]); ++p)
     hits.push_back({results.indices[p], results.data[p]});
-  std::sort(hits.begin(), hits.end(), [](const Hit<T>& x, const Hit<T>& y) {
-    return x.score > y.score || (x.score == y.score && x.doc < y.doc);
-  });
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit<T>& x, const Hit<T>& y) { return detail::ranks_before(x.score, x.doc, y.score, y.doc); });
   return hits;
 }
 

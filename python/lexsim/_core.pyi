@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'csr_has_duplicates', 'deserialize', 'deserialize_any', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'load', 'load_any', 'merge_top_k', 'model_options', 'murmurhash3_32', 'ranked_order', 'save', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
+__all__: list[str] = ['Analyzer', 'AnalyzerKind', 'AnalyzerOptions', 'ArrowDocuments', 'CountOptions', 'CountVectorizer', 'DecodeError', 'DocFrequency', 'HashingOptions', 'HashingVectorizer', 'IdfPrecision', 'LexsimError', 'MODEL_FORMAT_VERSION', 'MODEL_MAGIC', 'ModelFormatError', 'Norm', 'Normalization', 'NotFittedError', 'SearchIndex', 'StripAccents', 'TfidfOptions', 'TfidfTransformer', 'TfidfVectorizer', 'TfidfWeighting', 'Token', 'UnicodeError', 'available_cpus', 'bm25_method_names', 'csr_has_duplicates', 'deserialize', 'deserialize_any', 'effective_n_jobs', 'encode_options', 'english_stop_words', 'explain', 'group', 'group_method_names', 'load', 'load_any', 'merge_top_k', 'model_options', 'murmurhash3_32', 'ranked_order', 'save', 'scoring_names', 'serialize', 'set_thread_limit', 'similar_pairs', 'stemmers', 'thread_limit', 'top_k', 'top_terms', 'unicode_version']
 class LexsimError(ValueError):
     """
     Base of the errors raised by lexsim's C++ core (a ValueError).
@@ -812,6 +812,10 @@ def available_cpus() -> int:
     """
     CPUs this process may run on: its affinity mask within the cgroup CPU quota (rounded up).
     """
+def bm25_method_names() -> list[str]:
+    """
+    bm25s's names of the BM25 methods, in the index file's code order.
+    """
 def csr_has_duplicates(x: tuple) -> bool:
     """
     Whether a row of the CSR tuple stores a column twice (the transformer refuses that; Python sums them first).
@@ -849,6 +853,10 @@ def explain(x: tuple, i: typing.SupportsInt | typing.SupportsIndex, j: typing.Su
 def group(x: tuple, threshold: typing.SupportsFloat | typing.SupportsIndex | None, n_terms: typing.SupportsInt | typing.SupportsIndex, n_jobs: typing.SupportsInt | typing.SupportsIndex, method: str = 'leiden', n_neighbors: typing.SupportsInt | typing.SupportsIndex = 0, min_shared: typing.SupportsInt | typing.SupportsIndex = 3, resolution: typing.SupportsFloat | typing.SupportsIndex = 1.0, dates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, date_window: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> tuple:
     """
     Story groups: (labels, offsets, members, representative, top_terms CSR buffers, stats).
+    """
+def group_method_names() -> list[str]:
+    """
+    The story-group methods' names.
     """
 def load(path: bytes) -> tuple:
     """
@@ -889,6 +897,10 @@ def save(vectorizer: CountVectorizer, path: bytes, metadata: bytes = b'') -> Non
 def save(vectorizer: TfidfVectorizer, path: bytes, metadata: bytes = b'') -> None:
     """
     Write the model atomically to path (file-system encoded bytes).
+    """
+def scoring_names() -> list[str]:
+    """
+    The scorings' names, in the index file's code order.
     """
 @typing.overload
 def serialize(vectorizer: CountVectorizer, metadata: bytes = b'') -> bytes:

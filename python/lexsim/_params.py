@@ -1,5 +1,5 @@
-"""The vectorizers' parameters: their checks (scikit-learn's messages), the warnings about unused
-ones, and their conversion to the C++ core's options.
+"""The vectorizers' parameters: their checks (the entries of lexsim._schema, scikit-learn's
+messages), the warnings about unused ones, and their conversion to the C++ core's options.
 
 ``_Params`` is the first of the layers ``_BaseVectorizer`` is built from (``_Params`` <- ``_Input``
 <- ``_Engine`` <- ``_BaseVectorizer``, each adding one concern; see :mod:`lexsim.vectorizers`).
@@ -7,47 +7,21 @@ ones, and their conversion to the C++ core's options.
 
 from __future__ import annotations
 
-import codecs
-import numbers
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional, Union
 
 import numpy as np
 
 from . import _core
 from ._base import BaseEstimator, RawDocumentsNotMetadata
+from ._schema import _DEFAULT_TOKEN_PATTERN, CHOICES, _check_df, _stop_list, validate
 
-#: scikit-learn's English stop-word list (318 words).
-ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_core.english_stop_words())
-
-_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-#: The parameters that take one of a few values, each spelled out once: value -> the core's enum
-#: member, in the order the error messages list them. A model file stores the member's name
-#: (lexsim.model reads it back through this table); ``input`` has no core enum (files are read in
-#: Python).
-CHOICES: dict[str, dict[Any, Any]] = {
-    "input": {"content": None, "filename": None, "file": None},
-    "decode_error": {
-        "strict": _core.DecodeError.strict,
-        "ignore": _core.DecodeError.ignore,
-        "replace": _core.DecodeError.replace,
-    },
-    "strip_accents": {
-        None: _core.StripAccents.none,
-        "ascii": _core.StripAccents.ascii,
-        "unicode": _core.StripAccents.unicode,
-    },
-    "analyzer": {
-        "word": _core.AnalyzerKind.word,
-        "char": _core.AnalyzerKind.char,
-        "char_wb": _core.AnalyzerKind.char_wb,
-    },
-    "normalization": {None: _core.Normalization.none, "NFC": _core.Normalization.nfc, "NFKC": _core.Normalization.nfkc},
-    "norm": {"l1": _core.Norm.l1, "l2": _core.Norm.l2, None: _core.Norm.none},
-}
+# Re-exported: the vectorizers import these from here (the table and its checks are _schema's).
+from ._schema import ENGLISH_STOP_WORDS as ENGLISH_STOP_WORDS
+from ._schema import _check_choice as _check_choice
+from ._schema import _plain_analyzer_options as _plain_analyzer_options
 
 
 def _same_callable(a: Any, b: Any) -> bool:
@@ -101,84 +75,6 @@ _INTEGER_DTYPES = {"int32", "int64"}
 _FLOAT_DTYPES = {"float32", "float64"}
 
 
-def _plain_analyzer_options(**kw: Any) -> _core.AnalyzerOptions:
-    o = _core.AnalyzerOptions()
-    for k, v in kw.items():
-        setattr(o, k, v)
-    return o
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _is_real(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
-def _check_df(name: str, value: Any) -> _core.DocFrequency:
-    if _is_int(value):
-        if value < 1:
-            raise ValueError(
-                f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
-            )
-        return _core.DocFrequency.count(int(value))
-    if _is_real(value):
-        if not (0.0 <= float(value) <= 1.0):
-            raise ValueError(
-                f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
-            )
-        return _core.DocFrequency.proportion(float(value))
-    raise TypeError(
-        f"The '{name}' parameter must be a float in the range [0.0, 1.0] or an int in the range [1, inf). Got {value!r} instead."
-    )
-
-
-def _check_choice(name: str, value: Any, choices: Optional[tuple] = None, allow_callable: bool = False) -> None:
-    """``value`` is one of ``choices`` (default: the parameter's in CHOICES), or a callable when allowed."""
-    if allow_callable and callable(value):
-        return
-    if choices is None:
-        choices = tuple(CHOICES[name])
-    if value not in choices:
-        extra = " or a callable" if allow_callable else ""
-        raise ValueError(f"The '{name}' parameter must be one of {list(choices)!r}{extra}. Got {value!r} instead.")
-
-
-def _check_stemmer(stemmer: Any, analyzer: Any) -> None:
-    if stemmer is None:
-        return
-    if not isinstance(stemmer, str):
-        raise TypeError(f"The 'stemmer' parameter must be a str or None. Got {stemmer!r} instead.")
-    try:  # the core knows which names libstemmer accepts, and says which there are
-        _core.Analyzer(_plain_analyzer_options(stemmer=stemmer))
-    except _core.LexsimError as e:
-        raise ValueError(f"The 'stemmer' parameter: {e}") from None
-    if callable(analyzer):
-        raise ValueError(
-            f"stemmer={stemmer!r} cannot be combined with a callable analyzer, which does all of the "
-            "analysis itself; stem inside the callable instead"
-        )
-    if analyzer != "word":
-        raise ValueError(f"stemmer={stemmer!r} applies to analyzer='word' only. Got analyzer={analyzer!r} instead.")
-
-
-def _stop_list(stop_words: Any) -> Optional[frozenset[str]]:
-    if stop_words is None:
-        return None
-    if isinstance(stop_words, str):
-        if stop_words == "english":
-            return ENGLISH_STOP_WORDS
-        raise ValueError(f"not a built-in stop list: {stop_words}")
-    if isinstance(stop_words, Iterable):
-        words = list(stop_words)
-        for i, w in enumerate(words):
-            if not isinstance(w, str):
-                raise TypeError(f"stop_words must contain only str; item {i} is {type(w).__name__}")
-        return frozenset(words)
-    raise TypeError(f"The 'stop_words' parameter must be 'english', a list of str or None. Got {stop_words!r} instead.")
-
-
 #: id(stop_words) of the stop list each vectorizer has checked (see ``_check_stop_words``).
 _STOP_WORDS_CHECKED: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
@@ -190,47 +86,13 @@ class _Params(RawDocumentsNotMetadata, BaseEstimator):
 
     def _validate_params(self) -> None:
         self._validate_analysis_params()
-        _check_df("max_df", self.max_df)
-        _check_df("min_df", self.min_df)
-        if self.max_features is not None and not (_is_int(self.max_features) and self.max_features >= 1):
-            raise ValueError(
-                f"The 'max_features' parameter must be an int in the range [1, inf) or None. Got {self.max_features!r} instead."
-            )
+        validate(self, stage="vocabulary")
+        if self._is_tfidf:
+            validate(self, stage="weighting")
 
     def _validate_analysis_params(self) -> None:
         """The checks of the parameters every vectorizer shares (input, analysis, binary, n_jobs)."""
-        _check_choice("input", self.input)
-        _check_choice("decode_error", self.decode_error)
-        _check_choice("strip_accents", self.strip_accents, allow_callable=True)
-        _check_choice("analyzer", self.analyzer, allow_callable=True)
-        _check_choice("normalization", self.normalization)
-        for name in ("preprocessor", "tokenizer"):
-            value = getattr(self, name)
-            if value is not None and not callable(value):
-                raise TypeError(f"The '{name}' parameter must be a callable or None. Got {value!r} instead.")
-        if not isinstance(self.encoding, str):
-            raise TypeError(f"The 'encoding' parameter must be a str. Got {self.encoding!r} instead.")
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise ValueError(f"The 'encoding' parameter names an unknown encoding: {self.encoding!r}") from None
-        if not isinstance(self.token_pattern, (str, type(None))):
-            raise TypeError(f"The 'token_pattern' parameter must be a str or None. Got {self.token_pattern!r} instead.")
-        ngram = self.ngram_range
-        if not (isinstance(ngram, tuple) and len(ngram) == 2 and all(_is_int(n) for n in ngram)):
-            raise TypeError(f"The 'ngram_range' parameter must be a tuple of two ints. Got {ngram!r} instead.")
-        if ngram[0] < 1 or ngram[1] < 1:
-            raise ValueError(f"Invalid value for ngram_range={ngram} both bounds must be at least 1.")
-        if ngram[0] > ngram[1]:
-            raise ValueError(f"Invalid value for ngram_range={ngram} lower boundary larger than the upper boundary.")
-        if not isinstance(self.binary, (bool, np.bool_)):
-            raise TypeError(f"The 'binary' parameter must be a bool. Got {self.binary!r} instead.")
-        if not isinstance(self.lowercase, (bool, np.bool_)) or not isinstance(self.casefold, (bool, np.bool_)):
-            raise TypeError("The 'lowercase' and 'casefold' parameters must be bools.")
-        if self.n_jobs is not None and not (_is_int(self.n_jobs) and (self.n_jobs >= 1 or self.n_jobs == -1)):
-            raise ValueError(f"The 'n_jobs' parameter must be None, -1 or a positive int. Got {self.n_jobs!r} instead.")
-        _stop_list(self.stop_words)
-        _check_stemmer(self.stemmer, self.analyzer)
+        validate(self, stage="analysis")
         self._check_stop_words()
 
     # scikit-learn's cache of the stop-list check, by the same name (its tests reset it with del).

@@ -16,13 +16,10 @@ from ._analysis import _BaseVectorizer
 from ._base import HAVE_SKLEARN, TransformerMixin
 from ._input import Document, _is_nan
 from ._lazy import scipy_sparse as sp
-from ._params import _DEFAULT_TOKEN_PATTERN, CHOICES, _check_choice, _is_int
+from ._schema import _DEFAULT_TOKEN_PATTERN, CHOICES, validate
 from ._sparse import csr_from_buffers
 
 __all__ = ["HashingVectorizer"]
-
-#: n_features must be below this (scikit-learn's HashingVectorizer: an int in [1, 2**31 - 1)).
-_N_FEATURES_END = 2**31 - 1
 
 # scikit-learn's vectorizers opt out of set_output wrapping; so does this one.
 _NO_OUTPUT_WRAPPING: dict[str, Any] = {"auto_wrap_output_keys": None} if HAVE_SKLEARN else {}
@@ -171,14 +168,7 @@ class HashingVectorizer(TransformerMixin, _BaseVectorizer, **_NO_OUTPUT_WRAPPING
     # ------------------------------------------------------------------ parameters
     def _validate_params(self) -> None:
         self._validate_analysis_params()
-        n = self.n_features
-        if not (_is_int(n) and 1 <= n < _N_FEATURES_END):
-            raise ValueError(
-                f"The 'n_features' parameter of HashingVectorizer must be an int in the range [1, {_N_FEATURES_END}). Got {n!r} instead."
-            )
-        _check_choice("norm", self.norm)
-        if not isinstance(self.alternate_sign, (bool, np.bool_)):
-            raise TypeError(f"The 'alternate_sign' parameter must be a bool. Got {self.alternate_sign!r} instead.")
+        validate(self, "n_features", "norm", "alternate_sign")
         self._dtypes()
 
     def _dtypes(self) -> tuple[str, np.dtype]:

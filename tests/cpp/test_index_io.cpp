@@ -569,7 +569,12 @@ TEST_CASE("index io: crafted index files with valid checksums are still checked"
   {
     std::string bad = good;
     bad[sidx] = 2;
-    refused(bad, "scoring is 2");
+    refused(bad, "scoring is 2, not one of 0 (cosine), 1 (bm25)");
+  }
+  {
+    std::string bad = good;
+    bad[sidx + 1] = 5;
+    refused(bad, "the BM25 method is 5, not one of 0 (robertson), 1 (lucene), 2 (atire), 3 (bm25l), 4 (bm25+)");
   }
   {
     std::string bad = good;

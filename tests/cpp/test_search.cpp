@@ -267,6 +267,40 @@ TEST_CASE("BM25 method names and the default") {
   CHECK(plus.baseline() == std::vector<double>{std::log(2.0) * 1.0});
 }
 
+TEST_CASE("Scoring, Bm25Method and GroupMethod: one name table each, which messages and index codes read") {
+  using M = lexsim::Bm25Method;
+  using lexsim::enum_position;
+  using lexsim::from_string;
+  using lexsim::to_string;
+  CHECK(to_string(lexsim::Scoring::bm25) == "bm25");
+  CHECK(from_string<lexsim::Scoring>("cosine") == lexsim::Scoring::cosine);
+  CHECK(to_string(M::bm25plus) == "bm25+");
+  CHECK(from_string<M>("bm25+") == M::bm25plus);
+  CHECK_FALSE(from_string<M>("bm25plus").has_value());
+  CHECK(to_string(lexsim::GroupMethod::single) == "single");
+  CHECK(from_string<lexsim::GroupMethod>("leiden") == lexsim::GroupMethod::leiden);
+  for (const auto& [value, name] : lexsim::EnumNames<M>::entries)
+    CHECK(std::string(lexsim::method_name(value)) == name);
+  CHECK(std::string(lexsim::method_name(static_cast<M>(9))) == "unknown");
+  // The index file's codes are the tables' positions: they must never move.
+  CHECK(enum_position(lexsim::Scoring::cosine) == 0u);
+  CHECK(enum_position(lexsim::Scoring::bm25) == 1u);
+  std::size_t code = 0;
+  for (const M m : {M::robertson, M::lucene, M::atire, M::bm25l, M::bm25plus}) CHECK(enum_position(m) == code++);
+  CHECK_FALSE(enum_position(static_cast<M>(9)).has_value());
+  // The messages, word for word.
+  CHECK_THROWS_WITH(lexsim::parse_bm25_method("okapi"),
+                    "unknown BM25 method 'okapi'; expected 'robertson', 'lucene', 'atire', 'bm25l' or 'bm25+'");
+  const auto D = from_dense({{1, 0}, {0, 1}}, 2);
+  lexsim::SearchOptions unknown;
+  unknown.scoring = static_cast<lexsim::Scoring>(7);
+  CHECK_THROWS_WITH(lexsim::SearchIndex(D, unknown), "unknown scoring 7 (expected cosine or bm25)");
+  auto odd = bm25();
+  odd.method = static_cast<M>(9);
+  CHECK_THROWS_WITH(lexsim::SearchIndex(D, odd),
+                    "unknown BM25 method 9 (expected robertson, lucene, atire, bm25l or bm25+)");
+}
+
 TEST_CASE("BM25 counts a query term once and duplicate documents tie") {
   const Dense counts{{1, 2, 0, 0}, {0, 0, 3, 1}, {1, 2, 0, 0}, {0, 0, 0, 1}, {0, 0, 0, 2}, {0, 0, 0, 0}, {0, 1, 0, 0}};
   const lexsim::SearchIndex index(from_dense(counts, 4), bm25());

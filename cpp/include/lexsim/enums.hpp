@@ -1,15 +1,18 @@
 #pragma once
 // One table per option enum: each value and the name users write for it (the Python option's
 // value, as messages print it). to_string and from_string read the table; so do option printing,
-// error messages and the bindings' enum values.
+// error messages, the bindings' enum values and the index file's codes of Scoring and Bm25Method.
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "lexsim/analyzer.hpp"
+#include "lexsim/search.hpp"
+#include "lexsim/similarity.hpp"
 #include "lexsim/tfidf.hpp"
 
 namespace lexsim {
@@ -54,6 +57,30 @@ struct EnumNames<IdfPrecision> {
       {{IdfPrecision::output, "output"}, {IdfPrecision::float32, "float32"}, {IdfPrecision::float64, "float64"}}};
 };
 
+// An index file stores Scoring and Bm25Method as their position in these two tables (model_io.hpp):
+// append new values, never reorder.
+template <>
+struct EnumNames<Scoring> {
+  static constexpr std::array<std::pair<Scoring, std::string_view>, 2> entries{
+      {{Scoring::cosine, "cosine"}, {Scoring::bm25, "bm25"}}};
+};
+
+/// bm25s's names of the methods.
+template <>
+struct EnumNames<Bm25Method> {
+  static constexpr std::array<std::pair<Bm25Method, std::string_view>, 5> entries{{{Bm25Method::robertson, "robertson"},
+                                                                                   {Bm25Method::lucene, "lucene"},
+                                                                                   {Bm25Method::atire, "atire"},
+                                                                                   {Bm25Method::bm25l, "bm25l"},
+                                                                                   {Bm25Method::bm25plus, "bm25+"}}};
+};
+
+template <>
+struct EnumNames<GroupMethod> {
+  static constexpr std::array<std::pair<GroupMethod, std::string_view>, 2> entries{
+      {{GroupMethod::leiden, "leiden"}, {GroupMethod::single, "single"}}};
+};
+
 /// The name of a value ("" for a value outside the enum).
 template <class E, class = decltype(EnumNames<E>::entries)>
 constexpr std::string_view to_string(E value) noexcept {
@@ -70,14 +97,22 @@ constexpr std::optional<E> from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-/// The names of all values, for messages: "'a', 'b' or 'c'".
+/// The position of a value in its table, or nothing for a value outside the enum.
 template <class E>
-std::string enum_choices() {
+constexpr std::optional<std::size_t> enum_position(E value) noexcept {
+  for (std::size_t i = 0; i < EnumNames<E>::entries.size(); ++i)
+    if (EnumNames<E>::entries[i].first == value) return i;
+  return std::nullopt;
+}
+
+/// The names of all values, for messages: "'a', 'b' or 'c'" (`quote` around each name).
+template <class E>
+std::string enum_choices(std::string_view quote = "'") {
   std::string out;
   const auto& entries = EnumNames<E>::entries;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out += i + 1 == entries.size() ? " or " : ", ";
-    out += "'" + std::string(entries[i].second) + "'";
+    out.append(quote).append(entries[i].second).append(quote);
   }
   return out;
 }

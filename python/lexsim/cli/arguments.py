@@ -10,6 +10,8 @@ import math
 import re
 from typing import Any, Callable, Optional
 
+from .. import _core
+from .._schema import SCHEMA, Param
 from .rendering import _Progress
 
 _NONE = "none"  # how "no value" is spelled on the command line
@@ -161,134 +163,60 @@ examples:
   lexsim fit articles/ -o news.lexsim        save the fitted model; then --model news.lexsim"""
 
 
-def _switch(on: str, on_help: str, off: str, off_help: str) -> list[tuple[str, dict[str, Any]]]:
-    """The two flags of a bool parameter: ``on`` sets it, ``off`` clears it."""
-    return [
-        (on, {"action": "store_const", "const": True, "help": on_help}),
-        (off, {"action": "store_const", "const": False, "help": off_help}),
-    ]
+# The analysis options in --help order: each sets the vectorizer parameter of its name (argparse's
+# destination; None until given, so that --sklearn-defaults and --model can tell what was). Their
+# flags, help texts and the command's defaults are the parameters' entries in lexsim._schema;
+# lexsim.cli.options turns the values into the parameters.
+_ANALYSIS_ORDER = (
+    "lowercase",
+    "strip_accents",
+    "stop_words",
+    "sublinear_tf",
+    "ngram_range",
+    "min_df",
+    "max_df",
+    "max_features",
+    "norm",
+    "use_idf",
+    "smooth_idf",
+    "binary",
+    "normalization",
+    "casefold",
+    "stemmer",
+    "analyzer",
+    "token_pattern",
+    "dtype",
+    "vocabulary",
+)
+
+# The argument types an analysis flag names (Flag.type).
+_FLAG_TYPES: dict[str, Callable[[str], Any]] = {"positive_int": _positive_int, "df": _df, "regex": _regex}
 
 
-# The analysis options, in --help order: the vectorizer parameter each sets (argparse's destination;
-# None until given, so that --sklearn-defaults and --model can tell what was) -> its flags, each with
-# argparse's keywords. lexsim.cli.options turns the values into the parameters.
-_ANALYSIS_FLAGS: dict[str, list[tuple[str, dict[str, Any]]]] = {
-    "lowercase": _switch("--lowercase", "lowercase before tokenizing (default)", "--no-lowercase", "keep case"),
-    "strip_accents": [
-        (
-            "--strip-accents",
-            {
-                "choices": ("unicode", "ascii", _NONE),
-                "help": "fold accents: unicode (default; NFKD then drop combining marks), ascii (NFKD then drop "
-                "non-ASCII), none (scikit-learn's default)",
-            },
-        )
-    ],
-    "stop_words": [
-        (
-            "--stop-words",
-            {
-                "choices": ("english", _NONE),
-                "help": "drop scikit-learn's English stop words (english, the default) or none",
-            },
-        )
-    ],
-    "sublinear_tf": _switch(
-        "--sublinear-tf", "tf = 1 + log(tf) (default)", "--no-sublinear-tf", "raw term counts (scikit-learn's default)"
-    ),
-    "ngram_range": [
-        (
-            "--ngram-range",
-            {"nargs": 2, "type": _positive_int, "metavar": ("MIN", "MAX"), "help": "n-gram sizes (default: 1 1)"},
-        )
-    ],
-    "min_df": [
-        (
-            "--min-df",
-            {
-                "type": _df,
-                "metavar": "DF",
-                "help": "ignore terms in fewer documents: a count (int) or a proportion (float); default 1",
-            },
-        )
-    ],
-    "max_df": [
-        (
-            "--max-df",
-            {
-                "type": _df,
-                "metavar": "DF",
-                "help": "ignore terms in more documents: a count or a proportion; default 1.0",
-            },
-        )
-    ],
-    "max_features": [
-        (
-            "--max-features",
-            {
-                "type": _positive_int,
-                "metavar": "N",
-                "help": "keep the N terms with the highest total counts (default: all)",
-            },
-        )
-    ],
-    "norm": [("--norm", {"choices": ("l2", "l1", _NONE), "help": "row normalisation (default l2)"})],
-    "use_idf": _switch("--idf", "weight by inverse document frequency (default)", "--no-idf", "no idf weighting"),
-    "smooth_idf": _switch(
-        "--smooth-idf", "add one to document frequencies (default)", "--no-smooth-idf", "idf = ln(n / df) + 1"
-    ),
-    "binary": _switch("--binary", "tf = 1 for every present term", "--no-binary", "count occurrences (default)"),
-    "normalization": [
-        (
-            "--normalization",
-            {"choices": ("NFC", "NFKC", _NONE), "help": "Unicode normalisation before everything else (default none)"},
-        )
-    ],
-    "casefold": _switch(
-        "--casefold",
-        "full Unicode case folding instead of lowercasing (ß = ss)",
-        "--no-casefold",
-        "lowercase with str.lower() rules (default)",
-    ),
-    "stemmer": [
-        (
-            "--stemmer",
-            {
-                "metavar": "LANGUAGE",
-                "help": "reduce words to their Snowball stems, e.g. english, porter, french, turkish (default none; see "
-                "lexsim.stemmers())",
-            },
-        )
-    ],
-    "analyzer": [
-        (
-            "--analyzer",
-            {
-                "choices": ("word", "char", "char_wb"),
-                "help": "word n-grams (default), character n-grams, or character n-grams inside words (these leave off the "
-                "default stop words and token pattern, which apply to words)",
-            },
-        )
-    ],
-    "token_pattern": [
-        (
-            "--token-pattern",
-            {
-                "type": _regex,
-                "metavar": "REGEX",
-                "help": r"what a word is (default: (?u)\b(?!\d+\b)\w\w\w+\b, 3+ characters and not all digits; with "
-                r"--sklearn-defaults (?u)\b\w\w+\b, two or more)",
-            },
-        )
-    ],
-    "dtype": [("--dtype", {"choices": ("float64", "float32"), "help": "type of the TF-IDF values (default float64)"})],
-    "vocabulary": [
-        (
-            "--vocabulary",
-            {"metavar": "FILE", "help": "a fixed vocabulary: a UTF-8 file with one term a line, in column order"},
-        )
-    ],
-}
+def _flags(param: Param) -> list[tuple[str, dict[str, Any]]]:
+    """The flags of a parameter, each with argparse's keywords: a bool's two switches (the first
+    sets it, ``off`` clears it), or one flag taking a value."""
+    flag = param.flag
+    assert flag is not None
+    if flag.off:
+        return [
+            (flag.name, {"action": "store_const", "const": True, "help": param.help}),
+            (flag.off, {"action": "store_const", "const": False, "help": flag.off_help}),
+        ]
+    keywords: dict[str, Any] = {"help": param.help}
+    if flag.choices is not None:
+        keywords["choices"] = tuple(_NONE if c is None else c for c in flag.choices)
+    if flag.type is not None:
+        keywords["type"] = _FLAG_TYPES[flag.type]
+    if flag.nargs is not None:
+        keywords["nargs"] = flag.nargs
+    if flag.metavar is not None:
+        keywords["metavar"] = flag.metavar
+    return [(flag.name, keywords)]
+
+
+# The vectorizer parameter each analysis option sets -> its flags with argparse's keywords.
+_ANALYSIS_FLAGS: dict[str, list[tuple[str, dict[str, Any]]]] = {name: _flags(SCHEMA[name]) for name in _ANALYSIS_ORDER}
 
 
 def _common_options(with_path: bool, path_optional: bool = False, with_model: bool = True) -> _Parser:
@@ -397,7 +325,7 @@ def _grouping_arguments(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--method",
-        choices=("leiden", "single"),
+        choices=tuple(_core.group_method_names()),
         default=None,
         help="leiden (default) or single (single linkage at --threshold; the default when only --threshold is given)",
     )
@@ -452,17 +380,21 @@ def _grouping_arguments(p: argparse.ArgumentParser) -> None:
 _SCORING_DEFAULTS: dict[str, Any] = {"scoring": "cosine", "bm25_method": "lucene", "k1": 1.2, "b": 0.75, "delta": 0.5}
 
 
+# The core's names of the BM25 methods (its table), the default first.
+_BM25_METHODS = ("lucene", *(m for m in _core.bm25_method_names() if m != "lucene"))
+
+
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     g = p
     g.add_argument(
         "--scoring",
-        choices=("cosine", "bm25"),
+        choices=tuple(_core.scoring_names()),
         default=None,
         help="cosine of TF-IDF vectors (default) or BM25 (--bm25-method)",
     )
     g.add_argument(
         "--bm25-method",
-        choices=("lucene", "robertson", "atire", "bm25l", "bm25+"),
+        choices=_BM25_METHODS,
         default=None,
         metavar="METHOD",
         help="the BM25 variant, by bm25s's names: lucene (default; its idf is positive for every "

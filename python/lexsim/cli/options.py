@@ -1,40 +1,54 @@
 """The vectorizer's options on the command line: the analyst's and scikit-learn's defaults, the
-parameters the flags give, the model's fixed options, and the analysis described for people and JSON."""
+parameters the flags give, the model's fixed options, and the analysis described for people and JSON
+(the defaults and the words of each parameter are its entry in lexsim._schema)."""
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import re
 from typing import Any, Optional
 
 import numpy as np
 
-from .._params import _DEFAULT_TOKEN_PATTERN
-from ..vectorizers import TfidfVectorizer
+from .._schema import ANALYST_TOKEN_PATTERN as ANALYST_TOKEN_PATTERN  # the command's words
+from .._schema import SCHEMA
 from .arguments import _ANALYSIS_FLAGS, CommandError, _none_or
-
-#: What the command uses unless told otherwise: accent folding, English stop words and sublinear
-#: tf find the same story told in different words and spellings (see the README); every other
-#: parameter is scikit-learn's default.
-#: Words are runs of 3 or more word characters that are not all digits (no "24", "al", "10"), so key
-#: terms read as words; scikit-learn's re understands the same pattern (parity-tested).
-ANALYST_TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w\w+\b"
-ANALYST_DEFAULTS: dict[str, Any] = {
-    "strip_accents": "unicode",
-    "stop_words": "english",
-    "sublinear_tf": True,
-    "token_pattern": ANALYST_TOKEN_PATTERN,
-}
 
 # The analysis options: argparse destination (= the vectorizer parameter) -> the flags named in errors.
 _ANALYSIS = {dest: "/".join(flag for flag, _ in flags) for dest, flags in _ANALYSIS_FLAGS.items()}
 
-#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes, read from
-#: lexsim's TfidfVectorizer (the same defaults, parity-tested), whose signature is where they are written.
-SKLEARN_DEFAULTS: dict[str, Any] = {
-    name: inspect.signature(TfidfVectorizer.__init__).parameters[name].default for name in _ANALYSIS
+#: What the command uses unless told otherwise (the flags' own defaults): accent folding, English
+#: stop words and sublinear tf find the same story told in different words and spellings (see the
+#: README), and words are ANALYST_TOKEN_PATTERN's; every other parameter is scikit-learn's default.
+ANALYST_DEFAULTS: dict[str, Any] = {
+    dest: flag.default for dest in _ANALYSIS if (flag := SCHEMA[dest].flag) is not None and flag.has_default
 }
+
+#: scikit-learn's TfidfVectorizer defaults for every parameter the command exposes (the table's,
+#: which are TfidfVectorizer's signature's: test_params checks they agree).
+SKLEARN_DEFAULTS: dict[str, Any] = {name: SCHEMA[name].default for name in _ANALYSIS}
+
+# The order the report's description names what differs from scikit-learn's defaults.
+_DESCRIBED = (
+    "normalization",
+    "casefold",
+    "stemmer",
+    "lowercase",
+    "strip_accents",
+    "stop_words",
+    "analyzer",
+    "ngram_range",
+    "token_pattern",
+    "min_df",
+    "max_df",
+    "max_features",
+    "binary",
+    "sublinear_tf",
+    "use_idf",
+    "smooth_idf",
+    "norm",
+    "dtype",
+)
 
 
 def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
@@ -45,9 +59,11 @@ def _vectorizer_params(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, dest)
         if value is None:
             continue
-        if dest in ("strip_accents", "stop_words", "norm", "normalization", "stemmer"):
+        flag = SCHEMA[dest].flag
+        assert flag is not None
+        if flag.takes_none:
             value = _none_or(value)
-        elif dest == "ngram_range":
+        elif flag.nargs is not None:
             value = tuple(value)
         elif dest == "dtype":
             value = getattr(np, value)
@@ -97,49 +113,15 @@ def _as_options(message: str) -> str:
 
 
 def _describe(params: dict[str, Any]) -> str:
-    """The analysis in words, for people: what differs from scikit-learn's defaults."""
-    default = SKLEARN_DEFAULTS
+    """The analysis in words, for people: what differs from scikit-learn's defaults (each
+    parameter's words are its entry's in lexsim._schema)."""
     words = []
-    accents = {"unicode": "accents folded", "ascii": "accents stripped to ASCII"}
-    if params.get("normalization"):
-        words.append(params["normalization"])
-    if params.get("casefold"):
-        words.append("case folded")
-    if params.get("stemmer"):
-        words.append(f"{params['stemmer']} stems")
-    elif not params.get("lowercase", default["lowercase"]):
-        words.append("case kept")
-    if params.get("strip_accents") in accents:
-        words.append(accents[params["strip_accents"]])
-    stop = params.get("stop_words")
-    if stop == "english":
-        words.append("English stop words")
-    elif stop:
-        words.append(f"{len(stop)} stop words")
-    if params.get("analyzer", default["analyzer"]) != default["analyzer"]:
-        words.append(f"{params['analyzer']} n-grams")
-    ngram = tuple(params.get("ngram_range", default["ngram_range"]))
-    if ngram != tuple(default["ngram_range"]):
-        words.append(f"{ngram[0]}-{ngram[1]}-grams")
-    if params.get("token_pattern") == ANALYST_TOKEN_PATTERN:
-        words.append("3+ character words, no numbers")
-    elif params.get("token_pattern") not in (None, _DEFAULT_TOKEN_PATTERN):
-        words.append(f"tokens {params['token_pattern']}")
-    for name in ("min_df", "max_df", "max_features"):
-        if params.get(name, default[name]) != default[name]:
-            words.append(f"{name} {params[name]}")
-    if params.get("binary"):
-        words.append("binary tf")
-    if params.get("sublinear_tf"):
-        words.append("sublinear tf")
-    if not params.get("use_idf", default["use_idf"]):
-        words.append("no idf")
-    elif not params.get("smooth_idf", default["smooth_idf"]):
-        words.append("unsmoothed idf")
-    if params.get("norm", default["norm"]) != default["norm"]:
-        words.append(f"{params['norm'] or 'no'} norm")
-    if np.dtype(params.get("dtype", default["dtype"])) != np.dtype(default["dtype"]):
-        words.append("float32")
+    for name in _DESCRIBED:
+        p = SCHEMA[name]
+        assert p.describe is not None
+        text = p.describe(p, params.get(name, p.default), params)
+        if text:
+            words.append(text)
     return ", ".join(words) if words else "scikit-learn defaults"
 
 
