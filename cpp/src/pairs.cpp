@@ -16,6 +16,7 @@
 #include "leiden.hpp"
 #include "parallel.hpp"
 #include "rows.hpp"
+#include "ranking.hpp"
 
 namespace lexsim {
 namespace {
@@ -379,10 +380,9 @@ detail::Graph neighbour_graph(const CsrView<T, IndPtr, Ind>& X, const GroupOptio
         if (acc[j] > 0.0) best.emplace_back(acc[j], jj);
       }
       const std::size_t top = std::min(kk, best.size());
-      std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(top), best.end(),
-                        [](const auto& a, const auto& b) {
-                          return a.first > b.first || (a.first == b.first && a.second < b.second);
-                        });
+      std::partial_sort(
+          best.begin(), best.begin() + static_cast<std::ptrdiff_t>(top), best.end(),
+          [](const auto& a, const auto& b) { return detail::ranks_before(a.first, a.second, b.first, b.second); });
       std::int32_t kept = 0;
       for (std::size_t h = 0; h < top; ++h) {
         const auto j = static_cast<std::size_t>(best[h].second);
@@ -575,7 +575,7 @@ Groups<T> group(const CsrView<T, IndPtr, Ind>& X, const GroupOptions& options) {
     const auto keep = std::min(heavy.size(), static_cast<std::size_t>(options.n_terms));
     std::partial_sort(
         heavy.begin(), heavy.begin() + static_cast<std::ptrdiff_t>(keep), heavy.end(),
-        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+        [](const auto& a, const auto& b) { return detail::ranks_before(a.first, a.second, b.first, b.second); });
     heavy.resize(keep);
     std::sort(heavy.begin(), heavy.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [w, c] : heavy) {

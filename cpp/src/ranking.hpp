@@ -1,6 +1,7 @@
 #pragma once
 // The one tie rule of ranked results: the higher score first, ties to the lower index (column or
-// document). ranked_order, merge_top_k and SearchIndex's ranked() all order by it.
+// document). Every ranked result orders by it: ranked_order, merge_top_k, SearchIndex's ranked(),
+// top_k's heaps, group's top terms, top_terms and explain.
 
 namespace lexsim::detail {
 

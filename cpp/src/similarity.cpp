@@ -16,6 +16,7 @@
 #include "parallel.hpp"
 #include "prepared.hpp"
 #include "rows.hpp"
+#include "ranking.hpp"
 
 namespace lexsim {
 namespace {
@@ -35,7 +36,7 @@ struct Hit {
 
 template <class T>
 inline bool better(const Hit<T>& x, const Hit<T>& y) noexcept {
-  return x.score > y.score || (x.score == y.score && x.index < y.index);
+  return detail::ranks_before(x.score, x.index, y.score, y.index);
 }
 
 // The k best hits of one row in heap[0, size), worst on top. `floor` is what a score must reach to

@@ -10,6 +10,7 @@
 #include "lexsim/similarity.hpp"
 #include "parallel.hpp"
 #include "rows.hpp"
+#include "ranking.hpp"
 
 namespace lexsim {
 
@@ -35,10 +36,9 @@ CsrMatrix<T> top_terms(const CsrView<T, IndPtr, Ind>& X, std::int64_t n, int n_j
           for (auto p = static_cast<std::size_t>(X.indptr[r]); p < static_cast<std::size_t>(X.indptr[r + 1]); ++p)
             if (X.data[p] != T(0)) row.emplace_back(X.data[p], static_cast<std::int32_t>(X.indices[p]));
           const auto keep = std::min(row.size(), static_cast<std::size_t>(n));
-          std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(),
-                            [](const auto& a, const auto& b) {
-                              return a.first > b.first || (a.first == b.first && a.second < b.second);
-                            });
+          std::partial_sort(
+              row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(),
+              [](const auto& a, const auto& b) { return detail::ranks_before(a.first, a.second, b.first, b.second); });
           row.resize(keep);
           std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
           out.row_nnz.push_back(static_cast<std::int64_t>(keep));
@@ -89,7 +89,7 @@ std::vector<Contribution> explain(const CsrView<T, IndPtr, Ind>& X, std::int64_t
     }
   }
   std::sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
-    return a.contribution > b.contribution || (a.contribution == b.contribution && a.column < b.column);
+    return detail::ranks_before(a.contribution, a.column, b.contribution, b.column);
   });
   return out;
 }

@@ -17,7 +17,7 @@ from ._analysis import _analyze_chars, _analyze_with, _analyze_words, _BaseVecto
 from ._engine import CorpusCounts
 from ._input import Document
 from ._lazy import scipy_sparse as sp
-from ._params import _DEFAULT_TOKEN_PATTERN, CHOICES, ENGLISH_STOP_WORDS, _check_choice, _plain_analyzer_options
+from ._params import _DEFAULT_TOKEN_PATTERN, CHOICES, ENGLISH_STOP_WORDS, _plain_analyzer_options
 from .tfidf import TfidfTransformer
 
 __all__ = [
@@ -381,13 +381,6 @@ class TfidfVectorizer(_BaseVectorizer):
         self.casefold = casefold
         self.stemmer = stemmer
         self.n_jobs = n_jobs
-
-    def _validate_params(self) -> None:
-        super()._validate_params()
-        _check_choice("norm", self.norm)
-        for name in ("use_idf", "smooth_idf", "sublinear_tf"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"The '{name}' parameter must be a bool. Got {getattr(self, name)!r} instead.")
 
     def _new_native(self, native_mode: bool) -> Any:
         o = self._count_options(_core.TfidfOptions(), native_mode)
